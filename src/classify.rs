@@ -1,0 +1,137 @@
+//! Stage 6: classification — what kind of change an edit is, and which
+//! normalisation absorbed each difference that is *not* reported.
+//!
+//! Edits are classed by what differs between their old and new key text:
+//! only punctuation ([`EditClass::Punctuation`], e.g. a dropped `！`), only
+//! spaces between words ([`EditClass::Spacing`], `Chinawill`), only letter
+//! case ([`EditClass::Case`]), or words ([`EditClass::Wording`]).
+//!
+//! The absorbed-difference counts answer the question a careful user asks
+//! of any normalising tool: "what did you hide from me?". Wherever the keys
+//! of the two versions are equal (equal sentences, and the equal stretches of
+//! modified ones), the two key sequences are walked in lockstep; each place
+//! where the *original* texts differ is one absorbed difference, charged to
+//! the rule that changed the characters there ([`NChar::rules`]), and each
+//! place where the dropped material between two key characters differs
+//! (spaces next to Han text, line breaks, invisible characters) is charged
+//! to spacing, line-break or invisible.
+
+use crate::chars::{is_invisible, is_line_break, is_punct};
+use crate::normalize::{NChar, Rule};
+use crate::report::EditClass;
+use std::collections::BTreeMap;
+
+/// Class of an edit from its old and new key text.
+///
+/// ```
+/// use tvdiff::classify::edit_class;
+/// use tvdiff::report::EditClass;
+/// assert_eq!(edit_class("!", ""), EditClass::Punctuation);
+/// assert_eq!(edit_class("华", "中国"), EditClass::Wording);
+/// assert_eq!(edit_class("Chinawill", "China will"), EditClass::Spacing);
+/// assert_eq!(edit_class("internet", "Internet"), EditClass::Case);
+/// ```
+pub fn edit_class(old: &str, new: &str) -> EditClass {
+    let all_punct = |s: &str| s.chars().all(|c| is_punct(c) || c.is_whitespace());
+    if all_punct(old) && all_punct(new) {
+        return EditClass::Punctuation;
+    }
+    let no_space = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let (a, b) = (no_space(old), no_space(new));
+    if a == b {
+        return EditClass::Spacing;
+    }
+    if a.to_lowercase() == b.to_lowercase() {
+        return EditClass::Case;
+    }
+    EditClass::Wording
+}
+
+/// The class that describes a whole change from its edits' classes:
+/// the single class if all agree, otherwise wording.
+pub fn change_class(classes: impl IntoIterator<Item = EditClass>) -> EditClass {
+    let mut it = classes.into_iter();
+    let Some(first) = it.next() else { return EditClass::Wording };
+    if it.all(|c| c == first) {
+        first
+    } else {
+        EditClass::Wording
+    }
+}
+
+/// Counts of absorbed differences by rule.
+pub type Absorbed = BTreeMap<Rule, usize>;
+
+/// Walk two equal-key sequences and count the differences normalisation
+/// absorbed. `old`/`new` must have equal key characters position by
+/// position; if their lengths differ nothing is counted.
+pub fn count_absorbed(old_text: &str, old: &[NChar], new_text: &str, new: &[NChar], counts: &mut Absorbed) {
+    if old.len() != new.len() {
+        return;
+    }
+    for k in 0..old.len() {
+        let (a, b) = (&old[k], &new[k]);
+        if k > 0 {
+            let ga = &old_text[old[k - 1].end as usize..(a.start as usize).max(old[k - 1].end as usize)];
+            let gb = &new_text[new[k - 1].end as usize..(b.start as usize).max(new[k - 1].end as usize)];
+            if ga != gb {
+                *counts.entry(gap_rule(ga, gb)).or_default() += 1;
+            }
+        }
+        if a.source(old_text) != b.source(new_text) {
+            *counts.entry(char_rule(a.rules | b.rules)).or_default() += 1;
+        }
+    }
+}
+
+fn char_rule(bits: u16) -> Rule {
+    const ORDER: [Rule; 8] = [
+        Rule::LineBreak,
+        Rule::Quotes,
+        Rule::Dashes,
+        Rule::Case,
+        Rule::Spacing,
+        Rule::Width,
+        Rule::Invisible,
+        Rule::Punctuation,
+    ];
+    ORDER.into_iter().find(|r| bits & r.bit() != 0).unwrap_or(Rule::Width)
+}
+
+fn gap_rule(a: &str, b: &str) -> Rule {
+    let both = || a.chars().chain(b.chars());
+    if both().any(is_line_break) {
+        Rule::LineBreak
+    } else if both().any(|c| is_punct(c) && !c.is_whitespace()) {
+        Rule::Punctuation
+    } else if both().any(is_invisible) && both().all(is_invisible) {
+        Rule::Invisible
+    } else {
+        Rule::Spacing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize_line, NormalizeOptions};
+
+    fn absorbed(a: &str, b: &str) -> Absorbed {
+        let o = NormalizeOptions::default();
+        let (x, y) = (normalize_line(a, 0..a.len(), &o), normalize_line(b, 0..b.len(), &o));
+        let mut c = Absorbed::new();
+        count_absorbed(a, &x, b, &y, &mut c);
+        c
+    }
+
+    #[test]
+    fn noise_is_counted_by_rule() {
+        let c = absorbed("自 21 年前，“互联网+”", "自21年前,「互联网+」");
+        assert_eq!(c.get(&Rule::Spacing), Some(&2));
+        assert_eq!(c.get(&Rule::Width), Some(&1));
+        assert_eq!(c.get(&Rule::Quotes), Some(&2));
+        let c = absorbed("互\u{200B}联网", "互联网");
+        assert_eq!(c.get(&Rule::Invisible), Some(&1));
+        assert!(absorbed("同样", "同样").is_empty());
+    }
+}

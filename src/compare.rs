@@ -1,0 +1,342 @@
+//! The pipeline: input → normalise → segment → align → inline diff →
+//! classify → report.
+//!
+//! [`compare`] runs every stage and builds the [`Report`]. The two versions
+//! are normalised and segmented on two threads, and the word segmenter's
+//! dictionary is loaded on a third while that happens if either version
+//! contains Han text.
+
+use crate::align::{align, AlignOptions, Link, LinkKind, Unit};
+use crate::chars::{dominant_script, is_han, is_punct};
+use crate::classify::{change_class, count_absorbed, edit_class, Absorbed};
+use crate::error::Error;
+use crate::inline::{diff_sentences, PieceKind};
+use crate::input::{LineFilter, Source};
+use crate::normalize::NChar;
+use crate::report::*;
+use crate::segment::{segment, Document};
+use crate::Options;
+use regex::Regex;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// Compare two versions.
+///
+/// ```
+/// use tvdiff::{compare, input::Source, Options, report::ChangeKind};
+/// let old = Source::from_text("old.txt", "让各国人民了解中华优秀文化，为各国企业在华投资兴业提供服务。");
+/// let new = Source::from_text("new.txt", "让各国人民了解中华优秀传统文化,为各国企业在中国投资兴业提供服务。");
+/// let report = compare(&old, &new, &Options::default()).unwrap();
+/// assert_eq!(report.changes.len(), 1);
+/// assert_eq!(report.changes[0].kind, ChangeKind::Modified);
+/// let edits: Vec<(&str, &str)> = report.changes[0].edits.iter().map(|e| (e.old.as_str(), e.new.as_str())).collect();
+/// assert_eq!(edits, [("", "传统"), ("华", "中国")]);
+/// ```
+pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Error> {
+    let started = Instant::now();
+    let deadline = started + Duration::from_millis(opts.timeout_ms.max(1));
+    let filter = line_filter(opts)?;
+    if has_han(&old.text) || has_han(&new.text) {
+        crate::tokenize::warm_up();
+    }
+    let norm = opts.normalize;
+    let (od, nd) = std::thread::scope(|s| {
+        let h = s.spawn(|| segment(old, &filter, &norm));
+        let nd = segment(new, &filter, &norm);
+        (h.join().expect("segmentation thread panicked"), nd)
+    });
+
+    let (ou, nu) = (units(&od), units(&nd));
+    let align_opts = AlignOptions {
+        threshold: opts.threshold,
+        timeout: deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)),
+        detect_moves: opts.detect_moves,
+    };
+    let links = align(&ou, &nu, &align_opts);
+    Ok(build(old, new, &od, &nd, &links, opts, deadline))
+}
+
+/// Read two files and compare them.
+pub fn compare_files(
+    old: impl AsRef<std::path::Path>,
+    new: impl AsRef<std::path::Path>,
+    opts: &Options,
+) -> Result<Report, Error> {
+    let (old, new) = (old.as_ref(), new.as_ref());
+    let (o, n) = std::thread::scope(|s| {
+        let h = s.spawn(|| Source::from_path(old));
+        let n = Source::from_path(new);
+        (h.join().expect("reader thread panicked"), n)
+    });
+    compare(&o?, &n?, opts)
+}
+
+fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
+    let mut ignore = Vec::new();
+    for pat in &opts.ignore_lines {
+        let re = Regex::new(pat)
+            .map_err(|e| Error::Usage(format!("--ignore-lines '{pat}': invalid regular expression: {e}")))?;
+        ignore.push(re);
+    }
+    Ok(LineFilter { lang: opts.lang, ignore })
+}
+
+fn units(d: &Document) -> Vec<Unit<'_>> {
+    d.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect()
+}
+
+fn has_han(text: &str) -> bool {
+    text.chars().take(200_000).any(is_han)
+}
+
+/// Turns byte offsets into line:column, fast for offsets that mostly
+/// increase (a 10 MB single-line file must not cost a rescan per span).
+struct Locator<'a> {
+    source: &'a Source,
+    last: (usize, u32, u32), // byte, line, column
+}
+
+impl<'a> Locator<'a> {
+    fn new(source: &'a Source) -> Self {
+        Locator { source, last: (0, 1, 1) }
+    }
+
+    fn locate(&mut self, byte: usize) -> (u32, u32) {
+        let (lb, ll, lc) = self.last;
+        let text = &self.source.text;
+        let result = match text.get(lb..byte) {
+            Some(between) if !between.contains(['\n', '\r']) => (ll, lc + between.chars().count() as u32),
+            _ => self.source.line_col(byte),
+        };
+        self.last = (byte, result.0, result.1);
+        result
+    }
+
+    fn span(&mut self, start: usize, end: usize) -> Span {
+        let (line, column) = self.locate(start);
+        let t = &self.source.text[start..end];
+        let breaks = t.matches('\n').count() + t.matches('\r').count() - t.matches("\r\n").count();
+        let end_line = line + breaks as u32;
+        Span { text: self.source.text[start..end].to_string(), start, end, line, column, end_line }
+    }
+
+    fn location(&mut self, start: usize, end: usize) -> Location {
+        let (line, column) = self.locate(start);
+        Location { start, end, line, column }
+    }
+}
+
+fn version_info(src: &Source, doc: &Document) -> VersionInfo {
+    let script = {
+        let sample: String = doc.chars.iter().take(100_000).map(|c| c.ch).collect();
+        dominant_script(&sample)
+    };
+    VersionInfo {
+        path: src.name.clone(),
+        bytes: src.text.len(),
+        encoding: src.encoding.clone(),
+        sha256: hex(&Sha256::digest(src.text.as_bytes())),
+        lines: src.line_count(),
+        lines_compared: doc.lines_kept,
+        lines_dropped: doc.lines_dropped,
+        sentences: doc.sentences.len(),
+        script,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Key characters covering sentences `r` (the text between them included).
+fn chars_of<'d>(doc: &'d Document, r: &std::ops::Range<usize>) -> &'d [NChar] {
+    if r.is_empty() {
+        return &[];
+    }
+    &doc.chars[doc.sentences[r.start].chars.start..doc.sentences[r.end - 1].chars.end]
+}
+
+fn build(
+    old: &Source,
+    new: &Source,
+    od: &Document,
+    nd: &Document,
+    links: &[Link],
+    opts: &Options,
+    deadline: Instant,
+) -> Report {
+    let mut ol = Locator::new(old);
+    let mut nl = Locator::new(new);
+    let mut summary = Summary::default();
+    let mut absorbed = Absorbed::new();
+    let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
+    let mut matched_chars = 0usize;
+    let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
+        + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
+
+    // Change ids first, so that a moved-from row can point at its change.
+    let mut change_of_link = vec![None; links.len()];
+    let mut next = 0;
+    for (i, l) in links.iter().enumerate() {
+        if matches!(l.kind, LinkKind::Modified | LinkKind::Added | LinkKind::Removed | LinkKind::MovedTo) {
+            change_of_link[i] = Some(next);
+            next += 1;
+        }
+    }
+    for (i, l) in links.iter().enumerate() {
+        if l.kind == LinkKind::MovedFrom {
+            change_of_link[i] = l.partner.and_then(|p| change_of_link[p]);
+        }
+    }
+
+    let mut changes = Vec::with_capacity(next);
+    let mut rows = Vec::with_capacity(links.len());
+    for (i, l) in links.iter().enumerate() {
+        let ospan = |ol: &mut Locator, r: &std::ops::Range<usize>| -> Option<Span> {
+            (!r.is_empty()).then(|| ol.span(od.sentences[r.start].start, od.sentences[r.end - 1].end))
+        };
+        let nspan = |nl: &mut Locator, r: &std::ops::Range<usize>| -> Option<Span> {
+            (!r.is_empty()).then(|| nl.span(nd.sentences[r.start].start, nd.sentences[r.end - 1].end))
+        };
+        let (oc, nc) = (chars_of(od, &l.old), chars_of(nd, &l.new));
+        let sentences = |l: &Link| ([l.old.start, l.old.end], [l.new.start, l.new.end]);
+        let row_kind = match l.kind {
+            LinkKind::Equal => {
+                summary.equal += 1;
+                matched_chars += oc.len() + nc.len();
+                count_absorbed(&old.text, oc, &new.text, nc, &mut absorbed);
+                RowKind::Equal
+            }
+            LinkKind::Resegmented => {
+                summary.equal += 1;
+                summary.resegmented += 1;
+                matched_chars += oc.len() + nc.len();
+                let strip = |c: &[NChar]| c.iter().copied().filter(|c| !c.is_space()).collect::<Vec<_>>();
+                count_absorbed(&old.text, &strip(oc), &new.text, &strip(nc), &mut absorbed);
+                RowKind::Resegmented
+            }
+            LinkKind::Modified => {
+                summary.modified += 1;
+                let (old_span, new_span) = (ospan(&mut ol, &l.old), nspan(&mut nl, &l.new));
+                let pieces = diff_sentences(oc, nc, Some(deadline));
+                let mut edits = Vec::new();
+                let mut eq = 0;
+                for p in &pieces {
+                    if p.kind == PieceKind::Equal {
+                        eq += p.old.len() + p.new.len();
+                        count_absorbed(&old.text, &oc[p.old.clone()], &new.text, &nc[p.new.clone()], &mut absorbed);
+                        continue;
+                    }
+                    let (ob, oe) = byte_range(oc, &p.old);
+                    let (nb, ne) = byte_range(nc, &p.new);
+                    let okey: String = oc[p.old.clone()].iter().map(|c| c.ch).collect();
+                    let nkey: String = nc[p.new.clone()].iter().map(|c| c.ch).collect();
+                    let class = edit_class(&okey, &nkey);
+                    *edits_by_class.entry(class).or_default() += 1;
+                    edits.push(Edit {
+                        op: match p.kind {
+                            PieceKind::Insert => EditOp::Insert,
+                            PieceKind::Delete => EditOp::Delete,
+                            _ => EditOp::Replace,
+                        },
+                        old: old.text[ob..oe].to_string(),
+                        new: new.text[nb..ne].to_string(),
+                        class,
+                        old_at: ol.location(ob, oe),
+                        new_at: nl.location(nb, ne),
+                    });
+                }
+                matched_chars += eq;
+                let similarity = if oc.len() + nc.len() == 0 { 1.0 } else { eq as f32 / (oc.len() + nc.len()) as f32 };
+                let (os, ns) = sentences(l);
+                changes.push(Change {
+                    id: changes.len(),
+                    kind: ChangeKind::Modified,
+                    class: change_class(edits.iter().map(|e| e.class)),
+                    old: old_span,
+                    new: new_span,
+                    similarity,
+                    edits,
+                    old_sentences: os,
+                    new_sentences: ns,
+                });
+                RowKind::Modified
+            }
+            LinkKind::Added | LinkKind::Removed => {
+                let added = l.kind == LinkKind::Added;
+                if added {
+                    summary.added += 1;
+                } else {
+                    summary.removed += 1;
+                }
+                let key = if added { nc } else { oc };
+                let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
+                    EditClass::Punctuation
+                } else {
+                    EditClass::Wording
+                };
+                let (os, ns) = sentences(l);
+                changes.push(Change {
+                    id: changes.len(),
+                    kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
+                    class,
+                    old: ospan(&mut ol, &l.old),
+                    new: nspan(&mut nl, &l.new),
+                    similarity: 0.0,
+                    edits: vec![],
+                    old_sentences: os,
+                    new_sentences: ns,
+                });
+                if added {
+                    RowKind::Added
+                } else {
+                    RowKind::Removed
+                }
+            }
+            LinkKind::MovedTo => {
+                summary.moved += 1;
+                let from = &links[l.partner.expect("a move has two halves")];
+                let (fo, fnc) = (chars_of(od, &from.old), nc);
+                matched_chars += fo.len() + fnc.len();
+                count_absorbed(&old.text, fo, &new.text, fnc, &mut absorbed);
+                let mut ol2 = Locator::new(old);
+                changes.push(Change {
+                    id: changes.len(),
+                    kind: ChangeKind::Moved,
+                    class: EditClass::Wording,
+                    old: ospan(&mut ol2, &from.old),
+                    new: nspan(&mut nl, &l.new),
+                    similarity: 1.0,
+                    edits: vec![],
+                    old_sentences: [from.old.start, from.old.end],
+                    new_sentences: [l.new.start, l.new.end],
+                });
+                RowKind::MovedTo
+            }
+            LinkKind::MovedFrom => RowKind::MovedFrom,
+        };
+        let (old_span, new_span) = match row_kind {
+            RowKind::MovedTo => (None, nspan(&mut nl, &l.new)),
+            RowKind::MovedFrom => (ospan(&mut ol, &l.old), None),
+            _ => (ospan(&mut ol, &l.old), nspan(&mut nl, &l.new)),
+        };
+        rows.push(Row { kind: row_kind, old: old_span, new: new_span, change: change_of_link[i] });
+    }
+    summary.similarity =
+        if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
+    summary.edits = edits_by_class;
+    summary.absorbed = absorbed;
+    Report { old: version_info(old, od), new: version_info(new, nd), options: opts.clone(), summary, changes, rows }
+}
+
+/// Byte range in the original text covered by key characters `r` (an empty
+/// range gives the insertion point).
+fn byte_range(chars: &[NChar], r: &std::ops::Range<usize>) -> (usize, usize) {
+    if r.is_empty() {
+        let at = if r.start < chars.len() { chars[r.start].start } else { chars.last().map_or(0, |c| c.end) } as usize;
+        (at, at)
+    } else {
+        (chars[r.start].start as usize, chars[r.end - 1].end as usize)
+    }
+}

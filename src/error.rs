@@ -1,0 +1,56 @@
+//! Errors and exit codes.
+//!
+//! tvdiff follows diff(1): exit 0 when the versions compare equal after
+//! normalisation, 1 when they differ, 2 when something went wrong. Every
+//! error names the file it concerns and says what the problem is, on one
+//! line.
+
+/// Exit status: no differences after normalisation.
+pub const EXIT_SAME: i32 = 0;
+/// Exit status: differences found.
+pub const EXIT_DIFFERENT: i32 = 1;
+/// Exit status: trouble (bad input, bad option, unwritable output).
+pub const EXIT_TROUBLE: i32 = 2;
+
+/// Something tvdiff could not do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file is missing, unreadable, binary or badly encoded.
+    #[error("{path}: {message}")]
+    Input {
+        /// The file as named by the user.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// An option has a bad value.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing output failed.
+    #[error("{path}: cannot write: {message}")]
+    Output {
+        /// The output path.
+        path: String,
+        /// Why.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An input problem with `path`.
+    pub fn input(path: &str, message: impl Into<String>) -> Error {
+        Error::Input { path: path.to_string(), message: message.into() }
+    }
+
+    /// Describe an I/O error on `path` in plain words.
+    pub fn io(path: &str, e: &std::io::Error) -> Error {
+        use std::io::ErrorKind::*;
+        let message = match e.kind() {
+            NotFound => "no such file".to_string(),
+            PermissionDenied => "permission denied".to_string(),
+            IsADirectory => "is a directory, not a text file".to_string(),
+            _ => format!("cannot read: {e}"),
+        };
+        Error::input(path, message)
+    }
+}

@@ -1,0 +1,243 @@
+//! Stage 5: inline diff — the wording changes inside a pair of modified
+//! sentences.
+//!
+//! The two keys are cut into word tokens ([`crate::tokenize`]), diffed with
+//! `similar` (Myers, under the caller's deadline), and then cleaned up so
+//! that the edits read as a person would write them:
+//!
+//! - an equality that is no longer than the edits on both sides of it is
+//!   folded into one replacement (diff-match-patch's semantic clean-up), so
+//!   `step up communication` → `start up communications` is one edit rather
+//!   than two with a lonely ` up ` between them; an equality that holds
+//!   punctuation is kept, because a clause mark is a natural edit boundary;
+//! - a replacement of Han words is trimmed of Han characters common to both
+//!   sides, in case the word segmenter cut the two versions differently.
+//!
+//! The result is a list of [`Piece`]s covering both sentences, as character
+//! index ranges into the two key-character slices. Equal pieces are kept:
+//! the classifier counts the noise they absorbed.
+
+use crate::chars::{is_han, is_punct};
+use crate::normalize::NChar;
+use crate::tokenize::tokenize;
+use similar::{Algorithm, DiffOp};
+use std::ops::Range;
+use std::time::Instant;
+
+/// What a piece of the inline diff is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PieceKind {
+    /// Same in both.
+    Equal,
+    /// Only in the old sentence.
+    Delete,
+    /// Only in the new sentence.
+    Insert,
+    /// Old text replaced by new text.
+    Replace,
+}
+
+/// A piece of an inline diff: character ranges into the old and new keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// Kind.
+    pub kind: PieceKind,
+    /// Old key characters (empty for an insertion).
+    pub old: Range<usize>,
+    /// New key characters (empty for a deletion).
+    pub new: Range<usize>,
+}
+
+/// Diff two sentences given as key characters.
+///
+/// ```
+/// use tvdiff::inline::{diff_sentences, PieceKind};
+/// use tvdiff::normalize::{normalize_line, NormalizeOptions};
+/// let o = "为各国企业在华投资兴业";
+/// let n = "为各国企业在中国投资兴业";
+/// let opts = NormalizeOptions::default();
+/// let (a, b) = (normalize_line(o, 0..o.len(), &opts), normalize_line(n, 0..n.len(), &opts));
+/// let pieces = diff_sentences(&a, &b, None);
+/// let edits: Vec<(String, String)> = pieces.iter().filter(|p| p.kind != PieceKind::Equal)
+///     .map(|p| (a[p.old.clone()].iter().map(|c| c.ch).collect(), b[p.new.clone()].iter().map(|c| c.ch).collect()))
+///     .collect();
+/// assert_eq!(edits, [("华".to_string(), "中国".to_string())]);
+/// ```
+pub fn diff_sentences(old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
+    let oc: Vec<char> = old.iter().map(|c| c.ch).collect();
+    let nc: Vec<char> = new.iter().map(|c| c.ch).collect();
+    diff_chars(&oc, &nc, deadline)
+}
+
+/// Diff two character sequences (keys) by word tokens; see the module docs.
+pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
+    let ot = tokenize(oc);
+    let nt = tokenize(nc);
+    let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();
+    let nkeys: Vec<&[char]> = nt.iter().map(|t| &nc[t.range.clone()]).collect();
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &okeys, &nkeys, deadline);
+
+    // Token ranges -> character ranges.
+    let ochar = |r: Range<usize>| -> Range<usize> {
+        if r.is_empty() {
+            let at = ot.get(r.start).map_or(oc.len(), |t| t.range.start);
+            at..at
+        } else {
+            ot[r.start].range.start..ot[r.end - 1].range.end
+        }
+    };
+    let nchar = |r: Range<usize>| -> Range<usize> {
+        if r.is_empty() {
+            let at = nt.get(r.start).map_or(nc.len(), |t| t.range.start);
+            at..at
+        } else {
+            nt[r.start].range.start..nt[r.end - 1].range.end
+        }
+    };
+    let mut pieces: Vec<Piece> = Vec::new();
+    for op in ops {
+        let kind = match op {
+            DiffOp::Equal { .. } => PieceKind::Equal,
+            DiffOp::Delete { .. } => PieceKind::Delete,
+            DiffOp::Insert { .. } => PieceKind::Insert,
+            DiffOp::Replace { .. } => PieceKind::Replace,
+        };
+        let p = Piece { kind, old: ochar(op.old_range()), new: nchar(op.new_range()) };
+        push_merged(&mut pieces, p);
+    }
+    let pieces = semantic_cleanup(pieces, oc, nc);
+    trim_han(pieces, oc, nc)
+}
+
+/// Append, merging adjacent edits into one.
+fn push_merged(pieces: &mut Vec<Piece>, p: Piece) {
+    if p.old.is_empty() && p.new.is_empty() {
+        return;
+    }
+    if let Some(last) = pieces.last_mut() {
+        let both_edits = last.kind != PieceKind::Equal && p.kind != PieceKind::Equal;
+        let both_equal = last.kind == PieceKind::Equal && p.kind == PieceKind::Equal;
+        if both_edits || both_equal {
+            last.old.end = p.old.end;
+            last.new.end = p.new.end;
+            if both_edits {
+                last.kind = kind_of(&last.old, &last.new);
+            }
+            return;
+        }
+    }
+    pieces.push(p);
+}
+
+fn kind_of(old: &Range<usize>, new: &Range<usize>) -> PieceKind {
+    match (old.is_empty(), new.is_empty()) {
+        (true, false) => PieceKind::Insert,
+        (false, true) => PieceKind::Delete,
+        (true, true) => PieceKind::Equal,
+        (false, false) => PieceKind::Replace,
+    }
+}
+
+/// Fold short equalities sandwiched between edits into one replacement.
+fn semantic_cleanup(mut pieces: Vec<Piece>, oc: &[char], _nc: &[char]) -> Vec<Piece> {
+    loop {
+        let mut changed = false;
+        let mut k = 1;
+        while k + 1 < pieces.len() {
+            let (a, e, b) = (&pieces[k - 1], &pieces[k], &pieces[k + 1]);
+            if e.kind == PieceKind::Equal && a.kind != PieceKind::Equal && b.kind != PieceKind::Equal {
+                let eq_len = e.old.len();
+                let eq_text = &oc[e.old.clone()];
+                let has_punct = eq_text.iter().any(|&c| is_punct(c));
+                let left = a.old.len().max(a.new.len());
+                let right = b.old.len().max(b.new.len());
+                if !has_punct && eq_len <= left && eq_len <= right {
+                    let merged =
+                        Piece { kind: PieceKind::Replace, old: a.old.start..b.old.end, new: a.new.start..b.new.end };
+                    pieces.splice(k - 1..=k + 1, [merged]);
+                    changed = true;
+                    continue;
+                }
+            }
+            k += 1;
+        }
+        if !changed {
+            return pieces;
+        }
+    }
+}
+
+/// Trim Han characters common to both sides of a replacement.
+fn trim_han(pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        if p.kind != PieceKind::Replace {
+            push_merged(&mut out, p);
+            continue;
+        }
+        let (mut os, mut oe, mut ns, mut ne) = (p.old.start, p.old.end, p.new.start, p.new.end);
+        while os < oe && ns < ne && oc[os] == nc[ns] && is_han(oc[os]) {
+            os += 1;
+            ns += 1;
+        }
+        while oe > os && ne > ns && oc[oe - 1] == nc[ne - 1] && is_han(oc[oe - 1]) {
+            oe -= 1;
+            ne -= 1;
+        }
+        push_merged(&mut out, Piece { kind: PieceKind::Equal, old: p.old.start..os, new: p.new.start..ns });
+        push_merged(&mut out, Piece { kind: kind_of(&(os..oe), &(ns..ne)), old: os..oe, new: ns..ne });
+        push_merged(&mut out, Piece { kind: PieceKind::Equal, old: oe..p.old.end, new: ne..p.new.end });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(o: &str, n: &str) -> String {
+        let oc: Vec<char> = o.chars().collect();
+        let nc: Vec<char> = n.chars().collect();
+        let mut s = String::new();
+        for p in diff_chars(&oc, &nc, None) {
+            let ot: String = oc[p.old.clone()].iter().collect();
+            let nt: String = nc[p.new.clone()].iter().collect();
+            match p.kind {
+                PieceKind::Equal => s += &nt,
+                PieceKind::Delete => s += &format!("[-{ot}-]"),
+                PieceKind::Insert => s += &format!("{{+{nt}+}}"),
+                PieceKind::Replace => s += &format!("[-{ot}-]{{+{nt}+}}"),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn seed_edits_read_like_a_person_wrote_them() {
+        assert_eq!(show("为各国企业在华投资兴业", "为各国企业在中国投资兴业"), "为各国企业在[-华-]{+中国+}投资兴业");
+        assert_eq!(show("了解中华优秀文化", "了解中华优秀传统文化"), "了解中华优秀{+传统+}文化");
+        assert_eq!(show("互联网是人类的共同家园", "互联网是人类共同家园"), "互联网是人类[-的-]共同家园");
+        assert_eq!(
+            show(
+                "Countries should step up communication, broaden",
+                "Countries should start up communications, broaden"
+            ),
+            "Countries should [-step up communication-]{+start up communications+}, broaden"
+        );
+        assert_eq!(show("未来助力!", "未来助力"), "未来助力[-!-]");
+    }
+
+    #[test]
+    fn pieces_cover_both_sides() {
+        let oc: Vec<char> = "a b c d e".chars().collect();
+        let nc: Vec<char> = "a x c y e z".chars().collect();
+        let pieces = diff_chars(&oc, &nc, None);
+        let (mut o, mut n) = (0, 0);
+        for p in &pieces {
+            assert_eq!((p.old.start, p.new.start), (o, n));
+            o = p.old.end;
+            n = p.new.end;
+        }
+        assert_eq!((o, n), (oc.len(), nc.len()));
+    }
+}

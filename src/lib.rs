@@ -1,0 +1,102 @@
+//! # tvdiff — transcript variant diff
+//!
+//! tvdiff compares versions of "the same" text — a speech as one agency
+//! published it and as a blog re-typed it, a PDF extraction, a bilingual
+//! collection, a draft law and its final form — and reports the wording
+//! changes between them while ignoring the noise that differs between
+//! publishers: full-width vs half-width punctuation, spacing, line wrapping,
+//! quote and dash styles, invisible characters.
+//!
+//! It is a pipeline; each stage is a module with a small public API and can
+//! be used on its own:
+//!
+//! | stage | module | does |
+//! |---|---|---|
+//! | input | [`input`] | read a version, index lines, filter by language / regex |
+//! | normalise | [`normalize`] | comparison keys that remember their original bytes |
+//! | segment | [`segment`] | Chinese and English sentences, wrapped lines joined |
+//! | align | [`align`] | pair sentences: equal, modified, added, removed, moved |
+//! | inline diff | [`inline`], [`tokenize`] | word-level edits inside modified sentences |
+//! | classify | [`classify`] | wording vs punctuation edits; what normalisation absorbed |
+//! | report | [`report`] | plain serde data every renderer reads |
+//! | render | [`render`] | terminal, side-by-side, JSON |
+//!
+//! ## Example
+//!
+//! ```
+//! use tvdiff::{compare, input::Source, Options};
+//!
+//! let old = Source::from_text("blog.txt", "互联网是人类的共同家园。为各国企业在华投资兴业提供服务!");
+//! let new = Source::from_text("xinhua.txt", "互联网是人类共同家园。\n为各国企业在中国投资兴业提供服务！");
+//! let report = compare(&old, &new, &Options::default())?;
+//!
+//! // Two sentences changed; the full-width `！` and the line break are noise.
+//! assert_eq!(report.summary.modified, 2);
+//! let edits: Vec<String> = report.changes.iter()
+//!     .flat_map(|c| &c.edits)
+//!     .map(|e| format!("{}→{}", e.old, e.new))
+//!     .collect();
+//! assert_eq!(edits, ["的→", "华→中国"]);
+//!
+//! // Each edit points back into the original files.
+//! let e = &report.changes[1].edits[0];
+//! assert_eq!(&old.text[e.old_at.start..e.old_at.end], "华");
+//!
+//! // Renderers are pure functions of the report.
+//! let text = tvdiff::render::terminal::render(&report, &Default::default());
+//! assert!(text.contains("[-华-]{+中国+}"));
+//! # Ok::<(), tvdiff::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod align;
+pub mod chars;
+pub mod classify;
+pub mod compare;
+pub mod error;
+pub mod inline;
+pub mod input;
+pub mod normalize;
+pub mod render;
+pub mod report;
+pub mod segment;
+pub mod tokenize;
+
+pub use compare::{compare, compare_files};
+pub use error::Error;
+pub use report::Report;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything that changes what a comparison reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    /// Which normalisations apply.
+    pub normalize: normalize::NormalizeOptions,
+    /// Which lines take part, by dominant script.
+    pub lang: input::Lang,
+    /// Regular expressions of lines to drop before comparing.
+    pub ignore_lines: Vec<String>,
+    /// Minimum similarity (0–1) for two sentences to count as one modified
+    /// sentence rather than a removal and an addition.
+    pub threshold: f32,
+    /// Time budget for the diff algorithms, in milliseconds; past it they
+    /// return a coarser but still correct answer.
+    pub timeout_ms: u64,
+    /// Report identical sentences at different positions as moves.
+    pub detect_moves: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            normalize: normalize::NormalizeOptions::default(),
+            lang: input::Lang::All,
+            ignore_lines: Vec::new(),
+            threshold: 0.5,
+            timeout_ms: 10_000,
+            detect_moves: true,
+        }
+    }
+}

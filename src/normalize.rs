@@ -1,0 +1,526 @@
+//! Stage 2: normalisation — turn original text into comparison keys without
+//! losing track of where every key character came from.
+//!
+//! Two published versions of one text differ in many ways that do not matter:
+//! full-width vs half-width punctuation (`，` / `,`), curly vs straight vs
+//! corner quotes (`“”` / `""` / `「」`), dash and ellipsis spellings
+//! (`——` / `—` / `--`, `……` / `...`), spaces around numbers in Chinese
+//! (`自 21 年前` / `自21年前`), invisible characters pasted from the web, and
+//! where lines were wrapped. tvdiff compares *keys* in which all of that has
+//! been folded away, but it never shows a key to the user: every key
+//! character is an [`NChar`] that remembers the byte range of the original
+//! text it stands for, and which [`Rule`]s changed it. Renderers slice the
+//! original text with those ranges, and the summary counts how many
+//! differences each rule absorbed (see [`crate::classify`]).
+//!
+//! # What folds
+//!
+//! | rule | folds | switch off |
+//! |---|---|---|
+//! | [`Rule::Width`] | Unicode NFKC (full-width letters, digits and `，！？；：（）` to ASCII, ideographic space, ligatures), plus `。`→`.`, `｡`→`.`, middle dots `・•‧`→`·` | `--keep-width` |
+//! | [`Rule::Quotes`] | `“ ” „ ‟ 〝 〞 「 」 « »` → `"`, `‘ ’ ‚ ‛ 『 』 ‹ ›` → `'` | `--keep-quotes` |
+//! | [`Rule::Dashes`] | runs of `— ― ‒ – ─` and `--` → one `—`; runs of `…`, `⋯`, three or more `.` → one `…` | `--keep-dashes` |
+//! | [`Rule::Spacing`] | runs of spaces/tabs → one space; spaces next to CJK text and at line ends dropped | `--keep-spacing` |
+//! | [`Rule::LineBreak`] | a line break inside a sentence → one space (Latin) or nothing (CJK) | `--keep-line-breaks` |
+//! | [`Rule::Invisible`] | zero-width characters, BOM, soft hyphen, bidi marks dropped | always on |
+//! | [`Rule::Case`] | letters lower-cased | opt-in `--ignore-case` |
+//! | [`Rule::Punctuation`] | all punctuation dropped | opt-in `--ignore-punctuation` |
+//!
+//! `、` (the enumeration comma) is *not* folded into `,`: the two marks do
+//! different jobs in Chinese, and a text that swaps them has been edited.
+//!
+//! Canonical equivalence (NFC) is always applied: `é` written as one or two
+//! code points is the same letter.
+
+use crate::chars::{is_cjk, is_invisible, is_line_break};
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// One kind of difference that normalisation absorbs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Full-width/half-width forms and other Unicode compatibility variants.
+    Width,
+    /// Quote styles.
+    Quotes,
+    /// Dash and ellipsis spellings.
+    Dashes,
+    /// Runs of spaces, and spaces next to CJK text.
+    Spacing,
+    /// Line breaks inside a sentence.
+    LineBreak,
+    /// Invisible format characters.
+    Invisible,
+    /// Letter case (only with `ignore_case`).
+    Case,
+    /// Punctuation (only with `ignore_punctuation`).
+    Punctuation,
+}
+
+impl Rule {
+    /// Every rule, in the order summaries list them.
+    pub const ALL: [Rule; 8] = [
+        Rule::Width,
+        Rule::Quotes,
+        Rule::Dashes,
+        Rule::Spacing,
+        Rule::LineBreak,
+        Rule::Invisible,
+        Rule::Case,
+        Rule::Punctuation,
+    ];
+
+    /// The bit of this rule in [`NChar::rules`].
+    pub const fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    /// Short human name used in summaries ("punctuation-width", …).
+    pub fn label(self) -> &'static str {
+        match self {
+            Rule::Width => "punctuation-width",
+            Rule::Quotes => "quote-style",
+            Rule::Dashes => "dash/ellipsis",
+            Rule::Spacing => "spacing",
+            Rule::LineBreak => "line-break",
+            Rule::Invisible => "invisible-character",
+            Rule::Case => "letter-case",
+            Rule::Punctuation => "punctuation",
+        }
+    }
+
+    /// The rule's stable identifier (as in JSON).
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::Width => "width",
+            Rule::Quotes => "quotes",
+            Rule::Dashes => "dashes",
+            Rule::Spacing => "spacing",
+            Rule::LineBreak => "line-break",
+            Rule::Invisible => "invisible",
+            Rule::Case => "case",
+            Rule::Punctuation => "punctuation",
+        }
+    }
+}
+
+/// Which normalisations are applied. Everything that only removes noise is on
+/// by default; `ignore_case` and `ignore_punctuation` change what counts as a
+/// wording difference and are opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormalizeOptions {
+    /// Fold full-width/half-width and compatibility forms (NFKC and the `。` table).
+    pub width: bool,
+    /// Fold quote styles.
+    pub quotes: bool,
+    /// Fold dash and ellipsis variants.
+    pub dashes: bool,
+    /// Collapse spaces and drop spaces next to CJK text.
+    pub spacing: bool,
+    /// Treat a line break inside a sentence as a space (or nothing next to CJK).
+    pub line_breaks: bool,
+    /// Lower-case letters.
+    pub ignore_case: bool,
+    /// Drop punctuation entirely.
+    pub ignore_punctuation: bool,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        NormalizeOptions {
+            width: true,
+            quotes: true,
+            dashes: true,
+            spacing: true,
+            line_breaks: true,
+            ignore_case: false,
+            ignore_punctuation: false,
+        }
+    }
+}
+
+/// One character of a comparison key, with the byte range of the original
+/// text it came from and the rules that changed it.
+///
+/// Several key characters may share one source range (NFKC expands `…` to
+/// `...` before the dash rule folds it back), and one key character may stand
+/// for a longer range (a run of spaces, `——`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NChar {
+    /// The key character.
+    pub ch: char,
+    /// Start byte of the original text this character stands for.
+    pub start: u32,
+    /// End byte (exclusive) of that original text.
+    pub end: u32,
+    /// Bit set of [`Rule::bit`]s that changed the original into `ch`.
+    pub rules: u16,
+}
+
+impl NChar {
+    /// The original text this key character stands for.
+    pub fn source<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start as usize..self.end as usize]
+    }
+
+    /// Is this character a space in the key?
+    pub fn is_space(&self) -> bool {
+        self.ch == ' '
+    }
+}
+
+/// Build the key string of a slice of key characters.
+pub fn key_string(chars: &[NChar]) -> String {
+    chars.iter().map(|c| c.ch).collect()
+}
+
+/// Normalise one line of `text` (the bytes `range`, which must not contain a
+/// line break) into key characters. Leading and trailing spaces are dropped;
+/// offsets in the result are absolute offsets into `text`.
+///
+/// ```
+/// use tvdiff::normalize::{normalize_line, key_string, NormalizeOptions};
+/// let opts = NormalizeOptions::default();
+/// let a = "中国有 6.7 亿网民，413 万多家网站。";
+/// let b = "中国有6.7亿网民,413万多家网站。";
+/// assert_eq!(key_string(&normalize_line(a, 0..a.len(), &opts)),
+///            key_string(&normalize_line(b, 0..b.len(), &opts)));
+/// ```
+pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions) -> Vec<NChar> {
+    let mut folded = Vec::with_capacity(range.len());
+    fold_chars(text, range, opts, &mut folded);
+    let folded = fold_runs(folded, opts);
+    handle_spaces(folded, opts)
+}
+
+/// Normalise a whole string (line breaks included, each becoming a space or
+/// nothing as if the lines were one sentence). Convenient for tests and for
+/// library users who already have sentences.
+///
+/// ```
+/// use tvdiff::normalize::{normalize_str, NormalizeOptions};
+/// let opts = NormalizeOptions::default();
+/// assert_eq!(normalize_str("是中国\n\n互联网", &opts), normalize_str("是中国互联网", &opts));
+/// assert_eq!(normalize_str("“你好！”", &opts), "\"你好!\"");
+/// ```
+pub fn normalize_str(text: &str, opts: &NormalizeOptions) -> String {
+    let mut out: Vec<NChar> = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= text.len() {
+        let at_break = i == text.len() || matches!(bytes[i], b'\n' | b'\r');
+        if at_break {
+            let line = normalize_line(text, start..i, opts);
+            join_line(&mut out, line, opts);
+            if i == text.len() {
+                break;
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    key_string(&out)
+}
+
+/// Append the key characters of a following line to `acc`, inserting the
+/// separator a line break stands for: a space between Latin words, nothing
+/// next to CJK text (see [`Rule::LineBreak`]).
+pub fn join_line(acc: &mut Vec<NChar>, line: Vec<NChar>, opts: &NormalizeOptions) {
+    if line.is_empty() {
+        return;
+    }
+    if let (Some(prev), Some(next)) = (acc.last().copied(), line.first().copied()) {
+        let sep = if !opts.line_breaks {
+            Some('\n')
+        } else if is_cjk(prev.ch) || is_cjk(next.ch) || prev.ch == '-' && !opts.spacing {
+            None
+        } else {
+            Some(' ')
+        };
+        if let Some(ch) = sep {
+            acc.push(NChar { ch, start: prev.end, end: next.start, rules: Rule::LineBreak.bit() });
+        }
+    }
+    acc.extend(line);
+}
+
+/// First pass: per-character folding (NFC/NFKC, tables, invisible, case,
+/// punctuation). Whitespace is kept as `' '` marks for the space pass.
+fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
+    let s = &text[range.clone()];
+    let base = range.start;
+    let mut iter = s.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        // A cluster: one character and the combining marks that follow it.
+        let mut end = i + c.len_utf8();
+        let mut has_marks = false;
+        while let Some(&(j, m)) = iter.peek() {
+            if is_combining_mark(m) {
+                has_marks = true;
+                end = j + m.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        let (start, end32) = ((base + i) as u32, (base + end) as u32);
+        let push = |out: &mut Vec<NChar>, ch: char, rules: u16| {
+            out.push(NChar { ch, start, end: end32, rules });
+        };
+        if is_invisible(c) && !has_marks {
+            continue; // dropped; the gap is classified later
+        }
+        if c.is_whitespace() || c.is_control() {
+            push(out, ' ', 0);
+            continue;
+        }
+        if !has_marks && (c.is_ascii() || crate::chars::is_han(c) && (c as u32) < 0xF900) {
+            // Fast path: no normal form changes these.
+            fold_one(c, c, opts, out, start, end32);
+            continue;
+        }
+        let cluster = &s[i..end];
+        if opts.width {
+            for n in cluster.nfkc() {
+                fold_one(c, n, opts, out, start, end32);
+            }
+        } else {
+            for n in cluster.nfc() {
+                fold_one(c, n, opts, out, start, end32);
+            }
+        }
+    }
+}
+
+/// Fold one character `n` (the NF(K)C image of original `orig`).
+fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, start: u32, end: u32) {
+    let mut rules = 0u16;
+    if n != orig {
+        rules |= Rule::Width.bit();
+    }
+    let mut ch = n;
+    if opts.width {
+        let t = match ch {
+            '。' | '｡' | '．' => '.',
+            '・' | '•' | '‧' | '∙' | '･' => '·',
+            '﹐' => ',',
+            _ => ch,
+        };
+        if t != ch {
+            rules |= Rule::Width.bit();
+            ch = t;
+        }
+    }
+    if opts.quotes {
+        let t = match ch {
+            '“' | '”' | '„' | '‟' | '〝' | '〞' | '「' | '」' | '«' | '»' | '″' | '﹁' | '﹂' => '"',
+            '‘' | '’' | '‚' | '‛' | '『' | '』' | '‹' | '›' | '′' | '﹃' | '﹄' => '\'',
+            _ => ch,
+        };
+        if t != ch {
+            rules |= Rule::Quotes.bit();
+            rules &= !Rule::Width.bit();
+            ch = t;
+        }
+    }
+    if opts.dashes {
+        let t = match ch {
+            '―' | '‒' | '–' | '─' | '━' | '⸺' | '⸻' | '﹘' => '—',
+            '⋯' => '…',
+            _ => ch,
+        };
+        if t != ch {
+            rules |= Rule::Dashes.bit();
+            ch = t;
+        }
+    }
+    if n.is_whitespace() {
+        out.push(NChar {
+            ch: ' ',
+            start,
+            end,
+            rules: rules & !Rule::Width.bit() | if orig != ' ' { Rule::Spacing.bit() } else { 0 },
+        });
+        return;
+    }
+    if opts.ignore_case && ch.is_uppercase() {
+        let mut lower = ch.to_lowercase();
+        if let (Some(l), None) = (lower.next(), lower.next()) {
+            ch = l;
+            rules |= Rule::Case.bit();
+        }
+    }
+    if opts.ignore_punctuation && crate::chars::is_punct(ch) {
+        return;
+    }
+    out.push(NChar { ch, start, end, rules });
+}
+
+/// Second pass: fold runs (dashes, ellipses) into one character.
+fn fold_runs(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
+    if !opts.dashes {
+        return chars;
+    }
+    let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let class = run_class(c.ch);
+        let mut j = i + 1;
+        while class != 0 && j < chars.len() && run_class(chars[j].ch) == class {
+            j += 1;
+        }
+        let run = &chars[i..j];
+        let n = run.len();
+        // A lone '-' is a hyphen and one or two '.' are full stops, not runs.
+        let is_run = match class {
+            1 => n >= 2 || c.ch == '—',
+            2 => n >= 3 || run.iter().any(|x| x.ch == '…'),
+            _ => false,
+        };
+        if !is_run {
+            out.extend_from_slice(run);
+            i = j;
+            continue;
+        }
+        let canonical = if class == 1 { '—' } else { '…' };
+        // The run is unchanged when it is one original character that already
+        // is the canonical form (NFKC spells `…` as three dots from one source).
+        let one_source = run.iter().all(|x| x.start == c.start);
+        let unchanged = one_source
+            && (n == 1 && c.ch == canonical && c.rules == 0 || class == 2 && n == 3 && c.rules == Rule::Width.bit());
+        let rules = if unchanged { 0 } else { Rule::Dashes.bit() };
+        out.push(NChar { ch: canonical, start: c.start, end: run[n - 1].end, rules });
+        i = j;
+    }
+    out
+}
+
+fn run_class(c: char) -> u8 {
+    match c {
+        '—' | '-' => 1,
+        '…' | '.' => 2,
+        _ => 0,
+    }
+}
+
+/// Third pass: collapse whitespace, drop it at the ends and next to CJK text.
+fn handle_spaces(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
+    let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !c.is_space() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && chars[j].is_space() {
+            j += 1;
+        }
+        let run = &chars[i..j];
+        if !opts.spacing {
+            out.extend_from_slice(run);
+            i = j;
+            continue;
+        }
+        let prev = out.last().map(|p| p.ch);
+        let next = chars.get(j).map(|n| n.ch);
+        let drop = match (prev, next) {
+            (None, _) | (_, None) => true,
+            (Some(p), Some(n)) => is_cjk(p) || is_cjk(n),
+        };
+        if !drop {
+            let plain = run.len() == 1 && run[0].rules & Rule::Spacing.bit() == 0;
+            let rules = run.iter().fold(0, |r, x| r | x.rules) | if plain { 0 } else { Rule::Spacing.bit() };
+            out.push(NChar { ch: ' ', start: run[0].start, end: run[run.len() - 1].end, rules });
+        }
+        i = j;
+    }
+    out
+}
+
+/// Is `c` a character a line break may be found in? (Re-exported helper for
+/// stages that scan raw text.)
+pub fn is_break(c: char) -> bool {
+    is_line_break(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> String {
+        normalize_str(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn full_width_punctuation_is_not_a_change() {
+        assert_eq!(key("尊敬的侯赛因总统，"), key("尊敬的侯赛因总统,"));
+        assert_eq!(key("各位嘉宾、各位朋友！"), key("各位嘉宾、各位朋友!"));
+        assert_eq!(key("（2015年12月16日）"), key("(2015年12月16日)"));
+        assert_eq!(key("谢谢大家。"), key("谢谢大家."));
+        assert_ne!(key("各位嘉宾、各位朋友"), key("各位嘉宾,各位朋友"), "、 is not ,");
+    }
+
+    #[test]
+    fn spacing_next_to_han_is_not_a_change() {
+        assert_eq!(key("自 21 年前接入"), key("自21年前接入"));
+        assert_eq!(key("中华人民共和国主席 习近平"), key("中华人民共和国主席习近平"));
+        assert_eq!(key("a   b\tc "), "a b c");
+        assert_ne!(key("China will"), key("Chinawill"));
+    }
+
+    #[test]
+    fn quotes_dashes_and_ellipses_fold() {
+        assert_eq!(key("“互联网+”"), key("「互联网+」"));
+        assert_eq!(key("“互联网+”"), key("\"互联网+\""));
+        assert_eq!(key("China’s"), key("China's"));
+        assert_eq!(key("——尊重网络主权"), key("—尊重网络主权"));
+        assert_eq!(key("a -- b"), key("a — b"));
+        assert_eq!(key("等等……"), key("等等..."));
+        assert_eq!(key("well…"), key("well..."));
+        assert_eq!(key("Under-Secretary"), "Under-Secretary");
+        assert_eq!(key("6.7"), "6.7");
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped() {
+        assert_eq!(key("互\u{200B}联网"), key("互联网"));
+        assert_eq!(key("\u{FEFF}Hello"), "Hello");
+        assert_eq!(key("co\u{00AD}operate"), "cooperate");
+    }
+
+    #[test]
+    fn every_key_char_points_into_the_original() {
+        let text = "自 21 年前，“互联网+”……  OK";
+        let chars = normalize_line(text, 0..text.len(), &NormalizeOptions::default());
+        for c in &chars {
+            assert!(text.is_char_boundary(c.start as usize) && text.is_char_boundary(c.end as usize));
+            assert!(c.start < c.end);
+        }
+        let first = chars.first().unwrap();
+        assert_eq!(first.source(text), "自");
+        let comma = chars.iter().find(|c| c.ch == ',').unwrap();
+        assert_eq!(comma.source(text), "，");
+        assert_ne!(comma.rules & Rule::Width.bit(), 0);
+        let ell = chars.iter().find(|c| c.ch == '…').unwrap();
+        assert_eq!(ell.source(text), "……");
+    }
+
+    #[test]
+    fn switches_turn_rules_off() {
+        let keep = NormalizeOptions { width: false, ..Default::default() };
+        assert_ne!(normalize_str("你好，", &keep), normalize_str("你好,", &keep));
+        let keep = NormalizeOptions { spacing: false, ..Default::default() };
+        assert_ne!(normalize_str("自 21 年", &keep), normalize_str("自21年", &keep));
+        let case = NormalizeOptions { ignore_case: true, ..Default::default() };
+        assert_eq!(normalize_str("Internet", &case), normalize_str("internet", &case));
+        let punct = NormalizeOptions { ignore_punctuation: true, ..Default::default() };
+        assert_eq!(normalize_str("助力！", &punct), normalize_str("助力", &punct));
+    }
+}

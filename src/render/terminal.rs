@@ -1,0 +1,322 @@
+//! Terminal renderer: changed sentences with their locations, inline
+//! highlights, context and a summary; optionally side by side.
+//!
+//! Without colour, deletions are written `[-…-]` and insertions `{+…+}`
+//! (the `wdiff` convention), so the output still reads in a pipe, a log or
+//! an e-mail. Widths are measured in display columns (a Han character takes
+//! two), so the side-by-side view stays aligned for Chinese.
+
+use super::{merged_pieces, new_pieces, old_pieces, Piece};
+use crate::normalize::Rule;
+use crate::report::{Change, ChangeKind, Report, Row, RowKind, Span};
+use owo_colors::OwoColorize;
+use std::fmt::Write;
+use unicode_width::UnicodeWidthChar;
+
+/// How to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Unchanged sentences shown around each change.
+    pub context: usize,
+    /// Two columns, old and new.
+    pub side_by_side: bool,
+    /// Total width in columns (side-by-side view).
+    pub width: usize,
+    /// Print the closing summary.
+    pub summary: bool,
+}
+
+impl Default for TerminalOptions {
+    fn default() -> Self {
+        TerminalOptions { color: false, context: 1, side_by_side: false, width: 100, summary: true }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Sty {
+    Plain,
+    Del,
+    Ins,
+    Dim,
+    Head,
+    Moved,
+}
+
+fn paint(s: &str, sty: Sty, color: bool) -> String {
+    if !color {
+        return match sty {
+            Sty::Del => format!("[-{s}-]"),
+            Sty::Ins => format!("{{+{s}+}}"),
+            _ => s.to_string(),
+        };
+    }
+    match sty {
+        Sty::Plain => s.to_string(),
+        Sty::Del => s.red().strikethrough().to_string(),
+        Sty::Ins => s.green().underline().to_string(),
+        Sty::Dim => s.dimmed().to_string(),
+        Sty::Head => s.cyan().bold().to_string(),
+        Sty::Moved => s.yellow().to_string(),
+    }
+}
+
+/// Make original text printable on one line: line breaks become `⏎`, tabs
+/// and other control characters a space.
+fn flat(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' || c == '\n' {
+            // One mark for \r\n and for blank-line runs.
+            while chars.peek().is_some_and(|n| *n == '\n' || *n == '\r') {
+                chars.next();
+            }
+            out.push('⏎');
+        } else if c.is_control() {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn loc(path: &str, span: &Span) -> String {
+    format!("{path}:{}:{}", span.line, span.column)
+}
+
+/// Render a report for a terminal.
+pub fn render(report: &Report, opts: &TerminalOptions) -> String {
+    let mut out = String::new();
+    let rows = &report.rows;
+    // Which rows to show: every changed row and `context` rows around it.
+    let changed = |r: &Row| !matches!(r.kind, RowKind::Equal | RowKind::Resegmented);
+    let mut show = vec![false; rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        if changed(r) {
+            let lo = i.saturating_sub(opts.context);
+            let hi = (i + opts.context + 1).min(rows.len());
+            show[lo..hi].iter_mut().for_each(|s| *s = true);
+        }
+    }
+    let mut last_shown: Option<usize> = None;
+    for (i, r) in rows.iter().enumerate() {
+        if !show[i] {
+            continue;
+        }
+        if last_shown.is_some_and(|l| l + 1 != i) {
+            out.push('\n');
+        }
+        last_shown = Some(i);
+        if opts.side_by_side {
+            side_by_side_row(&mut out, report, r, opts);
+        } else {
+            inline_row(&mut out, report, r, opts);
+        }
+    }
+    if opts.summary {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&summary(report, opts.color));
+    }
+    out
+}
+
+fn header(out: &mut String, report: &Report, change: &Change, opts: &TerminalOptions) {
+    let o = change.old.as_ref().map_or_else(|| format!("{} (none)", report.old.path), |s| loc(&report.old.path, s));
+    let n = change.new.as_ref().map_or_else(|| format!("{} (none)", report.new.path), |s| loc(&report.new.path, s));
+    let what = match change.kind {
+        ChangeKind::Modified => format!("modified, {}", change.class.label()),
+        ChangeKind::Added => "added".into(),
+        ChangeKind::Removed => "removed".into(),
+        ChangeKind::Moved => "moved".into(),
+    };
+    let line = format!("@@ {o} → {n} @@ {what}");
+    let _ = writeln!(out, "{}", paint(&line, Sty::Head, opts.color));
+}
+
+fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptions) {
+    let c = opts.color;
+    let change = row.change.map(|i| &report.changes[i]);
+    match (row.kind, change) {
+        (RowKind::Equal | RowKind::Resegmented, _) => {
+            let text = row.new.as_ref().or(row.old.as_ref()).map(|s| flat(&s.text)).unwrap_or_default();
+            let _ = writeln!(out, "  {}", paint(&text, Sty::Dim, c));
+        }
+        (RowKind::Modified, Some(ch)) => {
+            header(out, report, ch, opts);
+            let mut line = String::from("~ ");
+            for p in merged_pieces(ch) {
+                match p {
+                    Piece::Same(s) => line += &flat(s),
+                    Piece::Deleted(s) => line += &paint(&flat(s), Sty::Del, c),
+                    Piece::Inserted(s) => line += &paint(&flat(s), Sty::Ins, c),
+                }
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        (RowKind::Added, Some(ch)) => {
+            header(out, report, ch, opts);
+            let t = ch.new.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
+            let _ = writeln!(out, "+ {}", paint(&t, Sty::Ins, c));
+        }
+        (RowKind::Removed, Some(ch)) => {
+            header(out, report, ch, opts);
+            let t = ch.old.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
+            let _ = writeln!(out, "- {}", paint(&t, Sty::Del, c));
+        }
+        (RowKind::MovedTo, Some(ch)) => {
+            header(out, report, ch, opts);
+            let t = ch.new.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
+            let _ = writeln!(out, "> {}", paint(&t, Sty::Moved, c));
+        }
+        (RowKind::MovedFrom, ch) => {
+            let t = row.old.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
+            let to = ch.and_then(|ch| ch.new.as_ref()).map(|s| loc(&report.new.path, s)).unwrap_or_default();
+            let _ = writeln!(out, "< {} {}", paint(&t, Sty::Dim, c), paint(&format!("(moved to {to})"), Sty::Moved, c));
+        }
+        _ => {}
+    }
+}
+
+/// A line of styled pieces, wrapped to `width` display columns.
+fn wrap(pieces: &[(String, Sty)], width: usize, color: bool) -> Vec<(String, usize)> {
+    let width = width.max(4);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for (text, sty) in pieces {
+        // Without colour the markers are part of the text.
+        let shown = if color { text.clone() } else { paint(text, *sty, false) };
+        let sty = if color { *sty } else { Sty::Plain };
+        let mut run = String::new();
+        for ch in shown.chars() {
+            let w = ch.width().unwrap_or(0);
+            if cur_w + w > width {
+                cur += &paint(&run, sty, color);
+                run.clear();
+                lines.push((std::mem::take(&mut cur), cur_w));
+                cur_w = 0;
+            }
+            run.push(ch);
+            cur_w += w;
+        }
+        cur += &paint(&run, sty, color);
+    }
+    if cur_w > 0 || lines.is_empty() {
+        lines.push((cur, cur_w));
+    }
+    lines
+}
+
+fn side_by_side_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptions) {
+    let c = opts.color;
+    let num_w = 5;
+    let col = opts.width.saturating_sub(2 * (num_w + 1) + 3) / 2;
+    let change = row.change.map(|i| &report.changes[i]);
+    let to_pieces = |ps: Vec<Piece>| -> Vec<(String, Sty)> {
+        ps.into_iter()
+            .map(|p| match p {
+                Piece::Same(s) => (flat(s), Sty::Plain),
+                Piece::Deleted(s) => (flat(s), Sty::Del),
+                Piece::Inserted(s) => (flat(s), Sty::Ins),
+            })
+            .collect()
+    };
+    let whole = |s: &Option<Span>, sty: Sty| -> Vec<(String, Sty)> {
+        s.as_ref().map(|s| vec![(flat(&s.text), sty)]).unwrap_or_default()
+    };
+    let (left, right, mark) = match (row.kind, change) {
+        (RowKind::Modified, Some(ch)) => (to_pieces(old_pieces(ch)), to_pieces(new_pieces(ch)), '~'),
+        (RowKind::Added, _) => (vec![], whole(&row.new, Sty::Ins), '+'),
+        (RowKind::Removed, _) => (whole(&row.old, Sty::Del), vec![], '-'),
+        (RowKind::MovedTo, _) => (vec![], whole(&row.new, Sty::Moved), '>'),
+        (RowKind::MovedFrom, _) => (whole(&row.old, Sty::Moved), vec![], '<'),
+        _ => (whole(&row.old, Sty::Dim), whole(&row.new, Sty::Dim), ' '),
+    };
+    let lw = wrap(&left, col, c);
+    let rw = wrap(&right, col, c);
+    let ln = |s: &Option<Span>| s.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
+    let (lnum, rnum) = (ln(&row.old), ln(&row.new));
+    let empty = (String::new(), 0);
+    for k in 0..lw.len().max(rw.len()) {
+        let (l, l_w) = lw.get(k).unwrap_or(&empty);
+        let (r, _) = rw.get(k).unwrap_or(&empty);
+        let (a, b) = if k == 0 { (lnum.as_str(), rnum.as_str()) } else { ("", "") };
+        let pad = " ".repeat(col.saturating_sub(*l_w));
+        let m = if k == 0 { mark } else { ' ' };
+        let _ = writeln!(
+            out,
+            "{}{m}{l}{pad} {} {}{m}{r}",
+            paint(&format!("{a:>num_w$}"), Sty::Dim, c),
+            paint("│", Sty::Dim, c),
+            paint(&format!("{b:>num_w$}"), Sty::Dim, c),
+        );
+    }
+}
+
+/// The closing summary.
+pub fn summary(report: &Report, color: bool) -> String {
+    let s = &report.summary;
+    let mut out = String::new();
+    let counts = format!(
+        "{} equal, {} modified, {} added, {} removed, {} moved sentences; similarity {:.1}%",
+        s.equal, s.modified, s.added, s.removed, s.moved, s.similarity
+    );
+    let _ = writeln!(out, "{} {counts}", paint("Summary:", Sty::Head, color));
+    let _ = writeln!(
+        out,
+        "{} {} ({} sentences{}) → {} ({} sentences{})",
+        paint("Versions:", Sty::Head, color),
+        report.old.path,
+        report.old.sentences,
+        dropped(report.old.lines_dropped),
+        report.new.path,
+        report.new.sentences,
+        dropped(report.new.lines_dropped),
+    );
+    if !s.edits.is_empty() {
+        let e: Vec<String> = s.edits.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
+        let _ = writeln!(out, "{} {}", paint("Edits:", Sty::Head, color), e.join(", "));
+    }
+    let mut ignored: Vec<String> =
+        Rule::ALL.iter().filter_map(|r| s.absorbed.get(r).map(|n| format!("{n} {}", r.label()))).collect();
+    if s.resegmented > 0 {
+        ignored.push(format!("{} sentence-split", s.resegmented));
+    }
+    if ignored.is_empty() {
+        let _ = writeln!(out, "{} no normalisation differences", paint("Ignored:", Sty::Head, color));
+    } else {
+        let _ = writeln!(out, "{} {} differences", paint("Ignored:", Sty::Head, color), ignored.join(", "));
+    }
+    out
+}
+
+fn dropped(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(", {n} lines filtered out")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_measures_display_width() {
+        let lines = wrap(&[("中文字符测试".to_string(), Sty::Plain)], 5, false);
+        assert_eq!(lines.iter().map(|l| l.1).collect::<Vec<_>>(), [4, 4, 4]);
+        let lines = wrap(&[("ab".to_string(), Sty::Del)], 20, false);
+        assert_eq!(lines[0].0, "[-ab-]");
+    }
+
+    #[test]
+    fn line_breaks_are_marked() {
+        assert_eq!(flat("是中国\r\n\r\n互联网\t创新"), "是中国⏎互联网 创新");
+    }
+}

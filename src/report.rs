@@ -1,0 +1,241 @@
+//! Stage 7: the report model — plain data that every renderer reads.
+//!
+//! A [`Report`] is the single source of truth about a comparison: renderers
+//! (terminal, JSON, HTML) are pure functions of it and never diff again. It
+//! serialises with serde; `docs/json.md` documents the JSON form.
+//!
+//! Every piece of text in a report is *original* text, sliced from the input
+//! with byte offsets that are also reported, so a reader can always find
+//! what the file really says.
+
+use crate::normalize::Rule;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The result of comparing two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The old version.
+    pub old: VersionInfo,
+    /// The new version.
+    pub new: VersionInfo,
+    /// The options the comparison ran with.
+    pub options: crate::Options,
+    /// Counts.
+    pub summary: Summary,
+    /// The changes, in document order.
+    pub changes: Vec<Change>,
+    /// Every aligned sentence, changed or not, in document order. Renderers
+    /// that show the whole text (HTML, terminal context) read it; the JSON
+    /// output leaves it out unless asked (`--full`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<Row>,
+}
+
+impl Report {
+    /// Did the comparison find any difference?
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+}
+
+/// Facts about one version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// The path (or name) as given.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// How the bytes were decoded.
+    pub encoding: String,
+    /// SHA-256 of the bytes as read (hex).
+    pub sha256: String,
+    /// Number of lines.
+    pub lines: usize,
+    /// Lines that took part in the comparison.
+    pub lines_compared: usize,
+    /// Lines removed by `--lang` or `--ignore-lines`.
+    pub lines_dropped: usize,
+    /// Number of sentences compared.
+    pub sentences: usize,
+    /// The dominant script of the compared text (`han`, `latin`, `neutral`).
+    pub script: crate::chars::Script,
+}
+
+/// Counts over the whole comparison.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Sentence pairs equal after normalisation (resegmented ones included).
+    pub equal: usize,
+    /// Sentence pairs whose wording changed.
+    pub modified: usize,
+    /// Sentences only in the new version.
+    pub added: usize,
+    /// Sentences only in the old version.
+    pub removed: usize,
+    /// Sentences that moved.
+    pub moved: usize,
+    /// Places where the versions only cut sentences differently.
+    pub resegmented: usize,
+    /// Share of key characters the versions have in common, 0–100.
+    pub similarity: f64,
+    /// Edits by class, over all modified sentences.
+    pub edits: BTreeMap<EditClass, usize>,
+    /// Differences absorbed by each normalisation rule (rule id → count).
+    pub absorbed: BTreeMap<Rule, usize>,
+}
+
+/// The kind of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A sentence (or two, where the versions cut differently) was reworded.
+    Modified,
+    /// A sentence only in the new version.
+    Added,
+    /// A sentence only in the old version.
+    Removed,
+    /// A sentence that stands elsewhere in the new version.
+    Moved,
+}
+
+/// What an edit changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditClass {
+    /// Words changed.
+    Wording,
+    /// Only punctuation changed (a dropped `！`).
+    Punctuation,
+    /// Only spaces between words changed (`Chinawill` / `China will`).
+    Spacing,
+    /// Only letter case changed.
+    Case,
+}
+
+impl EditClass {
+    /// Label for humans.
+    pub fn label(self) -> &'static str {
+        match self {
+            EditClass::Wording => "wording",
+            EditClass::Punctuation => "punctuation",
+            EditClass::Spacing => "spacing",
+            EditClass::Case => "case",
+        }
+    }
+}
+
+/// Where a piece of original text is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// The original text.
+    pub text: String,
+    /// Start byte offset in the input.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column (in characters) of `start`.
+    pub column: u32,
+    /// 1-based line of the last character.
+    pub end_line: u32,
+}
+
+/// A position without text (used for edits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Start byte offset in the input.
+    pub start: usize,
+    /// End byte offset (exclusive; equal to start for an insertion point).
+    pub end: usize,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column in characters.
+    pub column: u32,
+}
+
+/// Edit operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditOp {
+    /// Text only in the new sentence.
+    Insert,
+    /// Text only in the old sentence.
+    Delete,
+    /// Old text replaced by new text.
+    Replace,
+}
+
+/// One wording change inside a modified sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    /// Operation.
+    pub op: EditOp,
+    /// Original old text (empty for an insertion).
+    pub old: String,
+    /// Original new text (empty for a deletion).
+    pub new: String,
+    /// What kind of change.
+    pub class: EditClass,
+    /// Where the old text is (for an insertion: the point it would go).
+    pub old_at: Location,
+    /// Where the new text is (for a deletion: the point it was).
+    pub new_at: Location,
+}
+
+/// One change between the versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Index of this change in [`Report::changes`].
+    pub id: usize,
+    /// Kind.
+    pub kind: ChangeKind,
+    /// Dominant class: `punctuation` if every edit is punctuation, etc.
+    pub class: EditClass,
+    /// The old sentence(s); `null` for an added sentence.
+    pub old: Option<Span>,
+    /// The new sentence(s); `null` for a removed sentence.
+    pub new: Option<Span>,
+    /// Similarity of the two sentences' keys, 0–1.
+    pub similarity: f32,
+    /// Inline edits (modified sentences only).
+    pub edits: Vec<Edit>,
+    /// Old sentence indices `[start, end)`.
+    pub old_sentences: [usize; 2],
+    /// New sentence indices `[start, end)`.
+    pub new_sentences: [usize; 2],
+}
+
+/// The kind of an aligned row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// Equal sentences.
+    Equal,
+    /// Equal text cut into sentences differently.
+    Resegmented,
+    /// Modified sentences.
+    Modified,
+    /// Added sentence.
+    Added,
+    /// Removed sentence.
+    Removed,
+    /// Where a moved sentence was.
+    MovedFrom,
+    /// Where a moved sentence now is.
+    MovedTo,
+}
+
+/// One aligned row of the full comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Kind.
+    pub kind: RowKind,
+    /// Old sentence(s) on this row.
+    pub old: Option<Span>,
+    /// New sentence(s) on this row.
+    pub new: Option<Span>,
+    /// The change this row shows, if any (index into [`Report::changes`]).
+    pub change: Option<usize>,
+}

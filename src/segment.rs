@@ -1,0 +1,420 @@
+//! Stage 3: segmentation — split a version into sentences.
+//!
+//! Sentences are the unit tvdiff aligns, so they must be cut the same way in
+//! every version even though the versions wrap lines differently. The
+//! segmenter therefore works on normalised key characters (so `!` and `！`
+//! behave alike) in two steps:
+//!
+//! 1. **Join lines into blocks.** A line that ends a sentence ends its block.
+//!    A line without final punctuation is joined to the next one when it
+//!    looks wrapped: it is long (≥ 40 columns, or ≥ 80 across a blank line,
+//!    as PDF extraction leaves them), the next line starts with a lower-case
+//!    letter, or the line itself was already a continuation (so a short
+//!    fragment left alone by a PDF break is still joined). A short line that
+//!    is not a continuation — a title, dateline, heading or a salutation
+//!    such as `尊敬的侯赛因总统，` — is a block, and so a sentence, of its own.
+//!    A line dropped by `--lang` or `--ignore-lines` ends the block before it.
+//! 2. **Split blocks at sentence ends.** Chinese: `。！？；…` (and their
+//!    half-width forms after Han text). English: `.!?` followed by a space
+//!    and a word that is not lower-case, unless the word before the full
+//!    stop is an abbreviation (`Mr.`, `Dr.`, `No.`, `U.S.`, `e.g.`), an
+//!    initial (`J.`) or a list number at the start of a line (`95.`).
+//!    Decimals and times (`1.3`, `10:30`) have no space after the mark and
+//!    never split. Closing quotes and brackets stay with their sentence.
+//!
+//! Heuristics can cut two versions differently; the aligner treats a
+//! difference that is only in where sentences were cut as no change at all
+//! (see [`crate::align`]).
+
+use crate::chars::is_cjk;
+use crate::input::{LineFilter, LineStatus, Source};
+use crate::normalize::{join_line, key_string, normalize_line, NChar, NormalizeOptions};
+use std::ops::Range;
+use unicode_width::UnicodeWidthChar;
+
+/// Longest sentence, in key characters, before it is cut at a clause mark.
+/// Keeps hostile input (megabytes without punctuation) from producing one
+/// giant sentence.
+pub const MAX_SENTENCE_CHARS: usize = 1000;
+
+/// A line at least this wide (display columns) is taken as wrapped.
+const WRAPPED_WIDTH: usize = 40;
+/// Across a blank line, only a line this wide is taken as broken mid-sentence.
+const BROKEN_WIDTH: usize = 80;
+
+/// One sentence of a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// The key characters, as indices into [`Document::chars`].
+    pub chars: Range<usize>,
+    /// Byte range of the sentence in the original text.
+    pub start: usize,
+    /// End byte (exclusive).
+    pub end: usize,
+    /// The comparison key.
+    pub key: String,
+    /// A dropped line (or the start of the text) comes right before this
+    /// sentence: it must not be merged with the previous one.
+    pub hard_break_before: bool,
+}
+
+impl Sentence {
+    /// The original text of the sentence.
+    pub fn text<'a>(&self, source: &'a str) -> &'a str {
+        &source[self.start..self.end]
+    }
+}
+
+/// A version cut into sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// All key characters of the compared text, in order.
+    pub chars: Vec<NChar>,
+    /// The sentences, in order.
+    pub sentences: Vec<Sentence>,
+    /// Lines that took part.
+    pub lines_kept: usize,
+    /// Lines removed by the language filter or `--ignore-lines`.
+    pub lines_dropped: usize,
+}
+
+impl Document {
+    /// Key characters of sentence `i`.
+    pub fn sentence_chars(&self, i: usize) -> &[NChar] {
+        &self.chars[self.sentences[i].chars.clone()]
+    }
+}
+
+enum Item {
+    Text(Vec<NChar>, usize),
+    Blank,
+    Dropped,
+}
+
+/// Cut `source` into sentences.
+///
+/// ```
+/// use tvdiff::input::{LineFilter, Source};
+/// use tvdiff::normalize::NormalizeOptions;
+/// let src = Source::from_text("t", "尊敬的侯赛因总统，\n欢迎各位嘉宾。首先，我谨代表……\nMr. Smith arrived at 10:30 a.m. on Dec. 16. He spoke.");
+/// let doc = tvdiff::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+/// let texts: Vec<&str> = doc.sentences.iter().map(|s| s.text(&src.text)).collect();
+/// assert_eq!(texts, ["尊敬的侯赛因总统，", "欢迎各位嘉宾。", "首先，我谨代表……",
+///                    "Mr. Smith arrived at 10:30 a.m. on Dec. 16.", "He spoke."]);
+/// ```
+pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
+    let text = source.text.as_str();
+    let mut doc = Document::default();
+    let mut items = Vec::new();
+    for line in source.lines() {
+        let raw = &text[line.start..line.end];
+        match filter.status(raw) {
+            LineStatus::Dropped => {
+                doc.lines_dropped += 1;
+                items.push(Item::Dropped);
+            }
+            LineStatus::Blank => items.push(Item::Blank),
+            LineStatus::Kept => {
+                let chars = normalize_line(text, line.start..line.end, norm);
+                if chars.is_empty() {
+                    items.push(Item::Blank);
+                } else {
+                    doc.lines_kept += 1;
+                    let width = chars.iter().map(|c| c.ch.width().unwrap_or(0)).sum();
+                    items.push(Item::Text(chars, width));
+                }
+            }
+        }
+    }
+
+    let mut block: Vec<NChar> = Vec::new();
+    let mut hard = true;
+    let mut k = 0;
+    while k < items.len() {
+        match std::mem::replace(&mut items[k], Item::Blank) {
+            Item::Dropped => {
+                flush(text, &mut doc, &mut block, &mut hard);
+                hard = true;
+            }
+            Item::Blank => {}
+            Item::Text(line, width) => {
+                let continuation = !block.is_empty();
+                let last_line = line.clone();
+                join_line(&mut block, line, norm);
+                // Look ahead for the next line with text.
+                let mut blanks = 0;
+                let mut n = k + 1;
+                while n < items.len() && matches!(items[n], Item::Blank) {
+                    blanks += 1;
+                    n += 1;
+                }
+                let next_first = match items.get(n) {
+                    Some(Item::Text(next, _)) => next.first().copied(),
+                    _ => None,
+                };
+                let join = match next_first {
+                    None => false,
+                    Some(next) => {
+                        !line_ends_sentence(text, &last_line, Some(next.ch))
+                            && (continuation
+                                || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
+                                || next.ch.is_lowercase()
+                                || last_line.last().is_some_and(|c| c.ch == '-'))
+                    }
+                };
+                if !join {
+                    flush(text, &mut doc, &mut block, &mut hard);
+                }
+            }
+        }
+        k += 1;
+    }
+    flush(text, &mut doc, &mut block, &mut hard);
+    doc
+}
+
+/// Does a line end a sentence (given the first character of the next line)?
+fn line_ends_sentence(text: &str, line: &[NChar], next: Option<char>) -> bool {
+    let mut end = line.len();
+    while end > 0 && is_closer(text, line, end - 1) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && is_terminator(line[start - 1].ch) {
+        start -= 1;
+    }
+    start < end && is_boundary(text, line, 0, start, end, next)
+}
+
+/// Move the finished block into the document as sentences.
+fn flush(text: &str, doc: &mut Document, block: &mut Vec<NChar>, hard: &mut bool) {
+    if block.is_empty() {
+        return;
+    }
+    let base = doc.chars.len();
+    let cuts = split_block(text, block);
+    doc.chars.append(block);
+    for (i, r) in cuts.into_iter().enumerate() {
+        let chars = &doc.chars[base + r.start..base + r.end];
+        let (Some(first), Some(last)) = (chars.first(), chars.last()) else { continue };
+        doc.sentences.push(Sentence {
+            chars: base + r.start..base + r.end,
+            start: first.start as usize,
+            end: last.end as usize,
+            key: key_string(chars),
+            hard_break_before: i == 0 && *hard,
+        });
+    }
+    *hard = false;
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '…')
+}
+
+fn first_char(text: &str, c: &NChar) -> char {
+    c.source(text).chars().next().unwrap_or(c.ch)
+}
+
+/// Is key char `i` a closing quote or bracket?
+fn is_closer(text: &str, chars: &[NChar], i: usize) -> bool {
+    match first_char(text, &chars[i]) {
+        '”' | '’' | '」' | '』' | '）' | ')' | ']' | '】' | '》' | '〉' | '］' | '〕' | '»' | '›' => {
+            true
+        }
+        '"' | '\'' | '＂' | '＇' => {
+            // A straight quote closes when what follows is not a word.
+            chars.get(i + 1).is_none_or(|n| n.is_space() || crate::chars::is_punct(n.ch) || is_cjk(n.ch))
+        }
+        _ => false,
+    }
+}
+
+/// Split a block into sentence ranges (relative to the block).
+fn split_block(text: &str, block: &[NChar]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut s = 0;
+    let mut i = 0;
+    while i < block.len() {
+        if !is_terminator(block[i].ch) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < block.len() && (is_terminator(block[j].ch) || j > i && is_closer(text, block, j)) {
+            j += 1;
+        }
+        let next = block.get(j).map(|c| c.ch);
+        if is_boundary(text, block, s, i, j, next) {
+            push_sentence(&mut out, block, s..j);
+            s = j;
+        }
+        i = j;
+    }
+    push_sentence(&mut out, block, s..block.len());
+    out
+}
+
+/// Trim spaces and append, cutting over-long sentences at clause marks.
+fn push_sentence(out: &mut Vec<Range<usize>>, block: &[NChar], r: Range<usize>) {
+    let (mut a, mut b) = (r.start, r.end);
+    while a < b && block[a].is_space() {
+        a += 1;
+    }
+    while b > a && block[b - 1].is_space() {
+        b -= 1;
+    }
+    while b - a > MAX_SENTENCE_CHARS {
+        let limit = a + MAX_SENTENCE_CHARS;
+        let cut = (a + MAX_SENTENCE_CHARS / 2..limit)
+            .rev()
+            .find(|&k| matches!(block[k].ch, ',' | '、' | ':' | ' '))
+            .map_or(limit, |k| k + 1);
+        let mut e = cut;
+        while e > a && block[e - 1].is_space() {
+            e -= 1;
+        }
+        out.push(a..e);
+        a = cut;
+        while a < b && block[a].is_space() {
+            a += 1;
+        }
+    }
+    if a < b {
+        out.push(a..b);
+    }
+}
+
+/// English abbreviations after which a full stop does not end a sentence
+/// (unless the text ends there).
+const NEVER_END: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vol", "vols", "vs", "fig", "figs", "jr", "sr", "gen", "rep",
+    "sen", "gov", "lt", "col", "capt", "sgt", "mt", "rev", "hon", "messrs", "art", "pp", "op", "cf", "approx", "e.g",
+    "i.e", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "ca", "est", "dept", "univ", "inc.,",
+];
+
+/// Does the terminator run `[i, j)` end the sentence that started at `s`?
+fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: Option<char>) -> bool {
+    let orig = first_char(text, &chars[i]);
+    let chinese_mark = matches!(orig, '。' | '！' | '？' | '；' | '…' | '｡' | '．');
+    let after_cjk = i > 0 && is_cjk(chars[i - 1].ch);
+    let chinese = chinese_mark && orig != '…' || after_cjk;
+    let t = chars[i].ch;
+    if chinese {
+        return true;
+    }
+    match t {
+        ';' | '…' => return false,
+        '!' | '?' => {
+            return match next {
+                None => true,
+                Some(' ') => !chars.get(j + 1).is_some_and(|c| c.ch.is_lowercase()),
+                Some(n) => is_cjk(n) || crate::chars::is_punct(n),
+            };
+        }
+        _ => {}
+    }
+    // A full stop in Latin text.
+    let Some(n) = next else { return true };
+    if n != ' ' && !is_cjk(n) {
+        return false; // 1.3, U.S., example.com
+    }
+    if n == ' ' && chars.get(j + 1).is_some_and(|c| c.ch.is_lowercase()) {
+        return false;
+    }
+    // The word before the full stop.
+    let mut w = i;
+    while w > s && (crate::chars::is_word_char(chars[w - 1].ch) || chars[w - 1].ch == '.') {
+        w -= 1;
+    }
+    let word: String = chars[w..i].iter().map(|c| c.ch).collect::<String>().to_lowercase();
+    if word.is_empty() {
+        return true;
+    }
+    if word.chars().count() == 1 && chars[w].ch.is_uppercase() {
+        return false; // an initial: J. R. R. Tolkien
+    }
+    if w == s && word.chars().all(|c| c.is_ascii_digit()) {
+        return false; // a list number at the start: "95. Title"
+    }
+    !NEVER_END.contains(&word.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<String> {
+        let src = Source::from_text("t", text);
+        let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        doc.sentences.iter().map(|s| s.text(text).to_string()).collect()
+    }
+
+    #[test]
+    fn chinese_sentences_keep_closing_quotes() {
+        assert_eq!(
+            sentences("“凡益之道，与时偕行。”互联网虽然是无形的。让我们携起手来！"),
+            ["“凡益之道，与时偕行。”", "互联网虽然是无形的。", "让我们携起手来！"]
+        );
+        assert_eq!(sentences("一;二;三"), ["一;", "二;", "三"]);
+    }
+
+    #[test]
+    fn english_abbreviations_decimals_and_times() {
+        assert_eq!(
+            sentences("Mr. Xi spoke at 10:30 a.m. in the U.S. embassy. It has 1.3 billion people. No. 5 is next."),
+            ["Mr. Xi spoke at 10:30 a.m. in the U.S. embassy.", "It has 1.3 billion people.", "No. 5 is next."]
+        );
+        assert_eq!(sentences("Really? Yes! Fine."), ["Really?", "Yes!", "Fine."]);
+    }
+
+    #[test]
+    fn pdf_breaks_are_joined_but_titles_stand_alone() {
+        let long = "去年，首届世界互联网大会在这里举办，推动了网络创客、网上医院、智慧旅游等快速发展。乌镇的网络化、智慧化，是传统和现代、人文和科技融合发展的生动写照，是中国";
+        let text = format!("在第二届世界互联网大会开幕式上的讲话\n\n习近平\n\n{long}\n\n互联网创新发展的一个缩影。");
+        assert_eq!(
+            sentences(&text),
+            [
+                "在第二届世界互联网大会开幕式上的讲话",
+                "习近平",
+                "去年，首届世界互联网大会在这里举办，推动了网络创客、网上医院、智慧旅游等快速发展。",
+                "乌镇的网络化、智慧化，是传统和现代、人文和科技融合发展的生动写照，是中国\n\n互联网创新发展的一个缩影。"
+            ]
+        );
+    }
+
+    #[test]
+    fn salutations_are_their_own_sentences() {
+        assert_eq!(
+            sentences("尊敬的侯赛因总统，\n尊敬的梅德韦杰夫总理，\n各位嘉宾，各位朋友：\n欢迎各位嘉宾。"),
+            ["尊敬的侯赛因总统，", "尊敬的梅德韦杰夫总理，", "各位嘉宾，各位朋友：", "欢迎各位嘉宾。"]
+        );
+    }
+
+    #[test]
+    fn wrapped_english_paragraphs_are_joined() {
+        let s = sentences("Welcome to the beautiful town of Wuzhen for this\nimportant discussion on the Internet. First of all,\non behalf of the people, I welcome you.\n");
+        assert_eq!(s.len(), 2);
+        assert!(s[0].ends_with("Internet."));
+    }
+
+    #[test]
+    fn dropped_lines_end_the_sentence() {
+        let text = "推动共享共治，为开创更加美好的未来助力\nLet us work hand in hand.\n最后，预祝大会取得圆满成功！";
+        let src = Source::from_text("t", text);
+        let f = LineFilter { lang: crate::input::Lang::Zh, ignore: vec![] };
+        let doc = segment(&src, &f, &NormalizeOptions::default());
+        assert_eq!(doc.sentences.len(), 2);
+        assert_eq!(doc.lines_dropped, 1);
+        assert!(doc.sentences[1].hard_break_before);
+    }
+
+    #[test]
+    fn hostile_input_is_cut_into_bounded_sentences() {
+        let text = "字".repeat(5000);
+        let s = sentences(&text);
+        assert!(s.len() >= 5);
+        assert_eq!(s.concat(), text);
+    }
+}
