@@ -163,7 +163,9 @@ fn profile(key: &str) -> Vec<u32> {
     let chars: Vec<char> = key.chars().filter(|c| *c != ' ').collect();
     let mut out: Vec<u32> = chars.iter().map(|&c| c as u32).collect();
     out.extend(
-        chars.windows(2).map(|w| ((w[0] as u32).wrapping_mul(0x9E37_79B1) ^ (w[1] as u32).rotate_left(13)) | 0x8000_0000),
+        chars
+            .windows(2)
+            .map(|w| ((w[0] as u32).wrapping_mul(0x9E37_79B1) ^ (w[1] as u32).rotate_left(13)) | 0x8000_0000),
     );
     out.sort_unstable();
     out
