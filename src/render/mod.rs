@@ -7,6 +7,7 @@
 //!   or side by side.
 //! - [`json`]: the machine-readable report documented in `docs/json.md`.
 
+pub mod escape;
 pub mod json;
 pub mod terminal;
 
