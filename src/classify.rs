@@ -85,7 +85,8 @@ pub fn count_absorbed(old_text: &str, old: &[NChar], new_text: &str, new: &[NCha
 }
 
 fn char_rule(bits: u16) -> Rule {
-    const ORDER: [Rule; 8] = [
+    const ORDER: [Rule; 9] = [
+        Rule::Script,
         Rule::LineBreak,
         Rule::Quotes,
         Rule::Dashes,

@@ -65,8 +65,8 @@ pub fn compare_files(
 ) -> Result<Report, Error> {
     let (old, new) = (old.as_ref(), new.as_ref());
     let (o, n) = std::thread::scope(|s| {
-        let h = s.spawn(|| Source::from_path(old));
-        let n = Source::from_path(new);
+        let h = s.spawn(|| Source::from_path_with(old, &opts.decode));
+        let n = Source::from_path_with(new, &opts.decode);
         (h.join().expect("reader thread panicked"), n)
     });
     compare(&o?, &n?, opts)
@@ -136,6 +136,7 @@ fn version_info(src: &Source, doc: &Document) -> VersionInfo {
         path: src.name.clone(),
         bytes: src.text.len(),
         encoding: src.encoding.clone(),
+        replaced_bytes: src.replaced_bytes,
         sha256: hex(&Sha256::digest(src.text.as_bytes())),
         lines: src.line_count(),
         lines_compared: doc.lines_kept,

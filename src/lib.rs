@@ -86,6 +86,9 @@ pub struct Options {
     pub timeout_ms: u64,
     /// Report identical sentences at different positions as moves.
     pub detect_moves: bool,
+    /// How input files are decoded (used by [`compare_files`]).
+    #[serde(default)]
+    pub decode: input::decode::DecodeOptions,
 }
 
 impl Default for Options {
@@ -97,6 +100,7 @@ impl Default for Options {
             threshold: 0.5,
             timeout_ms: 10_000,
             detect_moves: true,
+            decode: input::decode::DecodeOptions::default(),
         }
     }
 }

@@ -25,6 +25,7 @@
 //! | [`Rule::Invisible`] | zero-width characters, BOM, soft hyphen, bidi marks dropped | always on |
 //! | [`Rule::Case`] | letters lower-cased | opt-in `--ignore-case` |
 //! | [`Rule::Punctuation`] | all punctuation dropped | opt-in `--ignore-punctuation` |
+//! | [`Rule::Script`] | traditional characters and Taiwan phrasing → simplified (OpenCC `tw2sp`) | opt-in `--fold-chinese` |
 //!
 //! `、` (the enumeration comma) is *not* folded into `,`: the two marks do
 //! different jobs in Chinese, and a text that swaps them has been edited.
@@ -57,11 +58,13 @@ pub enum Rule {
     Case,
     /// Punctuation (only with `ignore_punctuation`).
     Punctuation,
+    /// Traditional vs simplified Chinese characters (only with `fold_chinese`).
+    Script,
 }
 
 impl Rule {
     /// Every rule, in the order summaries list them.
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::Width,
         Rule::Quotes,
         Rule::Dashes,
@@ -70,6 +73,7 @@ impl Rule {
         Rule::Invisible,
         Rule::Case,
         Rule::Punctuation,
+        Rule::Script,
     ];
 
     /// The bit of this rule in [`NChar::rules`].
@@ -88,6 +92,7 @@ impl Rule {
             Rule::Invisible => "invisible-character",
             Rule::Case => "letter-case",
             Rule::Punctuation => "punctuation",
+            Rule::Script => "traditional/simplified",
         }
     }
 
@@ -102,6 +107,7 @@ impl Rule {
             Rule::Invisible => "invisible",
             Rule::Case => "case",
             Rule::Punctuation => "punctuation",
+            Rule::Script => "script",
         }
     }
 }
@@ -125,6 +131,10 @@ pub struct NormalizeOptions {
     pub ignore_case: bool,
     /// Drop punctuation entirely.
     pub ignore_punctuation: bool,
+    /// Fold traditional Chinese characters (and Taiwan phrasing) to
+    /// simplified, so editions in the two scripts compare by wording.
+    #[serde(default)]
+    pub fold_chinese: bool,
 }
 
 impl Default for NormalizeOptions {
@@ -137,6 +147,7 @@ impl Default for NormalizeOptions {
             line_breaks: true,
             ignore_case: false,
             ignore_punctuation: false,
+            fold_chinese: false,
         }
     }
 }
@@ -192,6 +203,7 @@ pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &Normaliz
     let mut folded = Vec::with_capacity(range.len());
     fold_chars(text, range, opts, &mut folded);
     let folded = fold_runs(folded, opts);
+    let folded = if opts.fold_chinese { fold_script(folded) } else { folded };
     handle_spaces(folded, opts)
 }
 
@@ -407,6 +419,47 @@ fn run_class(c: char) -> u8 {
     }
 }
 
+static OPENCC: std::sync::OnceLock<Option<ferrous_opencc::OpenCC>> = std::sync::OnceLock::new();
+
+/// Traditional→simplified folding (OpenCC `tw2sp`: characters and Taiwan
+/// phrasing, e.g. `網路`→`网络`). Where a phrase conversion changes the
+/// number of characters, the converted characters stand for the whole
+/// original phrase.
+fn fold_script(chars: Vec<NChar>) -> Vec<NChar> {
+    if !chars.iter().any(|c| crate::chars::is_han(c.ch)) {
+        return chars;
+    }
+    let Some(cc) = OPENCC
+        .get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::Tw2sp).ok())
+        .as_ref()
+    else {
+        return chars;
+    };
+    let before: Vec<char> = chars.iter().map(|c| c.ch).collect();
+    let converted: Vec<char> = cc.convert(&key_string(&chars)).chars().collect();
+    let bit = Rule::Script.bit();
+    if converted.len() == before.len() {
+        return chars
+            .into_iter()
+            .zip(converted)
+            .map(|(c, n)| if c.ch == n { c } else { NChar { ch: n, rules: c.rules | bit, ..c } })
+            .collect();
+    }
+    let mut out = Vec::with_capacity(converted.len());
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &before, &converted) {
+        let (o, n) = (op.old_range(), op.new_range());
+        if let similar::DiffOp::Equal { .. } = op {
+            out.extend_from_slice(&chars[o]);
+            continue;
+        }
+        let anchor = if o.is_empty() { o.start.min(chars.len() - 1) } else { o.start };
+        let (start, end) = (chars[anchor].start, if o.is_empty() { chars[anchor].end } else { chars[o.end - 1].end });
+        let rules = chars[anchor..o.end.max(anchor + 1)].iter().fold(bit, |r, c| r | c.rules);
+        out.extend(converted[n].iter().map(|&ch| NChar { ch, start, end, rules }));
+    }
+    out
+}
+
 /// Third pass: collapse whitespace, drop it at the ends and next to CJK text.
 fn handle_spaces(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
     let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
@@ -510,6 +563,21 @@ mod tests {
         assert_ne!(comma.rules & Rule::Width.bit(), 0);
         let ell = chars.iter().find(|c| c.ch == '…').unwrap();
         assert_eq!(ell.source(text), "……");
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified_when_asked() {
+        let fold = NormalizeOptions { fold_chinese: true, ..Default::default() };
+        assert_eq!(normalize_str("中華優秀傳統文化", &fold), normalize_str("中华优秀传统文化", &fold));
+        assert_eq!(normalize_str("網路", &fold), "网络");
+        assert_ne!(
+            normalize_str("中華", &NormalizeOptions::default()),
+            normalize_str("中华", &NormalizeOptions::default())
+        );
+        let text = "三字經";
+        let chars = normalize_line(text, 0..text.len(), &fold);
+        assert_eq!(chars[2].source(text), "經");
+        assert_ne!(chars[2].rules & Rule::Script.bit(), 0);
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub struct VersionInfo {
     pub bytes: usize,
     /// How the bytes were decoded.
     pub encoding: String,
+    /// Bytes that could not be decoded and were replaced by U+FFFD (only
+    /// with `--lossy`; otherwise undecodable input is an error).
+    #[serde(default)]
+    pub replaced_bytes: usize,
     /// SHA-256 of the bytes as read (hex).
     pub sha256: String,
     /// Number of lines.

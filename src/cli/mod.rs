@@ -21,6 +21,12 @@ pub struct CommonArgs {
     /// Drop lines matching this regular expression before comparing (repeatable).
     #[arg(long = "ignore-lines", value_name = "REGEX")]
     pub ignore_lines: Vec<String>,
+    /// Decode input as NAME (utf-8, utf-16le, gbk, gb18030, big5, …) instead of detecting.
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub encoding: Option<String>,
+    /// Replace undecodable bytes with U+FFFD instead of failing (the report counts them).
+    #[arg(long, help_heading = "Input")]
+    pub lossy: bool,
     /// Treat full-width and half-width forms (，/,) as different.
     #[arg(long, help_heading = "Normalisation")]
     pub keep_width: bool,
@@ -42,6 +48,9 @@ pub struct CommonArgs {
     /// Ignore punctuation entirely.
     #[arg(long, help_heading = "Normalisation")]
     pub ignore_punctuation: bool,
+    /// Fold traditional to simplified Chinese (and Taiwan phrasing), so editions in both scripts compare by wording.
+    #[arg(long, help_heading = "Normalisation")]
+    pub fold_chinese: bool,
     /// Minimum similarity (0-1) to pair two sentences as modified.
     #[arg(long, value_name = "RATIO", default_value_t = 0.5, value_parser = parse_ratio, help_heading = "Alignment")]
     pub threshold: f32,
@@ -121,12 +130,14 @@ impl CommonArgs {
                 line_breaks: !self.keep_line_breaks,
                 ignore_case: self.ignore_case,
                 ignore_punctuation: self.ignore_punctuation,
+                fold_chinese: self.fold_chinese,
             },
             lang: self.lang,
             ignore_lines: self.ignore_lines.clone(),
             threshold: self.threshold,
             timeout_ms: self.timeout,
             detect_moves: !self.no_moves,
+            decode: tvdiff::input::decode::DecodeOptions { encoding: self.encoding.clone(), lossy: self.lossy },
         }
     }
 }

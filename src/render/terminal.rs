@@ -269,14 +269,12 @@ pub fn summary(report: &Report, color: bool) -> String {
     let _ = writeln!(out, "{} {counts}", paint("Summary:", Sty::Head, color));
     let _ = writeln!(
         out,
-        "{} {} ({} sentences{}) → {} ({} sentences{})",
+        "{} {} ({}) → {} ({})",
         paint("Versions:", Sty::Head, color),
         report.old.path,
-        report.old.sentences,
-        dropped(report.old.lines_dropped),
+        version_facts(&report.old),
         report.new.path,
-        report.new.sentences,
-        dropped(report.new.lines_dropped),
+        version_facts(&report.new),
     );
     if !s.edits.is_empty() {
         let e: Vec<String> = s.edits.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
@@ -295,12 +293,22 @@ pub fn summary(report: &Report, color: bool) -> String {
     out
 }
 
-fn dropped(n: usize) -> String {
-    if n == 0 {
-        String::new()
-    } else {
-        format!(", {n} lines filtered out")
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn version_facts(v: &crate::report::VersionInfo) -> String {
+    let mut facts = vec![plural(v.sentences, "sentence", "sentences")];
+    if v.lines_dropped > 0 {
+        facts.push(format!("{} filtered out", plural(v.lines_dropped, "line", "lines")));
     }
+    if !v.encoding.starts_with("UTF-8") {
+        facts.push(v.encoding.clone());
+    }
+    if v.replaced_bytes > 0 {
+        facts.push(format!("{} undecodable, replaced", plural(v.replaced_bytes, "byte", "bytes")));
+    }
+    facts.join(", ")
 }
 
 #[cfg(test)]

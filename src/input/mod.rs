@@ -19,8 +19,11 @@
 //! [`crate::segment`]), because a paragraph followed by its translation is
 //! finished even when its final `！` is missing.
 
+pub mod decode;
+
 use crate::chars::{dominant_script, Script};
 use crate::error::Error;
+use decode::DecodeOptions;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -68,8 +71,11 @@ pub struct Source {
     pub name: String,
     /// The full original text.
     pub text: String,
-    /// How the bytes were decoded (`"UTF-8"`, `"UTF-8 with BOM"`).
+    /// How the bytes were decoded (`"UTF-8"`, `"UTF-8 with BOM"`, `"GBK"`, …).
     pub encoding: String,
+    /// Bytes replaced by U+FFFD because they could not be decoded (only with
+    /// lossy decoding).
+    pub replaced_bytes: usize,
     line_starts: Vec<usize>,
 }
 
@@ -133,13 +139,18 @@ impl Source {
         let text = text.into();
         let encoding = if text.starts_with('\u{FEFF}') { "UTF-8 with BOM" } else { "UTF-8" };
         let line_starts = line_starts(&text);
-        Source { name: name.into(), text, encoding: encoding.to_string(), line_starts }
+        Source { name: name.into(), text, encoding: encoding.to_string(), replaced_bytes: 0, line_starts }
     }
 
-    /// Read a file. Errors name the file and say what is wrong: missing,
-    /// a directory, unreadable, binary, or not valid UTF-8 (with the byte
-    /// offset of the first bad byte).
+    /// Read a file, detecting its encoding (see [`decode`]). Errors name
+    /// the file and say what is wrong: missing, a directory, unreadable,
+    /// binary, or not decodable (with the byte offset of the first bad byte).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Source, Error> {
+        Self::from_path_with(path, &DecodeOptions::default())
+    }
+
+    /// Read a file with explicit decoding options.
+    pub fn from_path_with(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<Source, Error> {
         let path = path.as_ref();
         let name = path.display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| Error::io(&name, &e))?;
@@ -147,22 +158,22 @@ impl Source {
             return Err(Error::input(&name, "is a directory, not a text file"));
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(&name, &e))?;
-        Self::from_bytes(name, bytes)
+        Self::from_bytes_with(name, &bytes, opts)
     }
 
-    /// Decode bytes read from somewhere named `name`.
+    /// Decode bytes read from somewhere named `name` (encoding detected).
     pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Source, Error> {
+        Self::from_bytes_with(name, &bytes, &DecodeOptions::default())
+    }
+
+    /// Decode bytes with explicit decoding options.
+    pub fn from_bytes_with(name: impl Into<String>, bytes: &[u8], opts: &DecodeOptions) -> Result<Source, Error> {
         let name = name.into();
-        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-            return Err(Error::input(&name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Source::from_text(name, text)),
-            Err(e) => {
-                let off = e.utf8_error().valid_up_to();
-                Err(Error::input(&name, format!("is not valid UTF-8 (invalid byte sequence at byte offset {off})")))
-            }
-        }
+        let d = decode::decode(&name, bytes, opts)?;
+        let mut src = Source::from_text(name, d.text);
+        src.encoding = d.encoding;
+        src.replaced_bytes = d.replaced_bytes;
+        Ok(src)
     }
 
     /// The lines of the text, in order.
@@ -251,8 +262,17 @@ mod tests {
 
     #[test]
     fn bad_bytes_are_reported_with_offset() {
-        let err = Source::from_bytes("x.txt", b"ok\xff".to_vec()).unwrap_err();
-        assert!(err.to_string().contains("x.txt") && err.to_string().contains("byte offset 2"));
+        let err = Source::from_bytes(
+            "x.txt",
+            "好的，谢谢大家。我们走吧。今天再次来到这里，既感到亲切熟悉。"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0xff])
+                .collect(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("x.txt") && err.to_string().contains("byte offset"), "{err}");
         let err = Source::from_bytes("y.bin", b"a\0b".to_vec()).unwrap_err();
         assert!(err.to_string().contains("binary"));
     }

@@ -1,0 +1,234 @@
+//! Decoding: bytes from a file to text, in whatever encoding transcripts
+//! really arrive in.
+//!
+//! Old government sites serve GBK/GB18030, Taiwanese sites Big5, Word exports
+//! UTF-16. tvdiff decides in this order, and reports the encoding it used:
+//!
+//! 1. `--encoding NAME` (any WHATWG label: `gbk`, `gb18030`, `big5`,
+//!    `utf-16le`, `shift_jis`, …) wins.
+//! 2. A byte-order mark: UTF-8, UTF-16LE, UTF-16BE. (A UTF-8 BOM is kept in
+//!    the text as U+FEFF so that byte offsets stay offsets into the file;
+//!    normalisation ignores it.)
+//! 3. UTF-16 without a BOM when the bytes make it plain: an even length and
+//!    NUL bytes in nearly every other position, as ASCII-heavy UTF-16 has.
+//! 4. NUL bytes otherwise: a binary file, refused.
+//! 5. Valid UTF-8.
+//! 6. Otherwise `chardetng` guesses a legacy encoding (GBK/GB18030, Big5,
+//!    EUC-KR, Shift_JIS, windows-1252, …).
+//!
+//! Bytes that are not valid in the chosen encoding are an error naming the
+//! byte offset, unless lossy decoding is asked for: then each bad sequence
+//! becomes U+FFFD and the report says how many bytes were replaced.
+//!
+//! For UTF-8 input, byte offsets in reports are offsets into the file. For
+//! other encodings they are offsets into the UTF-8 text tvdiff decoded (the
+//! text a reader of the report sees).
+
+use crate::error::Error;
+use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use serde::{Deserialize, Serialize};
+
+/// How to decode input files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecodeOptions {
+    /// Force this encoding (a WHATWG label such as `gbk`, `big5`, `utf-16le`).
+    pub encoding: Option<String>,
+    /// Replace undecodable bytes with U+FFFD instead of failing.
+    pub lossy: bool,
+}
+
+/// Decoded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// The encoding's name, e.g. `UTF-8`, `UTF-8 with BOM`, `UTF-16LE`, `GBK`.
+    pub encoding: String,
+    /// Bytes replaced by U+FFFD (lossy decoding only).
+    pub replaced_bytes: usize,
+}
+
+/// Decode `bytes` read from `name`.
+///
+/// ```
+/// use tvdiff::input::decode::{decode, DecodeOptions};
+/// let gbk = [0xD6, 0xD0, 0xB9, 0xFA]; // 中国 in GBK
+/// let d = decode("a.txt", &gbk, &DecodeOptions { encoding: Some("gbk".into()), lossy: false }).unwrap();
+/// assert_eq!(d.text, "中国");
+/// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hi".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+/// assert_eq!(decode("b.txt", &utf16, &DecodeOptions::default()).unwrap().encoding, "UTF-16LE");
+/// assert!(decode("c.bin", b"PNG\0\0\x01", &DecodeOptions::default()).is_err());
+/// ```
+pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Error> {
+    if let Some(label) = &opts.encoding {
+        let enc = Encoding::for_label(label.trim().as_bytes())
+            .ok_or_else(|| Error::Usage(format!("--encoding '{label}': unknown encoding name")))?;
+        let body = match Encoding::for_bom(bytes) {
+            Some((bom_enc, len)) if bom_enc == enc && enc != UTF_8 => &bytes[len..],
+            _ => bytes,
+        };
+        return finish(name, body, enc, enc.name().to_string(), opts.lossy);
+    }
+    if let Some((enc, len)) = Encoding::for_bom(bytes) {
+        if enc == UTF_8 {
+            return finish(name, bytes, UTF_8, "UTF-8 with BOM".into(), opts.lossy);
+        }
+        return finish(name, &bytes[len..], enc, enc.name().to_string(), opts.lossy);
+    }
+    if let Some(enc) = bomless_utf16(bytes) {
+        return finish(name, bytes, enc, enc.name().to_string(), opts.lossy);
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
+    }
+    if std::str::from_utf8(bytes).is_ok() || damaged_utf8(bytes) {
+        return finish(name, bytes, UTF_8, "UTF-8".into(), opts.lossy);
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    finish(name, bytes, enc, enc.name().to_string(), opts.lossy)
+}
+
+/// Mostly valid UTF-8 with a few bad bytes: a damaged UTF-8 file, not a
+/// legacy encoding. Guessing GBK here would silently turn the whole text
+/// into mojibake; failing with the offset (or replacing, with `--lossy`) is
+/// the honest answer.
+fn damaged_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                good += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let valid = &rest[..e.valid_up_to()];
+                good += std::str::from_utf8(valid).map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                bad += 1;
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to()).max(1);
+                rest = &rest[skip.min(rest.len())..];
+            }
+        }
+    }
+    good >= 8 && bad * 10 <= good
+}
+
+/// UTF-16 without a BOM: even length, and (in the first 4 KB) NUL bytes in
+/// at least 30% of one parity of positions and almost none of the other.
+fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let pairs = sample.len() / 2;
+    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let (lo, hi) = (pairs * 3 / 10, pairs / 50);
+    if odd >= lo.max(1) && even <= hi {
+        Some(UTF_16LE)
+    } else if even >= lo.max(1) && odd <= hi {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn finish(name: &str, bytes: &[u8], enc: &'static Encoding, label: String, lossy: bool) -> Result<Decoded, Error> {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(
+        decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 3).min(1 << 30),
+    );
+    let mut pos = 0;
+    let mut replaced = 0;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(&bytes[pos..], &mut text, true);
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::OutputFull => {
+                text.reserve(bytes.len() - pos + 16);
+                pos += read;
+            }
+            DecoderResult::Malformed(bad, extra) => {
+                let at = pos + read - bad as usize - extra as usize;
+                if !lossy {
+                    return Err(Error::input(
+                        name,
+                        format!("is not valid {label} (invalid byte sequence at byte offset {at}); use --encoding NAME to choose an encoding or --lossy to replace bad bytes"),
+                    ));
+                }
+                replaced += bad as usize;
+                text.push('\u{FFFD}');
+                pos += read;
+            }
+        }
+    }
+    if let Some(pos) = text.find('\0') {
+        return Err(Error::input(name, format!("looks like a binary file (NUL character at offset {pos}), not text")));
+    }
+    Ok(Decoded { text, encoding: label, replaced_bytes: replaced })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(bytes: &[u8]) -> Result<Decoded, Error> {
+        decode("t", bytes, &DecodeOptions::default())
+    }
+
+    #[test]
+    fn legacy_chinese_encodings_are_detected() {
+        let text = "中华人民共和国主席习近平在第二届世界互联网大会开幕式上发表讲话，欢迎各位嘉宾来到美丽的乌镇。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let d = dec(&gbk).unwrap();
+        assert_eq!(d.text, text);
+        assert_eq!(d.encoding, "GBK");
+        let trad = "中華人民共和國主席習近平在第二屆世界互聯網大會開幕式上發表講話，歡迎各位嘉賓來到美麗的烏鎮。";
+        let (big5, _, _) = encoding_rs::BIG5.encode(trad);
+        let d = dec(&big5).unwrap();
+        assert_eq!(d.text, trad);
+        assert_eq!(d.encoding, "Big5");
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let s = "Hello, 世界!\r\nSecond line";
+        let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(dec(&le).unwrap().text, s);
+        assert_eq!(dec(&be).unwrap().encoding, "UTF-16BE");
+        let mut bom = vec![0xFE, 0xFF];
+        bom.extend(&be);
+        assert_eq!(dec(&bom).unwrap().text, s);
+    }
+
+    #[test]
+    fn lone_surrogate_is_an_error_with_offset_unless_lossy() {
+        let mut le: Vec<u8> = vec![0xFF, 0xFE];
+        le.extend("ab".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        le.extend([0x00, 0xD8]); // lone high surrogate
+        le.extend("c".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let err = dec(&le).unwrap_err().to_string();
+        assert!(err.contains("byte offset"), "{err}");
+        let d = decode("t", &le, &DecodeOptions { encoding: None, lossy: true }).unwrap();
+        assert_eq!(d.text, "ab\u{FFFD}c");
+        assert_eq!(d.replaced_bytes, 2);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let err = decode("x.txt", b"caf\xc3\x28 ok", &DecodeOptions { encoding: Some("utf-8".into()), lossy: false })
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("x.txt: ") && err.contains("offset 3"), "{err}");
+    }
+
+    #[test]
+    fn utf8_bom_is_kept_so_offsets_match_the_file() {
+        let d = dec("\u{FEFF}你好".as_bytes()).unwrap();
+        assert_eq!(d.encoding, "UTF-8 with BOM");
+        assert!(d.text.starts_with('\u{FEFF}'));
+    }
+}
