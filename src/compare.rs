@@ -7,10 +7,11 @@
 //! contains Han text.
 
 use crate::align::{align, AlignOptions, Link, LinkKind, Unit};
-use crate::chars::{dominant_script, is_han, is_punct};
+use crate::chars::{dominant_script, is_punct};
 use crate::classify::{change_class, count_absorbed, edit_class, Absorbed};
 use crate::error::Error;
-use crate::inline::{diff_sentences, PieceKind};
+use crate::inline::{diff_sentences_with, PieceKind};
+use crate::tokenize::WordSegmenter;
 use crate::input::{LineFilter, Source};
 use crate::normalize::NChar;
 use crate::report::*;
@@ -37,9 +38,6 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let started = Instant::now();
     let deadline = started + Duration::from_millis(opts.timeout_ms.max(1));
     let filter = line_filter(opts)?;
-    if has_han(&old.text) || has_han(&new.text) {
-        crate::tokenize::warm_up();
-    }
     let norm = opts.normalize;
     let (od, nd) = std::thread::scope(|s| {
         let h = s.spawn(|| segment(old, &filter, &norm));
@@ -53,8 +51,19 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         timeout: deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)),
         detect_moves: opts.detect_moves,
     };
+    let t_segment = started.elapsed();
     let links = align(&ou, &nu, &align_opts);
-    Ok(build(old, new, &od, &nd, &links, opts, deadline))
+    let t_align = started.elapsed();
+    let report = build(old, new, &od, &nd, &links, opts, deadline);
+    if std::env::var_os("TVDIFF_TRACE").is_some() {
+        eprintln!(
+            "tvdiff: timings: segment {:?}, align {:?}, report {:?}",
+            t_segment,
+            t_align - t_segment,
+            started.elapsed() - t_align
+        );
+    }
+    Ok(report)
 }
 
 /// Read two files and compare them.
@@ -84,10 +93,6 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
 
 fn units(d: &Document) -> Vec<Unit<'_>> {
     d.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect()
-}
-
-fn has_han(text: &str) -> bool {
-    text.chars().take(200_000).any(is_han)
 }
 
 /// Turns byte offsets into line:column, fast for offsets that mostly
@@ -191,6 +196,13 @@ fn build(
         }
     }
 
+    // One word segmenter for all modified sentences (see tokenize's docs).
+    let seg = WordSegmenter::for_chars(
+        links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Modified)
+            .flat_map(|l| chars_of(od, &l.old).iter().chain(chars_of(nd, &l.new)).map(|c| c.ch)),
+    );
     let mut changes = Vec::with_capacity(next);
     let mut rows = Vec::with_capacity(links.len());
     for (i, l) in links.iter().enumerate() {
@@ -220,7 +232,7 @@ fn build(
             LinkKind::Modified => {
                 summary.modified += 1;
                 let (old_span, new_span) = (ospan(&mut ol, &l.old), nspan(&mut nl, &l.new));
-                let pieces = diff_sentences(oc, nc, Some(deadline));
+                let pieces = diff_sentences_with(&seg, oc, nc, Some(deadline));
                 let mut edits = Vec::new();
                 let mut eq = 0;
                 for p in &pieces {

@@ -19,7 +19,7 @@
 
 use crate::chars::{is_han, is_punct};
 use crate::normalize::NChar;
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize_with, WordSegmenter};
 use similar::{Algorithm, DiffOp};
 use std::ops::Range;
 use std::time::Instant;
@@ -64,15 +64,28 @@ pub struct Piece {
 /// assert_eq!(edits, [("华".to_string(), "中国".to_string())]);
 /// ```
 pub fn diff_sentences(old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
+    let seg = WordSegmenter::for_chars(old.iter().chain(new).map(|c| c.ch));
+    diff_sentences_with(&seg, old, new, deadline)
+}
+
+/// [`diff_sentences`] with a word segmenter built in advance (for many
+/// sentences at once, see [`WordSegmenter::for_chars`]).
+pub fn diff_sentences_with(seg: &WordSegmenter, old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
     let oc: Vec<char> = old.iter().map(|c| c.ch).collect();
     let nc: Vec<char> = new.iter().map(|c| c.ch).collect();
-    diff_chars(&oc, &nc, deadline)
+    diff_chars_with(seg, &oc, &nc, deadline)
 }
 
 /// Diff two character sequences (keys) by word tokens; see the module docs.
 pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
-    let ot = tokenize(oc);
-    let nt = tokenize(nc);
+    let seg = WordSegmenter::for_chars(oc.iter().chain(nc).copied());
+    diff_chars_with(&seg, oc, nc, deadline)
+}
+
+/// [`diff_chars`] with a word segmenter built in advance.
+pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
+    let ot = tokenize_with(oc, seg);
+    let nt = tokenize_with(nc, seg);
     let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();
     let nkeys: Vec<&[char]> = nt.iter().map(|t| &nc[t.range.clone()]).collect();
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &okeys, &nkeys, deadline);

@@ -270,7 +270,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         let mut end = i + c.len_utf8();
         let mut has_marks = false;
         while let Some(&(j, m)) = iter.peek() {
-            if is_combining_mark(m) {
+            if may_combine(m) && is_combining_mark(m) {
                 has_marks = true;
                 end = j + m.len_utf8();
                 iter.next();
@@ -289,6 +289,11 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             push(out, ' ', 0);
             continue;
         }
+        if !has_marks && ((0x4E00..=0x9FFF).contains(&(c as u32)) || c.is_ascii_alphanumeric() && !opts.ignore_case) {
+            // Fastest path: common Han characters, letters and digits are their own key.
+            out.push(NChar { ch: c, start, end: end32, rules: 0 });
+            continue;
+        }
         if !has_marks && (c.is_ascii() || crate::chars::is_han(c) && (c as u32) < 0xF900) {
             // Fast path: no normal form changes these.
             fold_one(c, c, opts, out, start, end32);
@@ -305,6 +310,14 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             }
         }
     }
+}
+
+/// Cheap pre-test for [`is_combining_mark`]: no combining marks below
+/// U+0300 or in the CJK and full-width blocks that make up most transcripts.
+#[inline]
+fn may_combine(c: char) -> bool {
+    let u = c as u32;
+    u >= 0x300 && !(0x3000..=0x9FFF).contains(&u) && !(0xFF00..=0xFFEF).contains(&u)
 }
 
 /// Fold one character `n` (the NF(K)C image of original `orig`).
@@ -373,7 +386,7 @@ fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, 
 
 /// Second pass: fold runs (dashes, ellipses) into one character.
 fn fold_runs(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
-    if !opts.dashes {
+    if !opts.dashes || !has_run(&chars) {
         return chars;
     }
     let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
@@ -409,6 +422,12 @@ fn fold_runs(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
         i = j;
     }
     out
+}
+
+/// Is there anything for [`fold_runs`] to do?
+fn has_run(chars: &[NChar]) -> bool {
+    chars.windows(2).any(|w| run_class(w[0].ch) != 0 && run_class(w[0].ch) == run_class(w[1].ch))
+        || chars.iter().any(|c| matches!(c.ch, '—' | '…'))
 }
 
 fn run_class(c: char) -> u8 {
@@ -462,6 +481,9 @@ fn fold_script(chars: Vec<NChar>) -> Vec<NChar> {
 
 /// Third pass: collapse whitespace, drop it at the ends and next to CJK text.
 fn handle_spaces(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
+    if !chars.iter().any(|c| c.is_space()) {
+        return chars;
+    }
     let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {

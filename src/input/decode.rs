@@ -71,6 +71,9 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
     }
     if let Some((enc, len)) = Encoding::for_bom(bytes) {
         if enc == UTF_8 {
+            if let Some(d) = valid_utf8(bytes, "UTF-8 with BOM") {
+                return Ok(d);
+            }
             return finish(name, bytes, UTF_8, "UTF-8 with BOM".into(), opts.lossy);
         }
         return finish(name, &bytes[len..], enc, enc.name().to_string(), opts.lossy);
@@ -81,13 +84,25 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
     }
-    if std::str::from_utf8(bytes).is_ok() || damaged_utf8(bytes) {
+    if let Some(d) = valid_utf8(bytes, "UTF-8") {
+        return Ok(d);
+    }
+    if damaged_utf8(bytes) {
         return finish(name, bytes, UTF_8, "UTF-8".into(), opts.lossy);
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
     finish(name, bytes, enc, enc.name().to_string(), opts.lossy)
+}
+
+/// The fast path: valid UTF-8 without NUL characters is taken as it is.
+fn valid_utf8(bytes: &[u8], label: &str) -> Option<Decoded> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.contains('\0') {
+        return None;
+    }
+    Some(Decoded { text: text.to_owned(), encoding: label.to_string(), replaced_bytes: 0 })
 }
 
 /// Mostly valid UTF-8 with a few bad bytes: a damaged UTF-8 file, not a

@@ -116,7 +116,7 @@ impl LineFilter {
         if line.chars().all(|c| c.is_whitespace() || crate::chars::is_invisible(c)) {
             return LineStatus::Blank;
         }
-        if !self.lang.keeps(dominant_script(line)) {
+        if self.lang != Lang::All && !self.lang.keeps(dominant_script(line)) {
             return LineStatus::Dropped;
         }
         let trimmed = line.trim_end_matches(['\r', '\n']);
