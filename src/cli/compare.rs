@@ -3,6 +3,7 @@
 use super::{emit, terminal_width, use_color, CommonArgs, Format, OutputArgs};
 use std::path::PathBuf;
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME};
+use tvdiff::render::html::HtmlOptions;
 use tvdiff::render::terminal::TerminalOptions;
 
 /// Compare two files and write the report; returns the exit status.
@@ -15,6 +16,10 @@ pub fn run(old: &PathBuf, new: &PathBuf, common: &CommonArgs, out: &OutputArgs) 
     }
     let text = match out.format {
         Format::Json => tvdiff::render::json::render(&report, out.full),
+        Format::Html => {
+            let hopts = HtmlOptions { title: None, generated: Some(tvdiff::render::html::generation_date()?) };
+            tvdiff::render::html::render(&report, &hopts)
+        }
         Format::Terminal => {
             let topts = TerminalOptions {
                 color: use_color(out.color, out.output.is_some()),

@@ -96,6 +96,8 @@ pub enum Format {
     Terminal,
     /// Machine-readable JSON (docs/json.md).
     Json,
+    /// Self-contained HTML page (docs/html.md).
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 //! - [`json`]: the machine-readable report documented in `docs/json.md`.
 
 pub mod escape;
+pub mod html;
 pub mod json;
 pub mod terminal;
 

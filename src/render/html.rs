@@ -1,0 +1,786 @@
+//! HTML renderer: one self-contained page (inline CSS and JavaScript, no
+//! network) showing a [`Report`] side by side or inline, with navigation,
+//! collapsed unchanged text and a print layout. `docs/html.md` describes the
+//! page.
+//!
+//! The page is a pure function of the report and the [`HtmlOptions`]: the
+//! same input gives byte-identical output. Every piece of input text is
+//! HTML-escaped; the unchanged sentences hidden in collapsed runs travel as
+//! JSON inside `<script type="application/json">` (with `<`, `>` and `&`
+//! written as `\u003c` …) and the page script turns them into rows with
+//! `textContent` only when a run is expanded, so a book-length comparison
+//! does not put tens of thousands of rows into the DOM. A
+//! Content-Security-Policy with the hash of the page script lets no other
+//! script run.
+
+use super::escape::{json_for_script, markup as esc};
+use super::{merged_pieces, new_pieces, old_pieces, Piece};
+use crate::error::Error;
+use crate::normalize::Rule;
+use crate::report::{Change, ChangeKind, EditClass, Report, Row, RowKind, Span};
+use sha2::{Digest, Sha256};
+use std::fmt::Write;
+
+const CSS: &str = include_str!("html/report.css");
+const JS: &str = include_str!("html/report.js");
+
+/// Unchanged rows kept visible on each side of a change.
+const CONTEXT: usize = 2;
+/// Runs of unchanged rows shorter than this are shown rather than collapsed.
+const MIN_COLLAPSE: usize = 4;
+/// At most this many marks in the overview bar (nearby changes share one).
+const OVERVIEW_BUCKETS: usize = 1000;
+/// Characters of text quoted in the change list.
+const GIST_CHARS: usize = 36;
+
+/// How to render the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlOptions {
+    /// Page title; default `tvdiff: OLD → NEW`.
+    pub title: Option<String>,
+    /// Date shown as the generation date (e.g. `2025-01-31`); nothing is
+    /// shown when `None`. The renderer never reads the clock itself, so the
+    /// output is reproducible.
+    pub generated: Option<String>,
+}
+
+/// Render `report` as a self-contained HTML page.
+///
+/// ```
+/// use tvdiff::{compare, input::Source, Options};
+/// use tvdiff::render::html::{render, HtmlOptions};
+///
+/// let old = Source::from_text("a.txt", "为各国企业在华投资兴业提供服务。<x>");
+/// let new = Source::from_text("b.txt", "为各国企业在中国投资兴业提供服务。<x>");
+/// let report = compare(&old, &new, &Options::default())?;
+/// let opts = HtmlOptions { generated: Some("2015-12-16".into()), ..Default::default() };
+/// let page = render(&report, &opts);
+/// assert!(page.starts_with("<!DOCTYPE html>"));
+/// assert!(page.contains("<del>华</del><ins>中国</ins>"));
+/// assert!(page.contains("&lt;x&gt;") && !page.contains("<x>"));
+/// assert!(page.contains("2015-12-16"));
+/// assert_eq!(page, render(&report, &opts)); // deterministic
+/// # Ok::<(), tvdiff::Error>(())
+/// ```
+pub fn render(report: &Report, opts: &HtmlOptions) -> String {
+    let fallback;
+    let rows: &[Row] = if report.rows.is_empty() && !report.changes.is_empty() {
+        fallback = rows_from_changes(report);
+        &fallback
+    } else {
+        &report.rows
+    };
+    let body = Body::build(report, rows);
+
+    let title = opts.title.clone().unwrap_or_else(|| format!("tvdiff: {} → {}", report.old.path, report.new.path));
+    let script_hash = base64(&Sha256::digest(JS.as_bytes()));
+
+    let mut out = String::with_capacity(body.rows.len() + body.gaps_json.len() + CSS.len() + JS.len() + 16_384);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:; base-uri 'none'; form-action 'none'\">"
+    );
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+    let _ = writeln!(out, "<meta name=\"generator\" content=\"tvdiff {}\">", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(out, "<title>{}</title>", esc(&title));
+    let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>");
+    out.push_str("<body class=\"side\">\n");
+
+    header(&mut out, report, opts, &title, &body);
+    toolbar(&mut out, &body);
+    change_list(&mut out, report, &body);
+
+    let text_lang = match (report.old.script, report.new.script) {
+        (crate::chars::Script::Han, _) | (_, crate::chars::Script::Han) => " lang=\"zh\"",
+        _ => "",
+    };
+    let _ = writeln!(out, "<main id=\"main\">\n<table id=\"rows\" class=\"rows\"{text_lang}>");
+    let _ = writeln!(
+        out,
+        "<thead><tr><th class=\"mk\"><span class=\"sr\">change</span></th>\
+         <th class=\"ln lo\">line</th><th class=\"tx to\">Old: {o}</th>\
+         <th class=\"ln lnn\">line</th><th class=\"tx tn\">New: {n}</th>\
+         <th class=\"tx tm\">{n} <span class=\"muted\">with deletions and insertions from {o}</span></th></tr></thead>",
+        o = esc(&report.old.path),
+        n = esc(&report.new.path),
+    );
+    out.push_str("<tbody>\n");
+    out.push_str(&body.rows);
+    out.push_str("</tbody>\n</table>\n");
+    if rows.is_empty() {
+        out.push_str("<p class=\"empty\">Neither version has any sentence to compare.</p>\n");
+    }
+    out.push_str("</main>\n");
+
+    overview(&mut out, report, rows.len(), &body);
+
+    out.push_str("<script type=\"application/json\" id=\"tvd-gaps\">");
+    out.push_str(&body.gaps_json);
+    out.push_str("</script>\n<script>");
+    out.push_str(JS);
+    out.push_str("</script>\n</body>\n</html>\n");
+    out
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`, for [`HtmlOptions::generated`]: the
+/// date of `$SOURCE_DATE_EPOCH` (seconds since 1970) when that variable is
+/// set, so that a report can be rebuilt byte for byte, otherwise the system
+/// clock's.
+///
+/// # Errors
+///
+/// [`Error::Usage`] when `SOURCE_DATE_EPOCH` is set but is not an integer.
+pub fn generation_date() -> Result<String, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => {
+            let secs: i64 = v.trim().parse().map_err(|_| {
+                Error::Usage(format!("SOURCE_DATE_EPOCH='{v}' is not a number of seconds since 1970-01-01"))
+            })?;
+            Ok(utc_date(secs))
+        }
+        _ => {
+            let now = std::time::SystemTime::now();
+            let secs = match now.duration_since(std::time::UNIX_EPOCH) {
+                Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+            };
+            Ok(utc_date(secs))
+        }
+    }
+}
+
+/// The UTC calendar date (`YYYY-MM-DD`) of a Unix time in seconds
+/// (proleptic Gregorian calendar).
+///
+/// ```
+/// use tvdiff::render::html::utc_date;
+/// assert_eq!(utc_date(0), "1970-01-01");
+/// assert_eq!(utc_date(1_450_224_000), "2015-12-16");
+/// assert_eq!(utc_date(951_782_400), "2000-02-29");
+/// assert_eq!(utc_date(-1), "1969-12-31");
+/// ```
+pub fn utc_date(unix_seconds: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let days = unix_seconds.div_euclid(86_400) + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11]
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The rendered rows and what the header, change list and overview bar need
+/// to know about them.
+struct Body {
+    /// `<tr>` elements.
+    rows: String,
+    /// Collapsed runs as JSON, safe inside `<script>`.
+    gaps_json: String,
+    /// Navigable changes in document order.
+    marks: Vec<Mark>,
+    /// Number of collapsed runs.
+    gaps: usize,
+}
+
+/// A change row: what the change list and the overview bar link to.
+struct Mark {
+    change: usize,
+    row: usize,
+    from: bool,
+}
+
+/// One unchanged row inside a collapsed run, as the page script reads it:
+/// `[old line, old text, new line, new text or null when identical, kind]`
+/// with kind 0 for equal, 1 for resegmented.
+type GapRow<'a> = (String, &'a str, String, Option<&'a str>, u8);
+
+impl Body {
+    fn build(report: &Report, rows: &[Row]) -> Body {
+        let changed = |r: &Row| !matches!(r.kind, RowKind::Equal | RowKind::Resegmented);
+        let mut show = vec![false; rows.len()];
+        for (i, r) in rows.iter().enumerate() {
+            if changed(r) {
+                let lo = i.saturating_sub(CONTEXT);
+                let hi = (i + CONTEXT + 1).min(rows.len());
+                show[lo..hi].iter_mut().for_each(|s| *s = true);
+            }
+        }
+        let mut body = Body { rows: String::new(), gaps_json: String::new(), marks: Vec::new(), gaps: 0 };
+        let mut gaps: Vec<Vec<GapRow>> = Vec::new();
+        let mut seen = vec![false; report.changes.len()];
+        let mut i = 0;
+        while i < rows.len() {
+            if show[i] {
+                row_html(&mut body, report, rows, i, &mut seen);
+                i += 1;
+                continue;
+            }
+            let end = (i..rows.len()).find(|&j| show[j]).unwrap_or(rows.len());
+            if end - i < MIN_COLLAPSE {
+                for j in i..end {
+                    row_html(&mut body, report, rows, j, &mut seen);
+                }
+            } else {
+                let n = end - i;
+                let what = if n == 1 { "sentence" } else { "sentences" };
+                let _ = writeln!(
+                    body.rows,
+                    "<tr class=\"gap\" data-gap=\"{g}\" data-n=\"{n}\"><td colspan=\"5\">\
+                     <button type=\"button\" class=\"more\">Show {n} unchanged {what}</button>\
+                     <span class=\"pgap\">… {n} unchanged {what} not shown …</span></td></tr>",
+                    g = gaps.len(),
+                );
+                gaps.push(rows[i..end].iter().map(gap_row).collect());
+            }
+            i = end;
+        }
+        body.gaps = gaps.len();
+        body.gaps_json = json_for_script(&gaps);
+        body
+    }
+}
+
+fn gap_row(r: &Row) -> GapRow<'_> {
+    let ot = r.old.as_ref().map_or("", |s| s.text.as_str());
+    let nt = r.new.as_ref().map_or("", |s| s.text.as_str());
+    let kind = u8::from(r.kind == RowKind::Resegmented);
+    (line_label(&r.old), ot, line_label(&r.new), (nt != ot).then_some(nt), kind)
+}
+
+/// Rows for a report that carries only its changes (e.g. read back from
+/// JSON written without `--full`).
+fn rows_from_changes(report: &Report) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for c in &report.changes {
+        let kind = match c.kind {
+            ChangeKind::Modified => RowKind::Modified,
+            ChangeKind::Added => RowKind::Added,
+            ChangeKind::Removed => RowKind::Removed,
+            ChangeKind::Moved => RowKind::MovedTo,
+        };
+        let (old, new) = match kind {
+            RowKind::MovedTo => (None, c.new.clone()),
+            _ => (c.old.clone(), c.new.clone()),
+        };
+        rows.push(Row { kind, old, new, change: Some(c.id) });
+    }
+    rows
+}
+
+fn line_label(s: &Option<Span>) -> String {
+    match s {
+        None => String::new(),
+        Some(s) if s.end_line > s.line => format!("{}–{}", s.line, s.end_line),
+        Some(s) => s.line.to_string(),
+    }
+}
+
+/// Can the piece helpers slice this change's spans safely? (Always true for
+/// a report made by [`compare`](crate::compare); a report read back from
+/// JSON might not be.)
+fn edits_fit(c: &Change) -> bool {
+    let fits = |span: &Option<Span>, at: crate::report::Location, text: &str| match span {
+        None => true,
+        Some(s) => {
+            s.start <= at.start
+                && at.start <= at.end
+                && at.end <= s.end
+                && s.end - s.start == s.text.len()
+                && s.text.is_char_boundary(at.start - s.start)
+                && s.text.is_char_boundary(at.end - s.start)
+                && (text.is_empty() || s.text.get(at.start - s.start..at.end - s.start) == Some(text))
+        }
+    };
+    let mut last_old = 0;
+    let mut last_new = 0;
+    c.edits.iter().all(|e| {
+        let ok = fits(&c.old, e.old_at, &e.old)
+            && fits(&c.new, e.new_at, &e.new)
+            && e.old_at.start >= last_old
+            && e.new_at.start >= last_new;
+        last_old = e.old_at.end;
+        last_new = e.new_at.end;
+        ok
+    })
+}
+
+/// Short key of a change kind, as in the `k-…` CSS classes.
+fn kind_key(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Modified => "mod",
+        ChangeKind::Added => "add",
+        ChangeKind::Removed => "del",
+        ChangeKind::Moved => "to",
+    }
+}
+
+fn kind_class(k: RowKind) -> &'static str {
+    match k {
+        RowKind::Equal => "r-eq",
+        RowKind::Resegmented => "r-reseg",
+        RowKind::Modified => "r-mod",
+        RowKind::Added => "r-add",
+        RowKind::Removed => "r-del",
+        RowKind::MovedFrom => "r-from",
+        RowKind::MovedTo => "r-to",
+    }
+}
+
+/// Marker symbol and its spoken label.
+fn marker(k: RowKind, class: Option<EditClass>) -> (&'static str, String) {
+    match k {
+        RowKind::Equal => ("", String::new()),
+        RowKind::Resegmented => ("⇄", "same text, split into sentences differently".into()),
+        RowKind::Modified => match class {
+            Some(EditClass::Wording) | None => ("~", "modified".into()),
+            Some(c) => ("~", format!("modified ({} only)", c.label())),
+        },
+        RowKind::Added => ("+", "added".into()),
+        RowKind::Removed => ("−", "removed".into()),
+        RowKind::MovedFrom => ("⇣", "moved away from here".into()),
+        RowKind::MovedTo => ("⇡", "moved here".into()),
+    }
+}
+
+fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut [bool]) {
+    let r = &rows[i];
+    let out = &mut body.rows;
+    let change = r.change.and_then(|c| report.changes.get(c));
+    let kind = r.kind;
+    let mut classes = format!("row {}", kind_class(kind));
+    let mut id = String::new();
+    let mut data = String::new();
+    let is_change = !matches!(kind, RowKind::Equal | RowKind::Resegmented);
+    if let Some(c) = change.filter(|_| is_change) {
+        let from = kind == RowKind::MovedFrom;
+        if from {
+            id = format!(" id=\"c{}-from\"", c.id);
+        } else if seen.get(c.id) == Some(&false) {
+            seen[c.id] = true;
+            id = format!(" id=\"c{}\"", c.id);
+            classes.push_str(" chg");
+        }
+        let _ = write!(data, " data-c=\"{}\" data-class=\"{}\"", c.id, c.class.label());
+        if !id.is_empty() {
+            body.marks.push(Mark { change: c.id, row: i, from });
+        }
+    }
+    let same_text = r.old.as_ref().map(|s| &s.text) == r.new.as_ref().map(|s| &s.text);
+    let (sym, label) = if kind == RowKind::Equal && !same_text {
+        ("≈", "same wording; only ignored formatting differs".to_string())
+    } else {
+        marker(kind, change.map(|c| c.class))
+    };
+    if kind == RowKind::Equal && !same_text {
+        classes.push_str(" fmt");
+    }
+    let _ = write!(out, "<tr{id} class=\"{classes}\"{data}>");
+    if sym.is_empty() {
+        out.push_str("<td class=\"mk\"></td>");
+    } else {
+        let _ = write!(
+            out,
+            "<td class=\"mk\" title=\"{l}\"><span aria-hidden=\"true\">{sym}</span><span class=\"sr\">{l}</span></td>",
+            l = esc(&label)
+        );
+    }
+    let _ = write!(out, "<td class=\"ln lo\">{}</td><td class=\"tx to\">", line_label(&r.old));
+    let modified = change.filter(|c| kind == RowKind::Modified && edits_fit(c));
+    match (kind, modified) {
+        (RowKind::Modified, Some(c)) => pieces_html(out, &old_pieces(c)),
+        (RowKind::Removed, _) => wrapped(out, "del", &r.old),
+        _ => text_opt(out, &r.old),
+    }
+    if kind == RowKind::MovedFrom {
+        if let Some(to) = change.and_then(|c| c.new.as_ref().map(|s| (c.id, s))) {
+            let _ = write!(out, " <a class=\"mv\" href=\"#c{}\">moved to line {} ⇣</a>", to.0, to.1.line);
+        }
+    }
+    let _ = write!(out, "</td><td class=\"ln lnn\">{}</td><td class=\"tx tn\">", line_label(&r.new));
+    match (kind, modified) {
+        (RowKind::Modified, Some(c)) => pieces_html(out, &new_pieces(c)),
+        (RowKind::Added, _) => wrapped(out, "ins", &r.new),
+        _ => text_opt(out, &r.new),
+    }
+    if kind == RowKind::MovedTo {
+        if let Some(from) = change.and_then(|c| c.old.as_ref().map(|s| (c.id, s))) {
+            let _ = write!(out, " <a class=\"mv\" href=\"#c{}-from\">moved from line {} ⇡</a>", from.0, from.1.line);
+        }
+    }
+    out.push_str("</td>");
+    if let Some(c) = modified {
+        out.push_str("<td class=\"tx tm\">");
+        pieces_html(out, &merged_pieces(c));
+        out.push_str("</td>");
+    }
+    out.push_str("</tr>\n");
+}
+
+fn pieces_html(out: &mut String, pieces: &[Piece]) {
+    for p in pieces {
+        match p {
+            Piece::Same(s) => text(out, s),
+            Piece::Deleted(s) if !s.is_empty() => {
+                out.push_str("<del>");
+                text(out, s);
+                out.push_str("</del>");
+            }
+            Piece::Inserted(s) if !s.is_empty() => {
+                out.push_str("<ins>");
+                text(out, s);
+                out.push_str("</ins>");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn wrapped(out: &mut String, tag: &str, s: &Option<Span>) {
+    if let Some(s) = s {
+        let _ = write!(out, "<{tag}>");
+        text(out, &s.text);
+        let _ = write!(out, "</{tag}>");
+    }
+}
+
+fn text_opt(out: &mut String, s: &Option<Span>) {
+    if let Some(s) = s {
+        text(out, &s.text);
+    }
+}
+
+/// Original text for display: escaped; each run of line breaks becomes a
+/// `⏎` marker; control characters other than tab become spaces. The page
+/// script does the same for rows it materialises.
+fn text(out: &mut String, s: &str) {
+    let mut first = true;
+    for part in s.split(['\r', '\n']) {
+        if !first && !out.ends_with(NL_MARK) {
+            out.push_str(NL_MARK);
+        }
+        first = false;
+        if part.chars().any(|c| c.is_control() && c != '\t') {
+            let cleaned: String = part.chars().map(|c| if c.is_control() && c != '\t' { ' ' } else { c }).collect();
+            out.push_str(&esc(&cleaned));
+        } else {
+            out.push_str(&esc(part));
+        }
+    }
+}
+
+const NL_MARK: &str = "<span class=\"nl\">⏎</span>";
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn human_bytes(n: usize) -> String {
+    if n < 1024 {
+        format!("{n} bytes")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KiB ({n} bytes)", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB ({n} bytes)", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, body: &Body) {
+    let s = &report.summary;
+    out.push_str("<header class=\"head\">\n");
+    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
+    out.push_str("<p class=\"meta\">");
+    if let Some(date) = &opts.generated {
+        let _ = write!(out, "Generated <time>{}</time> by ", esc(date));
+    } else {
+        out.push_str("Generated by ");
+    }
+    let _ = writeln!(out, "tvdiff {}.</p>", env!("CARGO_PKG_VERSION"));
+
+    // Versions.
+    out.push_str(
+        "<table class=\"versions\"><thead><tr><th></th><th>File</th><th>Size</th><th>Lines compared</th>\
+         <th>Sentences</th><th>Script</th><th>Encoding</th><th>SHA-256</th></tr></thead><tbody>\n",
+    );
+    for (label, v) in [("Old", &report.old), ("New", &report.new)] {
+        let dropped = if v.lines_dropped > 0 { format!(" ({} filtered out)", v.lines_dropped) } else { String::new() };
+        let script = serde_json::to_value(v.script).ok().and_then(|j| j.as_str().map(str::to_string));
+        let _ = writeln!(
+            out,
+            "<tr><th>{label}</th><td class=\"path\">{}</td><td>{}</td><td>{} of {}{dropped}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td class=\"hash\"><code>{}</code></td></tr>",
+            esc(&v.path),
+            human_bytes(v.bytes),
+            v.lines_compared,
+            v.lines,
+            v.sentences,
+            esc(&script.unwrap_or_default()),
+            esc(&v.encoding),
+            esc(&v.sha256),
+        );
+    }
+    out.push_str("</tbody></table>\n");
+
+    // Summary.
+    out.push_str("<section class=\"summary\" aria-label=\"Summary\">\n<ul class=\"counts\">");
+    let counts = [
+        ("eq", "", s.equal, "equal"),
+        ("mod", "~", s.modified, "modified"),
+        ("add", "+", s.added, "added"),
+        ("del", "−", s.removed, "removed"),
+        ("mov", "⇡", s.moved, "moved"),
+    ];
+    for (cls, sym, n, label) in counts {
+        let sym = if sym.is_empty() { String::new() } else { format!("<span aria-hidden=\"true\">{sym}</span> ") };
+        let _ = write!(out, "<li class=\"k-{cls}\">{sym}<b>{n}</b> {label}</li>");
+    }
+    let _ = writeln!(out, "<li class=\"sim\">similarity <b>{:.1}%</b></li></ul>", s.similarity);
+    if !s.edits.is_empty() {
+        let e: Vec<String> = s.edits.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
+        let _ = writeln!(out, "<p><span class=\"lbl\">Edits by class:</span> {}</p>", esc(&e.join(", ")));
+    }
+    let absorbed: Vec<String> =
+        Rule::ALL.iter().filter_map(|r| s.absorbed.get(r).map(|n| format!("{n} {}", r.label()))).collect();
+    let ignored = if absorbed.is_empty() {
+        "no formatting differences".to_string()
+    } else {
+        format!("{} differences ignored", absorbed.join(", "))
+    };
+    let _ = writeln!(
+        out,
+        "<p><span class=\"lbl\">Normalisation:</span> {}; {} (same text, split into sentences differently).</p>",
+        esc(&ignored),
+        plural(s.resegmented, "resegmented place", "resegmented places"),
+    );
+    options_html(out, report);
+    out.push_str(
+        "<p class=\"legend\"><span class=\"lbl\">Legend:</span> <span class=\"sym\">~</span> modified, \
+         <span class=\"sym\">+</span> added, <span class=\"sym\">−</span> removed, \
+         <span class=\"sym\">⇣</span>/<span class=\"sym\">⇡</span> moved from/to, \
+         <span class=\"sym\">⇄</span> split differently, <span class=\"sym\">≈</span> same wording, other formatting; \
+         <del>deleted</del>, <ins>inserted</ins>, <span class=\"nl\">⏎</span> line break in the original.</p>\n",
+    );
+    if report.changes.is_empty() {
+        out.push_str("<p class=\"nodiff\"><b>No differences</b> in wording after normalisation.</p>\n");
+    } else if body.gaps > 0 {
+        let _ = writeln!(
+            out,
+            "<p class=\"noprint hint\">Unchanged text is collapsed around the changes ({} collapsed runs).</p>",
+            body.gaps
+        );
+    }
+    out.push_str("</section>\n</header>\n");
+}
+
+fn options_html(out: &mut String, report: &Report) {
+    let o = &report.options;
+    let n = &o.normalize;
+    let mut ignored = Vec::new();
+    let mut kept = Vec::new();
+    for (on, name) in [
+        (n.width, "full/half width"),
+        (n.quotes, "quote style"),
+        (n.dashes, "dashes/ellipses"),
+        (n.spacing, "spacing"),
+        (n.line_breaks, "line breaks"),
+    ] {
+        if on {
+            ignored.push(name);
+        } else {
+            kept.push(name);
+        }
+    }
+    if n.ignore_case {
+        ignored.push("letter case");
+    }
+    if n.ignore_punctuation {
+        ignored.push("all punctuation");
+    }
+    let lang = serde_json::to_value(o.lang).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default();
+    out.push_str("<p class=\"options\"><span class=\"lbl\">Options:</span> ");
+    let _ = write!(out, "language <code>{}</code>", esc(&lang));
+    let _ = write!(out, "; ignoring {}", if ignored.is_empty() { "nothing".into() } else { ignored.join(", ") });
+    if !kept.is_empty() {
+        let _ = write!(out, "; significant: {}", kept.join(", "));
+    }
+    for re in &o.ignore_lines {
+        let _ = write!(out, "; lines matching <code>{}</code> dropped", esc(re));
+    }
+    let _ = writeln!(
+        out,
+        "; threshold {}; moves {}; timeout {} ms.</p>",
+        o.threshold,
+        if o.detect_moves { "detected" } else { "not detected" },
+        o.timeout_ms
+    );
+}
+
+fn toolbar(out: &mut String, body: &Body) {
+    let n = body.marks.iter().filter(|m| !m.from).count();
+    out.push_str("<div class=\"toolbar\" role=\"toolbar\" aria-label=\"Report controls\">\n");
+    let _ = writeln!(
+        out,
+        "<button type=\"button\" id=\"prev\" title=\"Previous change (p)\">↑ Previous</button>\
+         <button type=\"button\" id=\"next\" title=\"Next change (n)\">↓ Next</button>\
+         <span id=\"pos\" class=\"pos\" aria-live=\"polite\">{}</span>",
+        plural(n, "change", "changes")
+    );
+    out.push_str(
+        "<button type=\"button\" id=\"view\" aria-pressed=\"false\" title=\"Switch between two columns and one column\">Inline view</button>\n\
+         <label class=\"filter\"><input type=\"checkbox\" id=\"hide-punct\"> Hide punctuation-only changes \
+         (<span id=\"npunct\">0</span>)</label>\n\
+         <span class=\"keys\"><kbd>n</kbd>/<kbd>p</kbd> next/previous</span>\n</div>\n",
+    );
+}
+
+fn change_list(out: &mut String, report: &Report, body: &Body) {
+    let n = body.marks.iter().filter(|m| !m.from).count();
+    let _ = writeln!(
+        out,
+        "<details class=\"changes\" id=\"changes\"{}>\n<summary>Changes ({n})</summary>\n<ol id=\"change-list\">",
+        if n <= 200 { " open" } else { "" }
+    );
+    for m in body.marks.iter().filter(|m| !m.from) {
+        let Some(c) = report.changes.get(m.change) else { continue };
+        let (sym, label) = match c.kind {
+            ChangeKind::Modified => ("~", "modified"),
+            ChangeKind::Added => ("+", "added"),
+            ChangeKind::Removed => ("−", "removed"),
+            ChangeKind::Moved => ("⇡", "moved"),
+        };
+        let ln = |s: &Option<Span>| s.as_ref().map_or_else(|| "–".to_string(), |s| s.line.to_string());
+        let _ = write!(
+            out,
+            "<li data-class=\"{cls}\"><a href=\"#c{id}\" data-c=\"{id}\"><span class=\"sym k-{k}\" title=\"{label}\">{sym}</span> \
+             <span class=\"where\">{o}→{nw}</span> <span class=\"gist\">",
+            cls = c.class.label(),
+            id = c.id,
+            k = kind_key(c.kind),
+            o = ln(&c.old),
+            nw = ln(&c.new),
+        );
+        match c.kind {
+            ChangeKind::Modified => {
+                for (k, e) in c.edits.iter().enumerate().take(3) {
+                    if k > 0 {
+                        out.push_str(" · ");
+                    }
+                    if !e.old.is_empty() {
+                        out.push_str("<del>");
+                        text(out, &clip(&e.old));
+                        out.push_str("</del>");
+                    }
+                    if !e.new.is_empty() {
+                        out.push_str("<ins>");
+                        text(out, &clip(&e.new));
+                        out.push_str("</ins>");
+                    }
+                }
+                if c.edits.len() > 3 {
+                    let _ = write!(out, " · +{} more", c.edits.len() - 3);
+                }
+            }
+            _ => {
+                let s = c.new.as_ref().or(c.old.as_ref()).map_or("", |s| s.text.as_str());
+                text(out, &clip(s));
+            }
+        }
+        out.push_str("</span></a></li>\n");
+    }
+    out.push_str("</ol>\n</details>\n");
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(GIST_CHARS).collect();
+    if s.chars().nth(GIST_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn overview(out: &mut String, report: &Report, total: usize, body: &Body) {
+    out.push_str("<nav class=\"overview\" id=\"overview\" aria-label=\"Where the changes are\">");
+    let mut last_bucket = usize::MAX;
+    for m in &body.marks {
+        let bucket = m.row * OVERVIEW_BUCKETS / total.max(1);
+        if bucket == last_bucket {
+            continue;
+        }
+        last_bucket = bucket;
+        let pct = m.row as f64 * 100.0 / total.max(1) as f64;
+        let Some(c) = report.changes.get(m.change) else { continue };
+        let (href, kind) =
+            if m.from { (format!("c{}-from", c.id), "from") } else { (format!("c{}", c.id), kind_key(c.kind)) };
+        let _ = write!(
+            out,
+            "<a href=\"#{href}\" class=\"ov k-{kind}\" data-c=\"{}\" data-class=\"{}\" style=\"top:{pct:.2}%\" \
+             tabindex=\"-1\" aria-hidden=\"true\"></a>",
+            c.id,
+            c.class.label()
+        );
+    }
+    out.push_str("</nav>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn text_is_escaped_and_line_breaks_marked() {
+        let mut s = String::new();
+        text(&mut s, "a<b>&\"'\r\n\r\nc\u{0}");
+        assert_eq!(s, "a&lt;b&gt;&amp;&quot;&#39;<span class=\"nl\">⏎</span>c ");
+    }
+
+    #[test]
+    fn json_cannot_close_the_script_element() {
+        let gaps = vec![vec![("1".to_string(), "</script><!--&", String::new(), None::<&str>, 0u8)]];
+        assert_eq!(json_for_script(&gaps), r#"[[["1","\u003c/script\u003e\u003c!--\u0026","",null,0]]]"#);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(utc_date(1_700_000_000), "2023-11-14");
+        assert_eq!(utc_date(253_402_300_799), "9999-12-31");
+        assert_eq!(utc_date(-62_135_596_800), "0001-01-01");
+    }
+
+    #[test]
+    fn the_script_has_no_closing_tag() {
+        assert!(!JS.to_ascii_lowercase().contains("</script"));
+        assert!(!JS.contains("<!--"));
+    }
+}
