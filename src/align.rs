@@ -10,11 +10,13 @@
 //!    deadline so that no input can make it hang: past the deadline the
 //!    diff degrades to a coarser but still correct answer.
 //! 2. **Gaps.** Between anchors, a dynamic program in the spirit of
-//!    Gale–Church chooses among link types 1-1, 1-0, 0-1, 2-1 and 1-2,
+//!    Gale–Church chooses among link types 1-1, 1-0, 0-1 and k-1 / 1-k,
 //!    scoring each pairing by the similarity of the sentences (Dice over
-//!    characters and character bigrams) above a threshold. A 2-1 link whose texts are equal
-//!    once spaces are ignored is a *resegmentation* — the versions only cut
-//!    the sentence differently — and is no change at all. Very large gaps
+//!    characters and character bigrams) above a threshold. A k-1 link (up
+//!    to 6-1) whose texts are equal once spaces are ignored is a
+//!    *resegmentation* — the versions only cut the text differently — and
+//!    is no change at all; fuzzy k-1 pairings (a reworded sentence that is
+//!    also cut differently) are tried for k = 2, and k = 3 in small gaps. Very large gaps
 //!    (two unrelated texts) use a windowed greedy pairing instead, so cost
 //!    stays linear in practice.
 //! 3. **Moves.** A removed sentence whose key equals an added sentence's key
@@ -195,10 +197,8 @@ fn dice(a: &[u32], b: &[u32]) -> f32 {
     2.0 * intersection(a, b) as f32 / (a.len() + b.len()) as f32
 }
 
-fn merged(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut v = Vec::with_capacity(a.len() + b.len());
-    v.extend_from_slice(a);
-    v.extend_from_slice(b);
+fn merged(parts: &[Vec<u32>]) -> Vec<u32> {
+    let mut v: Vec<u32> = parts.iter().flatten().copied().collect();
     v.sort_unstable();
     v
 }
@@ -211,6 +211,10 @@ fn strip_spaces_eq(parts_a: &[&str], parts_b: &[&str]) -> bool {
 
 /// Largest gap (cells) aligned by the full dynamic program.
 const DP_LIMIT: usize = 250_000;
+/// Most sentences of one version that one sentence of the other can stand for.
+const MAX_MERGE: usize = 6;
+/// Gaps this small (cells) also try fuzzy 3-to-1 merges.
+const SMALL_GAP: usize = 10_000;
 /// Window of the greedy pairing used for larger gaps.
 const WINDOW: usize = 24;
 
@@ -220,8 +224,10 @@ enum Step {
     Del,
     Ins,
     Pair,
-    Merge21,
-    Merge12,
+    /// k old sentences to one new.
+    MergeOld(u8),
+    /// One old sentence to k new.
+    MergeNew(u8),
 }
 
 fn align_gap(
@@ -298,6 +304,7 @@ fn align_gap(
     let mut sims = vec![0f32; (m + 1) * (n + 1)];
     score[0] = 0.0;
     let len = |p: &Vec<u32>| p.len().max(1);
+    let small = m * n <= SMALL_GAP;
     for i in 0..=m {
         for j in 0..=n {
             let here = i * w + j;
@@ -320,25 +327,38 @@ fn align_gap(
                 let s = dice(&po[i - 1], &pn[j - 1]);
                 consider(score[(i - 1) * w + j - 1] + gain(s, len(&po[i - 1]) + len(&pn[j - 1])), Step::Pair, s);
             }
-            if i > 1 && j > 0 && old[ro.start + i - 1].joinable {
-                let a = [old[ro.start + i - 2].key, old[ro.start + i - 1].key];
-                let s = if strip_spaces_eq(&a, &[new[rn.start + j - 1].key]) {
-                    1.0
-                } else {
-                    dice(&merged(&po[i - 2], &po[i - 1]), &pn[j - 1])
-                };
-                let wgt = len(&po[i - 2]) + len(&po[i - 1]) + len(&pn[j - 1]);
-                consider(score[(i - 2) * w + j - 1] + gain(s, wgt) - 0.5, Step::Merge21, s);
-            }
-            if i > 0 && j > 1 && new[rn.start + j - 1].joinable {
-                let b = [new[rn.start + j - 2].key, new[rn.start + j - 1].key];
-                let s = if strip_spaces_eq(&[old[ro.start + i - 1].key], &b) {
-                    1.0
-                } else {
-                    dice(&po[i - 1], &merged(&pn[j - 2], &pn[j - 1]))
-                };
-                let wgt = len(&po[i - 1]) + len(&pn[j - 2]) + len(&pn[j - 1]);
-                consider(score[(i - 1) * w + j - 2] + gain(s, wgt) - 0.5, Step::Merge12, s);
+            // k sentences of one version against one of the other (a
+            // sentence cut differently, a missing full stop, a heading run
+            // into its paragraph). Fuzzy merges are tried for k = 2 (and 3
+            // in small gaps); exact resegmentations up to MAX_MERGE.
+            for k in 2..=MAX_MERGE {
+                let fuzzy = k == 2 || k == 3 && small;
+                if i >= k && j > 0 && (i - k + 1..i).all(|x| old[ro.start + x].joinable) {
+                    let parts: Vec<&str> = (i - k..i).map(|x| old[ro.start + x].key).collect();
+                    let s = if strip_spaces_eq(&parts, &[new[rn.start + j - 1].key]) {
+                        1.0
+                    } else if fuzzy {
+                        dice(&merged(&po[i - k..i]), &pn[j - 1])
+                    } else {
+                        0.0
+                    };
+                    let wgt = po[i - k..i].iter().map(len).sum::<usize>() + len(&pn[j - 1]);
+                    let penalty = 0.5 * (k - 1) as f32;
+                    consider(score[(i - k) * w + j - 1] + gain(s, wgt) - penalty, Step::MergeOld(k as u8), s);
+                }
+                if j >= k && i > 0 && (j - k + 1..j).all(|x| new[rn.start + x].joinable) {
+                    let parts: Vec<&str> = (j - k..j).map(|x| new[rn.start + x].key).collect();
+                    let s = if strip_spaces_eq(&[old[ro.start + i - 1].key], &parts) {
+                        1.0
+                    } else if fuzzy {
+                        dice(&po[i - 1], &merged(&pn[j - k..j]))
+                    } else {
+                        0.0
+                    };
+                    let wgt = pn[j - k..j].iter().map(len).sum::<usize>() + len(&po[i - 1]);
+                    let penalty = 0.5 * (k - 1) as f32;
+                    consider(score[(i - 1) * w + j - k] + gain(s, wgt) - penalty, Step::MergeNew(k as u8), s);
+                }
             }
             score[here] = best.0;
             back[here] = best.1;
@@ -367,17 +387,19 @@ fn align_gap(
                 i -= 1;
                 j -= 1;
             }
-            Step::Merge21 => {
+            Step::MergeOld(k) => {
+                let k = k as usize;
                 let kind = if s >= 1.0 { LinkKind::Resegmented } else { LinkKind::Modified };
-                out.push(link(kind, oi - 2..oi, nj - 1..nj, s));
-                i -= 2;
+                out.push(link(kind, oi - k..oi, nj - 1..nj, s));
+                i -= k;
                 j -= 1;
             }
-            Step::Merge12 => {
+            Step::MergeNew(k) => {
+                let k = k as usize;
                 let kind = if s >= 1.0 { LinkKind::Resegmented } else { LinkKind::Modified };
-                out.push(link(kind, oi - 1..oi, nj - 2..nj, s));
+                out.push(link(kind, oi - 1..oi, nj - k..nj, s));
                 i -= 1;
-                j -= 2;
+                j -= k;
             }
             Step::Start => unreachable!("every cell but the origin has a predecessor"),
         }

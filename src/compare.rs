@@ -84,8 +84,12 @@ pub fn compare_files(
 fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
     let mut ignore = Vec::new();
     for pat in &opts.ignore_lines {
-        let re = Regex::new(pat)
-            .map_err(|e| Error::Usage(format!("--ignore-lines '{pat}': invalid regular expression: {e}")))?;
+        let re = Regex::new(pat).map_err(|e| {
+            // The regex crate's message spans several lines; its last line says what is wrong.
+            let msg = e.to_string();
+            let why = msg.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("syntax error");
+            Error::Usage(format!("--ignore-lines '{pat}': invalid regular expression ({})", why.trim_start_matches("error: ")))
+        })?;
         ignore.push(re);
     }
     Ok(LineFilter { lang: opts.lang, ignore })

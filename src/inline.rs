@@ -83,7 +83,29 @@ pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Pi
 }
 
 /// [`diff_chars`] with a word segmenter built in advance.
+///
+/// The result does not depend on which side is called old: a diff
+/// algorithm may choose between equally short edit scripts differently in
+/// the two directions, so the pair is always diffed in one canonical order
+/// and the result mirrored when needed. compare(a, b) and compare(b, a)
+/// therefore report mirrored edits.
 pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
+    if oc > nc {
+        let mut pieces = diff_ordered(seg, nc, oc, deadline);
+        for p in &mut pieces {
+            std::mem::swap(&mut p.old, &mut p.new);
+            p.kind = match p.kind {
+                PieceKind::Delete => PieceKind::Insert,
+                PieceKind::Insert => PieceKind::Delete,
+                k => k,
+            };
+        }
+        return pieces;
+    }
+    diff_ordered(seg, oc, nc, deadline)
+}
+
+fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
     let ot = tokenize_with(oc, seg);
     let nt = tokenize_with(nc, seg);
     let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();

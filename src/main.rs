@@ -39,13 +39,30 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {}
 
+/// clap's messages span several lines (a blank line, usage, a hint); errors
+/// here are one line, like every other tvdiff error.
+fn one_line(msg: &str) -> String {
+    let parts: Vec<&str> = msg
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line = parts.join(" ");
+    let line = line.strip_prefix("error: ").unwrap_or(&line);
+    format!("{line} (see 'tvdiff --help')")
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print(); // --help, --version
+            return ExitCode::from(EXIT_SAME as u8);
+        }
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_TROUBLE } else { EXIT_SAME };
-            let _ = e.print();
-            return ExitCode::from(code as u8);
+            eprintln!("tvdiff: {}", one_line(&e.to_string()));
+            return ExitCode::from(EXIT_TROUBLE as u8);
         }
     };
     let result = match &cli.command {

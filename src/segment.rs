@@ -105,6 +105,10 @@ enum Item {
 pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
     let text = source.text.as_str();
     let mut doc = Document::default();
+    // Punctuation is needed to find sentence ends; with `ignore_punctuation`
+    // it is dropped from each sentence's key after the cut (in `flush`).
+    let drop_punct = norm.ignore_punctuation;
+    let norm = &NormalizeOptions { ignore_punctuation: false, ..*norm };
     let mut items = Vec::new();
     for line in source.lines() {
         let raw = &text[line.start..line.end];
@@ -127,13 +131,27 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
         }
     }
 
+    // Display widths of the lines, to recognise narrow newspaper-style
+    // columns: three or more adjacent lines of the same width are wrapped
+    // text, however short they are.
+    let widths: Vec<Option<usize>> =
+        items.iter().map(|it| if let Item::Text(_, w) = it { Some(*w) } else { None }).collect();
+    let same = |a: usize, b: usize| match (widths.get(a).copied().flatten(), widths.get(b).copied().flatten()) {
+        (Some(x), Some(y)) => x >= 10 && x.abs_diff(y) <= 1,
+        _ => false,
+    };
+    let in_column = |k: usize| {
+        (k >= 2 && same(k - 2, k - 1) && same(k - 1, k))
+            || (k >= 1 && same(k - 1, k) && same(k, k + 1))
+            || (same(k, k + 1) && same(k + 1, k + 2))
+    };
     let mut block: Vec<NChar> = Vec::new();
     let mut hard = true;
     let mut k = 0;
     while k < items.len() {
         match std::mem::replace(&mut items[k], Item::Blank) {
             Item::Dropped => {
-                flush(text, &mut doc, &mut block, &mut hard);
+                flush(text, &mut doc, &mut block, &mut hard, drop_punct);
                 hard = true;
             }
             Item::Blank => {}
@@ -152,24 +170,28 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
                     Some(Item::Text(next, _)) => next.first().copied(),
                     _ => None,
                 };
+                // A line cut in the middle of a word ends in a letter or Han
+                // character; a title, salutation or list item usually does not.
+                let open_end = last_line.last().is_some_and(|c| !crate::chars::is_punct(c.ch));
                 let join = match next_first {
                     None => false,
                     Some(next) => {
                         !line_ends_sentence(text, &last_line, Some(next.ch))
-                            && (continuation
+                            && (continuation && (blanks == 0 || open_end)
                                 || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
+                                || blanks == 0 && open_end && in_column(k)
                                 || next.ch.is_lowercase()
                                 || last_line.last().is_some_and(|c| c.ch == '-'))
                     }
                 };
                 if !join {
-                    flush(text, &mut doc, &mut block, &mut hard);
+                    flush(text, &mut doc, &mut block, &mut hard, drop_punct);
                 }
             }
         }
         k += 1;
     }
-    flush(text, &mut doc, &mut block, &mut hard);
+    flush(text, &mut doc, &mut block, &mut hard, drop_punct);
     doc
 }
 
@@ -186,30 +208,52 @@ fn line_ends_sentence(text: &str, line: &[NChar], next: Option<char>) -> bool {
     start < end && is_boundary(text, line, 0, start, end, next)
 }
 
-/// Move the finished block into the document as sentences.
-fn flush(text: &str, doc: &mut Document, block: &mut Vec<NChar>, hard: &mut bool) {
+/// Move the finished block into the document as sentences. With
+/// `drop_punct`, punctuation leaves the keys here, after the block was cut
+/// at sentence ends (the spans still cover the sentence's own punctuation).
+fn flush(text: &str, doc: &mut Document, block: &mut Vec<NChar>, hard: &mut bool, drop_punct: bool) {
     if block.is_empty() {
         return;
     }
     let base = doc.chars.len();
     let cuts = split_block(text, block);
-    doc.chars.append(block);
-    for (i, r) in cuts.into_iter().enumerate() {
-        let chars = &doc.chars[base + r.start..base + r.end];
-        let (Some(first), Some(last)) = (chars.first(), chars.last()) else { continue };
-        doc.sentences.push(Sentence {
-            chars: base + r.start..base + r.end,
-            start: first.start as usize,
-            end: last.end as usize,
-            key: key_string(chars),
-            hard_break_before: i == 0 && *hard,
-        });
+    // Where each block index lands in doc.chars.
+    let mut index = Vec::with_capacity(block.len() + 1);
+    for c in block.iter() {
+        index.push(doc.chars.len() - base);
+        if !(drop_punct && crate::chars::is_punct(c.ch)) {
+            doc.chars.push(*c);
+        }
     }
+    index.push(doc.chars.len() - base);
+    let mut first_sentence = true;
+    for r in cuts {
+        let (mut a, mut b) = (base + index[r.start], base + index[r.end]);
+        while a < b && doc.chars[a].is_space() {
+            a += 1;
+        }
+        while b > a && doc.chars[b - 1].is_space() {
+            b -= 1;
+        }
+        if a == b {
+            continue; // nothing left to compare (only punctuation)
+        }
+        doc.sentences.push(Sentence {
+            chars: a..b,
+            start: block[r.start].start as usize,
+            end: block[r.end - 1].end as usize,
+            key: key_string(&doc.chars[a..b]),
+            hard_break_before: first_sentence && *hard,
+        });
+        first_sentence = false;
+    }
+    block.clear();
     *hard = false;
 }
 
 fn is_terminator(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | ';' | '…')
+    // Full-width forms too, for `--keep-width`.
+    matches!(c, '.' | '!' | '?' | ';' | '…' | '。' | '！' | '？' | '；' | '｡' | '．')
 }
 
 fn first_char(text: &str, c: &NChar) -> char {

@@ -92,7 +92,6 @@ fn an_invalid_ignore_lines_regex_names_the_option() {
 }
 
 #[test]
-#[ignore = "bug: the regex crate's multi-line error text is printed as is (4 lines)"]
 fn an_invalid_ignore_lines_regex_is_reported_on_one_line() {
     let run = run(&["--ignore-lines", "(unclosed", &sample(SEED_001), &sample(SEED_003)]);
     assert_one_line(&assert_trouble(&run, "--ignore-lines", "regular expression"));
@@ -118,7 +117,6 @@ fn an_unknown_language_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: option-value errors come from clap with a blank line and a 'For more information' hint (3 lines)"]
 fn bad_option_values_are_reported_on_one_line() {
     for args in [["--threshold", "2"], ["--lang", "xx"]] {
         let run = run(&[args[0], args[1], &sample(SEED_001), &sample(SEED_003)]);

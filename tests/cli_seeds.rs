@@ -261,7 +261,6 @@ fn re_wrapped_english_with_curly_quotes_compares_equal() {
 }
 
 #[test]
-#[ignore = "bug: a sentence wrapped over three or more short lines is reported as modified + added"]
 fn a_narrow_newspaper_column_is_not_a_change() {
     // One paragraph of 001, and the same paragraph set in a 12-character
     // column.
@@ -429,7 +428,6 @@ fn side_by_side_fits_the_width_and_keeps_the_columns_aligned() {
 }
 
 #[test]
-#[ignore = "bug: the closing summary ignores --width (the Versions: line is 155 columns at --width 100)"]
 fn side_by_side_summary_fits_the_width_too() {
     let out = terminal(&[
         "--lang",
@@ -464,7 +462,6 @@ fn keep_width_reports_the_punctuation_width_differences() {
 }
 
 #[test]
-#[ignore = "bug: with --keep-width, Chinese sentences are no longer cut at 。！？；"]
 fn keep_width_does_not_change_where_sentences_end() {
     // 001 is all full-width: whether `，` folds to `,` cannot change where
     // its sentences end.
@@ -480,7 +477,6 @@ fn keep_width_does_not_change_where_sentences_end() {
 }
 
 #[test]
-#[ignore = "bug: --ignore-punctuation removes 。！？ before sentences are cut, so whole paragraphs become added/removed"]
 fn ignore_punctuation_drops_the_zhu_li_exclamation_change() {
     let (a, b) = (sample(SEED_001), sample(SEED_003));
     let (r, _) = json_report(&["--lang", "zh", "--ignore-punctuation", &a, &b]);

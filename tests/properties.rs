@@ -612,7 +612,6 @@ proptest! {
 /// characters a line — is only line wrapping too, although each line is
 /// short enough to look like a heading on its own.
 #[test]
-#[ignore = "bug: a sentence wrapped over three or more short lines is reported as modified + added"]
 fn a_narrow_column_variant_has_no_change() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
@@ -630,7 +629,6 @@ fn a_narrow_column_variant_has_no_change() {
 /// mirror of an edit the other direction reports: insertions become
 /// deletions, and a replacement's old and new text swap.
 #[test]
-#[ignore = "bug: the inline diff is not symmetric (让各国人民… vs 为各国企业…: `各国` kept one way, replaced the other)"]
 fn comparing_the_other_way_round_mirrors_every_edit() {
     let mut runner = proptest::test_runner::TestRunner::new(config_edited());
     runner

@@ -162,12 +162,32 @@ pub fn terminal_width(requested: Option<usize>) -> usize {
 /// directory, renamed into place, so a failed run leaves nothing half-written.
 pub fn write_atomically(path: &Path, content: &[u8]) -> Result<(), Error> {
     let name = path.display().to_string();
-    let fail = |e: std::io::Error| Error::Output { path: name.clone(), message: e.to_string() };
+    let fail = |e: std::io::Error| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such directory".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+            _ => e.to_string().split(" at path ").next().unwrap_or_default().to_string(),
+        };
+        Error::Output { path: name.clone(), message }
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    if path.is_dir() {
+        return Err(fail(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+    }
+    // Temporary files are private (0600) by default; a report is an ordinary
+    // file, so ask for 0666 and let the umask decide, as File::create does.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tvdiff-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
     tmp.write_all(content).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;

@@ -41,17 +41,24 @@ fn side_pieces(change: &Change, old: bool) -> Vec<Piece<'_>> {
     let mut cursor = span.start;
     for e in &change.edits {
         let at = if old { e.old_at } else { e.new_at };
-        if at.start > cursor {
-            out.push(Piece::Same(&span.text[cursor - span.start..at.start - span.start]));
+        let same = at.start.checked_sub(span.start).and_then(|a| span.text.get(cursor - span.start..a));
+        let Some(same) = same.filter(|_| at.start >= cursor && at.end <= span.end) else {
+            // Offsets that do not fit the span (a hand-edited report): show it plain.
+            return vec![Piece::Same(&span.text)];
+        };
+        if !same.is_empty() {
+            out.push(Piece::Same(same));
         }
         let t = if old { e.old.as_str() } else { e.new.as_str() };
         if !t.is_empty() {
             out.push(if old { Piece::Deleted(t) } else { Piece::Inserted(t) });
         }
-        cursor = cursor.max(at.end);
+        cursor = at.end;
     }
-    if cursor < span.end {
-        out.push(Piece::Same(&span.text[cursor - span.start..]));
+    match span.text.get(cursor - span.start..) {
+        Some("") => {}
+        Some(rest) => out.push(Piece::Same(rest)),
+        None => return vec![Piece::Same(&span.text)],
     }
     out
 }
@@ -63,8 +70,12 @@ pub fn merged_pieces(change: &Change) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut cursor = span.start;
     for e in &change.edits {
-        if e.new_at.start > cursor {
-            out.push(Piece::Same(&span.text[cursor - span.start..e.new_at.start - span.start]));
+        let same = e.new_at.start.checked_sub(span.start).and_then(|a| span.text.get(cursor - span.start..a));
+        let Some(same) = same.filter(|_| e.new_at.start >= cursor && e.new_at.end <= span.end) else {
+            return vec![Piece::Same(&span.text)];
+        };
+        if !same.is_empty() {
+            out.push(Piece::Same(same));
         }
         if e.op != EditOp::Insert {
             out.push(Piece::Deleted(&e.old));
@@ -72,10 +83,12 @@ pub fn merged_pieces(change: &Change) -> Vec<Piece<'_>> {
         if e.op != EditOp::Delete {
             out.push(Piece::Inserted(&e.new));
         }
-        cursor = cursor.max(e.new_at.end);
+        cursor = e.new_at.end;
     }
-    if cursor < span.end {
-        out.push(Piece::Same(&span.text[cursor - span.start..]));
+    match span.text.get(cursor - span.start..) {
+        Some("") => {}
+        Some(rest) => out.push(Piece::Same(rest)),
+        None => return vec![Piece::Same(&span.text)],
     }
     out
 }

@@ -120,7 +120,15 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&summary(report, opts.color));
+        let text = summary(report, opts.color);
+        if opts.side_by_side {
+            // The two-column view promises a width; keep the summary inside it.
+            for line in text.lines() {
+                out.push_str(&wrap_words(line, opts.width));
+            }
+        } else {
+            out.push_str(&text);
+        }
     }
     out
 }
@@ -256,6 +264,42 @@ fn side_by_side_row(out: &mut String, report: &Report, row: &Row, opts: &Termina
             paint(&format!("{b:>num_w$}"), Sty::Dim, c),
         );
     }
+}
+
+/// Word-wrap one line of plain or coloured text to `width` display columns,
+/// continuation lines indented by two spaces.
+fn wrap_words(line: &str, width: usize) -> String {
+    let visible = |s: &str| -> usize {
+        // Skip ANSI escape sequences when measuring.
+        let mut w = 0;
+        let mut in_esc = false;
+        for c in s.chars() {
+            if in_esc {
+                in_esc = !c.is_ascii_alphabetic();
+            } else if c == '\u{1b}' {
+                in_esc = true;
+            } else {
+                w += c.width().unwrap_or(0);
+            }
+        }
+        w
+    };
+    let mut out = String::new();
+    let mut cur = String::new();
+    for word in line.split(' ') {
+        let extra = if cur.is_empty() { 0 } else { 1 };
+        if !cur.is_empty() && visible(&cur) + extra + visible(word) > width {
+            out.push_str(&cur);
+            out.push('\n');
+            cur = String::from("  ");
+        } else if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    out.push_str(&cur);
+    out.push('\n');
+    out
 }
 
 /// The closing summary.
