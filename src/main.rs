@@ -37,7 +37,10 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Compare every file under OLD_DIR with the file at the same relative path under NEW_DIR.
+    Batch(cli::batch::BatchArgs),
+}
 
 /// clap's messages span several lines (a blank line, usage, a hint); errors
 /// here are one line, like every other tvdiff error.
@@ -70,7 +73,9 @@ fn main() -> ExitCode {
             (Some(old), Some(new)) => cli::compare::run(old, new, &cli.common, &cli.output),
             _ => Err(tvdiff::Error::Usage("two files to compare are required".into())),
         },
-        Some(command) => match *command {},
+        Some(command) => match command {
+            Command::Batch(args) => cli::batch::run(args),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -2,6 +2,7 @@
 //! the small amount of glue (colour choice, atomic output) they need. Each
 //! subcommand lives in its own file and only calls the library.
 
+pub mod batch;
 pub mod compare;
 
 use clap::{Args, ValueEnum};

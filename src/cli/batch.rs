@@ -1,0 +1,464 @@
+//! `tvdiff batch OLD_DIR NEW_DIR`: compare whole corpora.
+//!
+//! Files are paired by their path relative to the two directories (walked
+//! recursively); a file present on one side only is reported as such. All
+//! pairs are compared in parallel (rayon). One bad pair — undecodable bytes,
+//! a directory where the other side has a file, a permission problem — is
+//! reported in the summary and on stderr and does not stop the batch.
+//!
+//! Exit status: 0 if every pair is the same, 1 if any differed or is
+//! one-sided, 2 if any failed (or the batch itself could not run).
+
+use super::{write_atomically, CommonArgs, Format};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE};
+use tvdiff::normalize::Rule;
+use tvdiff::render::terminal::TerminalOptions;
+use tvdiff::report::Report;
+
+/// Compare every file under OLD_DIR with the file at the same relative path
+/// under NEW_DIR, in parallel, and write a summary.
+#[derive(Args, Debug, Clone)]
+pub struct BatchArgs {
+    /// Directory holding the old versions.
+    pub old_dir: PathBuf,
+    /// Directory holding the new versions.
+    pub new_dir: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Write a summary of every pair to FILE: CSV if it ends in .csv, JSON Lines if .jsonl.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub summary: Option<PathBuf>,
+    /// Write one report per compared pair into DIR (DIR/<relative path>.<json|html|txt>).
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub reports: Option<PathBuf>,
+    /// Format of the per-pair reports.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Json, help_heading = "Output")]
+    pub format: Format,
+    /// Compare at most N pairs at once (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Output")]
+    pub jobs: Option<usize>,
+    /// Do not list the differing pairs on standard output.
+    #[arg(long, short = 'q', help_heading = "Output")]
+    pub quiet: bool,
+}
+
+/// The outcome of one pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// No difference after normalisation.
+    Same,
+    /// Differences found.
+    Different,
+    /// Only in OLD_DIR.
+    OnlyOld,
+    /// Only in NEW_DIR.
+    OnlyNew,
+    /// Could not be compared.
+    Error,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Same => "same",
+            Status::Different => "different",
+            Status::OnlyOld => "only-old",
+            Status::OnlyNew => "only-new",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One line of the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairSummary {
+    /// Path relative to both directories, `/`-separated.
+    pub path: String,
+    /// Outcome.
+    pub status: Status,
+    /// What went wrong (`error` only).
+    pub error: Option<String>,
+    /// Sentences compared in the old version.
+    pub old_sentences: Option<usize>,
+    /// Sentences compared in the new version.
+    pub new_sentences: Option<usize>,
+    /// Equal sentence pairs.
+    pub equal: Option<usize>,
+    /// Modified sentence pairs.
+    pub modified: Option<usize>,
+    /// Added sentences.
+    pub added: Option<usize>,
+    /// Removed sentences.
+    pub removed: Option<usize>,
+    /// Moved sentences.
+    pub moved: Option<usize>,
+    /// Similarity, 0–100.
+    pub similarity: Option<f64>,
+    /// Differences absorbed by each normalisation rule.
+    pub absorbed: BTreeMap<Rule, usize>,
+}
+
+impl PairSummary {
+    fn bare(path: &str, status: Status) -> PairSummary {
+        PairSummary {
+            path: path.to_string(),
+            status,
+            error: None,
+            old_sentences: None,
+            new_sentences: None,
+            equal: None,
+            modified: None,
+            added: None,
+            removed: None,
+            moved: None,
+            similarity: None,
+            absorbed: BTreeMap::new(),
+        }
+    }
+
+    fn from_report(path: &str, r: &Report) -> PairSummary {
+        let s = &r.summary;
+        PairSummary {
+            old_sentences: Some(r.old.sentences),
+            new_sentences: Some(r.new.sentences),
+            equal: Some(s.equal),
+            modified: Some(s.modified),
+            added: Some(s.added),
+            removed: Some(s.removed),
+            moved: Some(s.moved),
+            similarity: Some(s.similarity),
+            absorbed: s.absorbed.clone(),
+            ..PairSummary::bare(path, if r.has_changes() { Status::Different } else { Status::Same })
+        }
+    }
+}
+
+/// What a relative path is on one side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    File,
+    /// A directory (only recorded so that a file on the other side can be
+    /// reported as an error rather than as one-sided).
+    Dir,
+    /// A directory that could not be listed.
+    Unreadable(String),
+}
+
+/// Run the batch; returns the exit status.
+pub fn run(args: &BatchArgs) -> Result<i32, Error> {
+    for dir in [&args.old_dir, &args.new_dir] {
+        let name = dir.display().to_string();
+        let meta = std::fs::metadata(dir).map_err(|e| Error::io(&name, &e))?;
+        if !meta.is_dir() {
+            return Err(Error::input(&name, "is not a directory (batch compares two directories)"));
+        }
+    }
+    if let Some(path) = &args.summary {
+        summary_format(path)?;
+    }
+    let opts = args.common.options();
+    // Bad regular expressions are a usage error for the whole batch, not
+    // one error per pair.
+    tvdiff::compare(&tvdiff::input::Source::from_text("", ""), &tvdiff::input::Source::from_text("", ""), &opts)?;
+
+    let old = walk(&args.old_dir);
+    let new = walk(&args.new_dir);
+    let jobs = pair_up(&old, &new);
+
+    let progress = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(jobs.len() as u64), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} pairs {msg}")
+            .expect("a valid progress template"),
+    );
+
+    let work = || -> Vec<PairSummary> {
+        jobs.par_iter()
+            .map(|job| {
+                let row = compare_one(job, args, &opts);
+                if let Some(e) = &row.error {
+                    progress.suspend(|| eprintln!("tvdiff batch: {}: {e}", row.path));
+                }
+                progress.inc(1);
+                row
+            })
+            .collect()
+    };
+    let rows = match args.jobs {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| Error::Usage(format!("--jobs {n}: {e}")))?
+            .install(work),
+        None => work(),
+    };
+    progress.finish_and_clear();
+
+    if let Some(path) = &args.summary {
+        let text = match summary_format(path)? {
+            SummaryFormat::Csv => to_csv(&rows),
+            SummaryFormat::Jsonl => to_jsonl(&rows),
+        };
+        write_atomically(path, text.as_bytes())?;
+    }
+
+    let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
+    let (same, different, failed) = (count(Status::Same), count(Status::Different), count(Status::Error));
+    let one_sided = count(Status::OnlyOld) + count(Status::OnlyNew);
+    if !args.quiet {
+        let mut out = String::new();
+        for r in rows.iter().filter(|r| r.status != Status::Same) {
+            let _ = writeln!(out, "{:<9}  {}", r.status.label(), r.path);
+        }
+        print_stdout(&out)?;
+    }
+    eprintln!(
+        "tvdiff batch: {} pairs, {same} same, {different} different, {one_sided} one-sided, {failed} failed",
+        rows.len()
+    );
+    Ok(if failed > 0 {
+        EXIT_TROUBLE
+    } else if different + one_sided > 0 {
+        EXIT_DIFFERENT
+    } else {
+        EXIT_SAME
+    })
+}
+
+fn print_stdout(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Output { path: "standard output".into(), message: e.to_string() })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One unit of work: a relative path and what each side has there.
+struct Job {
+    path: String,
+    old: Option<Entry>,
+    new: Option<Entry>,
+}
+
+fn pair_up(old: &BTreeMap<String, Entry>, new: &BTreeMap<String, Entry>) -> Vec<Job> {
+    let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|p| Job { path: p.clone(), old: old.get(p).cloned(), new: new.get(p).cloned() })
+        // A directory on both sides (or on one side only) is walked, not compared.
+        .filter(|j| {
+            let dirish = |e: &Option<Entry>| matches!(e, None | Some(Entry::Dir));
+            !(dirish(&j.old) && dirish(&j.new))
+        })
+        .collect()
+}
+
+fn compare_one(job: &Job, args: &BatchArgs, opts: &tvdiff::Options) -> PairSummary {
+    let fail = |msg: String| PairSummary { error: Some(msg), ..PairSummary::bare(&job.path, Status::Error) };
+    match (&job.old, &job.new) {
+        (Some(Entry::Unreadable(e)), _) | (_, Some(Entry::Unreadable(e))) => fail(e.clone()),
+        (Some(_), None) => PairSummary::bare(&job.path, Status::OnlyOld),
+        (None, Some(_)) => PairSummary::bare(&job.path, Status::OnlyNew),
+        (None, None) => unreachable!("every job has at least one side"),
+        (Some(_), Some(_)) => {
+            let (o, n) = (args.old_dir.join(&job.path), args.new_dir.join(&job.path));
+            let report = match tvdiff::compare_files(&o, &n, opts) {
+                Ok(r) => r,
+                Err(e) => return fail(e.to_string()),
+            };
+            if let Some(dir) = &args.reports {
+                if let Err(e) = write_report(dir, &job.path, &report, args.format) {
+                    return fail(e.to_string());
+                }
+            }
+            PairSummary::from_report(&job.path, &report)
+        }
+    }
+}
+
+fn write_report(dir: &Path, rel: &str, report: &Report, format: Format) -> Result<(), Error> {
+    let (ext, text) = match format {
+        Format::Json => ("json", tvdiff::render::json::render(report, false)),
+        Format::Html => {
+            let hopts = tvdiff::render::html::HtmlOptions {
+                title: Some(format!("tvdiff: {rel}")),
+                generated: Some(tvdiff::render::html::generation_date()?),
+            };
+            ("html", tvdiff::render::html::render(report, &hopts))
+        }
+        Format::Terminal => {
+            let topts = TerminalOptions { color: false, ..TerminalOptions::default() };
+            ("txt", tvdiff::render::terminal::render(report, &topts))
+        }
+    };
+    let path = dir.join(format!("{rel}.{ext}"));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::Output { path: parent.display().to_string(), message: e.to_string() })?;
+    }
+    write_atomically(&path, text.as_bytes())
+}
+
+/// Every file and directory under `root`, by `/`-separated relative path.
+/// Symbolic links to files are followed; links to directories are not (no
+/// loops).
+fn walk(root: &Path) -> BTreeMap<String, Entry> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    while let Some((dir, rel)) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                out.insert(rel, Entry::Unreadable(format!("{}: cannot list directory: {e}", dir.display())));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let key = if rel.is_empty() { "(unreadable entry)".to_string() } else { rel.clone() };
+                    out.insert(key, Entry::Unreadable(format!("{}: {e}", dir.display())));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            let is_dir = match entry.file_type() {
+                Ok(t) if t.is_symlink() => {
+                    // Follow links to files only.
+                    if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+                        continue;
+                    }
+                    false
+                }
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
+            if is_dir {
+                out.insert(child.clone(), Entry::Dir);
+                stack.push((entry.path(), child));
+            } else {
+                out.insert(child, Entry::File);
+            }
+        }
+    }
+    out
+}
+
+enum SummaryFormat {
+    Csv,
+    Jsonl,
+}
+
+fn summary_format(path: &Path) -> Result<SummaryFormat, Error> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => Ok(SummaryFormat::Csv),
+        Some("jsonl") | Some("ndjson") => Ok(SummaryFormat::Jsonl),
+        _ => Err(Error::Usage(format!(
+            "--summary {}: the file name must end in .csv or .jsonl (that chooses the format)",
+            path.display()
+        ))),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// CSV with a header; one `absorbed_<rule>` column per normalisation rule.
+fn to_csv(rows: &[PairSummary]) -> String {
+    let mut out =
+        String::from("path,status,error,old_sentences,new_sentences,equal,modified,added,removed,moved,similarity");
+    for rule in Rule::ALL {
+        let _ = write!(out, ",absorbed_{}", rule.id().replace('-', "_"));
+    }
+    out.push('\n');
+    let num = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_default();
+    for r in rows {
+        let fields = [
+            csv_field(&r.path),
+            r.status.label().to_string(),
+            csv_field(r.error.as_deref().unwrap_or("")),
+            num(r.old_sentences),
+            num(r.new_sentences),
+            num(r.equal),
+            num(r.modified),
+            num(r.added),
+            num(r.removed),
+            num(r.moved),
+            r.similarity.map(|v| v.to_string()).unwrap_or_default(),
+        ];
+        out.push_str(&fields.join(","));
+        for rule in Rule::ALL {
+            let v = if r.status == Status::Same || r.status == Status::Different {
+                r.absorbed.get(&rule).copied().unwrap_or(0).to_string()
+            } else {
+                String::new()
+            };
+            let _ = write!(out, ",{v}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One JSON object per line.
+fn to_jsonl(rows: &[PairSummary]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        out.push_str(&serde_json::to_string(r).expect("a summary row always serialises"));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("a.txt"), "a.txt");
+        assert_eq!(csv_field("a,b.txt"), "\"a,b.txt\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn pairs_are_matched_by_relative_path() {
+        let old: BTreeMap<String, Entry> =
+            [("a", Entry::File), ("d", Entry::Dir), ("d/x", Entry::File), ("c", Entry::File)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+        let new: BTreeMap<String, Entry> = [("a", Entry::File), ("c", Entry::Dir), ("d", Entry::Dir)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let jobs = pair_up(&old, &new);
+        let got: Vec<(&str, bool, bool)> =
+            jobs.iter().map(|j| (j.path.as_str(), j.old.is_some(), j.new.is_some())).collect();
+        assert_eq!(got, [("a", true, true), ("c", true, true), ("d/x", true, false)]);
+    }
+}
