@@ -20,6 +20,7 @@
 //! | classify | [`classify`] | wording vs punctuation edits; what normalisation absorbed |
 //! | report | [`report`] | plain serde data every renderer reads |
 //! | render | [`render`] | terminal, side-by-side, JSON |
+//! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
 //!
 //! ## Example
 //!
@@ -53,6 +54,7 @@
 pub mod align;
 pub mod chars;
 pub mod classify;
+pub mod collate;
 pub mod compare;
 pub mod error;
 pub mod inline;

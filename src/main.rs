@@ -40,6 +40,8 @@ struct Cli {
 enum Command {
     /// Compare every file under OLD_DIR with the file at the same relative path under NEW_DIR.
     Batch(cli::batch::BatchArgs),
+    /// Collate many versions against a base: variant table, apparatus, TEI.
+    Collate(cli::collate::CollateArgs),
 }
 
 /// clap's messages span several lines (a blank line, usage, a hint); errors
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         },
         Some(command) => match command {
             Command::Batch(args) => cli::batch::run(args),
+            Command::Collate(args) => cli::collate::run(args),
         },
     };
     match result {

@@ -3,6 +3,7 @@
 //! subcommand lives in its own file and only calls the library.
 
 pub mod batch;
+pub mod collate;
 pub mod compare;
 
 use clap::{Args, ValueEnum};

@@ -7,9 +7,12 @@
 //!   or side by side.
 //! - [`json`]: the machine-readable report documented in `docs/json.md`.
 
+pub mod collate_html;
+pub mod collate_terminal;
 pub mod escape;
 pub mod html;
 pub mod json;
+pub mod tei;
 pub mod terminal;
 
 use crate::report::{Change, EditOp};

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""Turn the measurements of bench/run.sh into docs/performance.md.
+
+    python3 bench/report.py OUT_DIR docs/performance.md
+
+Reads OUT_DIR/results.jsonl (one measurement per line), OUT_DIR/machine.json
+and the ground-truth files in OUT_DIR/pairs, counts the changes each tool
+reported from its saved output, scores tvdiff with score.py, evaluates the
+targets, and appends the hand-written analysis in bench/analysis.md.
+Standard library only.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import score  # noqa: E402
+
+
+def load(out_dir):
+    res = {}
+    with open(os.path.join(out_dir, "results.jsonl")) as f:
+        for line in f:
+            r = json.loads(line)
+            res[r["name"]] = r
+    with open(os.path.join(out_dir, "machine.json")) as f:
+        machine = json.load(f)
+    return res, machine
+
+
+def read(path):
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+        return f.read()
+
+
+def tvdiff_report(r):
+    try:
+        return json.loads(read(r["out"]))
+    except (OSError, ValueError):
+        return None
+
+
+def changes_reported(r):
+    """How many changes a tool reported, from its saved output."""
+    if r["exit"] not in (0, 1):
+        return None
+    out = read(r["out"])
+    tool = r["tool"]
+    if tool == "tvdiff":
+        rep = tvdiff_report(r)
+        return len(score.items(rep)) if rep else None
+    if tool == "git":
+        n, body = 0, False
+        for line in out.split("\n"):
+            if line.startswith("@@"):
+                body = True
+            elif body and line[:1] in ("-", "+"):
+                n += 1
+        return n
+    if tool == "wdiff":
+        return out.count("[-") + out.count("{+")
+    if tool == "diff":
+        return sum(1 for line in out.split("\n") if line[:1] in ("<", ">"))
+    return None
+
+
+def size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def input_bytes(r, root, out_dir):
+    """Bytes of the two input files of a measurement (the last two arguments)."""
+    if r.get("input_bytes"):
+        return r["input_bytes"]
+    env = {"$OUT/": os.path.abspath(out_dir) + "/",
+           "$CORPUS/": os.environ.get("CORPUS", os.path.join(root, "..", "shared", "corpus")) + "/"}
+    total = 0
+    for a in r["cmd"].split()[-2:]:
+        for k, v in env.items():
+            a = a.replace(k, v)
+        total += size(a if os.path.isabs(a) else os.path.join(root, a))
+    return total
+
+
+def hostile_verdict(r, pairs):
+    """(case, answer, sane?) of a hostile-pair measurement."""
+    rep = tvdiff_report(r)
+    case = r["name"].split(".", 1)[1]
+    if not rep:
+        return case, f"no report (exit {r['exit']})", False
+    su = rep["summary"]
+    answer = (f"{su['equal']} equal, {su['modified']} modified, {su['added']} added, "
+              f"{su['removed']} removed, {su['moved']} moved; similarity {su['similarity']}%")
+    sane = False
+    if case.startswith("unrelated"):
+        sane = r["exit"] == 1 and su["similarity"] < 30
+    elif case == "repeat_100k_plus_one":
+        sane = su["added"] == 1 and su["modified"] == su["removed"] == su["moved"] == 0
+    elif case == "empty_old":
+        sane = su["added"] == rep["new"]["sentences"] and su["modified"] == 0
+    elif case == "empty_new":
+        sane = su["removed"] == rep["old"]["sentences"] and su["modified"] == 0
+    elif case.startswith("no_punctuation"):
+        with open(os.path.join(pairs, "h_nopunct_edits.truth.json")) as f:
+            s = score.score(rep, json.load(f))
+        answer += f"; recall {s['recall']:.3f}, precision {s['precision']:.3f}"
+        sane = s["recall"] >= 0.9
+    return case, answer, sane
+
+
+def fmt_t(s):
+    if s is None:
+        return "—"
+    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def fmt_mb(kb):
+    return "—" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def yes(ok):
+    return "**met**" if ok else "**not met**"
+
+
+def main(out_dir, doc):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    res, m = load(out_dir)
+    pairs = os.path.join(out_dir, "pairs")
+    L = []
+    w = L.append
+
+    w("# Performance")
+    w("")
+    w("Measured by `bash bench/run.sh`, which writes this file (the analysis at the end is")
+    w("`bench/analysis.md`, written by hand from the profiles). Re-run it after changing the")
+    w("pipeline; `QUICK=1` skips the scaling series and hostile cases.")
+    w("")
+    w("## Machine")
+    w("")
+    w(f"- {m.get('nproc')} cores, {m.get('cpu')}, {m.get('mem')} RAM, {m.get('kernel')} — shared with other")
+    w("  builds while measuring, so single numbers can be noisy; every time is the **median of")
+    w(f"  {m.get('runs')} runs** after one warm-up (hyperfine `-N`), end to end (process start to exit, output")
+    w("  discarded); peak memory is the maximum resident set size from `/usr/bin/time -v`.")
+    w(f"- {m.get('rustc')}; tvdiff at commit `{m.get('commit')}`"
+      + (" with uncommitted changes in the tree" if m.get("dirty") else "") + ", release build.")
+    w(f"- {m.get('git')}; {m.get('wdiff')}; {m.get('diff')}; {m.get('hyperfine')}.")
+    w("")
+    w("Paths in commands: `$CORPUS` is `../shared/corpus`, `$OUT` is `target/bench`.")
+    w("")
+
+    # ---- main table
+    w("## tvdiff against git word-diff, wdiff and diff")
+    w("")
+    w("The pairs are the corpus text against a variant made by `examples/make_variant.rs`:")
+    w("")
+    w("```sh")
+    w("target/release/examples/make_variant --seed 1 --edits 200 $CORPUS/zh_large.txt $OUT/pairs/zh_edits.txt $OUT/pairs/zh_edits.truth.json")
+    w("target/release/examples/make_variant --seed 2 --noise-only $CORPUS/zh_large.txt $OUT/pairs/zh_noise.txt $OUT/pairs/zh_noise.truth.json")
+    w("# and the same for en_large.txt (CRLF line ends are kept)")
+    w("```")
+    w("")
+    w("*edits* = 200 wording edits (Chinese: 1–3 Han characters inserted, deleted or replaced;")
+    w("English: one word) **plus** transcript noise; *noise* = the noise alone (full-width ↔")
+    w("half-width punctuation, spaces next to Han text, “”↔「」 or curly↔straight quotes, re-wrapped")
+    w("paragraphs). The truth JSON lists every edit with its byte offsets in the new file.")
+    w("")
+    w("*Changes reported*: tvdiff — edits inside modified sentences plus added/removed/moved")
+    w("sentences; git — `-`/`+` word lines of `--word-diff=porcelain`; wdiff — `[-…-]` and `{+…+}`")
+    w("marks; diff — changed lines (`<`/`>`). *Accuracy* (tvdiff only, `bench/score.py`): recall =")
+    w("injected edits found (a reported edit overlaps the edit's byte range in the new file and the")
+    w("texts match after trimming), precision = reported items that are injected edits. For the")
+    w("others, precision can be at most 200 / changes reported.")
+    w("")
+    w("| pair | tool | time | × git | peak memory | changes reported | accuracy |")
+    w("|---|---|---:|---:|---:|---:|---|")
+    scores = {}
+    for g in ("zh.edits", "zh.noise", "en.edits", "en.noise"):
+        git = res.get(f"{g}.git")
+        for tool in ("tvdiff", "git", "wdiff", "diff"):
+            r = res.get(f"{g}.{tool}")
+            if not r:
+                continue
+            n = changes_reported(r)
+            ratio = r["median_s"] / git["median_s"] if git and git["median_s"] else None
+            acc = "—"
+            truth_path = os.path.join(pairs, g.replace(".", "_") + ".truth.json")
+            if tool == "tvdiff":
+                rep = tvdiff_report(r)
+                if rep and os.path.exists(truth_path):
+                    with open(truth_path) as f:
+                        s = score.score(rep, json.load(f))
+                    scores[g] = s
+                    if s["truth_edits"]:
+                        acc = (f"recall {s['recall']:.3f} ({s['found']}/{s['truth_edits']}), "
+                               f"precision {s['precision']:.3f}")
+                    else:
+                        acc = f"{s['reported_items']} noise differences reported"
+            elif n is not None:
+                if g.endswith("noise"):
+                    acc = f"{n} noise differences reported"
+                elif n:
+                    acc = f"precision ≤ {min(1, 200 / n):.3f}"
+            w(f"| {g} | {tool} | {fmt_t(r['median_s'])} | {ratio:.2f} | {fmt_mb(r['rss_kb'])} | "
+              f"{'—' if n is None else n} | {acc} |" if ratio is not None else
+              f"| {g} | {tool} | {fmt_t(r['median_s'])} | — | {fmt_mb(r['rss_kb'])} | {n} | {acc} |")
+    w("")
+
+    # ---- targets
+    w("## Targets")
+    w("")
+    w("| target | measured | verdict |")
+    w("|---|---|---|")
+    for lang, label in (("zh", "2.6 MB Chinese"), ("en", "3.4 MB English")):
+        tv, git = res.get(f"{lang}.edits.tvdiff"), res.get(f"{lang}.edits.git")
+        if tv and git:
+            ratio = tv["median_s"] / git["median_s"]
+            w(f"| {label}, 200 edits + noise: wall time ≤ 1.5× git word-diff | "
+              f"{fmt_t(tv['median_s'])} vs {fmt_t(git['median_s'])} = {ratio:.1f}× | {yes(ratio <= 1.5)} |")
+        s, sn = scores.get(f"{lang}.edits"), scores.get(f"{lang}.noise")
+        if s and sn:
+            only = s["recall"] == 1 and s["precision"] == 1 and sn["reported_items"] == 0
+            w(f"| {label}: reports only the real edits | recall {s['recall']:.3f}, precision "
+              f"{s['precision']:.3f}; noise-only pair: {sn['reported_items']} reported | {yes(only)} |")
+    for lang in ("zh", "en"):
+        base = res.get(f"scale.{lang}.x1")
+        if not base:
+            continue
+        ks = [k for k in (2, 4, 8) if f"scale.{lang}.x{k}" in res]
+        if not ks:
+            continue
+        worst = max((res[f"scale.{lang}.x{k}"]["median_s"] / (k * base["median_s"]), k) for k in ks)
+        worst_min = max(res[f"scale.{lang}.x{k}"]["min_s"] / (k * base["min_s"]) for k in ks)
+        w(f"| {lang}: time within 1.2× of proportional (1×–8×) | worst median: {worst[0]:.2f}× at {worst[1]}×; "
+          f"worst fastest-run: {worst_min:.2f}× | {yes(worst[0] <= 1.2)} |")
+        mem = max(res[f"scale.{lang}.x{k}"]["rss_kb"] / (k * base["rss_kb"]) for k in ks
+                  if res[f"scale.{lang}.x{k}"]["rss_kb"] and base["rss_kb"])
+        w(f"| {lang}: memory within 1.2× of proportional (1×–8×) | worst: {mem:.2f}× | {yes(mem <= 1.2)} |")
+    hostile = [r for r in res.values() if r["group"] == "hostile"]
+    if hostile:
+        bounded = all(r["exit"] in (0, 1) for r in hostile)
+        worst_t = max(r["median_s"] for r in hostile)
+        worst_m = max(r["rss_kb"] or 0 for r in hostile)
+        w(f"| hostile cases bounded | slowest {fmt_t(worst_t)}, largest {fmt_mb(worst_m)}, "
+          f"all finished: {'yes' if bounded else 'no'} | {yes(bounded)} |")
+        insane = [hostile_verdict(r, pairs)[0] for r in hostile if not hostile_verdict(r, pairs)[2]]
+        w(f"| hostile cases give a sane answer | {'all sane' if not insane else 'not sane: ' + ', '.join(insane)} "
+          f"| {yes(not insane)} |")
+    mem_rows = [r for r in res.values() if r["tool"] == "tvdiff" and r["group"] in
+                ("zh.edits", "en.edits", "zh.noise", "en.noise", "scale.zh", "scale.en")]
+    if mem_rows:
+        worst = max(((r["rss_kb"] or 0) * 1024 / max(1, input_bytes(r, root, out_dir)), r["name"]) for r in mem_rows)
+        w(f"| peak memory ≤ 10× combined input size | worst: {worst[0]:.1f}× ({worst[1]}) | {yes(worst[0] <= 10)} |")
+    st = [res.get(f"startup.{k}") for k in ("version", "en_modified", "zh_same", "zh_modified")]
+    if all(st):
+        w(f"| start-up small | `--version` {fmt_t(st[0]['median_s'])}; tiny English pair "
+          f"{fmt_t(st[1]['median_s'])}; tiny Chinese pair, equal {fmt_t(st[2]['median_s'])}, "
+          f"modified (loads jieba) {fmt_t(st[3]['median_s'])} | "
+          f"{yes(st[3]['median_s'] < 0.2)} (see below) |")
+    w("")
+
+    # ---- start-up
+    if all(st):
+        w("## Start-up and fixed costs")
+        w("")
+        w("| case | time | peak memory | command |")
+        w("|---|---:|---:|---|")
+        for r in st:
+            w(f"| {r['name']} | {fmt_t(r['median_s'])} | {fmt_mb(r['rss_kb'])} | `{r['cmd']}` |")
+        w("")
+        w("The tiny files are one sentence each (written by the script). The difference between the")
+        w("equal and the modified Chinese pair is the jieba dictionary load, which only a modified")
+        w("sentence with Han text needs (median of 20 runs).")
+        w("")
+
+    # ---- scaling
+    if any(r["group"].startswith("scale.") for r in res.values()):
+        w("## Scaling")
+        w("")
+        w("OLD is the corpus text concatenated with itself k times; NEW is a variant of it with")
+        w("200·k edits plus noise (`make_variant --seed k --edits 200k`). Proportional time is k × the")
+        w("1× time. Note that concatenation makes every sentence occur k times, so from 2× on the")
+        w("anchoring diff has no unique sentences to lock in first.")
+        w("")
+        w("| text | k | input (old+new) | tvdiff (median) | ÷ proportional | fastest run ÷ proportional | peak memory | recall / precision | git word-diff |")
+        w("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+        for lang in ("zh", "en"):
+            base = res.get(f"scale.{lang}.x1")
+            for k in (1, 2, 4, 8):
+                r = res.get(f"scale.{lang}.x{k}")
+                if not r or not base:
+                    continue
+                g = res.get(f"scale.{lang}.x{k}.git")
+                truth_path = os.path.join(pairs, f"{lang}_x{k}_edits.truth.json")
+                rp = "—"
+                rep = tvdiff_report(r)
+                if rep and os.path.exists(truth_path):
+                    with open(truth_path) as f:
+                        s = score.score(rep, json.load(f))
+                    rp = f"{s['recall']:.3f} / {s['precision']:.3f}"
+                elif r["exit"] not in (0, 1):
+                    rp = f"exit {r['exit']}"
+                mb = input_bytes(r, root, out_dir) / 1e6
+                w(f"| {lang} | {k}× | {mb:.1f} MB | {fmt_t(r['median_s'])} | "
+                  f"{r['median_s'] / (k * base['median_s']):.2f} | {r['min_s'] / (k * base['min_s']):.2f} | "
+                  f"{fmt_mb(r['rss_kb'])} | {rp} | "
+                  f"{fmt_t(g['median_s']) if g else '—'} |")
+        w("")
+        w("Command (k = 8): `" + res.get("scale.zh.x8", res.get("scale.zh.x1", {"cmd": ""}))["cmd"] + "`")
+        w("")
+
+    # ---- hostile
+    if hostile:
+        w("## Hostile pairs")
+        w("")
+        w(f"Each run is limited to {os.environ.get('LIMIT', '300')} s and 8 GB of address space; "
+          "times are medians of 3 runs.")
+        w("")
+        w("| case | tvdiff time | peak memory | exit | answer | sane? | git word-diff |")
+        w("|---|---:|---:|---:|---|---|---:|")
+        for r in sorted(hostile, key=lambda r: r["name"]):
+            case, answer, sane = hostile_verdict(r, pairs)
+            g = res.get(f"{r['name']}.git")
+            w(f"| {case} | {fmt_t(r['median_s'])} | {fmt_mb(r['rss_kb'])} | {r['exit']} | {answer} | "
+              f"{'yes' if sane else 'no'} | {fmt_t(g['median_s']) if g else '—'} |")
+        w("")
+        w("Inputs (made by the script): `unrelated_zh_en` — the first 1 MB of zh_large against the")
+        w("first 1 MB of en_large; `unrelated_zh_halves` — the first and second 1 MB of zh_large;")
+        w("`no_punctuation_5mb` — 5 MB of zh_large's Han characters only (no punctuation, no line")
+        w("break) against a copy with 200 edits; `repeat_100k_plus_one` — 100,000 lines")
+        w("`The same short sentence.` against 100,001; `empty_old` / `empty_new` — an empty file")
+        w("against zh_large / en_large against an empty file. *Sane*: unrelated texts exit 1 with")
+        w("similarity under 30%; the repeated sentence is exactly one added sentence; an empty side")
+        w("gives only added (removed) sentences; the unpunctuated text finds ≥ 90% of its edits.")
+        w("")
+
+    # ---- commands
+    w("## Commands")
+    w("")
+    w("Every measurement, as the script ran it (times: `hyperfine -N --warmup 1 --runs N '<command>'`;")
+    w("memory: `/usr/bin/time -v <command>`):")
+    w("")
+    w("| measurement | load average before | command |")
+    w("|---|---:|---|")
+    for r in res.values():
+        w(f"| {r['name']} | {r.get('load_before', '—')} | `{r['cmd']}` |")
+    w("")
+
+    analysis = os.path.join(root, "bench", "analysis.md")
+    if os.path.exists(analysis):
+        w(read(analysis).rstrip("\n"))
+        w("")
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write("\n".join(L))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])

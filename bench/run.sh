@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Benchmark tvdiff against git word-diff, GNU wdiff and diff on book-length
+# texts, score its accuracy on generated variants with known edits, measure
+# scaling, hostile inputs and start-up, and write docs/performance.md.
+#
+#   bash bench/run.sh                 # everything (about 10 minutes on 2 cores)
+#   QUICK=1 bash bench/run.sh         # main table and start-up only
+#   CORPUS=/path/to/corpus RUNS=5 BENCH_OUT=target/bench bash bench/run.sh
+#
+# Needs: cargo, python3, git. Uses hyperfine, wdiff and /usr/bin/time when
+# installed (Debian: apt-get install -y hyperfine wdiff time); without
+# hyperfine it times a plain loop with `date +%s.%N`, without wdiff that
+# column is empty, without /usr/bin/time memory is not measured.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CORPUS=${CORPUS:-$ROOT/../shared/corpus}
+OUT=${BENCH_OUT:-$ROOT/target/bench}
+RUNS=${RUNS:-5}
+QUICK=${QUICK:-0}
+LIMIT=${LIMIT:-300}          # seconds allowed for one hostile run
+MEMLIMIT_KB=${MEMLIMIT_KB:-8000000}
+DOC=${DOC:-$ROOT/docs/performance.md}
+
+for f in zh_large.txt en_large.txt; do
+    [ -f "$CORPUS/$f" ] || { echo "bench: $CORPUS/$f not found (set CORPUS=)" >&2; exit 2; }
+done
+CORPUS=$(cd "$CORPUS" && pwd)
+export CORPUS ROOT
+mkdir -p "$OUT/pairs" "$OUT/out"
+RES=$OUT/results.jsonl
+: >"$RES"
+
+echo "== building (release)" >&2
+cargo build --release --quiet --bin tvdiff --example make_variant || exit 2
+TV=$ROOT/target/release/tvdiff
+MV=$ROOT/target/release/examples/make_variant
+P=$OUT/pairs
+
+have() { command -v "$1" >/dev/null 2>&1; }
+HAVE_TIME=0
+[ -x /usr/bin/time ] && HAVE_TIME=1
+
+# Median wall time of RUNS runs of a command (output discarded).
+timing() { # runs cmd...
+    local runs=$1
+    shift
+    if have hyperfine; then
+        local tmp
+        tmp=$(mktemp)
+        hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$tmp" -- "$*" >/dev/null 2>&1
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(r["median"], min(r["times"]), max(r["times"]))' "$tmp"
+        rm -f "$tmp"
+    else
+        local times=() t0 t1 i
+        "$@" >/dev/null 2>&1 # warm-up
+        for ((i = 0; i < runs; i++)); do
+            t0=$(date +%s.%N)
+            "$@" >/dev/null 2>&1
+            t1=$(date +%s.%N)
+            times+=("$(python3 -c "print($t1 - $t0)")")
+        done
+        python3 -c 'import statistics,sys; t=[float(x) for x in sys.argv[1:]]; print(statistics.median(t), min(t), max(t))' "${times[@]}"
+    fi
+}
+
+# measure NAME GROUP TOOL RUNS cmd...: time it, run it once more under
+# /usr/bin/time for peak RSS and to keep its output, append a JSON line.
+measure() {
+    local name=$1 group=$2 tool=$3 runs=$4
+    shift 4
+    echo "   $name" >&2
+    local t rss status load
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo null)
+    if [ "$group" = startup ]; then
+        t=$(timing "$runs" "$@") # no timeout wrapper: it would add a process start to a few ms
+    else
+        t=$(timing "$runs" timeout "$LIMIT" "$@")
+    fi
+    if [ $HAVE_TIME = 1 ]; then
+        (ulimit -v "$MEMLIMIT_KB"; timeout "$LIMIT" /usr/bin/time -f '%M' -o "$OUT/out/$name.rss" "$@" >"$OUT/out/$name.out" 2>"$OUT/out/$name.err")
+        status=$?
+        rss=$(tail -n 1 "$OUT/out/$name.rss" 2>/dev/null | grep -E '^[0-9]+$' || echo null)
+    else
+        (ulimit -v "$MEMLIMIT_KB"; timeout "$LIMIT" "$@" >"$OUT/out/$name.out" 2>"$OUT/out/$name.err")
+        status=$?
+        rss=null
+    fi
+    python3 - "$RES" "$name" "$group" "$tool" "$status" "$rss" "$OUT/out/$name.out" "$t" "$load" "$@" <<'EOF'
+import json, os, sys
+res, name, group, tool, status, rss, out, t, load, *cmd = sys.argv[1:]
+median, tmin, tmax = (float(x) for x in t.split())
+def short(a):
+    a = a.replace(res.rsplit("/", 1)[0] + "/", "$OUT/")
+    a = a.replace(os.environ["CORPUS"] + "/", "$CORPUS/")
+    return a.replace(os.environ["ROOT"] + "/", "")
+with open(res, "a") as f:
+    f.write(json.dumps({"name": name, "group": group, "tool": tool, "exit": int(status),
+                        "rss_kb": None if rss == "null" else int(rss), "out": out,
+                        "median_s": median, "min_s": tmin, "max_s": tmax,
+                        "load_before": None if load == "null" else float(load),
+                        "input_bytes": sum(os.path.getsize(a) for a in cmd[-2:] if os.path.isfile(a)),
+                        "cmd": " ".join(short(a) for a in cmd)}) + "\n")
+EOF
+}
+
+# The four tools on one pair.
+tools() { # GROUP OLD NEW [tvdiff options]
+    local g=$1 old=$2 new=$3
+    shift 3
+    measure "$g.tvdiff" "$g" tvdiff "$RUNS" "$TV" -f json "$@" "$old" "$new"
+    measure "$g.git" "$g" git "$RUNS" git diff --no-index --no-color --word-diff=porcelain "$old" "$new"
+    if have wdiff; then
+        measure "$g.wdiff" "$g" wdiff "$RUNS" wdiff "$old" "$new"
+    fi
+    measure "$g.diff" "$g" diff "$RUNS" diff "$old" "$new"
+}
+
+echo "== generating pairs" >&2
+for lang in zh en; do
+    "$MV" --seed 1 --edits 200 "$CORPUS/${lang}_large.txt" "$P/${lang}_edits.txt" "$P/${lang}_edits.truth.json"
+    "$MV" --seed 2 --noise-only "$CORPUS/${lang}_large.txt" "$P/${lang}_noise.txt" "$P/${lang}_noise.truth.json"
+done
+
+echo "== main table" >&2
+for lang in zh en; do
+    tools "$lang.edits" "$CORPUS/${lang}_large.txt" "$P/${lang}_edits.txt"
+    tools "$lang.noise" "$CORPUS/${lang}_large.txt" "$P/${lang}_noise.txt"
+done
+
+echo "== start-up" >&2
+printf 'The quick brown fox jumps over the lazy dog.\n' >"$P/tiny_en_old.txt"
+printf 'The quick brown fox leaps over the lazy dog.\n' >"$P/tiny_en_new.txt"
+printf '互联网是人类的共同家园。\n' >"$P/tiny_zh_old.txt"
+printf '互联网是人类共同家园。\n' >"$P/tiny_zh_new.txt"
+printf '互联网是人类的共同家园.\n' >"$P/tiny_zh_same.txt"
+measure startup.version startup tvdiff 20 "$TV" --version
+measure startup.en_modified startup tvdiff 20 "$TV" -f json "$P/tiny_en_old.txt" "$P/tiny_en_new.txt"
+measure startup.zh_same startup tvdiff 20 "$TV" -f json "$P/tiny_zh_old.txt" "$P/tiny_zh_same.txt"
+measure startup.zh_modified startup tvdiff 20 "$TV" -f json "$P/tiny_zh_old.txt" "$P/tiny_zh_new.txt"
+
+if [ "$QUICK" != 1 ]; then
+    echo "== scaling" >&2
+    for lang in zh en; do
+        for k in 1 2 4 8; do
+            old=$P/${lang}_x$k.txt
+            new=$P/${lang}_x${k}_edits.txt
+            : >"$old"
+            for ((i = 0; i < k; i++)); do cat "$CORPUS/${lang}_large.txt" >>"$old"; done
+            "$MV" --seed "$k" --edits $((200 * k)) "$old" "$new" "$P/${lang}_x${k}_edits.truth.json"
+            measure "scale.$lang.x$k" "scale.$lang" tvdiff "$RUNS" "$TV" -f json "$old" "$new"
+            measure "scale.$lang.x$k.git" "scale.$lang.git" git "$RUNS" git diff --no-index --no-color --word-diff=porcelain "$old" "$new"
+            [ "$k" -gt 1 ] && rm -f "$old" "$new"
+        done
+    done
+
+    echo "== hostile pairs" >&2
+    python3 - "$CORPUS" "$P" <<'EOF'
+import sys
+corpus, p = sys.argv[1:]
+MB = 1 << 20
+def cut(text, n):
+    """The first n bytes of text, at a line break."""
+    b = text.encode()[:n]
+    return b[: b.rfind(b"\n") + 1].decode()
+zh = open(f"{corpus}/zh_large.txt", encoding="utf-8").read()
+en = open(f"{corpus}/en_large.txt", encoding="utf-8", newline="").read()
+zb = zh.encode()
+half = zb[: len(zb) // 2].decode(errors="ignore")
+second = zb[len(zb) // 2 :].decode(errors="ignore")
+open(f"{p}/h_zh_first_1mb.txt", "w").write(cut(half, MB))
+open(f"{p}/h_zh_second_1mb.txt", "w").write(cut(second[second.find("\n") + 1 :], MB))
+open(f"{p}/h_en_first_1mb.txt", "w", newline="").write(cut(en, MB))
+# 5 MB of Han characters only: no punctuation, no line breaks.
+han = "".join(c for c in zh if "\u4e00" <= c <= "\u9fff")
+s = han * (5 * MB // 3 // len(han) + 1)
+open(f"{p}/h_nopunct.txt", "w").write(s[: 5 * MB // 3])  # 3 bytes a character
+# 100,000 copies of one short sentence, and the same plus one.
+line = "The same short sentence.\n"
+open(f"{p}/h_repeat.txt", "w").write(line * 100_000)
+open(f"{p}/h_repeat_plus1.txt", "w").write(line * 100_001)
+open(f"{p}/h_empty.txt", "w").write("")
+EOF
+    "$MV" --seed 5 --edits 200 "$P/h_nopunct.txt" "$P/h_nopunct_edits.txt" "$P/h_nopunct_edits.truth.json"
+    HR=3
+    measure hostile.unrelated_zh_en hostile tvdiff $HR "$TV" -f json "$P/h_zh_first_1mb.txt" "$P/h_en_first_1mb.txt"
+    measure hostile.unrelated_zh_halves hostile tvdiff $HR "$TV" -f json "$P/h_zh_first_1mb.txt" "$P/h_zh_second_1mb.txt"
+    measure hostile.unrelated_zh_halves.git hostile.git git $HR git diff --no-index --no-color --word-diff=porcelain "$P/h_zh_first_1mb.txt" "$P/h_zh_second_1mb.txt"
+    measure hostile.no_punctuation_5mb hostile tvdiff $HR "$TV" -f json "$P/h_nopunct.txt" "$P/h_nopunct_edits.txt"
+    measure hostile.no_punctuation_5mb.git hostile.git git $HR git diff --no-index --no-color --word-diff=porcelain "$P/h_nopunct.txt" "$P/h_nopunct_edits.txt"
+    measure hostile.repeat_100k_plus_one hostile tvdiff $HR "$TV" -f json "$P/h_repeat.txt" "$P/h_repeat_plus1.txt"
+    measure hostile.repeat_100k_plus_one.git hostile.git git $HR git diff --no-index --no-color --word-diff=porcelain "$P/h_repeat.txt" "$P/h_repeat_plus1.txt"
+    measure hostile.empty_old hostile tvdiff $HR "$TV" -f json "$P/h_empty.txt" "$CORPUS/zh_large.txt"
+    measure hostile.empty_new hostile tvdiff $HR "$TV" -f json "$CORPUS/en_large.txt" "$P/h_empty.txt"
+fi
+
+echo "== machine" >&2
+python3 - "$OUT/machine.json" <<EOF
+import json, os, re, subprocess, sys
+def sh(c):
+    try:
+        return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except Exception:
+        return None
+cpu = None
+for l in open("/proc/cpuinfo"):
+    if l.startswith("model name"):
+        cpu = l.split(":", 1)[1].strip(); break
+json.dump({
+    "nproc": os.cpu_count(), "cpu": cpu, "mem": sh("free -g | awk '/Mem:/ {print \$2 \" GiB\"}'"),
+    "kernel": sh("uname -sr"), "rustc": sh("rustc --version"), "git": sh("git --version"),
+    "wdiff": sh("wdiff --version"), "diff": sh("diff --version"), "hyperfine": sh("hyperfine --version"),
+    "commit": sh("git -C $ROOT rev-parse --short HEAD"),
+    "dirty": bool(sh("git -C $ROOT status --porcelain --untracked-files=no")),
+    "runs": $RUNS, "corpus": "$CORPUS",
+}, open(sys.argv[1], "w"), indent=1)
+EOF
+
+echo "== writing $DOC" >&2
+python3 "$ROOT/bench/report.py" "$OUT" "$DOC" || exit 2
+echo "bench: wrote $DOC" >&2
