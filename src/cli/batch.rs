@@ -183,6 +183,10 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} pairs {msg}")
             .expect("a valid progress template"),
     );
+    if !progress.is_hidden() {
+        // Book-length pairs take seconds each: keep the clock moving between them.
+        progress.enable_steady_tick(std::time::Duration::from_millis(250));
+    }
 
     let work = || -> Vec<PairSummary> {
         jobs.par_iter()
