@@ -6,6 +6,7 @@
 #   bash bench/run.sh                 # everything (about 10 minutes on 2 cores)
 #   QUICK=1 bash bench/run.sh         # main table and start-up only
 #   CORPUS=/path/to/corpus RUNS=5 BENCH_OUT=target/bench bash bench/run.sh
+#   INSTALL=1 bash bench/run.sh       # apt-get install hyperfine wdiff time first
 #
 # Needs: cargo, python3, git. Uses hyperfine, wdiff and /usr/bin/time when
 # installed (Debian: apt-get install -y hyperfine wdiff time); without
@@ -39,6 +40,15 @@ MV=$ROOT/target/release/examples/make_variant
 P=$OUT/pairs
 
 have() { command -v "$1" >/dev/null 2>&1; }
+if [ "${INSTALL:-0}" = 1 ] && have apt-get; then
+    # INSTALL=1: fetch the peers and the timers from Debian's packages first.
+    for pkg in hyperfine wdiff time; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing="${missing:-} $pkg"
+    done
+    if [ -n "${missing:-}" ]; then
+        apt-get update -qq && apt-get install -y -qq $missing >/dev/null
+    fi
+fi
 HAVE_TIME=0
 [ -x /usr/bin/time ] && HAVE_TIME=1
 
