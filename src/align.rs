@@ -108,6 +108,27 @@ pub struct Unit<'a> {
 /// assert_eq!(kinds, [LinkKind::Resegmented, LinkKind::Modified]);
 /// ```
 pub fn align(old: &[Unit], new: &[Unit], opts: &AlignOptions) -> Vec<Link> {
+    // Diff algorithms break ties differently in the two directions; aligning
+    // in one canonical order and mirroring makes align(b, a) the exact
+    // mirror image of align(a, b).
+    if old.iter().map(|u| u.key).gt(new.iter().map(|u| u.key)) {
+        let mut links = align_ordered(new, old, opts);
+        for l in &mut links {
+            std::mem::swap(&mut l.old, &mut l.new);
+            l.kind = match l.kind {
+                LinkKind::Removed => LinkKind::Added,
+                LinkKind::Added => LinkKind::Removed,
+                LinkKind::MovedFrom => LinkKind::MovedTo,
+                LinkKind::MovedTo => LinkKind::MovedFrom,
+                k => k,
+            };
+        }
+        return links;
+    }
+    align_ordered(old, new, opts)
+}
+
+fn align_ordered(old: &[Unit], new: &[Unit], opts: &AlignOptions) -> Vec<Link> {
     let deadline = Instant::now() + opts.timeout;
     let old_keys: Vec<&str> = old.iter().map(|u| u.key).collect();
     let new_keys: Vec<&str> = new.iter().map(|u| u.key).collect();
@@ -156,19 +177,47 @@ pub fn align(old: &[Unit], new: &[Unit], opts: &AlignOptions) -> Vec<Link> {
     links
 }
 
-/// Similarity profile of a key: its characters and character bigrams (spaces
-/// ignored), as sorted codes. Dice over this multiset behaves well for short
-/// sentences (one changed word in five characters still scores above 0.5)
-/// and for long ones (two unrelated Chinese sentences share characters such
-/// as 的 and 是, but few bigrams).
+/// Similarity profile of a key: its units and unit bigrams, as sorted
+/// codes. A unit is a Han character, a punctuation mark, or a whole word of
+/// another script (lower-cased); spaces only separate units.
+///
+/// Dice over this multiset behaves well for short Chinese sentences (one
+/// changed word in five characters still scores above 0.5) and for long
+/// ones (two unrelated Chinese sentences share characters such as 的 and
+/// 是, but few bigrams). Latin text is compared by words, word pairs and the
+/// letter pairs inside words, not by single letters: unrelated English
+/// sentences share most letters, but few words and fewer word pairs.
 fn profile(key: &str) -> Vec<u32> {
-    let chars: Vec<char> = key.chars().filter(|c| *c != ' ').collect();
-    let mut out: Vec<u32> = chars.iter().map(|&c| c as u32).collect();
-    out.extend(
-        chars
-            .windows(2)
-            .map(|w| ((w[0] as u32).wrapping_mul(0x9E37_79B1) ^ (w[1] as u32).rotate_left(13)) | 0x8000_0000),
-    );
+    let mut units: Vec<u32> = Vec::with_capacity(key.len() / 2);
+    let mut inner: Vec<u32> = Vec::new();
+    let mut word: Option<u32> = None;
+    let mut prev_letter: Option<u32> = None;
+    for c in key.chars() {
+        if crate::chars::is_word_char(c) && !crate::chars::is_han(c) {
+            let lc = c.to_lowercase().next().unwrap_or(c) as u32;
+            word = Some(word.unwrap_or(0x811C_9DC5).wrapping_mul(0x0100_0193) ^ lc);
+            // Letter pairs inside words keep `123456`/`123457x` or
+            // `communication`/`communications` similar.
+            if let Some(p) = prev_letter {
+                inner.push((p.wrapping_mul(0x2545_F491) ^ lc.rotate_left(7)) | 0xC000_0000);
+            }
+            prev_letter = Some(lc);
+            continue;
+        }
+        prev_letter = None;
+        if let Some(w) = word.take() {
+            units.push(w | 0x4000_0000);
+        }
+        if c != ' ' {
+            units.push(c as u32);
+        }
+    }
+    if let Some(w) = word {
+        units.push(w | 0x4000_0000);
+    }
+    let mut out = units.clone();
+    out.append(&mut inner);
+    out.extend(units.windows(2).map(|w| (w[0].wrapping_mul(0x9E37_79B1) ^ w[1].rotate_left(13)) | 0x8000_0000));
     out.sort_unstable();
     out
 }
@@ -249,6 +298,14 @@ fn align_gap(
     }
     let po: Vec<Vec<u32>> = ro.clone().map(|i| profile(old[i].key)).collect();
     let pn: Vec<Vec<u32>> = rn.clone().map(|j| profile(new[j].key)).collect();
+    // Profiles of runs of 2 and 3 sentences, for the fuzzy merges: computed
+    // once per position, not once per cell.
+    let runs = |p: &[Vec<u32>], k: usize| -> Vec<Vec<u32>> {
+        (0..=p.len()).map(|i| if i >= k { merged(&p[i - k..i]) } else { Vec::new() }).collect()
+    };
+    let small_gap = m * n <= SMALL_GAP;
+    let (po2, pn2) = (runs(&po, 2), runs(&pn, 2));
+    let (po3, pn3) = if small_gap { (runs(&po, 3), runs(&pn, 3)) } else { (Vec::new(), Vec::new()) };
     let tau = opts.threshold.clamp(0.0, 0.99);
     let gain = |sim: f32, w: usize| if sim >= tau { w as f32 * (sim - tau) / (1.0 - tau) } else { f32::NEG_INFINITY };
     let possible = |a: usize, b: usize| 2.0 * a.min(b) as f32 / (a + b).max(1) as f32 >= tau;
@@ -304,7 +361,7 @@ fn align_gap(
     let mut sims = vec![0f32; (m + 1) * (n + 1)];
     score[0] = 0.0;
     let len = |p: &Vec<u32>| p.len().max(1);
-    let small = m * n <= SMALL_GAP;
+    let small = small_gap;
     for i in 0..=m {
         for j in 0..=n {
             let here = i * w + j;
@@ -338,7 +395,7 @@ fn align_gap(
                     let s = if strip_spaces_eq(&parts, &[new[rn.start + j - 1].key]) {
                         1.0
                     } else if fuzzy {
-                        dice(&merged(&po[i - k..i]), &pn[j - 1])
+                        dice(if k == 2 { &po2[i] } else { &po3[i] }, &pn[j - 1])
                     } else {
                         0.0
                     };
@@ -351,7 +408,7 @@ fn align_gap(
                     let s = if strip_spaces_eq(&[old[ro.start + i - 1].key], &parts) {
                         1.0
                     } else if fuzzy {
-                        dice(&po[i - 1], &merged(&pn[j - k..j]))
+                        dice(&po[i - 1], if k == 2 { &pn2[j] } else { &pn3[j] })
                     } else {
                         0.0
                     };

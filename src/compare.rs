@@ -88,7 +88,10 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
             // The regex crate's message spans several lines; its last line says what is wrong.
             let msg = e.to_string();
             let why = msg.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("syntax error");
-            Error::Usage(format!("--ignore-lines '{pat}': invalid regular expression ({})", why.trim_start_matches("error: ")))
+            Error::Usage(format!(
+                "--ignore-lines '{pat}': invalid regular expression ({})",
+                why.trim_start_matches("error: ")
+            ))
         })?;
         ignore.push(re);
     }

@@ -237,9 +237,17 @@ pub fn normalize_str(text: &str, opts: &NormalizeOptions) -> String {
     key_string(&out)
 }
 
-/// Append the key characters of a following line to `acc`, inserting the
-/// separator a line break stands for: a space between Latin words, nothing
-/// next to CJK text (see [`Rule::LineBreak`]).
+/// Is the text next to a space CJK? Judged by the nearest key character that
+/// is not punctuation (looking at most a few characters away), so that a
+/// break in `问道：⏎“老兄` counts as next to Chinese although `：` and `“`
+/// are folded to `:` and `"`, while one in `internet，⏎internet` does not.
+fn cjk_context<'a>(mut chars: impl Iterator<Item = &'a NChar>) -> bool {
+    chars.by_ref().take(8).find(|c| !c.is_space() && !crate::chars::is_punct(c.ch)).is_some_and(|c| is_cjk(c.ch))
+}
+
+/// Append the key characters of a following line to `acc`,
+/// inserting the separator a line break stands for: a space between Latin
+/// words, nothing next to CJK text (see [`Rule::LineBreak`]).
 pub fn join_line(acc: &mut Vec<NChar>, line: Vec<NChar>, opts: &NormalizeOptions) {
     if line.is_empty() {
         return;
@@ -247,7 +255,7 @@ pub fn join_line(acc: &mut Vec<NChar>, line: Vec<NChar>, opts: &NormalizeOptions
     if let (Some(prev), Some(next)) = (acc.last().copied(), line.first().copied()) {
         let sep = if !opts.line_breaks {
             Some('\n')
-        } else if is_cjk(prev.ch) || is_cjk(next.ch) || prev.ch == '-' && !opts.spacing {
+        } else if cjk_context(acc.iter().rev()) || cjk_context(line.iter()) || prev.ch == '-' && !opts.spacing {
             None
         } else {
             Some(' ')
@@ -503,12 +511,8 @@ fn handle_spaces(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
             i = j;
             continue;
         }
-        let prev = out.last().map(|p| p.ch);
-        let next = chars.get(j).map(|n| n.ch);
-        let drop = match (prev, next) {
-            (None, _) | (_, None) => true,
-            (Some(p), Some(n)) => is_cjk(p) || is_cjk(n),
-        };
+        let drop =
+            out.is_empty() || j == chars.len() || cjk_context(out.iter().rev()) || cjk_context(chars[j..].iter());
         if !drop {
             let plain = run.len() == 1 && run[0].rules & Rule::Spacing.bit() == 0;
             let rules = run.iter().fold(0, |r, x| r | x.rules) | if plain { 0 } else { Rule::Spacing.bit() };
@@ -548,6 +552,12 @@ mod tests {
         assert_eq!(key("中华人民共和国主席 习近平"), key("中华人民共和国主席习近平"));
         assert_eq!(key("a   b\tc "), "a b c");
         assert_ne!(key("China will"), key("Chinawill"));
+    }
+
+    #[test]
+    fn breaks_and_spaces_next_to_full_width_punctuation_are_not_a_change() {
+        assert_eq!(key("雨村忙笑问道：\n“老兄何日到此？”"), key("雨村忙笑问道：“老兄何日到此？”"));
+        assert_eq!(key("问道： “老兄"), key("问道：“老兄"));
     }
 
     #[test]

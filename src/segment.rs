@@ -170,6 +170,9 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
                     Some(Item::Text(next, _)) => next.first().copied(),
                     _ => None,
                 };
+                // A closing quote or bracket wrapped to the start of the
+                // next line still belongs to this line's sentence.
+                let next_closes = matches!(items.get(n), Some(Item::Text(next, _)) if is_closer(text, next, 0));
                 // A line cut in the middle of a word ends in a letter or Han
                 // character; a title, salutation or list item usually does not.
                 let open_end = last_line.last().is_some_and(|c| !crate::chars::is_punct(c.ch));
@@ -184,7 +187,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
                                 || last_line.last().is_some_and(|c| c.ch == '-'))
                     }
                 };
-                if !join {
+                if !join && !next_closes {
                     flush(text, &mut doc, &mut block, &mut hard, drop_punct);
                 }
             }
@@ -426,6 +429,11 @@ mod tests {
                 "乌镇的网络化、智慧化，是传统和现代、人文和科技融合发展的生动写照，是中国\n\n互联网创新发展的一个缩影。"
             ]
         );
+    }
+
+    #[test]
+    fn a_closing_quote_wrapped_to_the_next_line_stays_with_its_sentence() {
+        assert_eq!(sentences("他问道：“老兄何日到此？\n”众人都笑了。"), ["他问道：“老兄何日到此？\n”", "众人都笑了。"]);
     }
 
     #[test]
