@@ -274,25 +274,46 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
     let base = range.start;
     let mut iter = s.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
-        // A cluster: one character and the combining marks that follow it.
+        if is_invisible(c) {
+            continue; // dropped; the gap is classified later
+        }
+        // A cluster: one character and the combining marks that follow it
+        // (invisible characters among the marks are skipped, so that
+        // `e` ZWJ U+0301 is the same letter as `e` U+0301).
         let mut end = i + c.len_utf8();
         let mut has_marks = false;
-        while let Some(&(j, m)) = iter.peek() {
-            if may_combine(m) && is_combining_mark(m) {
-                has_marks = true;
-                end = j + m.len_utf8();
-                iter.next();
-            } else {
-                break;
+        let mut has_invisible = false;
+        loop {
+            // Fast exit: the next character neither combines nor is invisible.
+            match iter.peek() {
+                Some(&(_, m)) if is_invisible(m) || may_combine(m) && is_combining_mark(m) => {}
+                _ => break,
+            }
+            let mut ahead = iter.clone();
+            let mut skipped = false;
+            while let Some(&(_, m)) = ahead.peek() {
+                if is_invisible(m) {
+                    ahead.next();
+                    skipped = true;
+                } else {
+                    break;
+                }
+            }
+            match ahead.peek() {
+                Some(&(j, m)) if may_combine(m) && is_combining_mark(m) => {
+                    has_marks = true;
+                    has_invisible |= skipped;
+                    end = j + m.len_utf8();
+                    ahead.next();
+                    iter = ahead;
+                }
+                _ => break,
             }
         }
         let (start, end32) = ((base + i) as u32, (base + end) as u32);
         let push = |out: &mut Vec<NChar>, ch: char, rules: u16| {
             out.push(NChar { ch, start, end: end32, rules });
         };
-        if is_invisible(c) && !has_marks {
-            continue; // dropped; the gap is classified later
-        }
         if c.is_whitespace() || c.is_control() {
             push(out, ' ', 0);
             continue;
@@ -307,7 +328,13 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             fold_one(c, c, opts, out, start, end32);
             continue;
         }
-        let cluster = &s[i..end];
+        let owned: String;
+        let cluster = if has_invisible {
+            owned = s[i..end].chars().filter(|&m| !is_invisible(m)).collect();
+            owned.as_str()
+        } else {
+            &s[i..end]
+        };
         if opts.width {
             for n in cluster.nfkc() {
                 fold_one(c, n, opts, out, start, end32);
@@ -571,6 +598,12 @@ mod tests {
         assert_eq!(key("well…"), key("well..."));
         assert_eq!(key("Under-Secretary"), "Under-Secretary");
         assert_eq!(key("6.7"), "6.7");
+    }
+
+    #[test]
+    fn an_invisible_character_among_combining_marks_is_still_invisible() {
+        assert_eq!(key("Cafe\u{200D}\u{301}"), key("Cafe\u{301}"));
+        assert_eq!(key("\u{200B}\u{301}x"), key("\u{301}x"));
     }
 
     #[test]

@@ -90,9 +90,12 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
     if damaged_utf8(bytes) {
         return finish(name, bytes, UTF_8, "UTF-8".into(), opts.lossy);
     }
+    if let Some(enc) = nul_free_utf16(bytes) {
+        return finish(name, bytes, enc, enc.name().to_string(), opts.lossy);
+    }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
-    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    let enc = prefer_cjk(bytes, det.guess(None, chardetng::Utf8Detection::Allow));
     finish(name, bytes, enc, enc.name().to_string(), opts.lossy)
 }
 
@@ -128,6 +131,69 @@ fn damaged_utf8(bytes: &[u8]) -> bool {
         }
     }
     good >= 8 && bad * 10 <= good
+}
+
+/// Characters that make up Chinese/Japanese text and its punctuation.
+fn cjk_text_char(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
+        || c.is_ascii_graphic()
+        || matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// UTF-16 Chinese text without a BOM has no NUL bytes at all, so the NUL
+/// pattern does not show it. It is recognised instead when (in the first
+/// 64 KB) the low bytes of its code units look random (a quarter or more
+/// at 0x80 or above, which rules out ASCII and Latin text read two bytes at
+/// a time) and it decodes without error to text that is nearly all Han
+/// characters, CJK punctuation and ASCII.
+fn nul_free_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(65536)];
+    for (enc, low) in [(UTF_16LE, 0), (UTF_16BE, 1)] {
+        let lows = sample.iter().skip(low).step_by(2);
+        let high_lows = lows.clone().filter(|&&b| b >= 0x80).count();
+        if high_lows * 4 < sample.len() / 2 {
+            continue;
+        }
+        let (text, bad) =
+            enc.decode_without_bom_handling_and_without_replacement(sample).map_or((None, true), |t| (Some(t), false));
+        let Some(text) = text.filter(|_| !bad) else { continue };
+        let total = text.chars().count();
+        let good = text.chars().filter(|&c| cjk_text_char(c)).count();
+        if total >= 2 && good * 100 >= total * 95 {
+            return Some(enc);
+        }
+    }
+    None
+}
+
+/// chardetng weighs single-byte encodings heavily when a file has even one
+/// sequence that is invalid in every CJK encoding, and then decodes a
+/// damaged GBK file as windows-1252 mojibake — a wrong answer, silently.
+/// When its guess is not a CJK encoding but the bytes decode as mostly Han
+/// (or kana, or Hangul) text in one, with few errors, that one is used
+/// instead, and its errors are reported like any other.
+fn prefer_cjk(bytes: &[u8], guess: &'static Encoding) -> &'static Encoding {
+    use encoding_rs::{BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS};
+    let cjk = [GBK, GB18030, BIG5, SHIFT_JIS, EUC_JP, EUC_KR];
+    if cjk.contains(&guess) {
+        return guess;
+    }
+    let mut best: Option<(&'static Encoding, usize)> = None;
+    for enc in [GBK, BIG5, SHIFT_JIS, EUC_KR] {
+        let (text, _, _) = enc.decode(bytes);
+        let bad = text.matches('\u{FFFD}').count();
+        let good = text
+            .chars()
+            .filter(|&c| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3))
+            .count();
+        if good >= 10 && bad * 20 <= good && best.is_none_or(|(_, g)| good > g) {
+            best = Some((enc, good));
+        }
+    }
+    best.map_or(guess, |(enc, _)| enc)
 }
 
 /// UTF-16 without a BOM: even length, and (in the first 4 KB) NUL bytes in
@@ -205,6 +271,30 @@ mod tests {
         let d = dec(&big5).unwrap();
         assert_eq!(d.text, trad);
         assert_eq!(d.encoding, "Big5");
+    }
+
+    #[test]
+    fn chinese_utf16_without_bom_or_nul_bytes_is_recognised() {
+        let s = "互联网是人类的共同家园。让互联网更好造福人民。";
+        let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert!(!le.contains(&0));
+        let d = dec(&le).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), (s, "UTF-16LE"));
+        // Latin-1 English is not taken for UTF-16.
+        let latin1 = b"Caf\xe9 society, na\xefve questions and r\xe9sum\xe9s of the day.";
+        assert_ne!(dec(latin1).unwrap().encoding, "UTF-16LE");
+    }
+
+    #[test]
+    fn a_damaged_gbk_file_is_reported_not_read_as_mojibake() {
+        let text = "中华人民共和国主席习近平在第二届世界互联网大会开幕式上发表讲话";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let mut bytes = gbk.into_owned();
+        bytes.extend([0x81, 0x20]);
+        let err = dec(&bytes).unwrap_err().to_string();
+        assert!(err.contains("GBK") && err.contains("byte offset"), "{err}");
+        let lossy = decode("t", &bytes, &DecodeOptions { encoding: None, lossy: true }).unwrap();
+        assert!(lossy.text.starts_with(text) && lossy.replaced_bytes > 0);
     }
 
     #[test]

@@ -528,6 +528,16 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
     for (label, v) in [("Old", &report.old), ("New", &report.new)] {
         let dropped = if v.lines_dropped > 0 { format!(" ({} filtered out)", v.lines_dropped) } else { String::new() };
         let script = serde_json::to_value(v.script).ok().and_then(|j| j.as_str().map(str::to_string));
+        let encoding = if v.replaced_bytes > 0 {
+            format!(
+                "{} <strong class=\"replaced\">({} undecodable byte{} replaced by \u{FFFD})</strong>",
+                esc(&v.encoding),
+                v.replaced_bytes,
+                if v.replaced_bytes == 1 { "" } else { "s" }
+            )
+        } else {
+            esc(&v.encoding)
+        };
         let _ = writeln!(
             out,
             "<tr><th>{label}</th><td class=\"path\">{}</td><td>{}</td><td>{} of {}{dropped}</td><td>{}</td>\
@@ -538,7 +548,7 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
             v.lines,
             v.sentences,
             esc(&script.unwrap_or_default()),
-            esc(&v.encoding),
+            encoding,
             esc(&v.sha256),
         );
     }
