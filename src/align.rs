@@ -13,7 +13,7 @@
 //!    Gale–Church chooses among link types 1-1, 1-0, 0-1 and k-1 / 1-k,
 //!    scoring each pairing by the similarity of the sentences (Dice over
 //!    characters and character bigrams) above a threshold. A k-1 link (up
-//!    to 6-1) whose texts are equal once spaces are ignored is a
+//!    to 12-1) whose texts are equal once spaces are ignored is a
 //!    *resegmentation* — the versions only cut the text differently — and
 //!    is no change at all; fuzzy k-1 pairings (a reworded sentence that is
 //!    also cut differently) are tried for k = 2, and k = 3 in small gaps. Very large gaps
@@ -134,47 +134,83 @@ fn align_ordered(old: &[Unit], new: &[Unit], opts: &AlignOptions) -> Vec<Link> {
     let new_keys: Vec<&str> = new.iter().map(|u| u.key).collect();
     let ops = similar::capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, Some(deadline));
 
-    let mut links = Vec::with_capacity(old.len().max(new.len()));
-    let mut gap_old = 0..0;
-    let mut gap_new = 0..0;
-    let mut in_gap = false;
+    // Segments: runs of equal sentences and the gaps between them.
+    let mut segs: Vec<Seg> = Vec::new();
     for op in ops {
         match op {
             DiffOp::Equal { old_index, new_index, len } => {
-                if in_gap {
-                    align_gap(old, new, gap_old.clone(), gap_new.clone(), opts, deadline, &mut links);
-                    in_gap = false;
+                segs.push(Seg::Equal { old: old_index, new: new_index, len })
+            }
+            other => {
+                let (o, n) = (other.old_range(), other.new_range());
+                match segs.last_mut() {
+                    Some(Seg::Gap { old: go, new: gn }) => {
+                        go.end = o.end;
+                        gn.end = n.end;
+                    }
+                    _ => segs.push(Seg::Gap { old: o, new: n }),
                 }
+            }
+        }
+    }
+    let segs = join_gaps(segs);
+
+    let mut links = Vec::with_capacity(old.len().max(new.len()));
+    for seg in segs {
+        match seg {
+            Seg::Equal { old: o, new: n, len } => {
                 for k in 0..len {
                     links.push(Link {
                         kind: LinkKind::Equal,
-                        old: old_index + k..old_index + k + 1,
-                        new: new_index + k..new_index + k + 1,
+                        old: o + k..o + k + 1,
+                        new: n + k..n + k + 1,
                         similarity: 1.0,
                         partner: None,
                     });
                 }
             }
-            other => {
-                let (o, n) = (other.old_range(), other.new_range());
-                if !in_gap {
-                    gap_old = o;
-                    gap_new = n;
-                    in_gap = true;
-                } else {
-                    gap_old.end = o.end;
-                    gap_new.end = n.end;
-                }
-            }
+            Seg::Gap { old: o, new: n } => align_gap(old, new, o, n, opts, deadline, &mut links),
         }
-    }
-    if in_gap {
-        align_gap(old, new, gap_old, gap_new, opts, deadline, &mut links);
     }
     if opts.detect_moves {
         find_moves(old, new, &mut links);
     }
     links
+}
+
+/// A run of equal sentences, or a gap between such runs.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Equal { old: usize, new: usize, len: usize },
+    Gap { old: Range<usize>, new: Range<usize> },
+}
+
+/// Join two gaps separated by a run of one or two equal sentences into one
+/// gap, when the result is small, so the gap aligner can choose which copy
+/// of a repeated sentence pairs with which. With repeated sentences a diff
+/// may pair the wrong copy: old `A A` against new `A A′₁ A′₂` (the second
+/// `A` cut in two) can come out as "first A removed, second A equal, A′₁ and
+/// A′₂ added"; in one gap the aligner finds "first A equal, second A
+/// resegmented as A′₁ A′₂". Equal sentences inside a gap are still paired as
+/// equal (their similarity is 1).
+fn join_gaps(segs: Vec<Seg>) -> Vec<Seg> {
+    let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
+    let mut iter = segs.into_iter().peekable();
+    while let Some(seg) = iter.next() {
+        if let (Some(Seg::Gap { old: go, new: gn }), Seg::Equal { len, .. }) = (out.last(), &seg) {
+            if let Some(Seg::Gap { old: no, new: nn }) = iter.peek() {
+                let joined = (go.start..no.end, gn.start..nn.end);
+                if *len <= 2 && joined.0.len() * joined.1.len() <= SMALL_GAP {
+                    iter.next();
+                    out.pop();
+                    out.push(Seg::Gap { old: joined.0, new: joined.1 });
+                    continue;
+                }
+            }
+        }
+        out.push(seg);
+    }
+    out
 }
 
 /// Similarity profile of a key: its units and unit bigrams, as sorted
@@ -252,16 +288,17 @@ fn merged(parts: &[Vec<u32>]) -> Vec<u32> {
     v
 }
 
-fn strip_spaces_eq(parts_a: &[&str], parts_b: &[&str]) -> bool {
-    let a = parts_a.iter().flat_map(|s| s.chars()).filter(|c| *c != ' ');
-    let b = parts_b.iter().flat_map(|s| s.chars()).filter(|c| *c != ' ');
+fn strip_spaces_eq<'a>(parts_a: impl IntoIterator<Item = &'a str>, parts_b: impl IntoIterator<Item = &'a str>) -> bool {
+    let a = parts_a.into_iter().flat_map(|s| s.chars()).filter(|c| *c != ' ');
+    let b = parts_b.into_iter().flat_map(|s| s.chars()).filter(|c| *c != ' ');
     a.eq(b)
 }
 
 /// Largest gap (cells) aligned by the full dynamic program.
 const DP_LIMIT: usize = 250_000;
-/// Most sentences of one version that one sentence of the other can stand for.
-const MAX_MERGE: usize = 6;
+/// Most sentences of one version that one sentence of the other can stand
+/// for (a sentence set in a narrow column can be cut into many pieces).
+const MAX_MERGE: usize = 12;
 /// Gaps this small (cells) also try fuzzy 3-to-1 merges.
 const SMALL_GAP: usize = 10_000;
 /// Window of the greedy pairing used for larger gaps.
@@ -362,6 +399,15 @@ fn align_gap(
     score[0] = 0.0;
     let len = |p: &Vec<u32>| p.len().max(1);
     let small = small_gap;
+    // Prefix sums of key lengths without spaces, for the exact-merge filter.
+    let cum = |units: &[Unit], r: &Range<usize>| -> Vec<usize> {
+        let mut v = vec![0];
+        for u in &units[r.clone()] {
+            v.push(v.last().copied().unwrap_or(0) + u.key.chars().filter(|c| *c != ' ').count());
+        }
+        v
+    };
+    let (ocum, ncum) = (cum(old, &ro), cum(new, &rn));
     for i in 0..=m {
         for j in 0..=n {
             let here = i * w + j;
@@ -391,30 +437,25 @@ fn align_gap(
             for k in 2..=MAX_MERGE {
                 let fuzzy = k == 2 || k == 3 && small;
                 if i >= k && j > 0 && (i - k + 1..i).all(|x| old[ro.start + x].joinable) {
-                    let parts: Vec<&str> = (i - k..i).map(|x| old[ro.start + x].key).collect();
-                    let s = if strip_spaces_eq(&parts, &[new[rn.start + j - 1].key]) {
-                        1.0
-                    } else if fuzzy {
-                        dice(if k == 2 { &po2[i] } else { &po3[i] }, &pn[j - 1])
-                    } else {
-                        0.0
-                    };
-                    let wgt = po[i - k..i].iter().map(len).sum::<usize>() + len(&pn[j - 1]);
-                    let penalty = 0.5 * (k - 1) as f32;
-                    consider(score[(i - k) * w + j - 1] + gain(s, wgt) - penalty, Step::MergeOld(k as u8), s);
+                    // Equal lengths (spaces aside) first: a cheap filter for the exact test.
+                    let exact = ocum[i] - ocum[i - k] == ncum[j] - ncum[j - 1]
+                        && strip_spaces_eq((i - k..i).map(|x| old[ro.start + x].key), [new[rn.start + j - 1].key]);
+                    if exact || fuzzy {
+                        let s = if exact { 1.0 } else { dice(if k == 2 { &po2[i] } else { &po3[i] }, &pn[j - 1]) };
+                        let wgt = po[i - k..i].iter().map(len).sum::<usize>() + len(&pn[j - 1]);
+                        let penalty = 0.5 * (k - 1) as f32;
+                        consider(score[(i - k) * w + j - 1] + gain(s, wgt) - penalty, Step::MergeOld(k as u8), s);
+                    }
                 }
                 if j >= k && i > 0 && (j - k + 1..j).all(|x| new[rn.start + x].joinable) {
-                    let parts: Vec<&str> = (j - k..j).map(|x| new[rn.start + x].key).collect();
-                    let s = if strip_spaces_eq(&[old[ro.start + i - 1].key], &parts) {
-                        1.0
-                    } else if fuzzy {
-                        dice(&po[i - 1], if k == 2 { &pn2[j] } else { &pn3[j] })
-                    } else {
-                        0.0
-                    };
-                    let wgt = pn[j - k..j].iter().map(len).sum::<usize>() + len(&po[i - 1]);
-                    let penalty = 0.5 * (k - 1) as f32;
-                    consider(score[(i - 1) * w + j - k] + gain(s, wgt) - penalty, Step::MergeNew(k as u8), s);
+                    let exact = ncum[j] - ncum[j - k] == ocum[i] - ocum[i - 1]
+                        && strip_spaces_eq([old[ro.start + i - 1].key], (j - k..j).map(|x| new[rn.start + x].key));
+                    if exact || fuzzy {
+                        let s = if exact { 1.0 } else { dice(&po[i - 1], if k == 2 { &pn2[j] } else { &pn3[j] }) };
+                        let wgt = pn[j - k..j].iter().map(len).sum::<usize>() + len(&po[i - 1]);
+                        let penalty = 0.5 * (k - 1) as f32;
+                        consider(score[(i - 1) * w + j - k] + gain(s, wgt) - penalty, Step::MergeNew(k as u8), s);
+                    }
                 }
             }
             score[here] = best.0;

@@ -430,7 +430,7 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     let joined = |d: &Document, r: &Range<usize>| {
         (!r.is_empty()).then(|| d.sentences[r.start].chars.start..d.sentences[r.end - 1].chars.end)
     };
-    let seg = WordSegmenter::for_chars(links.iter().enumerate().flat_map(|(w, wl)| {
+    let seg = crate::tokenize::shared_segmenter(links.iter().enumerate().flat_map(|(w, wl)| {
         let docs = &docs;
         wl.iter().filter(|l| l.kind != LinkKind::Equal).flat_map(move |l| {
             let o = joined(&docs[base], &l.old).map_or(&[][..], |r| &docs[base].chars[r]);

@@ -15,7 +15,6 @@ use crate::input::{LineFilter, Source};
 use crate::normalize::NChar;
 use crate::report::*;
 use crate::segment::{segment, Document};
-use crate::tokenize::WordSegmenter;
 use crate::Options;
 use regex::Regex;
 use sha2::{Digest, Sha256};
@@ -204,7 +203,7 @@ fn build(
     }
 
     // One word segmenter for all modified sentences (see tokenize's docs).
-    let seg = WordSegmenter::for_chars(
+    let seg = crate::tokenize::shared_segmenter(
         links
             .iter()
             .filter(|l| l.kind == LinkKind::Modified)

@@ -64,7 +64,7 @@ pub struct Piece {
 /// assert_eq!(edits, [("华".to_string(), "中国".to_string())]);
 /// ```
 pub fn diff_sentences(old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
-    let seg = WordSegmenter::for_chars(old.iter().chain(new).map(|c| c.ch));
+    let seg = crate::tokenize::shared_segmenter(old.iter().chain(new).map(|c| c.ch));
     diff_sentences_with(&seg, old, new, deadline)
 }
 
@@ -78,7 +78,7 @@ pub fn diff_sentences_with(seg: &WordSegmenter, old: &[NChar], new: &[NChar], de
 
 /// Diff two character sequences (keys) by word tokens; see the module docs.
 pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
-    let seg = WordSegmenter::for_chars(oc.iter().chain(nc).copied());
+    let seg = crate::tokenize::shared_segmenter(oc.iter().chain(nc).copied());
     diff_chars_with(&seg, oc, nc, deadline)
 }
 

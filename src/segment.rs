@@ -370,7 +370,15 @@ const NEVER_END: &[&str] = &[
 fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: Option<char>) -> bool {
     let orig = first_char(text, &chars[i]);
     let chinese_mark = matches!(orig, '。' | '！' | '？' | '；' | '…' | '｡' | '．');
-    let after_cjk = i > 0 && is_cjk(chars[i - 1].ch);
+    // Chinese context: the nearest character before the mark that is not
+    // punctuation is Han (`（2015年）!2020年` is Chinese text with a
+    // half-width `!`, although `)` stands right before it).
+    let after_cjk = chars[..i]
+        .iter()
+        .rev()
+        .take(8)
+        .find(|c| !c.is_space() && !crate::chars::is_punct(c.ch))
+        .is_some_and(|c| is_cjk(c.ch));
     let chinese = chinese_mark && orig != '…' || after_cjk;
     let t = chars[i].ch;
     if chinese {

@@ -504,9 +504,19 @@ fn assert_in_order_without_overlap(ranges: &[(usize, usize)], which: &str) -> Re
 
 /// Modest case counts keep the suite fast in a debug build;
 /// `PROPTEST_CASES=2000 cargo test --test properties` searches harder.
+/// Cases come from a fixed seed, so a run in CI is reproducible; set
+/// `PROPTEST_RNG_SEED=random` (or another number) to explore further, and
+/// `PROPTEST_CASES=N` for more cases.
 fn config_with(cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(cases);
-    ProptestConfig { cases, max_shrink_iters: 1000, failure_persistence: None, ..ProptestConfig::default() }
+    let rng_seed = match std::env::var("PROPTEST_RNG_SEED").as_deref() {
+        Ok("random") => proptest::test_runner::RngSeed::Random,
+        Ok(n) => {
+            n.parse().map_or(proptest::test_runner::RngSeed::Fixed(20151216), proptest::test_runner::RngSeed::Fixed)
+        }
+        Err(_) => proptest::test_runner::RngSeed::Fixed(20151216),
+    };
+    ProptestConfig { cases, max_shrink_iters: 1000, failure_persistence: None, rng_seed, ..ProptestConfig::default() }
 }
 
 /// For properties whose texts compare equal (cheap: no inline diff).

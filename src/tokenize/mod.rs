@@ -111,11 +111,28 @@ impl WordSegmenter {
     }
 }
 
-/// Formerly started loading the full dictionary in the background; the
-/// filtered dictionary (see the module docs) is cheap enough to build on
-/// demand, so this does nothing. Kept until callers are updated.
-#[doc(hidden)]
-pub fn warm_up() {}
+static SHARED: std::sync::Mutex<Option<std::sync::Arc<WordSegmenter>>> = std::sync::Mutex::new(None);
+
+/// A segmenter for `text`'s Han characters, shared within the process: the
+/// last one built is reused when it already covers them, and otherwise
+/// rebuilt for the union. Many comparisons in one process (`tvdiff batch`,
+/// a library user's loop) then pay for the dictionary scan only while new
+/// characters keep turning up. The segmentation is the same as
+/// [`WordSegmenter::for_chars`] would give: a superset of the needed words
+/// cuts the same way.
+pub fn shared_segmenter(text: impl IntoIterator<Item = char>) -> std::sync::Arc<WordSegmenter> {
+    let need: HashSet<char> = text.into_iter().filter(|&c| is_han(c)).collect();
+    let mut slot = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(seg) = slot.as_ref() {
+        if need.is_subset(&seg.chars) {
+            return seg.clone();
+        }
+    }
+    let all: Vec<char> = need.iter().chain(slot.iter().flat_map(|s| s.chars.iter())).copied().collect();
+    let seg = std::sync::Arc::new(WordSegmenter::for_chars(all));
+    *slot = Some(seg.clone());
+    seg
+}
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
