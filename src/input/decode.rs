@@ -67,19 +67,20 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
             Some((bom_enc, len)) if bom_enc == enc && enc != UTF_8 => &bytes[len..],
             _ => bytes,
         };
-        return finish(name, body, enc, enc.name().to_string(), opts.lossy);
+        let skipped = bytes.len() - body.len();
+        return finish(name, body, skipped, enc, enc.name().to_string(), opts.lossy);
     }
     if let Some((enc, len)) = Encoding::for_bom(bytes) {
         if enc == UTF_8 {
             if let Some(d) = valid_utf8(bytes, "UTF-8 with BOM") {
                 return Ok(d);
             }
-            return finish(name, bytes, UTF_8, "UTF-8 with BOM".into(), opts.lossy);
+            return finish(name, bytes, 0, UTF_8, "UTF-8 with BOM".into(), opts.lossy);
         }
-        return finish(name, &bytes[len..], enc, enc.name().to_string(), opts.lossy);
+        return finish(name, &bytes[len..], len, enc, enc.name().to_string(), opts.lossy);
     }
     if let Some(enc) = bomless_utf16(bytes) {
-        return finish(name, bytes, enc, enc.name().to_string(), opts.lossy);
+        return finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
@@ -88,15 +89,15 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
         return Ok(d);
     }
     if damaged_utf8(bytes) {
-        return finish(name, bytes, UTF_8, "UTF-8".into(), opts.lossy);
+        return finish(name, bytes, 0, UTF_8, "UTF-8".into(), opts.lossy);
     }
     if let Some(enc) = nul_free_utf16(bytes) {
-        return finish(name, bytes, enc, enc.name().to_string(), opts.lossy);
+        return finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = prefer_cjk(bytes, det.guess(None, chardetng::Utf8Detection::Allow));
-    finish(name, bytes, enc, enc.name().to_string(), opts.lossy)
+    finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy)
 }
 
 /// The fast path: valid UTF-8 without NUL characters is taken as it is.
@@ -216,7 +217,16 @@ fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-fn finish(name: &str, bytes: &[u8], enc: &'static Encoding, label: String, lossy: bool) -> Result<Decoded, Error> {
+/// Decode `bytes` (which start `skipped` bytes into the file, after a BOM)
+/// with `enc`; error offsets are offsets into the file.
+fn finish(
+    name: &str,
+    bytes: &[u8],
+    skipped: usize,
+    enc: &'static Encoding,
+    label: String,
+    lossy: bool,
+) -> Result<Decoded, Error> {
     let mut decoder = enc.new_decoder_without_bom_handling();
     let mut text = String::with_capacity(
         decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 3).min(1 << 30),
@@ -232,7 +242,7 @@ fn finish(name: &str, bytes: &[u8], enc: &'static Encoding, label: String, lossy
                 pos += read;
             }
             DecoderResult::Malformed(bad, extra) => {
-                let at = pos + read - bad as usize - extra as usize;
+                let at = skipped + pos + read - bad as usize - extra as usize;
                 if !lossy {
                     return Err(Error::input(
                         name,
