@@ -42,8 +42,8 @@ use crate::classify::{change_class, edit_class};
 use crate::error::Error;
 use crate::inline::{diff_sentences_with, Piece, PieceKind};
 use crate::input::{LineFilter, Source};
-use crate::normalize::{key_string, NChar};
-use crate::report::{EditClass, Span};
+use crate::normalize::{byte_range, key_string, NChar};
+use crate::report::{EditClass, Locator, Span};
 use crate::segment::{segment, Document};
 use crate::tokenize::{tokenize_with, TokenKind, WordSegmenter};
 use crate::Options;
@@ -718,57 +718,10 @@ fn merge_gap(docs: &[Document], gap: Vec<Vec<Member>>, opts: &Options, deadline:
     rows
 }
 
-/// Turns byte offsets into line:column, fast for offsets that mostly increase.
-struct Locator<'a> {
-    source: &'a Source,
-    last: (usize, u32, u32),
-}
-
-impl<'a> Locator<'a> {
-    fn new(source: &'a Source) -> Self {
-        Locator { source, last: (0, 1, 1) }
-    }
-
-    fn locate(&mut self, byte: usize) -> (u32, u32) {
-        let (lb, ll, lc) = self.last;
-        let text = &self.source.text;
-        let result = match text.get(lb..byte) {
-            Some(between) if !between.contains(['\n', '\r']) => (ll, lc + between.chars().count() as u32),
-            _ => self.source.line_col(byte),
-        };
-        self.last = (byte, result.0, result.1);
-        result
-    }
-
-    fn span(&mut self, start: usize, end: usize) -> Span {
-        let (line, column) = self.locate(start);
-        let t = &self.source.text[start..end];
-        let breaks = t.matches('\n').count() + t.matches('\r').count() - t.matches("\r\n").count();
-        Span { text: t.to_string(), start, end, line, column, end_line: line + breaks as u32 }
-    }
-
-    fn reading(&mut self, siglum: &str, start: usize, end: usize) -> ReadingAt {
-        let (line, column) = self.locate(start);
-        ReadingAt {
-            siglum: siglum.to_string(),
-            text: self.source.text[start..end].to_string(),
-            start,
-            end,
-            line,
-            column,
-        }
-    }
-}
-
-/// Byte range of key characters `r` of `chars` (an empty range gives the
-/// insertion point).
-fn byte_range(chars: &[NChar], r: &Range<usize>) -> (usize, usize) {
-    if r.is_empty() {
-        let at = if r.start < chars.len() { chars[r.start].start } else { chars.last().map_or(0, |c| c.end) };
-        (at as usize, at as usize)
-    } else {
-        (chars[r.start].start as usize, chars[r.end - 1].end as usize)
-    }
+/// A reading's original text and where it is.
+fn reading(loc: &mut Locator, siglum: &str, start: usize, end: usize) -> ReadingAt {
+    let (line, column) = loc.locate(start);
+    ReadingAt { siglum: siglum.to_string(), text: loc.source().text[start..end].to_string(), start, end, line, column }
 }
 
 /// Per-pair bookkeeping for the similarity matrix.
@@ -1158,7 +1111,7 @@ fn variation_point(
         let r = ws..we;
         let key = trimmed_key(&wc[r.clone()]);
         let (s, e) = byte_range(wc, &r);
-        let at = locators[w].reading(&sources[w].0, s, e);
+        let at = reading(&mut locators[w], &sources[w].0, s, e);
         let g = match keys.iter().position(|x| *x == key) {
             Some(g) => g,
             None => {

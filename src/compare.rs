@@ -12,7 +12,7 @@ use crate::classify::{change_class, count_absorbed, edit_class, Absorbed};
 use crate::error::Error;
 use crate::inline::{diff_sentences_with, PieceKind};
 use crate::input::{LineFilter, Source};
-use crate::normalize::NChar;
+use crate::normalize::{byte_range, NChar};
 use crate::report::*;
 use crate::segment::{segment, Document};
 use crate::Options;
@@ -99,43 +99,6 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
 
 fn units(d: &Document) -> Vec<Unit<'_>> {
     d.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect()
-}
-
-/// Turns byte offsets into line:column, fast for offsets that mostly
-/// increase (a 10 MB single-line file must not cost a rescan per span).
-struct Locator<'a> {
-    source: &'a Source,
-    last: (usize, u32, u32), // byte, line, column
-}
-
-impl<'a> Locator<'a> {
-    fn new(source: &'a Source) -> Self {
-        Locator { source, last: (0, 1, 1) }
-    }
-
-    fn locate(&mut self, byte: usize) -> (u32, u32) {
-        let (lb, ll, lc) = self.last;
-        let text = &self.source.text;
-        let result = match text.get(lb..byte) {
-            Some(between) if !between.contains(['\n', '\r']) => (ll, lc + between.chars().count() as u32),
-            _ => self.source.line_col(byte),
-        };
-        self.last = (byte, result.0, result.1);
-        result
-    }
-
-    fn span(&mut self, start: usize, end: usize) -> Span {
-        let (line, column) = self.locate(start);
-        let t = &self.source.text[start..end];
-        let breaks = t.matches('\n').count() + t.matches('\r').count() - t.matches("\r\n").count();
-        let end_line = line + breaks as u32;
-        Span { text: self.source.text[start..end].to_string(), start, end, line, column, end_line }
-    }
-
-    fn location(&mut self, start: usize, end: usize) -> Location {
-        let (line, column) = self.locate(start);
-        Location { start, end, line, column }
-    }
 }
 
 fn version_info(src: &Source, doc: &Document) -> VersionInfo {
@@ -347,15 +310,4 @@ fn build(
     summary.edits = edits_by_class;
     summary.absorbed = absorbed;
     Report { old: version_info(old, od), new: version_info(new, nd), options: opts.clone(), summary, changes, rows }
-}
-
-/// Byte range in the original text covered by key characters `r` (an empty
-/// range gives the insertion point).
-fn byte_range(chars: &[NChar], r: &std::ops::Range<usize>) -> (usize, usize) {
-    if r.is_empty() {
-        let at = if r.start < chars.len() { chars[r.start].start } else { chars.last().map_or(0, |c| c.end) } as usize;
-        (at, at)
-    } else {
-        (chars[r.start].start as usize, chars[r.end - 1].end as usize)
-    }
 }

@@ -182,6 +182,17 @@ impl NChar {
     }
 }
 
+/// Byte range in the original text covered by key characters `r` (an empty
+/// range gives the insertion point).
+pub fn byte_range(chars: &[NChar], r: &std::ops::Range<usize>) -> (usize, usize) {
+    if r.is_empty() {
+        let at = if r.start < chars.len() { chars[r.start].start } else { chars.last().map_or(0, |c| c.end) } as usize;
+        (at, at)
+    } else {
+        (chars[r.start].start as usize, chars[r.end - 1].end as usize)
+    }
+}
+
 /// Build the key string of a slice of key characters.
 pub fn key_string(chars: &[NChar]) -> String {
     chars.iter().map(|c| c.ch).collect()

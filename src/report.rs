@@ -8,6 +8,7 @@
 //! with byte offsets that are also reported, so a reader can always find
 //! what the file really says.
 
+use crate::input::Source;
 use crate::normalize::Rule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -242,4 +243,52 @@ pub struct Row {
     pub new: Option<Span>,
     /// The change this row shows, if any (index into [`Report::changes`]).
     pub change: Option<usize>,
+}
+
+/// Builds [`Span`]s and [`Location`]s from byte offsets into a [`Source`].
+///
+/// Turns byte offsets into line:column, fast for offsets that mostly
+/// increase (a 10 MB single-line file must not cost a rescan per span).
+pub struct Locator<'a> {
+    source: &'a Source,
+    last: (usize, u32, u32), // byte, line, column
+}
+
+impl<'a> Locator<'a> {
+    /// The source this locator reads.
+    pub fn source(&self) -> &'a Source {
+        self.source
+    }
+
+    /// A locator for `source`.
+    pub fn new(source: &'a Source) -> Self {
+        Locator { source, last: (0, 1, 1) }
+    }
+
+    /// 1-based line and column (characters) of byte offset `byte`.
+    pub fn locate(&mut self, byte: usize) -> (u32, u32) {
+        let (lb, ll, lc) = self.last;
+        let text = &self.source.text;
+        let result = match text.get(lb..byte) {
+            Some(between) if !between.contains(['\n', '\r']) => (ll, lc + between.chars().count() as u32),
+            _ => self.source.line_col(byte),
+        };
+        self.last = (byte, result.0, result.1);
+        result
+    }
+
+    /// The span of original text `start..end`.
+    pub fn span(&mut self, start: usize, end: usize) -> Span {
+        let (line, column) = self.locate(start);
+        let t = &self.source.text[start..end];
+        let breaks = t.matches('\n').count() + t.matches('\r').count() - t.matches("\r\n").count();
+        let end_line = line + breaks as u32;
+        Span { text: self.source.text[start..end].to_string(), start, end, line, column, end_line }
+    }
+
+    /// The location of `start..end`, without text.
+    pub fn location(&mut self, start: usize, end: usize) -> Location {
+        let (line, column) = self.locate(start);
+        Location { start, end, line, column }
+    }
 }

@@ -16,6 +16,7 @@
 //! coloured when colour is on; without colour the output is plain text.
 
 use crate::collate::{Collation, Position, PositionStatus, TextPiece, VariationPoint};
+use crate::render::terminal::flat;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
@@ -58,26 +59,6 @@ fn dim(s: &str, color: bool) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Original text on one line: line breaks become `⏎`, tabs and other
-/// control characters a space.
-fn flat(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' || c == '\n' {
-            while chars.peek().is_some_and(|n| *n == '\n' || *n == '\r') {
-                chars.next();
-            }
-            out.push('⏎');
-        } else if c.is_control() {
-            out.push(' ');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 struct Ctx<'a> {

@@ -64,7 +64,7 @@ fn paint(s: &str, sty: Sty, color: bool) -> String {
 
 /// Make original text printable on one line: line breaks become `⏎`, tabs
 /// and other control characters a space.
-fn flat(s: &str) -> String {
+pub(crate) fn flat(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
