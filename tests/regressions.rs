@@ -1,0 +1,49 @@
+//! Inputs the fuzz targets (fuzz/, docs/robustness.md) found to break
+//! tvdiff, replayed as plain tests: each one runs the fuzz target's own
+//! check (`fuzz/src/checks.rs`, included here) on the saved bytes in
+//! `tests/regressions/`. A file's name says which target found it.
+//!
+//! To add one: minimise the crash (`cargo fuzz tmin TARGET ARTIFACT`), copy
+//! it to `tests/regressions/TARGET-what.bin` and add a test below (marked
+//! `#[ignore = "why"]` until the bug is fixed, so the suite stays green).
+
+#[allow(dead_code)]
+#[path = "../fuzz/src/checks.rs"]
+mod checks;
+
+/// Every check passes on pieces of the bundled samples (the seeds of the
+/// fuzz corpora): the checks themselves are not what fails.
+#[test]
+fn the_checks_pass_on_the_samples() {
+    let read = |name: &str| std::fs::read(format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let piece = |b: Vec<u8>| b[..b.len().min(3000)].to_vec();
+    let (a, b) = (piece(read("seed-000-blog-en-zh.txt")), piece(read("seed-001-xinhua-pdf-zh.txt")));
+    let c = piece(read("sanzijing_traditional_qing.txt"));
+    let with = |opts: &[u8], body: &[&[u8]]| -> Vec<u8> { opts.iter().chain(body.concat().iter()).copied().collect() };
+    for text in [&a, &c] {
+        checks::decode(&with(&[0], &[text]));
+        checks::normalize(&with(&[0], &[text]));
+        checks::normalize(&with(&[0xFF], &[text]));
+        checks::segment(&with(&[0, 0], &[text]));
+        checks::segment(&with(&[0x80, 1], &[text]));
+    }
+    let [lo, hi] = (a.len() as u16).to_le_bytes();
+    checks::compare(&with(&[0, 0, lo, hi], &[&a, &b]));
+    checks::compare(&with(&[0x80, 0x21, lo, hi], &[&a, &c]));
+    checks::html(&with(&[0, 1, 2, 3, 0, lo, hi], &[&a, &b]));
+}
+
+/// A UTF-16 file with a byte-order mark and a bad sequence (FF FE 6E: the
+/// odd byte 6E is at file offset 2). The error's "byte offset" was counted
+/// from after the BOM and said 0 (fixed in 6fbcfd2). Found by `decode`.
+#[test]
+fn decode_utf16_error_offset_counts_the_bom() {
+    checks::decode(include_bytes!("regressions/decode-utf16-bom-offset.bin"));
+}
+
+/// The same with `--encoding utf-16le` and a BOM: a lone surrogate at file
+/// offset 4 was reported at byte offset 2.
+#[test]
+fn decode_forced_utf16_error_offset_counts_the_bom() {
+    checks::decode(include_bytes!("regressions/decode-forced-utf16-bom-offset.bin"));
+}
