@@ -430,8 +430,6 @@ fn chinese_utf16le_without_bom_or_nul_bytes_is_not_mojibake() {
 /// few for the ASCII-heavy UTF-16 test. It is refused as a binary file; it
 /// could be read as UTF-16LE, since it decodes to Chinese text.
 #[test]
-#[ignore = "finding (issue 6): Chinese UTF-16LE without BOM containing NUL bytes is refused as \
-            'a binary file' (src/input/decode.rs: the NUL check runs before nul_free_utf16)"]
 fn chinese_utf16le_without_bom_with_line_breaks_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let text = "第一届世界互联网大会。\n一个开放的中国。\n互联网是人类的共同家园。\n";
@@ -448,8 +446,6 @@ fn chinese_utf16le_without_bom_with_line_breaks_is_read() {
 /// mojibake (`中文` → `ä¸­æ–‡`) and the versions differ, exit 1. Valid
 /// three-byte UTF-8 sequences practically never occur in windows-1252 text.
 #[test]
-#[ignore = "finding (issue 6): short damaged UTF-8 is decoded as windows-1252 mojibake \
-            (src/input/decode.rs damaged_utf8: `good >= 8 && bad * 10 <= good`)"]
 fn a_short_damaged_utf8_file_is_not_compared_as_mojibake() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write(

@@ -9,12 +9,18 @@
 //! 2. A byte-order mark: UTF-8, UTF-16LE, UTF-16BE. (A UTF-8 BOM is kept in
 //!    the text as U+FEFF so that byte offsets stay offsets into the file;
 //!    normalisation ignores it.)
-//! 3. UTF-16 without a BOM when the bytes make it plain: an even length and
-//!    NUL bytes in nearly every other position, as ASCII-heavy UTF-16 has.
+//! 3. UTF-16 without a BOM when the bytes make it plain: NUL bytes in
+//!    nearly every other position (ASCII-heavy text), or — for Chinese,
+//!    which has few NUL bytes — text that decodes without error to nearly
+//!    all Han characters, CJK punctuation and ASCII.
 //! 4. NUL bytes otherwise: a binary file, refused.
-//! 5. Valid UTF-8.
+//! 5. Valid UTF-8; or UTF-8 with a few bad bytes among valid multi-byte
+//!    characters (a damaged UTF-8 file, reported as such rather than read
+//!    as a legacy encoding).
 //! 6. Otherwise `chardetng` guesses a legacy encoding (GBK/GB18030, Big5,
-//!    EUC-KR, Shift_JIS, windows-1252, …).
+//!    EUC-KR, Shift_JIS, windows-1252, …); when it guesses a single-byte
+//!    encoding but the bytes read as CJK text in a CJK encoding with few
+//!    errors, that encoding is used.
 //!
 //! Bytes that are not valid in the chosen encoding are an error naming the
 //! byte offset, unless lossy decoding is asked for: then each bad sequence
@@ -79,7 +85,7 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
         }
         return finish(name, &bytes[len..], len, enc, enc.name().to_string(), opts.lossy);
     }
-    if let Some(enc) = bomless_utf16(bytes) {
+    if let Some(enc) = bomless_utf16(bytes).or_else(|| nul_free_utf16(bytes)) {
         return finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
@@ -90,9 +96,6 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
     }
     if damaged_utf8(bytes) {
         return finish(name, bytes, 0, UTF_8, "UTF-8".into(), opts.lossy);
-    }
-    if let Some(enc) = nul_free_utf16(bytes) {
-        return finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
@@ -131,7 +134,9 @@ fn damaged_utf8(bytes: &[u8]) -> bool {
             }
         }
     }
-    good >= 8 && bad * 10 <= good
+    // Legacy CJK bytes rarely form valid UTF-8 sequences, so even a few
+    // valid multi-byte characters against fewer bad ones mean UTF-8.
+    good >= 2 && bad * 3 <= good
 }
 
 /// Characters that make up Chinese/Japanese text and its punctuation.
@@ -141,11 +146,11 @@ fn cjk_text_char(c: char) -> bool {
         || matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-/// UTF-16 Chinese text without a BOM has no NUL bytes at all, so the NUL
+/// UTF-16 Chinese text without a BOM has few or no NUL bytes, so the NUL
 /// pattern does not show it. It is recognised instead when (in the first
-/// 64 KB) the low bytes of its code units look random (a quarter or more
-/// at 0x80 or above, which rules out ASCII and Latin text read two bytes at
-/// a time) and it decodes without error to text that is nearly all Han
+/// 64 KB) the low bytes of its code units do not look like ASCII text (less
+/// than 70% printable ASCII, which rules out Latin text read two bytes at a
+/// time) and it decodes without error to text that is nearly all Han
 /// characters, CJK punctuation and ASCII.
 fn nul_free_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 || bytes.len() % 2 != 0 {
@@ -153,9 +158,12 @@ fn nul_free_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let sample = &bytes[..bytes.len().min(65536)];
     for (enc, low) in [(UTF_16LE, 0), (UTF_16BE, 1)] {
-        let lows = sample.iter().skip(low).step_by(2);
-        let high_lows = lows.clone().filter(|&&b| b >= 0x80).count();
-        if high_lows * 4 < sample.len() / 2 {
+        // Latin text read two bytes at a time decodes to Han characters
+        // too (`He` is U+6548), but then nearly every low byte is printable
+        // ASCII; in real CJK text about a third are.
+        let pairs = sample.len() / 2;
+        let ascii_lows = sample.iter().skip(low).step_by(2).filter(|&&b| (0x20..0x7F).contains(&b)).count();
+        if ascii_lows * 10 >= pairs * 7 {
             continue;
         }
         let (text, bad) =

@@ -17,6 +17,11 @@ pub fn markup(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Bidirectional overrides and isolates would make the page show
+            // text in another order than the file has it: show them.
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("&lt;U+{:04X}&gt;", c as u32));
+            }
             _ => out.push(c),
         }
     }

@@ -74,6 +74,10 @@ pub(crate) fn flat(s: &str) -> String {
                 chars.next();
             }
             out.push('⏎');
+        } else if matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069) {
+            // Bidirectional overrides would reorder what the reader sees
+            // ("Trojan Source"); show them instead of obeying them.
+            out.push_str(&format!("<U+{:04X}>", c as u32));
         } else if c.is_control() {
             out.push(' ');
         } else {
