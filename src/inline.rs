@@ -140,7 +140,7 @@ fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<
         let p = Piece { kind, old: ochar(op.old_range()), new: nchar(op.new_range()) };
         push_merged(&mut pieces, p);
     }
-    let pieces = semantic_cleanup(pieces, oc, nc);
+    let pieces = semantic_cleanup(pieces, oc);
     trim_han(pieces, oc, nc)
 }
 
@@ -174,7 +174,7 @@ fn kind_of(old: &Range<usize>, new: &Range<usize>) -> PieceKind {
 }
 
 /// Fold short equalities sandwiched between edits into one replacement.
-fn semantic_cleanup(mut pieces: Vec<Piece>, oc: &[char], _nc: &[char]) -> Vec<Piece> {
+fn semantic_cleanup(mut pieces: Vec<Piece>, oc: &[char]) -> Vec<Piece> {
     loop {
         let mut changed = false;
         let mut k = 1;

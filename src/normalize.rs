@@ -33,7 +33,7 @@
 //! Canonical equivalence (NFC) is always applied: `é` written as one or two
 //! code points is the same letter.
 
-use crate::chars::{is_cjk, is_invisible, is_line_break};
+use crate::chars::{is_cjk, is_invisible};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -559,12 +559,6 @@ fn handle_spaces(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
         i = j;
     }
     out
-}
-
-/// Is `c` a character a line break may be found in? (Re-exported helper for
-/// stages that scan raw text.)
-pub fn is_break(c: char) -> bool {
-    is_line_break(c)
 }
 
 #[cfg(test)]
