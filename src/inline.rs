@@ -113,22 +113,8 @@ fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &okeys, &nkeys, deadline);
 
     // Token ranges -> character ranges.
-    let ochar = |r: Range<usize>| -> Range<usize> {
-        if r.is_empty() {
-            let at = ot.get(r.start).map_or(oc.len(), |t| t.range.start);
-            at..at
-        } else {
-            ot[r.start].range.start..ot[r.end - 1].range.end
-        }
-    };
-    let nchar = |r: Range<usize>| -> Range<usize> {
-        if r.is_empty() {
-            let at = nt.get(r.start).map_or(nc.len(), |t| t.range.start);
-            at..at
-        } else {
-            nt[r.start].range.start..nt[r.end - 1].range.end
-        }
-    };
+    let ochar = |r: Range<usize>| token_chars(&ot, oc.len(), r);
+    let nchar = |r: Range<usize>| token_chars(&nt, nc.len(), r);
     let mut pieces: Vec<Piece> = Vec::new();
     for op in ops {
         let kind = match op {
@@ -142,6 +128,17 @@ fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<
     }
     let pieces = semantic_cleanup(pieces, oc);
     trim_han(pieces, oc, nc)
+}
+
+/// The character range covered by token range `r` (an empty token range
+/// gives the insertion point; `len` is the text's length in characters).
+fn token_chars(tokens: &[crate::tokenize::Token], len: usize, r: Range<usize>) -> Range<usize> {
+    if r.is_empty() {
+        let at = tokens.get(r.start).map_or(len, |t| t.range.start);
+        at..at
+    } else {
+        tokens[r.start].range.start..tokens[r.end - 1].range.end
+    }
 }
 
 /// Append, merging adjacent edits into one.
