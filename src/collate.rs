@@ -397,8 +397,16 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     check_sigla(sources, base)?;
     let filter = line_filter(opts)?;
     let norm = opts.normalize;
-    let docs: Vec<Document> = std::thread::scope(|s| {
-        let handles: Vec<_> = sources.iter().map(|(_, src)| s.spawn(|| segment(src, &filter, &norm))).collect();
+    let docs: Vec<Segmented> = std::thread::scope(|s| {
+        let handles: Vec<_> = sources
+            .iter()
+            .map(|(_, src)| {
+                s.spawn(|| {
+                    let doc = segment(src, &filter, &norm);
+                    Segmented { chars: doc.all_chars(src), doc }
+                })
+            })
+            .collect();
         handles.into_iter().map(|h| h.join().expect("segmentation thread panicked")).collect()
     });
 
@@ -427,7 +435,7 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     // One word segmenter for every sentence that can take part in an inline
     // diff: those not paired as equal with the base by some witness (see
     // `tokenize`'s docs: one per sentence would cost more than the diffs).
-    let joined = |d: &Document, r: &Range<usize>| {
+    let joined = |d: &Segmented, r: &Range<usize>| {
         (!r.is_empty()).then(|| d.sentences[r.start].chars.start..d.sentences[r.end - 1].chars.end)
     };
     let seg = crate::tokenize::shared_segmenter(links.iter().enumerate().flat_map(|(w, wl)| {
@@ -485,7 +493,21 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
     Ok(LineFilter { lang: opts.lang, ignore })
 }
 
-fn units(d: &Document) -> Vec<Unit<'_>> {
+/// A witness cut into sentences, with all its key characters at hand
+/// (collation compares every sentence of every witness word by word).
+struct Segmented {
+    doc: Document,
+    chars: Vec<NChar>,
+}
+
+impl std::ops::Deref for Segmented {
+    type Target = Document;
+    fn deref(&self) -> &Document {
+        &self.doc
+    }
+}
+
+fn units(d: &Segmented) -> Vec<Unit<'_>> {
     d.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect()
 }
 
@@ -509,7 +531,7 @@ struct Slot {
     members: Vec<Option<Member>>,
 }
 
-fn trim(doc: &Document, mut r: Range<usize>) -> Range<usize> {
+fn trim(doc: &Segmented, mut r: Range<usize>) -> Range<usize> {
     while r.start < r.end && doc.chars[r.start].is_space() {
         r.start += 1;
     }
@@ -519,12 +541,12 @@ fn trim(doc: &Document, mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-fn member_of(doc: &Document, sentences: Range<usize>) -> Member {
+fn member_of(doc: &Segmented, sentences: Range<usize>) -> Member {
     let chars = doc.sentences[sentences.start].chars.start..doc.sentences[sentences.end - 1].chars.end;
     Member { chars: trim(doc, chars), sentences, split: false, moved_from: None }
 }
 
-fn key_of(doc: &Document, m: &Member) -> String {
+fn key_of(doc: &Segmented, m: &Member) -> String {
     key_string(&doc.chars[m.chars.clone()])
 }
 
@@ -558,7 +580,13 @@ fn map_right(pieces: &[Piece], x: usize) -> usize {
 
 /// Split the witness text of a link that joins several base sentences into
 /// one part per base sentence, by diffing it against the joined base text.
-fn split_member(seg: &WordSegmenter, bd: &Document, wd: &Document, l: &Link, deadline: Instant) -> Vec<Option<Member>> {
+fn split_member(
+    seg: &WordSegmenter,
+    bd: &Segmented,
+    wd: &Segmented,
+    l: &Link,
+    deadline: Instant,
+) -> Vec<Option<Member>> {
     let whole = member_of(wd, l.new.clone());
     let off = bd.sentences[l.old.start].chars.start;
     let bchars = &bd.chars[off..bd.sentences[l.old.end - 1].chars.end];
@@ -581,7 +609,7 @@ fn split_member(seg: &WordSegmenter, bd: &Document, wd: &Document, l: &Link, dea
 
 /// Build the rows of the multi-alignment from the base-to-witness links.
 fn multi_align(
-    docs: &[Document],
+    docs: &[Segmented],
     base: usize,
     links: &[Vec<Link>],
     seg: &WordSegmenter,
@@ -651,7 +679,7 @@ fn multi_align(
 
 /// Line up the sentences different witnesses have in one gap of the base:
 /// similar sentences share a row.
-fn merge_gap(docs: &[Document], gap: Vec<Vec<Member>>, opts: &Options, deadline: Instant) -> Vec<Vec<Option<Member>>> {
+fn merge_gap(docs: &[Segmented], gap: Vec<Vec<Member>>, opts: &Options, deadline: Instant) -> Vec<Vec<Option<Member>>> {
     let k = docs.len();
     let mut rows: Vec<Vec<Option<Member>>> = Vec::new();
     // The key each row is matched by: that of its first witness.
@@ -733,7 +761,7 @@ struct PairStats {
 
 fn build(
     sources: &[(String, Source)],
-    docs: &[Document],
+    docs: &[Segmented],
     base: usize,
     slots: Vec<Slot>,
     seg: &WordSegmenter,
@@ -904,7 +932,7 @@ fn trimmed_key(chars: &[NChar]) -> String {
 /// What analysing one position needs.
 struct PosCtx<'a, 'b> {
     sources: &'a [(String, Source)],
-    docs: &'a [Document],
+    docs: &'a [Segmented],
     base: usize,
     seg: &'a WordSegmenter,
     locators: &'b mut [Locator<'a>],
@@ -1088,7 +1116,7 @@ fn variation_point(
     group_of: &[usize],
     diffs: &[Option<Vec<Piece>>],
     members: &[Option<Member>],
-    docs: &[Document],
+    docs: &[Segmented],
     sources: &[(String, Source)],
     locators: &mut [Locator],
 ) -> Option<(VariationPoint, VpStats, Vec<String>)> {

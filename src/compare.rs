@@ -14,11 +14,12 @@ use crate::inline::{diff_sentences_with, PieceKind};
 use crate::input::{LineFilter, Source};
 use crate::normalize::{byte_range, NChar};
 use crate::report::*;
-use crate::segment::{segment, Document};
+use crate::segment::{segment, CharCursor, Document};
 use crate::Options;
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 /// Compare two versions.
@@ -103,7 +104,13 @@ fn units(d: &Document) -> Vec<Unit<'_>> {
 
 fn version_info(src: &Source, doc: &Document) -> VersionInfo {
     let script = {
-        let sample: String = doc.chars.iter().take(100_000).map(|c| c.ch).collect();
+        let mut sample = String::new();
+        for s in &doc.sentences {
+            if sample.len() >= 300_000 {
+                break;
+            }
+            sample.push_str(&s.key);
+        }
         dominant_script(&sample)
     };
     VersionInfo {
@@ -124,12 +131,51 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Key characters covering sentences `r` (the text between them included).
-fn chars_of<'d>(doc: &'d Document, r: &std::ops::Range<usize>) -> &'d [NChar] {
+/// Key-character range covering sentences `r` (the text between them included).
+fn chars_of(doc: &Document, r: &Range<usize>) -> Range<usize> {
     if r.is_empty() {
-        return &[];
+        return 0..0;
     }
-    &doc.chars[doc.sentences[r.start].chars.start..doc.sentences[r.end - 1].chars.end]
+    doc.sentences[r.start].chars.start..doc.sentences[r.end - 1].chars.end
+}
+
+/// Original text covering sentences `r`.
+fn text_of<'s>(src: &'s Source, doc: &Document, r: &Range<usize>) -> &'s str {
+    if r.is_empty() {
+        return "";
+    }
+    &src.text[doc.sentences[r.start].start..doc.sentences[r.end - 1].end]
+}
+
+/// The noise absorbed in equal sentences. Sentences whose original text is
+/// identical have none; the others are normalised again (block by block,
+/// see [`Document`]) and compared character by character, the links split
+/// between two threads: on a noisy pair this is most of the report's work.
+fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, links: &[Link]) -> Absorbed {
+    let count = |part: &[Link]| {
+        let (mut ocur, mut ncur) = (CharCursor::new(od, old), CharCursor::new(nd, new));
+        let mut counts = Absorbed::new();
+        for l in part.iter().filter(|l| l.kind == LinkKind::Equal) {
+            if text_of(old, od, &l.old) != text_of(new, nd, &l.new) {
+                let (oc, nc) = (ocur.get(chars_of(od, &l.old)), ncur.get(chars_of(nd, &l.new)));
+                count_absorbed(&old.text, oc, &new.text, nc, &mut counts);
+            }
+        }
+        counts
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if links.len() < 2_000 || threads < 2 {
+        return count(links);
+    }
+    let (first, second) = links.split_at(links.len() / 2);
+    let (mut counts, more) = std::thread::scope(|s| {
+        let h = s.spawn(|| count(second));
+        (count(first), h.join().expect("noise-counting thread panicked"))
+    });
+    for (rule, n) in more {
+        *counts.entry(rule).or_default() += n;
+    }
+    counts
 }
 
 fn build(
@@ -144,7 +190,7 @@ fn build(
     let mut ol = Locator::new(old);
     let mut nl = Locator::new(new);
     let mut summary = Summary::default();
-    let mut absorbed = Absorbed::new();
+    let mut absorbed = equal_noise(old, new, od, nd, links);
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
     let mut matched_chars = 0usize;
     let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
@@ -170,8 +216,12 @@ fn build(
         links
             .iter()
             .filter(|l| l.kind == LinkKind::Modified)
-            .flat_map(|l| chars_of(od, &l.old).iter().chain(chars_of(nd, &l.new)).map(|c| c.ch)),
+            .flat_map(|l| od.sentences[l.old.clone()].iter().chain(&nd.sentences[l.new.clone()]))
+            .flat_map(|s| s.key.chars()),
     );
+    // Key characters are recomputed for the sentences that need them (see
+    // `Document`), each block once.
+    let (mut ocur, mut ncur) = (CharCursor::new(od, old), CharCursor::new(nd, new));
     let mut changes = Vec::with_capacity(next);
     let mut rows = Vec::with_capacity(links.len());
     for (i, l) in links.iter().enumerate() {
@@ -181,25 +231,27 @@ fn build(
         let nspan = |nl: &mut Locator, r: &std::ops::Range<usize>| -> Option<Span> {
             (!r.is_empty()).then(|| nl.span(nd.sentences[r.start].start, nd.sentences[r.end - 1].end))
         };
-        let (oc, nc) = (chars_of(od, &l.old), chars_of(nd, &l.new));
+        let (ocr, ncr) = (chars_of(od, &l.old), chars_of(nd, &l.new));
         let sentences = |l: &Link| ([l.old.start, l.old.end], [l.new.start, l.new.end]);
         let row_kind = match l.kind {
             LinkKind::Equal => {
+                // (Their noise was counted by `equal_noise`.)
                 summary.equal += 1;
-                matched_chars += oc.len() + nc.len();
-                count_absorbed(&old.text, oc, &new.text, nc, &mut absorbed);
+                matched_chars += ocr.len() + ncr.len();
                 RowKind::Equal
             }
             LinkKind::Resegmented => {
                 summary.equal += 1;
                 summary.resegmented += 1;
-                matched_chars += oc.len() + nc.len();
+                matched_chars += ocr.len() + ncr.len();
+                let (oc, nc) = (ocur.get(ocr), ncur.get(ncr));
                 let strip = |c: &[NChar]| c.iter().copied().filter(|c| !c.is_space()).collect::<Vec<_>>();
                 count_absorbed(&old.text, &strip(oc), &new.text, &strip(nc), &mut absorbed);
                 RowKind::Resegmented
             }
             LinkKind::Modified => {
                 summary.modified += 1;
+                let (oc, nc) = (ocur.get(ocr), ncur.get(ncr));
                 let (old_span, new_span) = (ospan(&mut ol, &l.old), nspan(&mut nl, &l.new));
                 let pieces = diff_sentences_with(&seg, oc, nc, Some(deadline));
                 let mut edits = Vec::new();
@@ -252,7 +304,7 @@ fn build(
                 } else {
                     summary.removed += 1;
                 }
-                let key = if added { nc } else { oc };
+                let key = if added { ncur.get(ncr) } else { ocur.get(ocr) };
                 let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
                     EditClass::Punctuation
                 } else {
@@ -279,9 +331,9 @@ fn build(
             LinkKind::MovedTo => {
                 summary.moved += 1;
                 let from = &links[l.partner.expect("a move has two halves")];
-                let (fo, fnc) = (chars_of(od, &from.old), nc);
+                let (fo, fnc) = (od.chars(old, chars_of(od, &from.old)), ncur.get(ncr));
                 matched_chars += fo.len() + fnc.len();
-                count_absorbed(&old.text, fo, &new.text, fnc, &mut absorbed);
+                count_absorbed(&old.text, &fo, &new.text, fnc, &mut absorbed);
                 let mut ol2 = Locator::new(old);
                 changes.push(Change {
                     id: changes.len(),

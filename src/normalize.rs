@@ -195,7 +195,11 @@ pub fn byte_range(chars: &[NChar], r: &std::ops::Range<usize>) -> (usize, usize)
 
 /// Build the key string of a slice of key characters.
 pub fn key_string(chars: &[NChar]) -> String {
-    chars.iter().map(|c| c.ch).collect()
+    // Sized exactly up front: collecting chars into a String grows it
+    // several times for Chinese text (3 bytes a character).
+    let mut key = String::with_capacity(chars.iter().map(|c| c.ch.len_utf8()).sum());
+    key.extend(chars.iter().map(|c| c.ch));
+    key
 }
 
 /// Normalise one line of `text` (the bytes `range`, which must not contain a
@@ -211,11 +215,36 @@ pub fn key_string(chars: &[NChar]) -> String {
 ///            key_string(&normalize_line(b, 0..b.len(), &opts)));
 /// ```
 pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions) -> Vec<NChar> {
-    let mut folded = Vec::with_capacity(range.len());
-    fold_chars(text, range, opts, &mut folded);
-    let folded = fold_runs(folded, opts);
-    let folded = if opts.fold_chinese { fold_script(folded) } else { folded };
-    handle_spaces(folded, opts)
+    let mut out = Vec::with_capacity(range.len());
+    normalize_line_into(text, range, opts, &mut out);
+    out
+}
+
+/// [`normalize_line`], appending to `out` instead of allocating: the
+/// segmenter normalises every line of a book through one reused buffer.
+/// Characters already in `out` are left alone and do not affect the line.
+///
+/// ```
+/// use tvdiff::normalize::{normalize_line, normalize_line_into, NormalizeOptions};
+/// let opts = NormalizeOptions::default();
+/// let text = "自 21 年前，“互联网+”……";
+/// let mut buf = normalize_line("前言", 0..6, &opts);
+/// normalize_line_into(text, 0..text.len(), &opts, &mut buf);
+/// assert_eq!(buf[2..], normalize_line(text, 0..text.len(), &opts)[..]);
+/// ```
+pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
+    let base = out.len();
+    let spaces = fold_chars(text, range, opts, out);
+    if opts.dashes && has_run(&out[base..]) {
+        fold_runs(out, base);
+    }
+    if opts.fold_chinese {
+        let line = out.split_off(base);
+        out.extend(fold_script(line));
+    }
+    if spaces {
+        handle_spaces(out, base, opts);
+    }
 }
 
 /// Normalise a whole string (line breaks included, each becoming a space or
@@ -237,7 +266,7 @@ pub fn normalize_str(text: &str, opts: &NormalizeOptions) -> String {
         let at_break = i == text.len() || matches!(bytes[i], b'\n' | b'\r');
         if at_break {
             let line = normalize_line(text, start..i, opts);
-            join_line(&mut out, line, opts);
+            join_line(&mut out, &line, opts);
             if i == text.len() {
                 break;
             }
@@ -259,7 +288,7 @@ fn cjk_context<'a>(mut chars: impl Iterator<Item = &'a NChar>) -> bool {
 /// Append the key characters of a following line to `acc`,
 /// inserting the separator a line break stands for: a space between Latin
 /// words, nothing next to CJK text (see [`Rule::LineBreak`]).
-pub fn join_line(acc: &mut Vec<NChar>, line: Vec<NChar>, opts: &NormalizeOptions) {
+pub fn join_line(acc: &mut Vec<NChar>, line: &[NChar], opts: &NormalizeOptions) {
     if line.is_empty() {
         return;
     }
@@ -275,87 +304,204 @@ pub fn join_line(acc: &mut Vec<NChar>, line: Vec<NChar>, opts: &NormalizeOptions
             acc.push(NChar { ch, start: prev.end, end: next.start, rules: Rule::LineBreak.bit() });
         }
     }
-    acc.extend(line);
+    acc.extend_from_slice(line);
 }
 
 /// First pass: per-character folding (NFC/NFKC, tables, invisible, case,
-/// punctuation). Whitespace is kept as `' '` marks for the space pass.
-fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
+/// punctuation). Whitespace is kept as `' '` marks for the space pass; the
+/// result says whether there were any.
+///
+/// Most characters of a transcript are common Han characters, ASCII and
+/// CJK/full-width punctuation not followed by a combining mark; they take
+/// a fast path that decodes each character once and skips the general
+/// Unicode normalisation, which sees only the rest (see `fold_cluster`).
+fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) -> bool {
     let s = &text[range.clone()];
     let base = range.start;
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if is_invisible(c) {
-            continue; // dropped; the gap is classified later
-        }
-        // A cluster: one character and the combining marks that follow it
-        // (invisible characters among the marks are skipped, so that
-        // `e` ZWJ U+0301 is the same letter as `e` U+0301).
-        let mut end = i + c.len_utf8();
-        let mut has_marks = false;
-        let mut has_invisible = false;
-        loop {
-            // Fast exit: the next character neither combines nor is invisible.
-            match iter.peek() {
-                Some(&(_, m)) if is_invisible(m) || may_combine(m) && is_combining_mark(m) => {}
-                _ => break,
+    let bytes = s.as_bytes();
+    let mut spaces = false;
+    let mut i = 0;
+    out.reserve(bytes.len());
+    // With the default options an ASCII character is its own key (a space
+    // or control character becomes a space mark); `fold_one` would agree.
+    let plain_ascii = !opts.ignore_case && !opts.ignore_punctuation;
+    while i < bytes.len() {
+        if plain_ascii && bytes[i] < 0x80 {
+            // A run of ASCII: only a non-ASCII character after the run's
+            // last character can join its cluster (the general path below).
+            let mut end = i;
+            while end < bytes.len() && bytes[end] < 0x80 {
+                end += 1;
             }
-            let mut ahead = iter.clone();
-            let mut skipped = false;
-            while let Some(&(_, m)) = ahead.peek() {
-                if is_invisible(m) {
-                    ahead.next();
-                    skipped = true;
+            let last = if end < bytes.len() { end - 1 } else { end };
+            for (k, &b) in bytes[i..last].iter().enumerate() {
+                let at = (base + i + k) as u32;
+                let ch = if b > b' ' && b < 0x7F {
+                    b as char
                 } else {
-                    break;
-                }
+                    spaces = true;
+                    ' '
+                };
+                out.push(NChar { ch, start: at, end: at + 1, rules: 0 });
             }
-            match ahead.peek() {
-                Some(&(j, m)) if may_combine(m) && is_combining_mark(m) => {
-                    has_marks = true;
-                    has_invisible |= skipped;
-                    end = j + m.len_utf8();
-                    ahead.next();
-                    iter = ahead;
-                }
-                _ => break,
+            i = last;
+            if i == bytes.len() {
+                break;
             }
         }
-        let (start, end32) = ((base + i) as u32, (base + end) as u32);
-        let push = |out: &mut Vec<NChar>, ch: char, rules: u16| {
-            out.push(NChar { ch, start, end: end32, rules });
+        let (c, len) = char_at(s, i);
+        // Can the next character join this one's cluster (a combining mark,
+        // or an invisible character that may stand among marks)? Not when
+        // it is ASCII or in U+4000–U+9FFF (lead bytes E4–E9).
+        let next_joins = i + len < bytes.len() && {
+            let b = bytes[i + len];
+            b >= 0x80 && !(0xE4..=0xE9).contains(&b) && {
+                let m = char_at(s, i + len).0;
+                is_invisible(m) || may_combine(m) && is_combining_mark(m)
+            }
         };
-        if c.is_whitespace() || c.is_control() {
-            push(out, ' ', 0);
-            continue;
-        }
-        if !has_marks && ((0x4E00..=0x9FFF).contains(&(c as u32)) || c.is_ascii_alphanumeric() && !opts.ignore_case) {
-            // Fastest path: common Han characters, letters and digits are their own key.
-            out.push(NChar { ch: c, start, end: end32, rules: 0 });
-            continue;
-        }
-        if !has_marks && (c.is_ascii() || crate::chars::is_han(c) && (c as u32) < 0xF900) {
-            // Fast path: no normal form changes these.
-            fold_one(c, c, opts, out, start, end32);
-            continue;
-        }
-        let owned: String;
-        let cluster = if has_invisible {
-            owned = s[i..end].chars().filter(|&m| !is_invisible(m)).collect();
-            owned.as_str()
-        } else {
-            &s[i..end]
-        };
-        if opts.width {
-            for n in cluster.nfkc() {
-                fold_one(c, n, opts, out, start, end32);
+        if !next_joins && !is_invisible(c) {
+            let (start, end) = ((base + i) as u32, (base + i + len) as u32);
+            if (0x4E00..=0x9FFF).contains(&(c as u32)) || c.is_ascii_alphanumeric() && !opts.ignore_case {
+                // Fastest path: common Han characters, letters and digits are their own key.
+                out.push(NChar { ch: c, start, end, rules: 0 });
+                i += len;
+                continue;
             }
-        } else {
-            for n in cluster.nfc() {
-                fold_one(c, n, opts, out, start, end32);
+            if c.is_whitespace() || c.is_control() {
+                out.push(NChar { ch: ' ', start, end, rules: 0 });
+                spaces = true;
+                i += len;
+                continue;
             }
+            // No normal form changes these.
+            let image = if c.is_ascii() || crate::chars::is_han(c) && (c as u32) < 0xF900 {
+                Some(c)
+            } else {
+                simple_normal_form(c, opts.width)
+            };
+            if let Some(n) = image {
+                spaces |= fold_one(c, n, opts, out, start, end);
+                i += len;
+                continue;
+            }
+        }
+        i = fold_cluster(s, base, i, opts, out, &mut spaces);
+    }
+    spaces
+}
+
+/// The character at byte `i` of `s` and its length in bytes.
+#[inline]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let bytes = s.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        (b as char, 1)
+    } else if (0xE0..=0xEF).contains(&b) && i + 2 < bytes.len() {
+        // Three bytes (most CJK text); `s` is valid UTF-8.
+        let u = (u32::from(b & 0x0F) << 12) | (u32::from(bytes[i + 1] & 0x3F) << 6) | u32::from(bytes[i + 2] & 0x3F);
+        (char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER), 3)
+    } else {
+        let c = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        (c, c.len_utf8())
+    }
+}
+
+/// The NFKC (`width`) or NFC image of a lone punctuation character common
+/// in Chinese text, when it is one character: full-width ASCII forms map
+/// to ASCII, CJK punctuation and curly quotes to themselves. `None` for
+/// anything else (the caller then runs the general normalisation).
+#[inline]
+fn simple_normal_form(c: char, width: bool) -> Option<char> {
+    match c as u32 {
+        0xFF01..=0xFF5E if width => char::from_u32(c as u32 - 0xFEE0),
+        0xFF01..=0xFF5E | 0x3001..=0x3035 | 0x2013 | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D => Some(c),
+        _ => None,
+    }
+}
+
+/// The general path of [`fold_chars`] for the character at byte `i`: the
+/// cluster it starts (the character, the combining marks that follow it and
+/// invisible characters among them) goes through NFC/NFKC. Returns the byte
+/// index after the cluster.
+fn fold_cluster(
+    s: &str,
+    base: usize,
+    i: usize,
+    opts: &NormalizeOptions,
+    out: &mut Vec<NChar>,
+    spaces: &mut bool,
+) -> usize {
+    let mut iter = s[i..].char_indices().peekable();
+    let Some((_, c)) = iter.next() else { return s.len() };
+    if is_invisible(c) {
+        return i + c.len_utf8(); // dropped; the gap is classified later
+    }
+    // A cluster: one character and the combining marks that follow it
+    // (invisible characters among the marks are skipped, so that
+    // `e` ZWJ U+0301 is the same letter as `e` U+0301).
+    let mut end = c.len_utf8();
+    let mut has_marks = false;
+    let mut has_invisible = false;
+    loop {
+        // Fast exit: the next character neither combines nor is invisible.
+        match iter.peek() {
+            Some(&(_, m)) if is_invisible(m) || may_combine(m) && is_combining_mark(m) => {}
+            _ => break,
+        }
+        let mut ahead = iter.clone();
+        let mut skipped = false;
+        while let Some(&(_, m)) = ahead.peek() {
+            if is_invisible(m) {
+                ahead.next();
+                skipped = true;
+            } else {
+                break;
+            }
+        }
+        match ahead.peek() {
+            Some(&(j, m)) if may_combine(m) && is_combining_mark(m) => {
+                has_marks = true;
+                has_invisible |= skipped;
+                end = j + m.len_utf8();
+                ahead.next();
+                iter = ahead;
+            }
+            _ => break,
         }
     }
+    let (start, end32) = ((base + i) as u32, (base + i + end) as u32);
+    if c.is_whitespace() || c.is_control() {
+        out.push(NChar { ch: ' ', start, end: end32, rules: 0 });
+        *spaces = true;
+        return i + end;
+    }
+    if !has_marks && ((0x4E00..=0x9FFF).contains(&(c as u32)) || c.is_ascii_alphanumeric() && !opts.ignore_case) {
+        out.push(NChar { ch: c, start, end: end32, rules: 0 });
+        return i + end;
+    }
+    if !has_marks && (c.is_ascii() || crate::chars::is_han(c) && (c as u32) < 0xF900) {
+        *spaces |= fold_one(c, c, opts, out, start, end32);
+        return i + end;
+    }
+    let owned: String;
+    let cluster = if has_invisible {
+        owned = s[i..i + end].chars().filter(|&m| !is_invisible(m)).collect();
+        owned.as_str()
+    } else {
+        &s[i..i + end]
+    };
+    if opts.width {
+        for n in cluster.nfkc() {
+            *spaces |= fold_one(c, n, opts, out, start, end32);
+        }
+    } else {
+        for n in cluster.nfc() {
+            *spaces |= fold_one(c, n, opts, out, start, end32);
+        }
+    }
+    i + end
 }
 
 /// Cheap pre-test for [`is_combining_mark`]: no combining marks below
@@ -366,8 +512,9 @@ fn may_combine(c: char) -> bool {
     u >= 0x300 && !(0x3000..=0x9FFF).contains(&u) && !(0xFF00..=0xFFEF).contains(&u)
 }
 
-/// Fold one character `n` (the NF(K)C image of original `orig`).
-fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, start: u32, end: u32) {
+/// Fold one character `n` (the NF(K)C image of original `orig`); true when
+/// it became a space.
+fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, start: u32, end: u32) -> bool {
     let mut rules = 0u16;
     if n != orig {
         rules |= Rule::Width.bit();
@@ -415,7 +562,7 @@ fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, 
             end,
             rules: rules & !Rule::Width.bit() | if orig != ' ' { Rule::Spacing.bit() } else { 0 },
         });
-        return;
+        return true;
     }
     if opts.ignore_case && ch.is_uppercase() {
         let mut lower = ch.to_lowercase();
@@ -425,35 +572,35 @@ fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, 
         }
     }
     if opts.ignore_punctuation && crate::chars::is_punct(ch) {
-        return;
+        return false;
     }
     out.push(NChar { ch, start, end, rules });
+    false
 }
 
-/// Second pass: fold runs (dashes, ellipses) into one character.
-fn fold_runs(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
-    if !opts.dashes || !has_run(&chars) {
-        return chars;
-    }
-    let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+/// Second pass: fold runs (dashes, ellipses) into one character, in place
+/// in `out[base..]`.
+fn fold_runs(out: &mut Vec<NChar>, base: usize) {
+    let n = out.len();
+    let (mut i, mut w) = (base, base);
+    while i < n {
+        let c = out[i];
         let class = run_class(c.ch);
         let mut j = i + 1;
-        while class != 0 && j < chars.len() && run_class(chars[j].ch) == class {
+        while class != 0 && j < n && run_class(out[j].ch) == class {
             j += 1;
         }
-        let run = &chars[i..j];
-        let n = run.len();
+        let run = &out[i..j];
+        let len = run.len();
         // A lone '-' is a hyphen and one or two '.' are full stops, not runs.
         let is_run = match class {
-            1 => n >= 2 || c.ch == '—',
-            2 => n >= 3 || run.iter().any(|x| x.ch == '…'),
+            1 => len >= 2 || c.ch == '—',
+            2 => len >= 3 || run.iter().any(|x| x.ch == '…'),
             _ => false,
         };
         if !is_run {
-            out.extend_from_slice(run);
+            out.copy_within(i..j, w);
+            w += len;
             i = j;
             continue;
         }
@@ -462,18 +609,28 @@ fn fold_runs(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
         // is the canonical form (NFKC spells `…` as three dots from one source).
         let one_source = run.iter().all(|x| x.start == c.start);
         let unchanged = one_source
-            && (n == 1 && c.ch == canonical && c.rules == 0 || class == 2 && n == 3 && c.rules == Rule::Width.bit());
+            && (len == 1 && c.ch == canonical && c.rules == 0
+                || class == 2 && len == 3 && c.rules == Rule::Width.bit());
         let rules = if unchanged { 0 } else { Rule::Dashes.bit() };
-        out.push(NChar { ch: canonical, start: c.start, end: run[n - 1].end, rules });
+        out[w] = NChar { ch: canonical, start: c.start, end: run[len - 1].end, rules };
+        w += 1;
         i = j;
     }
-    out
+    out.truncate(w);
 }
 
-/// Is there anything for [`fold_runs`] to do?
+/// Is there anything for [`fold_runs`] to do? (Two adjacent characters of
+/// one run class, or a `—` or `…`.)
 fn has_run(chars: &[NChar]) -> bool {
-    chars.windows(2).any(|w| run_class(w[0].ch) != 0 && run_class(w[0].ch) == run_class(w[1].ch))
-        || chars.iter().any(|c| matches!(c.ch, '—' | '…'))
+    let mut prev = 0;
+    for c in chars {
+        let class = run_class(c.ch);
+        if class != 0 && (class == prev || matches!(c.ch, '—' | '…')) {
+            return true;
+        }
+        prev = class;
+    }
+    false
 }
 
 fn run_class(c: char) -> u8 {
@@ -525,40 +682,42 @@ fn fold_script(chars: Vec<NChar>) -> Vec<NChar> {
     out
 }
 
-/// Third pass: collapse whitespace, drop it at the ends and next to CJK text.
-fn handle_spaces(chars: Vec<NChar>, opts: &NormalizeOptions) -> Vec<NChar> {
-    if !chars.iter().any(|c| c.is_space()) {
-        return chars;
-    }
-    let mut out: Vec<NChar> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+/// Third pass: collapse whitespace, drop it at the ends and next to CJK
+/// text, in place in `out[base..]`.
+fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
+    let n = out.len();
+    let (mut i, mut w) = (base, base);
+    while i < n {
+        let c = out[i];
         if !c.is_space() {
-            out.push(c);
+            out[w] = c;
+            w += 1;
             i += 1;
             continue;
         }
         let mut j = i + 1;
-        while j < chars.len() && chars[j].is_space() {
+        while j < n && out[j].is_space() {
             j += 1;
         }
-        let run = &chars[i..j];
         if !opts.spacing {
-            out.extend_from_slice(run);
+            out.copy_within(i..j, w);
+            w += j - i;
             i = j;
             continue;
         }
-        let drop =
-            out.is_empty() || j == chars.len() || cjk_context(out.iter().rev()) || cjk_context(chars[j..].iter());
+        // What is written so far (`out[base..w]`) is the line before the
+        // run; `out[j..n]` is still the unread line after it.
+        let drop = w == base || j == n || cjk_context(out[base..w].iter().rev()) || cjk_context(out[j..n].iter());
         if !drop {
+            let run = &out[i..j];
             let plain = run.len() == 1 && run[0].rules & Rule::Spacing.bit() == 0;
             let rules = run.iter().fold(0, |r, x| r | x.rules) | if plain { 0 } else { Rule::Spacing.bit() };
-            out.push(NChar { ch: ' ', start: run[0].start, end: run[run.len() - 1].end, rules });
+            out[w] = NChar { ch: ' ', start: run[0].start, end: run[run.len() - 1].end, rules };
+            w += 1;
         }
         i = j;
     }
-    out
+    out.truncate(w);
 }
 
 #[cfg(test)]
@@ -609,6 +768,20 @@ mod tests {
     fn an_invisible_character_among_combining_marks_is_still_invisible() {
         assert_eq!(key("Cafe\u{200D}\u{301}"), key("Cafe\u{301}"));
         assert_eq!(key("\u{200B}\u{301}x"), key("\u{301}x"));
+    }
+
+    #[test]
+    fn the_fast_normal_forms_agree_with_unicode_normalization() {
+        for u in (0x2000..0x2100).chain(0x3000..0x3100).chain(0xFF00..0xFFF0) {
+            let Some(c) = char::from_u32(u) else { continue };
+            let one = c.to_string();
+            if let Some(n) = simple_normal_form(c, true) {
+                assert_eq!(one.nfkc().collect::<String>(), n.to_string(), "NFKC of U+{u:04X}");
+            }
+            if let Some(n) = simple_normal_form(c, false) {
+                assert_eq!(one.nfc().collect::<String>(), n.to_string(), "NFC of U+{u:04X}");
+            }
+        }
     }
 
     #[test]

@@ -281,9 +281,12 @@ impl<'a> Locator<'a> {
     pub fn span(&mut self, start: usize, end: usize) -> Span {
         let (line, column) = self.locate(start);
         let t = &self.source.text[start..end];
-        let breaks = t.matches('\n').count() + t.matches('\r').count() - t.matches("\r\n").count();
+        // Line breaks inside: "\n", "\r\n" and a lone "\r" count once each.
+        let b = t.as_bytes();
+        let breaks =
+            b.iter().enumerate().filter(|&(i, &c)| c == b'\n' || c == b'\r' && b.get(i + 1) != Some(&b'\n')).count();
         let end_line = line + breaks as u32;
-        Span { text: self.source.text[start..end].to_string(), start, end, line, column, end_line }
+        Span { text: t.to_string(), start, end, line, column, end_line }
     }
 
     /// The location of `start..end`, without text.

@@ -26,9 +26,10 @@
 //! difference that is only in where sentences were cut as no change at all
 //! (see [`crate::align`]).
 
-use crate::chars::is_cjk;
+use crate::chars::{is_cjk, is_punct};
 use crate::input::{LineFilter, LineStatus, Source};
-use crate::normalize::{join_line, key_string, normalize_line, NChar, NormalizeOptions};
+use crate::normalize::{join_line, key_string, normalize_line_into, NChar, NormalizeOptions};
+use std::collections::VecDeque;
 use std::ops::Range;
 use unicode_width::UnicodeWidthChar;
 
@@ -45,7 +46,8 @@ const BROKEN_WIDTH: usize = 80;
 /// One sentence of a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
-    /// The key characters, as indices into [`Document::chars`].
+    /// The key characters, as document-wide key-character indices (see
+    /// [`Document::chars`]).
     pub chars: Range<usize>,
     /// Byte range of the sentence in the original text.
     pub start: usize,
@@ -65,23 +67,160 @@ impl Sentence {
     }
 }
 
+/// Lines joined into one run of text before it was cut into sentences
+/// (usually a paragraph).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Indices (0-based) of its first and past-its-last line.
+    pub lines: Range<usize>,
+    /// Document-wide index of its first key character.
+    pub first_char: usize,
+}
+
 /// A version cut into sentences.
+///
+/// A document keeps each sentence's key string, not the key characters
+/// with their source ranges: those take 16 bytes per character, several
+/// times the size of the text, and only the sentences that changed (and
+/// equal sentences whose original text differs, to count the noise) ever
+/// need them. [`Document::chars`] and [`CharCursor`] recompute them from
+/// the source by normalising the block they belong to again, which gives
+/// exactly the characters segmentation saw.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    /// All key characters of the compared text, in order.
-    pub chars: Vec<NChar>,
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// The blocks, in order.
+    pub blocks: Vec<Block>,
+    /// Number of key characters in all blocks.
+    pub key_chars: usize,
     /// Lines that took part.
     pub lines_kept: usize,
     /// Lines removed by the language filter or `--ignore-lines`.
     pub lines_dropped: usize,
+    /// The options the document was normalised with.
+    pub norm: NormalizeOptions,
 }
 
 impl Document {
+    /// Key characters with document-wide indices `range` (text between
+    /// sentences and blocks included), recomputed from `source`, which
+    /// must be the source the document was segmented from.
+    ///
+    /// ```
+    /// use tvdiff::input::{LineFilter, Source};
+    /// use tvdiff::normalize::NormalizeOptions;
+    /// let src = Source::from_text("t", "你好，世界。\n再见！");
+    /// let doc = tvdiff::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+    /// let chars = doc.chars(&src, doc.sentences[1].chars.clone());
+    /// assert_eq!(chars.iter().map(|c| c.ch).collect::<String>(), "再见!");
+    /// assert_eq!(chars[2].source(&src.text), "！");
+    /// ```
+    pub fn chars(&self, source: &Source, range: Range<usize>) -> Vec<NChar> {
+        let mut out = Vec::with_capacity(range.len());
+        if range.is_empty() {
+            return out;
+        }
+        let mut buf = Vec::new();
+        for b in self.block_of(range.start)..self.blocks.len() {
+            let first = self.blocks[b].first_char;
+            if first >= range.end {
+                break;
+            }
+            self.block_chars(source, b, &mut buf);
+            let lo = range.start.saturating_sub(first);
+            let hi = (range.end - first).min(buf.len());
+            if lo < hi {
+                out.extend_from_slice(&buf[lo..hi]);
+            }
+        }
+        out
+    }
+
+    /// Every key character of the document.
+    pub fn all_chars(&self, source: &Source) -> Vec<NChar> {
+        self.chars(source, 0..self.key_chars)
+    }
+
     /// Key characters of sentence `i`.
-    pub fn sentence_chars(&self, i: usize) -> &[NChar] {
-        &self.chars[self.sentences[i].chars.clone()]
+    pub fn sentence_chars(&self, source: &Source, i: usize) -> Vec<NChar> {
+        self.chars(source, self.sentences[i].chars.clone())
+    }
+
+    /// The block that holds key character `index`.
+    fn block_of(&self, index: usize) -> usize {
+        self.blocks.partition_point(|b| b.first_char <= index).saturating_sub(1)
+    }
+
+    /// One past the last key character of block `b`.
+    fn block_end(&self, b: usize) -> usize {
+        self.blocks.get(b + 1).map_or(self.key_chars, |n| n.first_char)
+    }
+
+    /// Normalise block `b` again into `out`, exactly as [`segment`] did.
+    fn block_chars(&self, source: &Source, b: usize, out: &mut Vec<NChar>) {
+        out.clear();
+        let norm = NormalizeOptions { ignore_punctuation: false, ..self.norm };
+        let mut line = Vec::new();
+        for index in self.blocks[b].lines.clone() {
+            let l = source.line(index);
+            if LineFilter::is_blank(&source.text[l.start..l.end]) {
+                continue;
+            }
+            line.clear();
+            normalize_line_into(&source.text, l.start..l.end, &norm, &mut line);
+            join_line(out, &line, &norm);
+        }
+        if self.norm.ignore_punctuation {
+            out.retain(|c| !is_punct(c.ch));
+        }
+    }
+}
+
+/// Reads key characters of a document in order, normalising each block
+/// once however many sentences of it are asked for.
+#[derive(Debug)]
+pub struct CharCursor<'a> {
+    doc: &'a Document,
+    source: &'a Source,
+    block: Option<usize>,
+    chars: Vec<NChar>,
+    scratch: Vec<NChar>,
+}
+
+impl<'a> CharCursor<'a> {
+    /// A cursor over `doc`, which was segmented from `source`.
+    pub fn new(doc: &'a Document, source: &'a Source) -> Self {
+        CharCursor { doc, source, block: None, chars: Vec::new(), scratch: Vec::new() }
+    }
+
+    /// Key characters `range`, as [`Document::chars`] gives them.
+    pub fn get(&mut self, range: Range<usize>) -> &[NChar] {
+        if range.is_empty() {
+            return &[];
+        }
+        let b = self.doc.block_of(range.start);
+        if range.end > self.doc.block_end(b) {
+            self.scratch = self.doc.chars(self.source, range);
+            return &self.scratch;
+        }
+        if self.block != Some(b) {
+            self.doc.block_chars(self.source, b, &mut self.chars);
+            self.block = Some(b);
+        }
+        let first = self.doc.blocks[b].first_char;
+        &self.chars[range.start - first..range.end - first]
+    }
+}
+
+/// Display width of a key character (ASCII and common Han characters
+/// without a table lookup).
+#[inline]
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x20..=0x7E => 1,
+        0x4E00..=0x9FFF => 2,
+        _ => c.width().unwrap_or(0),
     }
 }
 
@@ -89,6 +228,83 @@ enum Item {
     Text(Vec<NChar>, usize),
     Blank,
     Dropped,
+}
+
+/// Turns lines into [`Item`]s on demand, so that only the few lines the
+/// joining rule looks ahead to are held normalised at any time.
+struct Lines<'a> {
+    source: &'a Source,
+    filter: &'a LineFilter,
+    norm: &'a NormalizeOptions,
+    /// Items of lines `base..base + window.len()`.
+    window: VecDeque<Item>,
+    base: usize,
+    /// Display width of every line read so far (`None`: no text).
+    widths: Vec<Option<usize>>,
+    /// Buffers of lines already joined, for reuse.
+    spare: Vec<Vec<NChar>>,
+    kept: usize,
+    dropped: usize,
+}
+
+impl Lines<'_> {
+    /// Make sure lines `..upto` have been read.
+    fn fill(&mut self, upto: usize) {
+        let upto = upto.min(self.source.line_count());
+        let text = self.source.text.as_str();
+        while self.widths.len() < upto {
+            let line = self.source.line(self.widths.len());
+            let raw = &text[line.start..line.end];
+            let item = match self.filter.status(raw) {
+                LineStatus::Dropped => {
+                    self.dropped += 1;
+                    Item::Dropped
+                }
+                LineStatus::Blank => Item::Blank,
+                LineStatus::Kept => {
+                    let mut chars = self.spare.pop().unwrap_or_default();
+                    chars.clear();
+                    normalize_line_into(text, line.start..line.end, self.norm, &mut chars);
+                    if chars.is_empty() {
+                        self.spare.push(chars);
+                        Item::Blank
+                    } else {
+                        self.kept += 1;
+                        let width = chars.iter().map(|c| char_width(c.ch)).sum();
+                        Item::Text(chars, width)
+                    }
+                }
+            };
+            self.widths.push(match item {
+                Item::Text(_, w) => Some(w),
+                _ => None,
+            });
+            self.window.push_back(item);
+        }
+    }
+
+    /// Item of line `k` (not yet consumed), if there is such a line.
+    fn get(&mut self, k: usize) -> Option<&Item> {
+        self.fill(k + 1);
+        self.window.get(k - self.base)
+    }
+
+    /// Consume the item of line `base`.
+    fn pop(&mut self) -> Item {
+        self.fill(self.base + 1);
+        self.base += 1;
+        self.window.pop_front().unwrap_or(Item::Blank)
+    }
+}
+
+/// A block being built, and the document it goes into.
+struct Builder<'a> {
+    text: &'a str,
+    doc: Document,
+    block: Vec<NChar>,
+    lines: Range<usize>,
+    hard: bool,
+    drop_punct: bool,
 }
 
 /// Cut `source` into sentences.
@@ -104,98 +320,95 @@ enum Item {
 /// ```
 pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
     let text = source.text.as_str();
-    let mut doc = Document::default();
     // Punctuation is needed to find sentence ends; with `ignore_punctuation`
     // it is dropped from each sentence's key after the cut (in `flush`).
     let drop_punct = norm.ignore_punctuation;
+    let mut out = Builder {
+        text,
+        doc: Document { norm: *norm, ..Document::default() },
+        block: Vec::new(),
+        lines: 0..0,
+        hard: true,
+        drop_punct,
+    };
     let norm = &NormalizeOptions { ignore_punctuation: false, ..*norm };
-    let mut items = Vec::new();
-    for line in source.lines() {
-        let raw = &text[line.start..line.end];
-        match filter.status(raw) {
-            LineStatus::Dropped => {
-                doc.lines_dropped += 1;
-                items.push(Item::Dropped);
-            }
-            LineStatus::Blank => items.push(Item::Blank),
-            LineStatus::Kept => {
-                let chars = normalize_line(text, line.start..line.end, norm);
-                if chars.is_empty() {
-                    items.push(Item::Blank);
-                } else {
-                    doc.lines_kept += 1;
-                    let width = chars.iter().map(|c| c.ch.width().unwrap_or(0)).sum();
-                    items.push(Item::Text(chars, width));
-                }
-            }
-        }
-    }
+    let mut lines = Lines {
+        source,
+        filter,
+        norm,
+        window: VecDeque::new(),
+        base: 0,
+        widths: Vec::with_capacity(source.line_count()),
+        spare: Vec::new(),
+        kept: 0,
+        dropped: 0,
+    };
 
-    // Display widths of the lines, to recognise narrow newspaper-style
-    // columns: three or more adjacent lines of the same width are wrapped
-    // text, however short they are.
-    let widths: Vec<Option<usize>> =
-        items.iter().map(|it| if let Item::Text(_, w) = it { Some(*w) } else { None }).collect();
-    let same = |a: usize, b: usize| match (widths.get(a).copied().flatten(), widths.get(b).copied().flatten()) {
-        (Some(x), Some(y)) => x >= 10 && x.abs_diff(y) <= 1,
-        _ => false,
-    };
-    let in_column = |k: usize| {
-        (k >= 2 && same(k - 2, k - 1) && same(k - 1, k))
-            || (k >= 1 && same(k - 1, k) && same(k, k + 1))
-            || (same(k, k + 1) && same(k + 1, k + 2))
-    };
-    let mut block: Vec<NChar> = Vec::new();
-    let mut hard = true;
-    let mut k = 0;
-    while k < items.len() {
-        match std::mem::replace(&mut items[k], Item::Blank) {
+    for k in 0..source.line_count() {
+        // Display widths up to two lines ahead recognise narrow
+        // newspaper-style columns: three or more adjacent lines of the same
+        // width are wrapped text, however short they are.
+        lines.fill(k + 3);
+        let item = lines.pop();
+        let (line, width) = match item {
             Item::Dropped => {
-                flush(text, &mut doc, &mut block, &mut hard, drop_punct);
-                hard = true;
+                out.flush();
+                out.hard = true;
+                continue;
             }
-            Item::Blank => {}
-            Item::Text(line, width) => {
-                let continuation = !block.is_empty();
-                let last_line = line.clone();
-                join_line(&mut block, line, norm);
-                // Look ahead for the next line with text.
-                let mut blanks = 0;
-                let mut n = k + 1;
-                while n < items.len() && matches!(items[n], Item::Blank) {
-                    blanks += 1;
-                    n += 1;
-                }
-                let next_first = match items.get(n) {
-                    Some(Item::Text(next, _)) => next.first().copied(),
-                    _ => None,
-                };
-                // A closing quote or bracket wrapped to the start of the
-                // next line still belongs to this line's sentence.
-                let next_closes = matches!(items.get(n), Some(Item::Text(next, _)) if is_closer(text, next, 0));
-                // A line cut in the middle of a word ends in a letter or Han
-                // character; a title, salutation or list item usually does not.
-                let open_end = last_line.last().is_some_and(|c| !crate::chars::is_punct(c.ch));
-                let join = match next_first {
-                    None => false,
-                    Some(next) => {
-                        !line_ends_sentence(text, &last_line, Some(next.ch))
-                            && (continuation && (blanks == 0 || open_end)
-                                || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
-                                || blanks == 0 && open_end && in_column(k)
-                                || next.ch.is_lowercase()
-                                || last_line.last().is_some_and(|c| c.ch == '-'))
-                    }
-                };
-                if !join && !next_closes {
-                    flush(text, &mut doc, &mut block, &mut hard, drop_punct);
-                }
-            }
+            Item::Blank => continue,
+            Item::Text(line, width) => (line, width),
+        };
+        let widths = &lines.widths;
+        let same = |a: usize, b: usize| match (widths.get(a).copied().flatten(), widths.get(b).copied().flatten()) {
+            (Some(x), Some(y)) => x >= 10 && x.abs_diff(y) <= 1,
+            _ => false,
+        };
+        let in_column = (k >= 2 && same(k - 2, k - 1) && same(k - 1, k))
+            || (k >= 1 && same(k - 1, k) && same(k, k + 1))
+            || (same(k, k + 1) && same(k + 1, k + 2));
+        let continuation = !out.block.is_empty();
+        if !continuation {
+            out.lines.start = k;
         }
-        k += 1;
+        out.lines.end = k + 1;
+        join_line(&mut out.block, &line, norm);
+        // Look ahead for the next line with text.
+        let mut blanks = 0;
+        let mut n = k + 1;
+        while matches!(lines.get(n), Some(Item::Blank)) {
+            blanks += 1;
+            n += 1;
+        }
+        let (next_first, next_closes) = match lines.get(n) {
+            // A closing quote or bracket wrapped to the start of the next
+            // line still belongs to this line's sentence.
+            Some(Item::Text(next, _)) => (next.first().copied(), is_closer(text, next, 0)),
+            _ => (None, false),
+        };
+        // A line cut in the middle of a word ends in a letter or Han
+        // character; a title, salutation or list item usually does not.
+        let open_end = line.last().is_some_and(|c| !is_punct(c.ch));
+        let join = match next_first {
+            None => false,
+            Some(next) => {
+                !line_ends_sentence(text, &line, Some(next.ch))
+                    && (continuation && (blanks == 0 || open_end)
+                        || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
+                        || blanks == 0 && open_end && in_column
+                        || next.ch.is_lowercase()
+                        || line.last().is_some_and(|c| c.ch == '-'))
+            }
+        };
+        lines.spare.push(line);
+        if !join && !next_closes {
+            out.flush();
+        }
     }
-    flush(text, &mut doc, &mut block, &mut hard, drop_punct);
-    doc
+    out.flush();
+    out.doc.lines_kept = lines.kept;
+    out.doc.lines_dropped = lines.dropped;
+    out.doc
 }
 
 /// Does a line end a sentence (given the first character of the next line)?
@@ -211,47 +424,61 @@ fn line_ends_sentence(text: &str, line: &[NChar], next: Option<char>) -> bool {
     start < end && is_boundary(text, line, 0, start, end, next)
 }
 
-/// Move the finished block into the document as sentences. With
-/// `drop_punct`, punctuation leaves the keys here, after the block was cut
-/// at sentence ends (the spans still cover the sentence's own punctuation).
-fn flush(text: &str, doc: &mut Document, block: &mut Vec<NChar>, hard: &mut bool, drop_punct: bool) {
-    if block.is_empty() {
-        return;
+impl Builder<'_> {
+    /// Move the finished block into the document as sentences. With
+    /// `drop_punct`, punctuation leaves the keys here, after the block was
+    /// cut at sentence ends (the spans still cover the sentence's own
+    /// punctuation).
+    fn flush(&mut self) {
+        if self.block.is_empty() {
+            return;
+        }
+        let (text, doc, block) = (self.text, &mut self.doc, &self.block);
+        let base = doc.key_chars;
+        let cuts = split_block(text, block);
+        // The block's key characters, and where each block index lands in them.
+        let (kept, index): (Vec<NChar>, Vec<usize>);
+        let (chars, at): (&[NChar], &dyn Fn(usize) -> usize) = if self.drop_punct {
+            let mut k = Vec::with_capacity(block.len());
+            let mut ix = Vec::with_capacity(block.len() + 1);
+            for c in block.iter() {
+                ix.push(k.len());
+                if !is_punct(c.ch) {
+                    k.push(*c);
+                }
+            }
+            ix.push(k.len());
+            (kept, index) = (k, ix);
+            (&kept, &|i| index[i])
+        } else {
+            (block, &|i| i)
+        };
+        let mut first_sentence = true;
+        for r in cuts {
+            let (mut a, mut b) = (at(r.start), at(r.end));
+            while a < b && chars[a].is_space() {
+                a += 1;
+            }
+            while b > a && chars[b - 1].is_space() {
+                b -= 1;
+            }
+            if a == b {
+                continue; // nothing left to compare (only punctuation)
+            }
+            doc.sentences.push(Sentence {
+                chars: base + a..base + b,
+                start: block[r.start].start as usize,
+                end: block[r.end - 1].end as usize,
+                key: key_string(&chars[a..b]),
+                hard_break_before: first_sentence && self.hard,
+            });
+            first_sentence = false;
+        }
+        doc.blocks.push(Block { lines: self.lines.clone(), first_char: base });
+        doc.key_chars += chars.len();
+        self.block.clear();
+        self.hard = false;
     }
-    let base = doc.chars.len();
-    let cuts = split_block(text, block);
-    // Where each block index lands in doc.chars.
-    let mut index = Vec::with_capacity(block.len() + 1);
-    for c in block.iter() {
-        index.push(doc.chars.len() - base);
-        if !(drop_punct && crate::chars::is_punct(c.ch)) {
-            doc.chars.push(*c);
-        }
-    }
-    index.push(doc.chars.len() - base);
-    let mut first_sentence = true;
-    for r in cuts {
-        let (mut a, mut b) = (base + index[r.start], base + index[r.end]);
-        while a < b && doc.chars[a].is_space() {
-            a += 1;
-        }
-        while b > a && doc.chars[b - 1].is_space() {
-            b -= 1;
-        }
-        if a == b {
-            continue; // nothing left to compare (only punctuation)
-        }
-        doc.sentences.push(Sentence {
-            chars: a..b,
-            start: block[r.start].start as usize,
-            end: block[r.end - 1].end as usize,
-            key: key_string(&doc.chars[a..b]),
-            hard_break_before: first_sentence && *hard,
-        });
-        first_sentence = false;
-    }
-    block.clear();
-    *hard = false;
 }
 
 fn is_terminator(c: char) -> bool {
@@ -271,7 +498,7 @@ fn is_closer(text: &str, chars: &[NChar], i: usize) -> bool {
         }
         '"' | '\'' | '＂' | '＇' => {
             // A straight quote closes when what follows is not a word.
-            chars.get(i + 1).is_none_or(|n| n.is_space() || crate::chars::is_punct(n.ch) || is_cjk(n.ch))
+            chars.get(i + 1).is_none_or(|n| n.is_space() || is_punct(n.ch) || is_cjk(n.ch))
         }
         _ => false,
     }
@@ -373,12 +600,8 @@ fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: 
     // Chinese context: the nearest character before the mark that is not
     // punctuation is Han (`（2015年）!2020年` is Chinese text with a
     // half-width `!`, although `)` stands right before it).
-    let after_cjk = chars[..i]
-        .iter()
-        .rev()
-        .take(8)
-        .find(|c| !c.is_space() && !crate::chars::is_punct(c.ch))
-        .is_some_and(|c| is_cjk(c.ch));
+    let after_cjk =
+        chars[..i].iter().rev().take(8).find(|c| !c.is_space() && !is_punct(c.ch)).is_some_and(|c| is_cjk(c.ch));
     let chinese = chinese_mark && orig != '…' || after_cjk;
     let t = chars[i].ch;
     if chinese {
@@ -390,7 +613,7 @@ fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: 
             return match next {
                 None => true,
                 Some(' ') => !chars.get(j + 1).is_some_and(|c| c.ch.is_lowercase()),
-                Some(n) => is_cjk(n) || crate::chars::is_punct(n),
+                Some(n) => is_cjk(n) || is_punct(n),
             };
         }
         _ => {}

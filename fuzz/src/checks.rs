@@ -366,14 +366,21 @@ pub fn segment(data: &[u8]) {
     let text = String::from_utf8_lossy(input.rest()).into_owned();
     let src = Source::from_text("s", text.as_str());
     let doc = segment_source(&src, &filter, &opts);
-    assert_nchars(&text, &doc.chars, 0..text.len(), false, "document key chars");
+    // Key characters are recomputed from the source on demand; all of them
+    // at once, one sentence at a time and through a cursor must agree.
+    let all = doc.all_chars(&src);
+    assert_eq!(all.len(), doc.key_chars, "recomputed key chars");
+    assert_nchars(&text, &all, 0..text.len(), false, "document key chars");
+    let mut cursor = tvdiff::segment::CharCursor::new(&doc, &src);
     let mut prev: Option<&tvdiff::segment::Sentence> = None;
     for (i, s) in doc.sentences.iter().enumerate() {
         let what = format!("sentence {i} {:?}", s.key);
         assert_range(&text, s.start, s.end, &what);
         assert_eq!(s.text(&text), &text[s.start..s.end], "{what}: text()");
-        assert!(!s.chars.is_empty() && s.chars.end <= doc.chars.len(), "{what}: key chars {:?}", s.chars);
-        let chars = &doc.chars[s.chars.clone()];
+        assert!(!s.chars.is_empty() && s.chars.end <= all.len(), "{what}: key chars {:?}", s.chars);
+        let chars = &all[s.chars.clone()];
+        assert_eq!(doc.sentence_chars(&src, i), chars, "{what}: sentence_chars");
+        assert_eq!(cursor.get(s.chars.clone()), chars, "{what}: CharCursor");
         assert_eq!(s.key, key_string(chars), "{what}: key is not its key chars");
         let (first, last) = (chars[0].start as usize, chars[chars.len() - 1].end as usize);
         if opts.ignore_punctuation {

@@ -111,9 +111,15 @@ pub struct LineFilter {
 }
 
 impl LineFilter {
+    /// Is a line blank (only spaces or invisible characters)? Such a line
+    /// is [`LineStatus::Blank`] whatever the filter.
+    pub fn is_blank(line: &str) -> bool {
+        line.chars().all(|c| c.is_whitespace() || crate::chars::is_invisible(c))
+    }
+
     /// The status of one line's text.
     pub fn status(&self, line: &str) -> LineStatus {
-        if line.chars().all(|c| c.is_whitespace() || crate::chars::is_invisible(c)) {
+        if Self::is_blank(line) {
             return LineStatus::Blank;
         }
         if self.lang != Lang::All && !self.lang.keeps(dominant_script(line)) {
@@ -178,22 +184,27 @@ impl Source {
 
     /// The lines of the text, in order.
     pub fn lines(&self) -> Vec<Line> {
-        let mut out = Vec::with_capacity(self.line_starts.len());
+        (0..self.line_starts.len()).map(|i| self.line(i)).collect()
+    }
+
+    /// Line `index` (0-based), without its terminator.
+    ///
+    /// # Panics
+    /// If `index` is not below [`Source::line_count`].
+    pub fn line(&self, index: usize) -> Line {
         let bytes = self.text.as_bytes();
-        for (i, &start) in self.line_starts.iter().enumerate() {
-            let mut end = self.line_starts.get(i + 1).copied().unwrap_or(bytes.len());
-            // Strip the terminator: "\r\n", "\n" or "\r".
-            if end > start && bytes[end - 1] == b'\n' {
-                end -= 1;
-                if end > start && bytes[end - 1] == b'\r' {
-                    end -= 1;
-                }
-            } else if end > start && bytes[end - 1] == b'\r' {
+        let start = self.line_starts[index];
+        let mut end = self.line_starts.get(index + 1).copied().unwrap_or(bytes.len());
+        // Strip the terminator: "\r\n", "\n" or "\r".
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+            if end > start && bytes[end - 1] == b'\r' {
                 end -= 1;
             }
-            out.push(Line { number: (i + 1) as u32, start, end });
+        } else if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
         }
-        out
+        Line { number: (index + 1) as u32, start, end }
     }
 
     /// 1-based line and column (in characters) of byte offset `byte`.
