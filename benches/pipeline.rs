@@ -67,13 +67,17 @@ fn alignment(c: &mut Criterion) {
     let zh = LineFilter { lang: Lang::Zh, ..LineFilter::default() };
     let (a, b) = (sample(BLOG), sample(XINHUA));
     let (da, db) = (segment(&a, &zh, &norm), segment(&b, &zh, &norm));
-    let ua: Vec<Unit> = da.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect();
-    let ub: Vec<Unit> = db.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect();
+    let ua: Vec<Unit> =
+        da.sentences.iter().map(|s| Unit { key: &da.keys[s.key.clone()], joinable: !s.hard_break_before }).collect();
+    let ub: Vec<Unit> =
+        db.sentences.iter().map(|s| Unit { key: &db.keys[s.key.clone()], joinable: !s.hard_break_before }).collect();
     // The speech against a summary of it: few anchors, large gaps.
     let en = LineFilter { lang: Lang::En, ..LineFilter::default() };
     let (dc, dd) = (segment(&sample(BILINGUAL), &en, &norm), segment(&sample("seed-002-summary-en.txt"), &en, &norm));
-    let uc: Vec<Unit> = dc.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect();
-    let ud: Vec<Unit> = dd.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect();
+    let uc: Vec<Unit> =
+        dc.sentences.iter().map(|s| Unit { key: &dc.keys[s.key.clone()], joinable: !s.hard_break_before }).collect();
+    let ud: Vec<Unit> =
+        dd.sentences.iter().map(|s| Unit { key: &dd.keys[s.key.clone()], joinable: !s.hard_break_before }).collect();
     let opts = AlignOptions::default();
     let mut g = c.benchmark_group("align");
     g.bench_function("sentence keys/seed-000 zh vs seed-001 (near-identical)", |b| {

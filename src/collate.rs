@@ -403,7 +403,7 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
             .map(|(_, src)| {
                 s.spawn(|| {
                     let doc = segment(src, &filter, &norm);
-                    Segmented { chars: doc.all_chars(src), doc }
+                    Segmented { chars: doc.all_chars(), doc }
                 })
             })
             .collect();
@@ -508,7 +508,7 @@ impl std::ops::Deref for Segmented {
 }
 
 fn units(d: &Segmented) -> Vec<Unit<'_>> {
-    d.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect()
+    d.sentences.iter().map(|s| Unit { key: &d.keys[s.key.clone()], joinable: !s.hard_break_before }).collect()
 }
 
 /// A witness's text at one position: key characters of its document.

@@ -99,7 +99,7 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
 }
 
 fn units(d: &Document) -> Vec<Unit<'_>> {
-    d.sentences.iter().map(|s| Unit { key: &s.key, joinable: !s.hard_break_before }).collect()
+    d.sentences.iter().map(|s| Unit { key: &d.keys[s.key.clone()], joinable: !s.hard_break_before }).collect()
 }
 
 fn version_info(src: &Source, doc: &Document) -> VersionInfo {
@@ -109,7 +109,7 @@ fn version_info(src: &Source, doc: &Document) -> VersionInfo {
             if sample.len() >= 300_000 {
                 break;
             }
-            sample.push_str(&s.key);
+            sample.push_str(&doc.keys[s.key.clone()]);
         }
         dominant_script(&sample)
     };
@@ -139,6 +139,14 @@ fn chars_of(doc: &Document, r: &Range<usize>) -> Range<usize> {
     doc.sentences[r.start].chars.start..doc.sentences[r.end - 1].chars.end
 }
 
+/// Key text of sentences `r` (the text between them included).
+fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
+    if r.is_empty() {
+        return "";
+    }
+    &doc.keys[doc.sentences[r.start].key.start..doc.sentences[r.end - 1].key.end]
+}
+
 /// Original text covering sentences `r`.
 fn text_of<'s>(src: &'s Source, doc: &Document, r: &Range<usize>) -> &'s str {
     if r.is_empty() {
@@ -153,7 +161,7 @@ fn text_of<'s>(src: &'s Source, doc: &Document, r: &Range<usize>) -> &'s str {
 /// between two threads: on a noisy pair this is most of the report's work.
 fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, links: &[Link]) -> Absorbed {
     let count = |part: &[Link]| {
-        let (mut ocur, mut ncur) = (CharCursor::new(od, old), CharCursor::new(nd, new));
+        let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
         let mut counts = Absorbed::new();
         for l in part.iter().filter(|l| l.kind == LinkKind::Equal) {
             if text_of(old, od, &l.old) != text_of(new, nd, &l.new) {
@@ -216,12 +224,11 @@ fn build(
         links
             .iter()
             .filter(|l| l.kind == LinkKind::Modified)
-            .flat_map(|l| od.sentences[l.old.clone()].iter().chain(&nd.sentences[l.new.clone()]))
-            .flat_map(|s| s.key.chars()),
+            .flat_map(|l| key_text(od, &l.old).chars().chain(key_text(nd, &l.new).chars())),
     );
     // Key characters are recomputed for the sentences that need them (see
     // `Document`), each block once.
-    let (mut ocur, mut ncur) = (CharCursor::new(od, old), CharCursor::new(nd, new));
+    let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
     let mut changes = Vec::with_capacity(next);
     let mut rows = Vec::with_capacity(links.len());
     for (i, l) in links.iter().enumerate() {
@@ -331,7 +338,7 @@ fn build(
             LinkKind::MovedTo => {
                 summary.moved += 1;
                 let from = &links[l.partner.expect("a move has two halves")];
-                let (fo, fnc) = (od.chars(old, chars_of(od, &from.old)), ncur.get(ncr));
+                let (fo, fnc) = (od.chars(chars_of(od, &from.old)), ncur.get(ncr));
                 matched_chars += fo.len() + fnc.len();
                 count_absorbed(&old.text, &fo, &new.text, fnc, &mut absorbed);
                 let mut ol2 = Locator::new(old);

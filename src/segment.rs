@@ -28,7 +28,7 @@
 
 use crate::chars::{is_cjk, is_punct};
 use crate::input::{LineFilter, LineStatus, Source};
-use crate::normalize::{join_line, key_string, normalize_line_into, NChar, NormalizeOptions};
+use crate::normalize::{join_line, normalize_line_into, NChar, NormalizeOptions};
 use std::collections::VecDeque;
 use std::ops::Range;
 use unicode_width::UnicodeWidthChar;
@@ -53,8 +53,9 @@ pub struct Sentence {
     pub start: usize,
     /// End byte (exclusive).
     pub end: usize,
-    /// The comparison key.
-    pub key: String,
+    /// Byte range of the comparison key in [`Document::keys`] (see
+    /// [`Document::key`]).
+    pub key: Range<usize>,
     /// A dropped line (or the start of the text) comes right before this
     /// sentence: it must not be merged with the previous one.
     pub hard_break_before: bool,
@@ -71,52 +72,71 @@ impl Sentence {
 /// (usually a paragraph).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
-    /// Indices (0-based) of its first and past-its-last line.
-    pub lines: Range<usize>,
     /// Document-wide index of its first key character.
     pub first_char: usize,
+    /// Where its key characters start in [`Document::keys`] (bytes).
+    pub key_start: usize,
+}
+
+/// A key character that [`Document`] cannot infer: see there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Irregular {
+    index: u32,
+    start: u32,
+    end: u32,
+    rules: u16,
 }
 
 /// A version cut into sentences.
 ///
-/// A document keeps each sentence's key string, not the key characters
-/// with their source ranges: those take 16 bytes per character, several
-/// times the size of the text, and only the sentences that changed (and
-/// equal sentences whose original text differs, to count the noise) ever
-/// need them. [`Document::chars`] and [`CharCursor`] recompute them from
-/// the source by normalising the block they belong to again, which gives
-/// exactly the characters segmentation saw.
+/// Key characters with their source ranges ([`NChar`]) take 16 bytes per
+/// character, several times the size of the text, and only the sentences
+/// that changed (and equal sentences whose original text differs, to count
+/// the noise) ever need them. A document therefore keeps the key text of
+/// all blocks in one string, and stores an `NChar` only for the few
+/// *irregular* characters: those that a rule changed, or that do not
+/// start where the previous one ended (after a line break, a dropped
+/// space or an invisible character). Every other key character is its own
+/// original text, right after the previous one. [`Document::chars`] and
+/// [`CharCursor`] rebuild the `NChar`s exactly from the two.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
     /// The blocks, in order.
     pub blocks: Vec<Block>,
+    /// The key characters of all blocks, in order, as text.
+    pub keys: String,
     /// Number of key characters in all blocks.
     pub key_chars: usize,
     /// Lines that took part.
     pub lines_kept: usize,
     /// Lines removed by the language filter or `--ignore-lines`.
     pub lines_dropped: usize,
-    /// The options the document was normalised with.
-    pub norm: NormalizeOptions,
+    /// The irregular key characters, by index.
+    irregular: Vec<Irregular>,
 }
 
 impl Document {
+    /// The comparison key of sentence `i`.
+    pub fn key(&self, i: usize) -> &str {
+        &self.keys[self.sentences[i].key.clone()]
+    }
+
     /// Key characters with document-wide indices `range` (text between
-    /// sentences and blocks included), recomputed from `source`, which
-    /// must be the source the document was segmented from.
+    /// sentences and blocks included).
     ///
     /// ```
     /// use tvdiff::input::{LineFilter, Source};
     /// use tvdiff::normalize::NormalizeOptions;
     /// let src = Source::from_text("t", "你好，世界。\n再见！");
     /// let doc = tvdiff::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
-    /// let chars = doc.chars(&src, doc.sentences[1].chars.clone());
+    /// assert_eq!(doc.key(1), "再见!");
+    /// let chars = doc.chars(doc.sentences[1].chars.clone());
     /// assert_eq!(chars.iter().map(|c| c.ch).collect::<String>(), "再见!");
     /// assert_eq!(chars[2].source(&src.text), "！");
     /// ```
-    pub fn chars(&self, source: &Source, range: Range<usize>) -> Vec<NChar> {
+    pub fn chars(&self, range: Range<usize>) -> Vec<NChar> {
         let mut out = Vec::with_capacity(range.len());
         if range.is_empty() {
             return out;
@@ -127,7 +147,7 @@ impl Document {
             if first >= range.end {
                 break;
             }
-            self.block_chars(source, b, &mut buf);
+            self.block_chars(b, &mut buf);
             let lo = range.start.saturating_sub(first);
             let hi = (range.end - first).min(buf.len());
             if lo < hi {
@@ -138,13 +158,13 @@ impl Document {
     }
 
     /// Every key character of the document.
-    pub fn all_chars(&self, source: &Source) -> Vec<NChar> {
-        self.chars(source, 0..self.key_chars)
+    pub fn all_chars(&self) -> Vec<NChar> {
+        self.chars(0..self.key_chars)
     }
 
     /// Key characters of sentence `i`.
-    pub fn sentence_chars(&self, source: &Source, i: usize) -> Vec<NChar> {
-        self.chars(source, self.sentences[i].chars.clone())
+    pub fn sentence_chars(&self, i: usize) -> Vec<NChar> {
+        self.chars(self.sentences[i].chars.clone())
     }
 
     /// The block that holds key character `index`.
@@ -157,41 +177,62 @@ impl Document {
         self.blocks.get(b + 1).map_or(self.key_chars, |n| n.first_char)
     }
 
-    /// Normalise block `b` again into `out`, exactly as [`segment`] did.
-    fn block_chars(&self, source: &Source, b: usize, out: &mut Vec<NChar>) {
+    /// Rebuild the key characters of block `b` into `out`.
+    fn block_chars(&self, b: usize, out: &mut Vec<NChar>) {
         out.clear();
-        let norm = NormalizeOptions { ignore_punctuation: false, ..self.norm };
-        let mut line = Vec::new();
-        for index in self.blocks[b].lines.clone() {
-            let l = source.line(index);
-            if LineFilter::is_blank(&source.text[l.start..l.end]) {
-                continue;
+        let block = &self.blocks[b];
+        let key_end = self.blocks.get(b + 1).map_or(self.keys.len(), |n| n.key_start);
+        let mut irregular = self.irregular[self.irregular.partition_point(|x| (x.index as usize) < block.first_char)..]
+            .iter()
+            .peekable();
+        let mut at = 0u32;
+        for (k, ch) in self.keys[block.key_start..key_end].chars().enumerate() {
+            let index = (block.first_char + k) as u32;
+            let c = match irregular.next_if(|x| x.index == index) {
+                Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
+                None => NChar { ch, start: at, end: at + ch.len_utf8() as u32, rules: 0 },
+            };
+            at = c.end;
+            out.push(c);
+        }
+    }
+
+    /// Append the key characters of a finished block.
+    fn push_block(&mut self, text: &str, chars: &[NChar], offsets: &mut Vec<usize>) {
+        self.blocks.push(Block { first_char: self.key_chars, key_start: self.keys.len() });
+        offsets.clear();
+        let mut at = None;
+        for (k, c) in chars.iter().enumerate() {
+            offsets.push(self.keys.len());
+            self.keys.push(c.ch);
+            let regular = c.rules == 0
+                && at == Some(c.start)
+                && text.as_bytes()[c.start as usize..c.end as usize] == *c.ch.encode_utf8(&mut [0; 4]).as_bytes();
+            if !regular {
+                let index = (self.key_chars + k) as u32;
+                self.irregular.push(Irregular { index, start: c.start, end: c.end, rules: c.rules });
             }
-            line.clear();
-            normalize_line_into(&source.text, l.start..l.end, &norm, &mut line);
-            join_line(out, &line, &norm);
+            at = Some(c.end);
         }
-        if self.norm.ignore_punctuation {
-            out.retain(|c| !is_punct(c.ch));
-        }
+        offsets.push(self.keys.len());
+        self.key_chars += chars.len();
     }
 }
 
-/// Reads key characters of a document in order, normalising each block
+/// Reads key characters of a document in order, rebuilding each block
 /// once however many sentences of it are asked for.
 #[derive(Debug)]
 pub struct CharCursor<'a> {
     doc: &'a Document,
-    source: &'a Source,
     block: Option<usize>,
     chars: Vec<NChar>,
     scratch: Vec<NChar>,
 }
 
 impl<'a> CharCursor<'a> {
-    /// A cursor over `doc`, which was segmented from `source`.
-    pub fn new(doc: &'a Document, source: &'a Source) -> Self {
-        CharCursor { doc, source, block: None, chars: Vec::new(), scratch: Vec::new() }
+    /// A cursor over `doc`.
+    pub fn new(doc: &'a Document) -> Self {
+        CharCursor { doc, block: None, chars: Vec::new(), scratch: Vec::new() }
     }
 
     /// Key characters `range`, as [`Document::chars`] gives them.
@@ -201,11 +242,11 @@ impl<'a> CharCursor<'a> {
         }
         let b = self.doc.block_of(range.start);
         if range.end > self.doc.block_end(b) {
-            self.scratch = self.doc.chars(self.source, range);
+            self.scratch = self.doc.chars(range);
             return &self.scratch;
         }
         if self.block != Some(b) {
-            self.doc.block_chars(self.source, b, &mut self.chars);
+            self.doc.block_chars(b, &mut self.chars);
             self.block = Some(b);
         }
         let first = self.doc.blocks[b].first_char;
@@ -302,9 +343,10 @@ struct Builder<'a> {
     text: &'a str,
     doc: Document,
     block: Vec<NChar>,
-    lines: Range<usize>,
     hard: bool,
     drop_punct: bool,
+    /// Byte offset in `doc.keys` of each key character of the block.
+    offsets: Vec<usize>,
 }
 
 /// Cut `source` into sentences.
@@ -323,14 +365,8 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
     // Punctuation is needed to find sentence ends; with `ignore_punctuation`
     // it is dropped from each sentence's key after the cut (in `flush`).
     let drop_punct = norm.ignore_punctuation;
-    let mut out = Builder {
-        text,
-        doc: Document { norm: *norm, ..Document::default() },
-        block: Vec::new(),
-        lines: 0..0,
-        hard: true,
-        drop_punct,
-    };
+    let mut out =
+        Builder { text, doc: Document::default(), block: Vec::new(), hard: true, drop_punct, offsets: Vec::new() };
     let norm = &NormalizeOptions { ignore_punctuation: false, ..*norm };
     let mut lines = Lines {
         source,
@@ -368,10 +404,6 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
             || (k >= 1 && same(k - 1, k) && same(k, k + 1))
             || (same(k, k + 1) && same(k + 1, k + 2));
         let continuation = !out.block.is_empty();
-        if !continuation {
-            out.lines.start = k;
-        }
-        out.lines.end = k + 1;
         join_line(&mut out.block, &line, norm);
         // Look ahead for the next line with text.
         let mut blanks = 0;
@@ -453,6 +485,7 @@ impl Builder<'_> {
         } else {
             (block, &|i| i)
         };
+        doc.push_block(text, chars, &mut self.offsets);
         let mut first_sentence = true;
         for r in cuts {
             let (mut a, mut b) = (at(r.start), at(r.end));
@@ -469,13 +502,11 @@ impl Builder<'_> {
                 chars: base + a..base + b,
                 start: block[r.start].start as usize,
                 end: block[r.end - 1].end as usize,
-                key: key_string(&chars[a..b]),
+                key: self.offsets[a]..self.offsets[b],
                 hard_break_before: first_sentence && self.hard,
             });
             first_sentence = false;
         }
-        doc.blocks.push(Block { lines: self.lines.clone(), first_char: base });
-        doc.key_chars += chars.len();
         self.block.clear();
         self.hard = false;
     }

@@ -368,20 +368,21 @@ pub fn segment(data: &[u8]) {
     let doc = segment_source(&src, &filter, &opts);
     // Key characters are recomputed from the source on demand; all of them
     // at once, one sentence at a time and through a cursor must agree.
-    let all = doc.all_chars(&src);
+    let all = doc.all_chars();
     assert_eq!(all.len(), doc.key_chars, "recomputed key chars");
     assert_nchars(&text, &all, 0..text.len(), false, "document key chars");
-    let mut cursor = tvdiff::segment::CharCursor::new(&doc, &src);
+    let mut cursor = tvdiff::segment::CharCursor::new(&doc);
     let mut prev: Option<&tvdiff::segment::Sentence> = None;
     for (i, s) in doc.sentences.iter().enumerate() {
-        let what = format!("sentence {i} {:?}", s.key);
+        let key = doc.key(i);
+        let what = format!("sentence {i} {key:?}");
         assert_range(&text, s.start, s.end, &what);
         assert_eq!(s.text(&text), &text[s.start..s.end], "{what}: text()");
         assert!(!s.chars.is_empty() && s.chars.end <= all.len(), "{what}: key chars {:?}", s.chars);
         let chars = &all[s.chars.clone()];
-        assert_eq!(doc.sentence_chars(&src, i), chars, "{what}: sentence_chars");
+        assert_eq!(doc.sentence_chars(i), chars, "{what}: sentence_chars");
         assert_eq!(cursor.get(s.chars.clone()), chars, "{what}: CharCursor");
-        assert_eq!(s.key, key_string(chars), "{what}: key is not its key chars");
+        assert_eq!(key, key_string(chars), "{what}: key is not its key chars");
         let (first, last) = (chars[0].start as usize, chars[chars.len() - 1].end as usize);
         if opts.ignore_punctuation {
             // Punctuation is dropped from the key after the sentence is cut,
@@ -396,7 +397,7 @@ pub fn segment(data: &[u8]) {
             assert_eq!((s.start, s.end), (first, last), "{what}: bytes are not those of its key chars");
         }
         assert!(chars.len() <= MAX_SENTENCE_CHARS, "{what}: {} key chars", chars.len());
-        assert!(!s.key.starts_with(' ') && !s.key.ends_with(' '), "{what}: key has spaces at its ends");
+        assert!(!key.starts_with(' ') && !key.ends_with(' '), "{what}: key has spaces at its ends");
         if let Some(p) = prev {
             assert!(p.chars.end <= s.chars.start, "{what}: key chars overlap the previous sentence's");
             assert!(
@@ -404,7 +405,7 @@ pub fn segment(data: &[u8]) {
                 "{what}: bytes {}..{} overlap the previous sentence {:?} at {}..{}",
                 s.start,
                 s.end,
-                p.key,
+                &doc.keys[p.key.clone()],
                 p.start,
                 p.end
             );
