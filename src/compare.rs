@@ -230,7 +230,7 @@ fn build(
     // `Document`), each block once.
     let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
     let mut changes = Vec::with_capacity(next);
-    let mut rows = Vec::with_capacity(links.len());
+    let mut rows = Vec::with_capacity(if opts.rows { links.len() } else { 0 });
     for (i, l) in links.iter().enumerate() {
         let ospan = |ol: &mut Locator, r: &std::ops::Range<usize>| -> Option<Span> {
             (!r.is_empty()).then(|| ol.span(od.sentences[r.start].start, od.sentences[r.end - 1].end))
@@ -357,6 +357,9 @@ fn build(
             }
             LinkKind::MovedFrom => RowKind::MovedFrom,
         };
+        if !opts.rows {
+            continue;
+        }
         let (old_span, new_span) = match row_kind {
             RowKind::MovedTo => (None, nspan(&mut nl, &l.new)),
             RowKind::MovedFrom => (ospan(&mut ol, &l.old), None),

@@ -91,6 +91,17 @@ pub struct Options {
     /// How input files are decoded (used by [`compare_files`]).
     #[serde(default)]
     pub decode: input::decode::DecodeOptions,
+    /// Fill [`Report::rows`], every aligned sentence with its original
+    /// text. The HTML and terminal renderers need them; a caller that reads
+    /// only the changes and the summary (the JSON output without `--full`,
+    /// `tvdiff batch` summaries) can switch them off and save a copy of
+    /// both texts on book-length inputs. Not part of the report's options.
+    #[serde(skip_serializing, default = "yes")]
+    pub rows: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Options {
@@ -103,6 +114,7 @@ impl Default for Options {
             timeout_ms: 10_000,
             detect_moves: true,
             decode: input::decode::DecodeOptions::default(),
+            rows: true,
         }
     }
 }

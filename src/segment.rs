@@ -198,25 +198,29 @@ impl Document {
     }
 
     /// Append the key characters of a finished block.
-    fn push_block(&mut self, text: &str, chars: &[NChar], offsets: &mut Vec<usize>) {
+    fn push_block(&mut self, text: &str, chars: &[NChar]) {
         self.blocks.push(Block { first_char: self.key_chars, key_start: self.keys.len() });
-        offsets.clear();
         let mut at = None;
         for (k, c) in chars.iter().enumerate() {
-            offsets.push(self.keys.len());
             self.keys.push(c.ch);
-            let regular = c.rules == 0
-                && at == Some(c.start)
-                && text.as_bytes()[c.start as usize..c.end as usize] == *c.ch.encode_utf8(&mut [0; 4]).as_bytes();
-            if !regular {
+            if !(c.rules == 0 && at == Some(c.start) && is_own_text(text, c)) {
                 let index = (self.key_chars + k) as u32;
                 self.irregular.push(Irregular { index, start: c.start, end: c.end, rules: c.rules });
             }
             at = Some(c.end);
         }
-        offsets.push(self.keys.len());
         self.key_chars += chars.len();
     }
+}
+
+/// Is the original text of `c` exactly its key character?
+#[inline]
+fn is_own_text(text: &str, c: &NChar) -> bool {
+    let (start, end) = (c.start as usize, c.end as usize);
+    let mut utf8 = [0; 4];
+    let own = c.ch.encode_utf8(&mut utf8).as_bytes();
+    // A byte loop: these are one to four bytes, too short for `memcmp`.
+    end - start == own.len() && text.as_bytes()[start..end].iter().zip(own).all(|(a, b)| a == b)
 }
 
 /// Reads key characters of a document in order, rebuilding each block
@@ -345,8 +349,6 @@ struct Builder<'a> {
     block: Vec<NChar>,
     hard: bool,
     drop_punct: bool,
-    /// Byte offset in `doc.keys` of each key character of the block.
-    offsets: Vec<usize>,
 }
 
 /// Cut `source` into sentences.
@@ -365,8 +367,11 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
     // Punctuation is needed to find sentence ends; with `ignore_punctuation`
     // it is dropped from each sentence's key after the cut (in `flush`).
     let drop_punct = norm.ignore_punctuation;
-    let mut out =
-        Builder { text, doc: Document::default(), block: Vec::new(), hard: true, drop_punct, offsets: Vec::new() };
+    let mut out = Builder { text, doc: Document::default(), block: Vec::new(), hard: true, drop_punct };
+    // Room for the keys up front (they are about as long as the text):
+    // growing a string of megabytes copies it again and again.
+    out.doc.keys.reserve(text.len());
+    out.doc.sentences.reserve(text.len() / 64);
     let norm = &NormalizeOptions { ignore_punctuation: false, ..*norm };
     let mut lines = Lines {
         source,
@@ -485,7 +490,15 @@ impl Builder<'_> {
         } else {
             (block, &|i| i)
         };
-        doc.push_block(text, chars, &mut self.offsets);
+        let key_start = doc.keys.len();
+        doc.push_block(text, chars);
+        // Byte offsets in `doc.keys` of the sentence ends, walking forward.
+        let (mut walked, mut byte) = (0, key_start);
+        let mut offset = |to: usize| {
+            byte += chars[walked..to].iter().map(|c| c.ch.len_utf8()).sum::<usize>();
+            walked = to;
+            byte
+        };
         let mut first_sentence = true;
         for r in cuts {
             let (mut a, mut b) = (at(r.start), at(r.end));
@@ -502,7 +515,7 @@ impl Builder<'_> {
                 chars: base + a..base + b,
                 start: block[r.start].start as usize,
                 end: block[r.end - 1].end as usize,
-                key: self.offsets[a]..self.offsets[b],
+                key: offset(a)..offset(b),
                 hard_break_before: first_sentence && self.hard,
             });
             first_sentence = false;

@@ -600,6 +600,26 @@ proptest! {
         assert_report_faithful(&r, old, new);
     }
 
+    /// (d, continued) Leaving the rows out (`Options::rows`, as the JSON
+    /// summary does) changes nothing else in the report.
+    #[test]
+    fn a_report_without_rows_is_the_same_report(
+        d in doc(),
+        ms in prop::collection::vec(mutation(), 0..4),
+        n in noise(),
+    ) {
+        let a = d.render();
+        let b = add_noise(&apply(&d, &ms).render(), n);
+        let (old, new) = (Source::from_text("old.txt", a.as_str()), Source::from_text("new.txt", b.as_str()));
+        let mut with = compare(&old, &new, &Options::default()).unwrap();
+        let without = compare(&old, &new, &Options { rows: false, ..Options::default() }).unwrap();
+        prop_assert!(without.rows.is_empty());
+        prop_assert!(!with.rows.is_empty() || with.old.sentences + with.new.sentences == 0);
+        with.rows.clear();
+        with.options.rows = false;
+        prop_assert_eq!(with, without);
+    }
+
     /// (e) Each version's sentences, read from the aligned rows, are in
     /// document order and never overlap.
     #[test]

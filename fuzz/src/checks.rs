@@ -424,6 +424,7 @@ fn compare_options(norm: u8, b: u8) -> Options {
         timeout_ms: if b & 32 != 0 { 0 } else { 10_000 },
         detect_moves: b & 64 == 0,
         decode: Default::default(),
+        rows: true,
     }
 }
 

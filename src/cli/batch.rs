@@ -165,7 +165,9 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
     if let Some(path) = &args.summary {
         summary_format(path)?;
     }
-    let opts = args.common.options();
+    let mut opts = args.common.options();
+    // Summaries and JSON reports do not print rows.
+    opts.rows = args.reports.is_some() && args.format != Format::Json;
     // Bad regular expressions are a usage error for the whole batch, not
     // one error per pair.
     tvdiff::compare(&tvdiff::input::Source::from_text("", ""), &tvdiff::input::Source::from_text("", ""), &opts)?;

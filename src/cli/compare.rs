@@ -8,7 +8,9 @@ use tvdiff::render::terminal::TerminalOptions;
 
 /// Compare two files and write the report; returns the exit status.
 pub fn run(old: &PathBuf, new: &PathBuf, common: &CommonArgs, out: &OutputArgs) -> Result<i32, Error> {
-    let opts = common.options();
+    let mut opts = common.options();
+    // Only renderers that show the whole text read the rows.
+    opts.rows = !out.quiet && !(out.format == Format::Json && !out.full);
     let report = tvdiff::compare_files(old, new, &opts)?;
     let status = if report.has_changes() { EXIT_DIFFERENT } else { EXIT_SAME };
     if out.quiet {

@@ -142,6 +142,7 @@ impl CommonArgs {
             timeout_ms: self.timeout,
             detect_moves: !self.no_moves,
             decode: tvdiff::input::decode::DecodeOptions { encoding: self.encoding.clone(), lossy: self.lossy },
+            rows: true,
         }
     }
 }
