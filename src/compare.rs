@@ -39,10 +39,17 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let deadline = started + Duration::from_millis(opts.timeout_ms.max(1));
     let filter = line_filter(opts)?;
     let norm = opts.normalize;
-    let (od, nd) = std::thread::scope(|s| {
-        let h = s.spawn(|| segment(old, &filter, &norm));
-        let nd = segment(new, &filter, &norm);
-        (h.join().expect("segmentation thread panicked"), nd)
+    // Each thread segments one version and takes its facts (the SHA-256
+    // of a book is a few milliseconds).
+    let prepare = |src: &Source| {
+        let doc = segment(src, &filter, &norm);
+        let info = version_info(src, &doc);
+        (doc, info)
+    };
+    let ((od, oinfo), (nd, ninfo)) = std::thread::scope(|s| {
+        let h = s.spawn(|| prepare(old));
+        let n = prepare(new);
+        (h.join().expect("segmentation thread panicked"), n)
     });
 
     let (ou, nu) = (units(&od), units(&nd));
@@ -54,7 +61,8 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let t_segment = started.elapsed();
     let links = align(&ou, &nu, &align_opts);
     let t_align = started.elapsed();
-    let report = build(old, new, &od, &nd, &links, opts, deadline);
+    let (summary, changes, rows) = build(old, new, &od, &nd, &links, opts, deadline);
+    let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
             "tvdiff: timings: segment {:?}, align {:?}, report {:?}",
@@ -194,7 +202,7 @@ fn build(
     links: &[Link],
     opts: &Options,
     deadline: Instant,
-) -> Report {
+) -> (Summary, Vec<Change>, Vec<Row>) {
     let mut ol = Locator::new(old);
     let mut nl = Locator::new(new);
     let mut summary = Summary::default();
@@ -371,5 +379,5 @@ fn build(
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
     summary.edits = edits_by_class;
     summary.absorbed = absorbed;
-    Report { old: version_info(old, od), new: version_info(new, nd), options: opts.clone(), summary, changes, rows }
+    (summary, changes, rows)
 }

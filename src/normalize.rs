@@ -234,15 +234,16 @@ pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &Normaliz
 /// ```
 pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
     let base = out.len();
-    let spaces = fold_chars(text, range, opts, out);
-    if opts.dashes && has_run(&out[base..]) {
+    let folded = fold_chars(text, range, opts, out);
+    debug_assert_eq!(folded.runs, has_run(&out[base..]));
+    if opts.dashes && folded.runs {
         fold_runs(out, base);
     }
     if opts.fold_chinese {
         let line = out.split_off(base);
         out.extend(fold_script(line));
     }
-    if spaces {
+    if folded.spaces {
         handle_spaces(out, base, opts);
     }
 }
@@ -315,11 +316,11 @@ pub fn join_line(acc: &mut Vec<NChar>, line: &[NChar], opts: &NormalizeOptions) 
 /// CJK/full-width punctuation not followed by a combining mark; they take
 /// a fast path that decodes each character once and skips the general
 /// Unicode normalisation, which sees only the rest (see `fold_cluster`).
-fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) -> bool {
+fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) -> Folded {
     let s = &text[range.clone()];
     let base = range.start;
     let bytes = s.as_bytes();
-    let mut spaces = false;
+    let mut f = Folded::default();
     let mut i = 0;
     out.reserve(bytes.len());
     // With the default options an ASCII character is its own key (a space
@@ -339,9 +340,12 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 let ch = if b > b' ' && b < 0x7F {
                     b as char
                 } else {
-                    spaces = true;
+                    f.spaces = true;
                     ' '
                 };
+                let class = run_class(ch);
+                f.runs |= class != 0 && class == f.last_class;
+                f.last_class = class;
                 out.push(NChar { ch, start: at, end: at + 1, rules: 0 });
             }
             i = last;
@@ -360,17 +364,26 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 is_invisible(m) || may_combine(m) && is_combining_mark(m)
             }
         };
+        let (start, end) = ((base + i) as u32, (base + i + len) as u32);
+        if !next_joins && (0x4E00..=0x9FFF).contains(&(c as u32)) {
+            // Fastest path: common Han characters are their own key.
+            out.push(NChar { ch: c, start, end, rules: 0 });
+            f.last_class = 0;
+            i += len;
+            continue;
+        }
+        let before = out.len();
         if !next_joins && !is_invisible(c) {
-            let (start, end) = ((base + i) as u32, (base + i + len) as u32);
-            if (0x4E00..=0x9FFF).contains(&(c as u32)) || c.is_ascii_alphanumeric() && !opts.ignore_case {
-                // Fastest path: common Han characters, letters and digits are their own key.
+            if c.is_ascii_alphanumeric() && !opts.ignore_case {
                 out.push(NChar { ch: c, start, end, rules: 0 });
+                f.last_class = 0;
                 i += len;
                 continue;
             }
             if c.is_whitespace() || c.is_control() {
                 out.push(NChar { ch: ' ', start, end, rules: 0 });
-                spaces = true;
+                f.spaces = true;
+                f.last_class = 0;
                 i += len;
                 continue;
             }
@@ -381,14 +394,39 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 simple_normal_form(c, opts.width)
             };
             if let Some(n) = image {
-                spaces |= fold_one(c, n, opts, out, start, end);
+                f.spaces |= fold_one(c, n, opts, out, start, end);
+                f.note(&out[before..]);
                 i += len;
                 continue;
             }
         }
-        i = fold_cluster(s, base, i, opts, out, &mut spaces);
+        i = fold_cluster(s, base, i, opts, out, &mut f.spaces);
+        f.note(&out[before..]);
     }
-    spaces
+    f
+}
+
+/// What [`fold_chars`] saw, so later passes run only when needed.
+#[derive(Default)]
+struct Folded {
+    /// A space mark was written.
+    spaces: bool,
+    /// Something for [`fold_runs`]: two adjacent characters of one run
+    /// class, or a `—` or `…`.
+    runs: bool,
+    /// The run class of the last character written.
+    last_class: u8,
+}
+
+impl Folded {
+    /// Take note of characters just written.
+    fn note(&mut self, written: &[NChar]) {
+        for c in written {
+            let class = run_class(c.ch);
+            self.runs |= class != 0 && (class == self.last_class || matches!(c.ch, '—' | '…'));
+            self.last_class = class;
+        }
+    }
 }
 
 /// The character at byte `i` of `s` and its length in bytes.

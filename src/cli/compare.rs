@@ -10,7 +10,7 @@ use tvdiff::render::terminal::TerminalOptions;
 pub fn run(old: &PathBuf, new: &PathBuf, common: &CommonArgs, out: &OutputArgs) -> Result<i32, Error> {
     let mut opts = common.options();
     // Only renderers that show the whole text read the rows.
-    opts.rows = !out.quiet && !(out.format == Format::Json && !out.full);
+    opts.rows = !out.quiet && (out.format != Format::Json || out.full);
     let report = tvdiff::compare_files(old, new, &opts)?;
     let status = if report.has_changes() { EXIT_DIFFERENT } else { EXIT_SAME };
     if out.quiet {

@@ -103,6 +103,28 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
     finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy)
 }
 
+/// [`decode`], taking ownership of the bytes: valid UTF-8 (the usual case)
+/// becomes the text without a copy. Same answers as [`decode`].
+///
+/// ```
+/// use tvdiff::input::decode::{decode_vec, DecodeOptions};
+/// let d = decode_vec("a.txt", "互联网".as_bytes().to_vec(), &DecodeOptions::default()).unwrap();
+/// assert_eq!((d.text.as_str(), d.encoding.as_str()), ("互联网", "UTF-8"));
+/// ```
+pub fn decode_vec(name: &str, bytes: Vec<u8>, opts: &DecodeOptions) -> Result<Decoded, Error> {
+    let plain = opts.encoding.is_none()
+        && Encoding::for_bom(&bytes).is_none()
+        && bomless_utf16(&bytes).or_else(|| nul_free_utf16(&bytes)).is_none()
+        && !bytes.contains(&0);
+    if !plain {
+        return decode(name, &bytes, opts);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded { text, encoding: "UTF-8".to_string(), replaced_bytes: 0 }),
+        Err(e) => decode(name, e.as_bytes(), opts),
+    }
+}
+
 /// The fast path: valid UTF-8 without NUL characters is taken as it is.
 fn valid_utf8(bytes: &[u8], label: &str) -> Option<Decoded> {
     let text = std::str::from_utf8(bytes).ok()?;

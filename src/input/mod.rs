@@ -164,7 +164,11 @@ impl Source {
             return Err(Error::input(&name, "is a directory, not a text file"));
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(&name, &e))?;
-        Self::from_bytes_with(name, &bytes, opts)
+        let d = decode::decode_vec(&name, bytes, opts)?;
+        let mut src = Source::from_text(name, d.text);
+        src.encoding = d.encoding;
+        src.replaced_bytes = d.replaced_bytes;
+        Ok(src)
     }
 
     /// Decode bytes read from somewhere named `name` (encoding detected).
