@@ -72,6 +72,9 @@ pub fn is_punct(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_punctuation();
     }
+    if (0x4E00..=0x9FFF).contains(&(c as u32)) {
+        return false; // common Han characters, without the table lookup below
+    }
     if c.is_alphanumeric() || c.is_whitespace() {
         return false;
     }

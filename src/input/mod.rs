@@ -232,19 +232,12 @@ impl Source {
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' => {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                starts.push(i + 1);
-            }
-            _ => {}
+    // "\n", "\r\n" and a lone "\r" each end a line.
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue; // the "\n" that follows ends the line
         }
-        i += 1;
+        starts.push(i + 1);
     }
     if starts.len() > 1 && *starts.last().unwrap() == bytes.len() {
         starts.pop();
