@@ -68,20 +68,13 @@ impl Sentence {
     }
 }
 
-/// Lines joined into one run of text before it was cut into sentences
-/// (usually a paragraph).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    /// Document-wide index of its first key character.
-    pub first_char: usize,
-    /// Where its key characters start in [`Document::keys`] (bytes).
-    pub key_start: usize,
-}
-
 /// A key character that [`Document`] cannot infer: see there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Irregular {
+    /// Document-wide index of the character.
     index: u32,
+    /// Where it starts in [`Document::keys`] (bytes).
+    key_byte: u32,
     start: u32,
     end: u32,
     rules: u16,
@@ -93,21 +86,22 @@ struct Irregular {
 /// character, several times the size of the text, and only the sentences
 /// that changed (and equal sentences whose original text differs, to count
 /// the noise) ever need them. A document therefore keeps the key text of
-/// all blocks in one string, and stores an `NChar` only for the few
-/// *irregular* characters: those that a rule changed, or that do not
-/// start where the previous one ended (after a line break, a dropped
-/// space or an invisible character). Every other key character is its own
-/// original text, right after the previous one. [`Document::chars`] and
-/// [`CharCursor`] rebuild the `NChar`s exactly from the two.
+/// the whole version in one string, and stores an `NChar` only for the few
+/// *irregular* characters: those that a rule changed, that do not start
+/// where the previous one ended (after a line break, a dropped space or an
+/// invisible character), and the first character of every block and every
+/// sentence (so that any sentence can be rebuilt on its own). Every other
+/// key character is its own original text, right after the previous one.
+/// [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s exactly from
+/// the two.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
-    /// The blocks, in order.
-    pub blocks: Vec<Block>,
-    /// The key characters of all blocks, in order, as text.
+    /// The key characters of the whole version, in order, as text (the
+    /// text between sentences included).
     pub keys: String,
-    /// Number of key characters in all blocks.
+    /// Number of key characters.
     pub key_chars: usize,
     /// Lines that took part.
     pub lines_kept: usize,
@@ -124,7 +118,8 @@ impl Document {
     }
 
     /// Key characters with document-wide indices `range` (text between
-    /// sentences and blocks included).
+    /// sentences included). Costs time in proportion to the range, counted
+    /// from the start of the sentence it begins in.
     ///
     /// ```
     /// use tvdiff::input::{LineFilter, Source};
@@ -138,22 +133,7 @@ impl Document {
     /// ```
     pub fn chars(&self, range: Range<usize>) -> Vec<NChar> {
         let mut out = Vec::with_capacity(range.len());
-        if range.is_empty() {
-            return out;
-        }
-        let mut buf = Vec::new();
-        for b in self.block_of(range.start)..self.blocks.len() {
-            let first = self.blocks[b].first_char;
-            if first >= range.end {
-                break;
-            }
-            self.block_chars(b, &mut buf);
-            let lo = range.start.saturating_sub(first);
-            let hi = (range.end - first).min(buf.len());
-            if lo < hi {
-                out.extend_from_slice(&buf[lo..hi]);
-            }
-        }
+        self.chars_into(range, &mut out);
         out
     }
 
@@ -167,49 +147,57 @@ impl Document {
         self.chars(self.sentences[i].chars.clone())
     }
 
-    /// The block that holds key character `index`.
-    fn block_of(&self, index: usize) -> usize {
-        self.blocks.partition_point(|b| b.first_char <= index).saturating_sub(1)
-    }
-
-    /// One past the last key character of block `b`.
-    fn block_end(&self, b: usize) -> usize {
-        self.blocks.get(b + 1).map_or(self.key_chars, |n| n.first_char)
-    }
-
-    /// Rebuild the key characters of block `b` into `out`.
-    fn block_chars(&self, b: usize, out: &mut Vec<NChar>) {
+    /// [`Document::chars`] into `out` (cleared first).
+    fn chars_into(&self, range: Range<usize>, out: &mut Vec<NChar>) {
         out.clear();
-        let block = &self.blocks[b];
-        let key_end = self.blocks.get(b + 1).map_or(self.keys.len(), |n| n.key_start);
-        let mut irregular = self.irregular[self.irregular.partition_point(|x| (x.index as usize) < block.first_char)..]
-            .iter()
-            .peekable();
-        let mut at = 0u32;
-        for (k, ch) in self.keys[block.key_start..key_end].chars().enumerate() {
-            let index = (block.first_char + k) as u32;
-            let c = match irregular.next_if(|x| x.index == index) {
+        let range = range.start..range.end.min(self.key_chars);
+        if range.is_empty() {
+            return;
+        }
+        // Decode forward from the last irregular character at or before the
+        // start: its source range and key offset are known.
+        let first = self.irregular.partition_point(|x| (x.index as usize) <= range.start).saturating_sub(1);
+        let Some(anchor) = self.irregular.get(first) else { return };
+        let mut irregular = self.irregular[first..].iter().peekable();
+        let mut at = anchor.start;
+        for (index, ch) in (anchor.index as usize..).zip(self.keys[anchor.key_byte as usize..].chars()) {
+            if index >= range.end {
+                break;
+            }
+            let c = match irregular.next_if(|x| x.index as usize == index) {
                 Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
                 None => NChar { ch, start: at, end: at + ch.len_utf8() as u32, rules: 0 },
             };
             at = c.end;
-            out.push(c);
+            if index >= range.start {
+                out.push(c);
+            }
         }
     }
 
-    /// Append the key characters of a finished block.
-    fn push_block(&mut self, text: &str, chars: &[NChar]) {
-        self.blocks.push(Block { first_char: self.key_chars, key_start: self.keys.len() });
+    /// Append the key characters of a finished block. The characters at
+    /// block indices `anchors` (ascending) are stored as irregular whatever
+    /// they are; the result is the key byte offset of each block index in
+    /// `wanted` (ascending), in order.
+    fn push_block(&mut self, text: &str, chars: &[NChar], anchors: &[usize], wanted: &[usize]) -> Vec<usize> {
+        let mut offsets = Vec::with_capacity(wanted.len());
+        let (mut anchors, mut wanted) = (anchors.iter().peekable(), wanted.iter().peekable());
         let mut at = None;
         for (k, c) in chars.iter().enumerate() {
-            self.keys.push(c.ch);
-            if !(c.rules == 0 && at == Some(c.start) && is_own_text(text, c)) {
-                let index = (self.key_chars + k) as u32;
-                self.irregular.push(Irregular { index, start: c.start, end: c.end, rules: c.rules });
+            while wanted.next_if(|&&w| w == k).is_some() {
+                offsets.push(self.keys.len());
             }
+            let anchor = anchors.next_if(|&&a| a == k).is_some(); // (ascending, no repeats)
+            if anchor || !(c.rules == 0 && at == Some(c.start) && is_own_text(text, c)) {
+                let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
+                self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
+            }
+            self.keys.push(c.ch);
             at = Some(c.end);
         }
+        offsets.extend(wanted.map(|_| self.keys.len()));
         self.key_chars += chars.len();
+        offsets
     }
 }
 
@@ -223,38 +211,24 @@ fn is_own_text(text: &str, c: &NChar) -> bool {
     end - start == own.len() && text.as_bytes()[start..end].iter().zip(own).all(|(a, b)| a == b)
 }
 
-/// Reads key characters of a document in order, rebuilding each block
-/// once however many sentences of it are asked for.
+/// Reads key characters of a document into one reused buffer, for callers
+/// that go through many sentences.
 #[derive(Debug)]
 pub struct CharCursor<'a> {
     doc: &'a Document,
-    block: Option<usize>,
     chars: Vec<NChar>,
-    scratch: Vec<NChar>,
 }
 
 impl<'a> CharCursor<'a> {
     /// A cursor over `doc`.
     pub fn new(doc: &'a Document) -> Self {
-        CharCursor { doc, block: None, chars: Vec::new(), scratch: Vec::new() }
+        CharCursor { doc, chars: Vec::new() }
     }
 
     /// Key characters `range`, as [`Document::chars`] gives them.
     pub fn get(&mut self, range: Range<usize>) -> &[NChar] {
-        if range.is_empty() {
-            return &[];
-        }
-        let b = self.doc.block_of(range.start);
-        if range.end > self.doc.block_end(b) {
-            self.scratch = self.doc.chars(range);
-            return &self.scratch;
-        }
-        if self.block != Some(b) {
-            self.doc.block_chars(b, &mut self.chars);
-            self.block = Some(b);
-        }
-        let first = self.doc.blocks[b].first_char;
-        &self.chars[range.start - first..range.end - first]
+        self.doc.chars_into(range, &mut self.chars);
+        &self.chars
     }
 }
 
@@ -409,7 +383,15 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
             || (k >= 1 && same(k - 1, k) && same(k, k + 1))
             || (same(k, k + 1) && same(k + 1, k + 2));
         let continuation = !out.block.is_empty();
-        join_line(&mut out.block, &line, norm);
+        let mut buf = line;
+        if continuation {
+            join_line(&mut out.block, &buf, norm);
+        } else {
+            // The line starts the block: hand its buffer over rather than
+            // copy it (a megabyte-long line must not be held twice).
+            std::mem::swap(&mut out.block, &mut buf);
+        }
+        let line: &[NChar] = if continuation { &buf } else { &out.block };
         // Look ahead for the next line with text.
         let mut blanks = 0;
         let mut n = k + 1;
@@ -429,7 +411,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
         let join = match next_first {
             None => false,
             Some(next) => {
-                !line_ends_sentence(text, &line, Some(next.ch))
+                !line_ends_sentence(text, line, Some(next.ch))
                     && (continuation && (blanks == 0 || open_end)
                         || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
                         || blanks == 0 && open_end && in_column
@@ -437,7 +419,8 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
                         || line.last().is_some_and(|c| c.ch == '-'))
             }
         };
-        lines.spare.push(line);
+        buf.clear();
+        lines.spare.push(buf);
         if !join && !next_closes {
             out.flush();
         }
@@ -490,35 +473,34 @@ impl Builder<'_> {
         } else {
             (block, &|i| i)
         };
-        let key_start = doc.keys.len();
-        doc.push_block(text, chars);
-        // Byte offsets in `doc.keys` of the sentence ends, walking forward.
-        let (mut walked, mut byte) = (0, key_start);
-        let mut offset = |to: usize| {
-            byte += chars[walked..to].iter().map(|c| c.ch.len_utf8()).sum::<usize>();
-            walked = to;
-            byte
-        };
-        let mut first_sentence = true;
-        for r in cuts {
-            let (mut a, mut b) = (at(r.start), at(r.end));
-            while a < b && chars[a].is_space() {
-                a += 1;
-            }
-            while b > a && chars[b - 1].is_space() {
-                b -= 1;
-            }
-            if a == b {
-                continue; // nothing left to compare (only punctuation)
-            }
+        // The sentences, trimmed of spaces at their ends; a piece with
+        // nothing left to compare (only punctuation) is no sentence.
+        let ranges: Vec<(Range<usize>, Range<usize>)> = cuts
+            .into_iter()
+            .filter_map(|r| {
+                let (mut a, mut b) = (at(r.start), at(r.end));
+                while a < b && chars[a].is_space() {
+                    a += 1;
+                }
+                while b > a && chars[b - 1].is_space() {
+                    b -= 1;
+                }
+                (a < b).then_some((r, a..b))
+            })
+            .collect();
+        // The block's first character and every sentence's are anchors.
+        let mut anchors: Vec<usize> = std::iter::once(0).chain(ranges.iter().map(|(_, k)| k.start)).collect();
+        anchors.dedup();
+        let ends: Vec<usize> = ranges.iter().flat_map(|(_, k)| [k.start, k.end]).collect();
+        let offsets = doc.push_block(text, chars, &anchors, &ends);
+        for (n, (r, k)) in ranges.into_iter().enumerate() {
             doc.sentences.push(Sentence {
-                chars: base + a..base + b,
+                chars: base + k.start..base + k.end,
                 start: block[r.start].start as usize,
                 end: block[r.end - 1].end as usize,
-                key: offset(a)..offset(b),
-                hard_break_before: first_sentence && self.hard,
+                key: offsets[2 * n]..offsets[2 * n + 1],
+                hard_break_before: n == 0 && self.hard,
             });
-            first_sentence = false;
         }
         self.block.clear();
         self.hard = false;

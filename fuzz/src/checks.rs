@@ -382,6 +382,12 @@ pub fn segment(data: &[u8]) {
         let chars = &all[s.chars.clone()];
         assert_eq!(doc.sentence_chars(i), chars, "{what}: sentence_chars");
         assert_eq!(cursor.get(s.chars.clone()), chars, "{what}: CharCursor");
+        let mid = s.chars.start + s.chars.len() / 2;
+        assert_eq!(
+            doc.chars(mid..s.chars.end + 1),
+            &all[mid..(s.chars.end + 1).min(all.len())],
+            "{what}: from the middle"
+        );
         assert_eq!(key, key_string(chars), "{what}: key is not its key chars");
         let (first, last) = (chars[0].start as usize, chars[chars.len() - 1].end as usize);
         if opts.ignore_punctuation {
