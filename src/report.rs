@@ -281,10 +281,15 @@ impl<'a> Locator<'a> {
     pub fn span(&mut self, start: usize, end: usize) -> Span {
         let (line, column) = self.locate(start);
         let t = &self.source.text[start..end];
-        // Line breaks inside: "\n", "\r\n" and a lone "\r" count once each.
-        let b = t.as_bytes();
-        let breaks =
-            b.iter().enumerate().filter(|&(i, &c)| c == b'\n' || c == b'\r' && b.get(i + 1) != Some(&b'\n')).count();
+        // The line of the last character: count the line breaks before it
+        // ("\n", "\r\n" and a lone "\r" once each). A span can end with a
+        // line break (with --keep-line-breaks); that break ends the span's
+        // last line, it does not start another.
+        let last = t.chars().next_back().map_or(0, char::len_utf8);
+        let all = self.source.text.as_bytes();
+        let breaks = (start..end - last)
+            .filter(|&i| all[i] == b'\n' || all[i] == b'\r' && all.get(i + 1) != Some(&b'\n'))
+            .count();
         let end_line = line + breaks as u32;
         Span { text: t.to_string(), start, end, line, column, end_line }
     }

@@ -47,3 +47,10 @@ fn decode_utf16_error_offset_counts_the_bom() {
 fn decode_forced_utf16_error_offset_counts_the_bom() {
     checks::decode(include_bytes!("regressions/decode-forced-utf16-bom-offset.bin"));
 }
+
+/// A modified sentence whose span's `end_line` disagreed with the line of
+/// its last character. Found by `compare`.
+#[test]
+fn compare_span_end_line() {
+    checks::compare(include_bytes!("regressions/compare-span-end-line.bin"));
+}
