@@ -286,7 +286,22 @@ fn finish(
         }
     }
     if let Some(pos) = text.find('\0') {
-        return Err(Error::input(name, format!("looks like a binary file (NUL character at offset {pos}), not text")));
+        // Where the NUL is in the file: count the bytes of what precedes
+        // it in the file's encoding (encoding_rs encodes UTF-16 as UTF-8,
+        // so UTF-16 is counted in code units). Replaced bytes make that
+        // count unreliable: then the character offset is given instead.
+        let at = if enc == UTF_16LE || enc == UTF_16BE {
+            Some(skipped + 2 * text[..pos].encode_utf16().count())
+        } else if replaced == 0 {
+            Some(skipped + enc.encode(&text[..pos]).0.len())
+        } else {
+            None
+        };
+        let place = match at {
+            Some(at) => format!("byte offset {at}"),
+            None => format!("character {}", text[..pos].chars().count()),
+        };
+        return Err(Error::input(name, format!("looks like a binary file (NUL character at {place}), not text")));
     }
     Ok(Decoded { text, encoding: label, replaced_bytes: replaced })
 }
@@ -297,6 +312,17 @@ mod tests {
 
     fn dec(bytes: &[u8]) -> Result<Decoded, Error> {
         decode("t", bytes, &DecodeOptions::default())
+    }
+
+    #[test]
+    fn a_nul_character_is_located_in_the_file_not_in_the_decoded_text() {
+        // UTF-16LE with a BOM: "a", NUL, "b" — the NUL is at file offset 4.
+        let bytes = [0xFF, 0xFE, 0x61, 0x00, 0x00, 0x00, 0x62, 0x00];
+        let err = decode("n.txt", &bytes, &DecodeOptions::default()).unwrap_err().to_string();
+        assert!(err.contains("NUL character at byte offset 4"), "{err}");
+        let be = [0xFE, 0xFF, 0x4E, 0x2D, 0x00, 0x00];
+        let err = decode("m.txt", &be, &DecodeOptions::default()).unwrap_err().to_string();
+        assert!(err.contains("NUL character at byte offset 4"), "{err}");
     }
 
     #[test]
