@@ -2,9 +2,11 @@
 //! classify → report.
 //!
 //! [`compare`] runs every stage and builds the [`Report`]. The two versions
-//! are normalised and segmented on two threads, and the word segmenter's
-//! dictionary is loaded on a third while that happens if either version
-//! contains Han text.
+//! are normalised, segmented and hashed on two threads; after alignment,
+//! the noise absorbed by equal sentences is counted on two threads too
+//! (rebuilding key characters only where the original texts differ), and
+//! the word segmenter is set up for the modified sentences only. Rows are
+//! built only when [`Options::rows`] asks for them.
 
 use crate::align::{align, AlignOptions, Link, LinkKind, Unit};
 use crate::chars::{dominant_script, is_punct};
