@@ -89,11 +89,13 @@ struct Irregular {
 /// the whole version in one string, and stores an `NChar` only for the few
 /// *irregular* characters: those that a rule changed, that do not start
 /// where the previous one ended (after a line break, a dropped space or an
-/// invisible character), and the first character of every block and every
-/// sentence (so that any sentence can be rebuilt on its own). Every other
-/// key character is its own original text, right after the previous one.
-/// [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s exactly from
-/// the two.
+/// invisible character) or whose source is longer than the character, and
+/// the first character of every block and every sentence (so that any
+/// sentence can be rebuilt on its own). Every other key character is its
+/// own original text, right after the previous one: its `NChar` is the
+/// character, where the previous one ended, its UTF-8 length long, with no
+/// rule. [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s
+/// exactly from the two.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The sentences, in order.
@@ -179,7 +181,7 @@ impl Document {
     /// block indices `anchors` (ascending) are stored as irregular whatever
     /// they are; the result is the key byte offset of each block index in
     /// `wanted` (ascending), in order.
-    fn push_block(&mut self, text: &str, chars: &[NChar], anchors: &[usize], wanted: &[usize]) -> Vec<usize> {
+    fn push_block(&mut self, chars: &[NChar], anchors: &[usize], wanted: &[usize]) -> Vec<usize> {
         let mut offsets = Vec::with_capacity(wanted.len());
         let (mut anchors, mut wanted) = (anchors.iter().peekable(), wanted.iter().peekable());
         let mut at = None;
@@ -188,7 +190,11 @@ impl Document {
                 offsets.push(self.keys.len());
             }
             let anchor = anchors.next_if(|&&a| a == k).is_some(); // (ascending, no repeats)
-            if anchor || !(c.rules == 0 && at == Some(c.start) && is_own_text(text, c)) {
+                                                                  // A regular character is rebuilt as `ch` at `at` with its UTF-8
+                                                                  // length and no rule: exactly these fields, whatever the source
+                                                                  // bytes are.
+            let regular = c.rules == 0 && at == Some(c.start) && c.end - c.start == c.ch.len_utf8() as u32;
+            if anchor || !regular {
                 let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
                 self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
             }
@@ -199,16 +205,6 @@ impl Document {
         self.key_chars += chars.len();
         offsets
     }
-}
-
-/// Is the original text of `c` exactly its key character?
-#[inline]
-fn is_own_text(text: &str, c: &NChar) -> bool {
-    let (start, end) = (c.start as usize, c.end as usize);
-    let mut utf8 = [0; 4];
-    let own = c.ch.encode_utf8(&mut utf8).as_bytes();
-    // A byte loop: these are one to four bytes, too short for `memcmp`.
-    end - start == own.len() && text.as_bytes()[start..end].iter().zip(own).all(|(a, b)| a == b)
 }
 
 /// Reads key characters of a document into one reused buffer, for callers
@@ -492,7 +488,7 @@ impl Builder<'_> {
         let mut anchors: Vec<usize> = std::iter::once(0).chain(ranges.iter().map(|(_, k)| k.start)).collect();
         anchors.dedup();
         let ends: Vec<usize> = ranges.iter().flat_map(|(_, k)| [k.start, k.end]).collect();
-        let offsets = doc.push_block(text, chars, &anchors, &ends);
+        let offsets = doc.push_block(chars, &anchors, &ends);
         for (n, (r, k)) in ranges.into_iter().enumerate() {
             doc.sentences.push(Sentence {
                 chars: base + k.start..base + k.end,
