@@ -70,17 +70,31 @@ pub fn count_absorbed(old_text: &str, old: &[NChar], new_text: &str, new: &[NCha
         return;
     }
     for k in 0..old.len() {
-        let (a, b) = (&old[k], &new[k]);
-        if k > 0 {
-            let ga = &old_text[old[k - 1].end as usize..(a.start as usize).max(old[k - 1].end as usize)];
-            let gb = &new_text[new[k - 1].end as usize..(b.start as usize).max(new[k - 1].end as usize)];
-            if ga != gb {
-                *counts.entry(gap_rule(ga, gb)).or_default() += 1;
-            }
+        let prev_ends = (k > 0).then(|| (old[k - 1].end, new[k - 1].end));
+        count_absorbed_at(old_text, &old[k], new_text, &new[k], prev_ends, counts);
+    }
+}
+
+/// One position of [`count_absorbed`]: key characters `a` and `b` (equal
+/// keys), and where the characters before them ended (`None` at the
+/// start). Counts the gap before them and the characters themselves.
+pub fn count_absorbed_at(
+    old_text: &str,
+    a: &NChar,
+    new_text: &str,
+    b: &NChar,
+    prev_ends: Option<(u32, u32)>,
+    counts: &mut Absorbed,
+) {
+    if let Some((pa, pb)) = prev_ends {
+        let ga = &old_text[pa as usize..(a.start as usize).max(pa as usize)];
+        let gb = &new_text[pb as usize..(b.start as usize).max(pb as usize)];
+        if ga != gb {
+            *counts.entry(gap_rule(ga, gb)).or_default() += 1;
         }
-        if a.source(old_text) != b.source(new_text) {
-            *counts.entry(char_rule(a.rules | b.rules)).or_default() += 1;
-        }
+    }
+    if a.source(old_text) != b.source(new_text) {
+        *counts.entry(char_rule(a.rules | b.rules)).or_default() += 1;
     }
 }
 

@@ -10,7 +10,7 @@
 
 use crate::align::{align, AlignOptions, Link, LinkKind, Unit};
 use crate::chars::{dominant_script, is_punct};
-use crate::classify::{change_class, count_absorbed, edit_class, Absorbed};
+use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
 use crate::error::Error;
 use crate::inline::{diff_sentences_with, PieceKind};
 use crate::input::{LineFilter, Source};
@@ -174,9 +174,24 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, links: 
         let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
         let mut counts = Absorbed::new();
         for l in part.iter().filter(|l| l.kind == LinkKind::Equal) {
-            if text_of(old, od, &l.old) != text_of(new, nd, &l.new) {
-                let (oc, nc) = (ocur.get(chars_of(od, &l.old)), ncur.get(chars_of(nd, &l.new)));
-                count_absorbed(&old.text, oc, &new.text, nc, &mut counts);
+            if text_of(old, od, &l.old) == text_of(new, nd, &l.new) {
+                continue;
+            }
+            let (or, nr) = (chars_of(od, &l.old), chars_of(nd, &l.new));
+            // Only where either version has an irregular character can the
+            // two differ (see `Document::walk_irregular_pairs`).
+            let mut here = Absorbed::new();
+            let walked = Document::walk_irregular_pairs(od, or.clone(), nd, nr.clone(), |a, b, prev| {
+                count_absorbed_at(&old.text, a, &new.text, b, prev, &mut here)
+            });
+            if !walked || cfg!(debug_assertions) {
+                let mut full = Absorbed::new();
+                count_absorbed(&old.text, ocur.get(or), &new.text, ncur.get(nr), &mut full);
+                debug_assert!(!walked || full == here, "sparse noise count {here:?} != full {full:?}");
+                here = full;
+            }
+            for (rule, n) in here {
+                *counts.entry(rule).or_default() += n;
             }
         }
         counts

@@ -89,12 +89,12 @@ struct Irregular {
 /// the whole version in one string, and stores an `NChar` only for the few
 /// *irregular* characters: those that a rule changed, that do not start
 /// where the previous one ended (after a line break, a dropped space or an
-/// invisible character) or whose source is longer than the character, and
+/// invisible character) or whose source is not the character itself, and
 /// the first character of every block and every sentence (so that any
 /// sentence can be rebuilt on its own). Every other key character is its
-/// own original text, right after the previous one: its `NChar` is the
-/// character, where the previous one ended, its UTF-8 length long, with no
-/// rule. [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s
+/// own original text, unchanged by any rule, right after the previous one:
+/// its `NChar` is the character, where the previous one ended, its UTF-8
+/// length long, with no rule. [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s
 /// exactly from the two.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -177,11 +177,87 @@ impl Document {
         }
     }
 
+    /// Walk two ranges with equal key text, of `a` and of `b`, in step, and
+    /// call `f(a_char, b_char, prev_ends)` at each position where either
+    /// character is irregular (`prev_ends`: where the characters before
+    /// ended, `None` at the first position). At every other position both
+    /// characters are their own original text right after the previous one,
+    /// so the two versions cannot differ there. Both ranges must start at a
+    /// sentence; returns false (calling nothing) when the ranges' key texts
+    /// differ.
+    pub fn walk_irregular_pairs(
+        a: &Document,
+        ar: Range<usize>,
+        b: &Document,
+        br: Range<usize>,
+        mut f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
+    ) -> bool {
+        let (Some(ka), Some(kb)) = (a.key_range(&ar), b.key_range(&br)) else { return ar.is_empty() && br.is_empty() };
+        if a.keys[ka.clone()] != b.keys[kb.clone()] {
+            return false;
+        }
+        let keys = &a.keys[ka.clone()];
+        let start = |d: &Document, r: &Range<usize>| d.irregular.partition_point(|x| (x.index as usize) < r.start);
+        let (mut ia, mut ib) = (start(a, &ar), start(b, &br));
+        // Per side, after the last position handled: (key byte, source end).
+        let (mut sa, mut sb) = (None::<(usize, u32)>, None::<(usize, u32)>);
+        loop {
+            let next = |d: &Document, i: usize, r: &Range<usize>| {
+                d.irregular.get(i).filter(|x| (x.index as usize) < r.end).map(|x| x.index as usize - r.start)
+            };
+            let p = match (next(a, ia, &ar), next(b, ib, &br)) {
+                (None, None) => break,
+                (x, y) => x.unwrap_or(usize::MAX).min(y.unwrap_or(usize::MAX)),
+            };
+            let here = |d: &Document, i: usize, r: &Range<usize>| {
+                d.irregular.get(i).filter(|x| x.index as usize == r.start + p).copied()
+            };
+            let (xa, xb) = (here(a, ia, &ar), here(b, ib, &br));
+            // The key byte of position p, from whichever side stores it.
+            let byte = match (xa, xb) {
+                (Some(x), _) => x.key_byte as usize - ka.start,
+                (None, Some(x)) => x.key_byte as usize - kb.start,
+                (None, None) => unreachable!("p is an irregular position of one side"),
+            };
+            let ch = keys[byte..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            let len = ch.len_utf8();
+            // A regular character starts where the previous one ended; the
+            // characters since the last handled one were regular too.
+            let side = |x: Option<Irregular>, s: Option<(usize, u32)>| {
+                let prev_end = s.map(|(kb, end)| end + (byte - kb) as u32);
+                let c = match x {
+                    Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
+                    None => {
+                        let at = prev_end.unwrap_or(0);
+                        NChar { ch, start: at, end: at + len as u32, rules: 0 }
+                    }
+                };
+                (c, prev_end)
+            };
+            let ((ca, pa), (cb, pb)) = (side(xa, sa), side(xb, sb));
+            f(&ca, &cb, pa.zip(pb));
+            sa = Some((byte + len, ca.end));
+            sb = Some((byte + len, cb.end));
+            ia += usize::from(xa.is_some());
+            ib += usize::from(xb.is_some());
+        }
+        true
+    }
+
+    /// The key bytes of key characters `range`, when it starts and ends at
+    /// sentence boundaries.
+    fn key_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let first = self.sentences.partition_point(|s| s.chars.start < range.start);
+        let last = self.sentences.partition_point(|s| s.chars.end <= range.end);
+        let (s, e) = (self.sentences.get(first)?, self.sentences.get(last.checked_sub(1)?)?);
+        (s.chars.start == range.start && e.chars.end == range.end && first < last).then_some(s.key.start..e.key.end)
+    }
+
     /// Append the key characters of a finished block. The characters at
     /// block indices `anchors` (ascending) are stored as irregular whatever
     /// they are; the result is the key byte offset of each block index in
     /// `wanted` (ascending), in order.
-    fn push_block(&mut self, chars: &[NChar], anchors: &[usize], wanted: &[usize]) -> Vec<usize> {
+    fn push_block(&mut self, text: &str, chars: &[NChar], anchors: &[usize], wanted: &[usize]) -> Vec<usize> {
         let mut offsets = Vec::with_capacity(wanted.len());
         let (mut anchors, mut wanted) = (anchors.iter().peekable(), wanted.iter().peekable());
         let mut at = None;
@@ -189,11 +265,15 @@ impl Document {
             while wanted.next_if(|&&w| w == k).is_some() {
                 offsets.push(self.keys.len());
             }
-            let anchor = anchors.next_if(|&&a| a == k).is_some(); // (ascending, no repeats)
-                                                                  // A regular character is rebuilt as `ch` at `at` with its UTF-8
-                                                                  // length and no rule: exactly these fields, whatever the source
-                                                                  // bytes are.
-            let regular = c.rules == 0 && at == Some(c.start) && c.end - c.start == c.ch.len_utf8() as u32;
+            // (`anchors` is ascending, without repeats.)
+            let anchor = anchors.next_if(|&&a| a == k).is_some();
+            // A regular character is rebuilt as `ch` at `at` with its UTF-8
+            // length and no rule. Its source must also *be* `ch`: the noise
+            // count (`walk_irregular_pairs`) skips positions where both
+            // versions are regular. (No rule bit does not guarantee that: with
+            // `--keep-spacing` a tab or control character is a space key
+            // character with no rule.)
+            let regular = c.rules == 0 && at == Some(c.start) && is_own_text(text, c);
             if anchor || !regular {
                 let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
                 self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
@@ -205,6 +285,16 @@ impl Document {
         self.key_chars += chars.len();
         offsets
     }
+}
+
+/// Is the original text of `c` exactly its key character?
+#[inline]
+fn is_own_text(text: &str, c: &NChar) -> bool {
+    let (start, end) = (c.start as usize, c.end as usize);
+    let mut utf8 = [0; 4];
+    let own = c.ch.encode_utf8(&mut utf8).as_bytes();
+    // A byte loop: these are one to four bytes, too short for `memcmp`.
+    end - start == own.len() && text.as_bytes()[start..end].iter().zip(own).all(|(a, b)| a == b)
 }
 
 /// Reads key characters of a document into one reused buffer, for callers
@@ -488,7 +578,7 @@ impl Builder<'_> {
         let mut anchors: Vec<usize> = std::iter::once(0).chain(ranges.iter().map(|(_, k)| k.start)).collect();
         anchors.dedup();
         let ends: Vec<usize> = ranges.iter().flat_map(|(_, k)| [k.start, k.end]).collect();
-        let offsets = doc.push_block(chars, &anchors, &ends);
+        let offsets = doc.push_block(text, chars, &anchors, &ends);
         for (n, (r, k)) in ranges.into_iter().enumerate() {
             doc.sentences.push(Sentence {
                 chars: base + k.start..base + k.end,

@@ -54,3 +54,13 @@ fn decode_forced_utf16_error_offset_counts_the_bom() {
 fn compare_span_end_line() {
     checks::compare(include_bytes!("regressions/compare-span-end-line.bin"));
 }
+
+/// Noise counted from the irregular characters only must equal the full
+/// count: with `--keep-spacing` a control character is a space key
+/// character with no rule bit, was taken as its own text, and its
+/// difference from a real space was skipped. Found by `compare` through the
+/// debug cross-check in `compare::equal_noise`.
+#[test]
+fn compare_sparse_noise_count() {
+    checks::compare(include_bytes!("regressions/compare-sparse-noise-count.bin"));
+}
