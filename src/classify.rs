@@ -140,6 +140,25 @@ mod tests {
     }
 
     #[test]
+    fn a_tab_or_no_break_space_for_a_space_is_a_spacing_difference() {
+        let spacing = Absorbed::from([(Rule::Spacing, 1)]);
+        assert_eq!(absorbed("a\tb", "a b"), spacing);
+        assert_eq!(absorbed("a\u{A0}b", "a b"), spacing);
+        let keep = NormalizeOptions { spacing: false, ..NormalizeOptions::default() };
+        let (a, b) = ("a\tb", "a b");
+        let (x, y) = (normalize_line(a, 0..a.len(), &keep), normalize_line(b, 0..b.len(), &keep));
+        let mut c = Absorbed::new();
+        count_absorbed(a, &x, b, &y, &mut c);
+        assert_eq!(c, spacing);
+    }
+
+    #[test]
+    fn only_a_real_ellipsis_is_unchanged_by_the_dash_rule() {
+        assert!(absorbed("等等…", "等等…").is_empty());
+        assert_eq!(absorbed("等等\u{FE19}", "等等…"), Absorbed::from([(Rule::Dashes, 1)]));
+    }
+
+    #[test]
     fn noise_is_counted_by_rule() {
         let c = absorbed("自 21 年前，“互联网+”", "自21年前,「互联网+」");
         assert_eq!(c.get(&Rule::Spacing), Some(&2));

@@ -237,7 +237,7 @@ pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &Nor
     let folded = fold_chars(text, range, opts, out);
     debug_assert_eq!(folded.runs, has_run(&out[base..]));
     if opts.dashes && folded.runs {
-        fold_runs(out, base);
+        fold_runs(text, out, base);
     }
     if opts.fold_chinese {
         let line = out.split_off(base);
@@ -337,16 +337,16 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             let last = if end < bytes.len() { end - 1 } else { end };
             for (k, &b) in bytes[i..last].iter().enumerate() {
                 let at = (base + i + k) as u32;
-                let ch = if b > b' ' && b < 0x7F {
-                    b as char
+                let (ch, rules) = if b > b' ' && b < 0x7F {
+                    (b as char, 0)
                 } else {
                     f.spaces = true;
-                    ' '
+                    (' ', space_rules(b as char))
                 };
                 let class = run_class(ch);
                 f.runs |= class != 0 && class == f.last_class;
                 f.last_class = class;
-                out.push(NChar { ch, start: at, end: at + 1, rules: 0 });
+                out.push(NChar { ch, start: at, end: at + 1, rules });
             }
             i = last;
             if i == bytes.len() {
@@ -381,7 +381,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 continue;
             }
             if c.is_whitespace() || c.is_control() {
-                out.push(NChar { ch: ' ', start, end, rules: 0 });
+                out.push(NChar { ch: ' ', start, end, rules: space_rules(c) });
                 f.spaces = true;
                 f.last_class = 0;
                 i += len;
@@ -426,6 +426,19 @@ impl Folded {
             self.runs |= class != 0 && (class == self.last_class || matches!(c.ch, '—' | '…'));
             self.last_class = class;
         }
+    }
+}
+
+/// The rules of a space mark standing for whitespace or control character
+/// `c`: anything but a plain space was changed by [`Rule::Spacing`] (so a
+/// tab against a space is a spacing difference, with or without
+/// `--keep-spacing`).
+#[inline]
+fn space_rules(c: char) -> u16 {
+    if c == ' ' {
+        0
+    } else {
+        Rule::Spacing.bit()
     }
 }
 
@@ -511,7 +524,8 @@ fn fold_cluster(
     }
     let (start, end32) = ((base + i) as u32, (base + i + end) as u32);
     if c.is_whitespace() || c.is_control() {
-        out.push(NChar { ch: ' ', start, end: end32, rules: 0 });
+        let rules = if has_marks { Rule::Spacing.bit() } else { space_rules(c) };
+        out.push(NChar { ch: ' ', start, end: end32, rules });
         *spaces = true;
         return i + end;
     }
@@ -618,7 +632,7 @@ fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, 
 
 /// Second pass: fold runs (dashes, ellipses) into one character, in place
 /// in `out[base..]`.
-fn fold_runs(out: &mut Vec<NChar>, base: usize) {
+fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize) {
     let n = out.len();
     let (mut i, mut w) = (base, base);
     while i < n {
@@ -645,10 +659,14 @@ fn fold_runs(out: &mut Vec<NChar>, base: usize) {
         let canonical = if class == 1 { '—' } else { '…' };
         // The run is unchanged when it is one original character that already
         // is the canonical form (NFKC spells `…` as three dots from one source).
+        // (`︙` also becomes three dots under NFKC: only `…` itself is unchanged.)
         let one_source = run.iter().all(|x| x.start == c.start);
         let unchanged = one_source
             && (len == 1 && c.ch == canonical && c.rules == 0
-                || class == 2 && len == 3 && c.rules == Rule::Width.bit());
+                || class == 2
+                    && len == 3
+                    && c.rules == Rule::Width.bit()
+                    && &text[c.start as usize..c.end as usize] == "…");
         let rules = if unchanged { 0 } else { Rule::Dashes.bit() };
         out[w] = NChar { ch: canonical, start: c.start, end: run[len - 1].end, rules };
         w += 1;
