@@ -113,16 +113,9 @@ fn units(d: &Document) -> Vec<Unit<'_>> {
 }
 
 fn version_info(src: &Source, doc: &Document) -> VersionInfo {
-    let script = {
-        let mut sample = String::new();
-        for s in &doc.sentences {
-            if sample.len() >= 300_000 {
-                break;
-            }
-            sample.push_str(&doc.keys[s.key.clone()]);
-        }
-        dominant_script(&sample)
-    };
+    // The first 100,000 key characters decide.
+    let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
+    let script = dominant_script(sample);
     VersionInfo {
         path: src.name.clone(),
         bytes: src.text.len(),

@@ -253,37 +253,37 @@ impl Document {
         (s.chars.start == range.start && e.chars.end == range.end && first < last).then_some(s.key.start..e.key.end)
     }
 
-    /// Append the key characters of a finished block. The characters at
-    /// block indices `anchors` (ascending) are stored as irregular whatever
-    /// they are; the result is the key byte offset of each block index in
-    /// `wanted` (ascending), in order.
-    fn push_block(&mut self, text: &str, chars: &[NChar], anchors: &[usize], wanted: &[usize]) -> Vec<usize> {
-        let mut offsets = Vec::with_capacity(wanted.len());
-        let (mut anchors, mut wanted) = (anchors.iter().peekable(), wanted.iter().peekable());
-        let mut at = None;
+    /// Append the key characters of a finished block whose sentences are
+    /// `sentences` (ascending block index ranges); returns their key byte
+    /// ranges. The block's first character and each sentence's first are
+    /// stored as irregular whatever they are, so any sentence can be rebuilt
+    /// on its own.
+    fn push_block(&mut self, text: &str, chars: &[NChar], sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut keys = Vec::with_capacity(sentences.len());
+        let mut next = sentences.iter().peekable();
+        let (mut key_start, mut at) = (0, None);
         for (k, c) in chars.iter().enumerate() {
-            while wanted.next_if(|&&w| w == k).is_some() {
-                offsets.push(self.keys.len());
+            let starts = next.peek().is_some_and(|r| r.start == k);
+            if starts {
+                key_start = self.keys.len();
             }
-            // (`anchors` is ascending, without repeats.)
-            let anchor = anchors.next_if(|&&a| a == k).is_some();
             // A regular character is rebuilt as `ch` at `at` with its UTF-8
-            // length and no rule. Its source must also *be* `ch`: the noise
-            // count (`walk_irregular_pairs`) skips positions where both
-            // versions are regular. (No rule bit does not guarantee that: with
-            // `--keep-spacing` a tab or control character is a space key
-            // character with no rule.)
+            // length and no rule; its source must also *be* `ch`, since the
+            // noise count (`walk_irregular_pairs`) skips positions where both
+            // versions are regular.
             let regular = c.rules == 0 && at == Some(c.start) && is_own_text(text, c);
-            if anchor || !regular {
+            if k == 0 || starts || !regular {
                 let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
                 self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
             }
             self.keys.push(c.ch);
             at = Some(c.end);
+            if next.next_if(|r| r.end == k + 1).is_some() {
+                keys.push(key_start..self.keys.len());
+            }
         }
-        offsets.extend(wanted.map(|_| self.keys.len()));
         self.key_chars += chars.len();
-        offsets
+        keys
     }
 }
 
@@ -561,30 +561,27 @@ impl Builder<'_> {
         };
         // The sentences, trimmed of spaces at their ends; a piece with
         // nothing left to compare (only punctuation) is no sentence.
-        let ranges: Vec<(Range<usize>, Range<usize>)> = cuts
-            .into_iter()
-            .filter_map(|r| {
-                let (mut a, mut b) = (at(r.start), at(r.end));
-                while a < b && chars[a].is_space() {
-                    a += 1;
-                }
-                while b > a && chars[b - 1].is_space() {
-                    b -= 1;
-                }
-                (a < b).then_some((r, a..b))
-            })
-            .collect();
-        // The block's first character and every sentence's are anchors.
-        let mut anchors: Vec<usize> = std::iter::once(0).chain(ranges.iter().map(|(_, k)| k.start)).collect();
-        anchors.dedup();
-        let ends: Vec<usize> = ranges.iter().flat_map(|(_, k)| [k.start, k.end]).collect();
-        let offsets = doc.push_block(text, chars, &anchors, &ends);
-        for (n, (r, k)) in ranges.into_iter().enumerate() {
+        let (mut cut, mut trimmed) = (Vec::new(), Vec::new());
+        for r in cuts {
+            let (mut a, mut b) = (at(r.start), at(r.end));
+            while a < b && chars[a].is_space() {
+                a += 1;
+            }
+            while b > a && chars[b - 1].is_space() {
+                b -= 1;
+            }
+            if a < b {
+                cut.push(r);
+                trimmed.push(a..b);
+            }
+        }
+        let keys = doc.push_block(text, chars, &trimmed);
+        for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
             doc.sentences.push(Sentence {
                 chars: base + k.start..base + k.end,
                 start: block[r.start].start as usize,
                 end: block[r.end - 1].end as usize,
-                key: offsets[2 * n]..offsets[2 * n + 1],
+                key,
                 hard_break_before: n == 0 && self.hard,
             });
         }
