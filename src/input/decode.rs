@@ -33,6 +33,7 @@
 use crate::error::Error;
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How to decode input files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,41 +67,7 @@ pub struct Decoded {
 /// assert!(decode("c.bin", b"PNG\0\0\x01", &DecodeOptions::default()).is_err());
 /// ```
 pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Error> {
-    if let Some(label) = &opts.encoding {
-        let enc = Encoding::for_label(label.trim().as_bytes())
-            .ok_or_else(|| Error::Usage(format!("--encoding '{label}': unknown encoding name")))?;
-        let body = match Encoding::for_bom(bytes) {
-            Some((bom_enc, len)) if bom_enc == enc && enc != UTF_8 => &bytes[len..],
-            _ => bytes,
-        };
-        let skipped = bytes.len() - body.len();
-        return finish(name, body, skipped, enc, enc.name().to_string(), opts.lossy);
-    }
-    if let Some((enc, len)) = Encoding::for_bom(bytes) {
-        if enc == UTF_8 {
-            if let Some(d) = valid_utf8(bytes, "UTF-8 with BOM") {
-                return Ok(d);
-            }
-            return finish(name, bytes, 0, UTF_8, "UTF-8 with BOM".into(), opts.lossy);
-        }
-        return finish(name, &bytes[len..], len, enc, enc.name().to_string(), opts.lossy);
-    }
-    if let Some(enc) = bomless_utf16(bytes).or_else(|| nul_free_utf16(bytes)) {
-        return finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy);
-    }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
-    }
-    if let Some(d) = valid_utf8(bytes, "UTF-8") {
-        return Ok(d);
-    }
-    if damaged_utf8(bytes) {
-        return finish(name, bytes, 0, UTF_8, "UTF-8".into(), opts.lossy);
-    }
-    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(bytes, true);
-    let enc = prefer_cjk(bytes, det.guess(None, chardetng::Utf8Detection::Allow));
-    finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy)
+    decode_cow(name, Cow::Borrowed(bytes), opts)
 }
 
 /// [`decode`], taking ownership of the bytes: valid UTF-8 (the usual case)
@@ -112,26 +79,67 @@ pub fn decode(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded,
 /// assert_eq!((d.text.as_str(), d.encoding.as_str()), ("互联网", "UTF-8"));
 /// ```
 pub fn decode_vec(name: &str, bytes: Vec<u8>, opts: &DecodeOptions) -> Result<Decoded, Error> {
-    let plain = opts.encoding.is_none()
-        && Encoding::for_bom(&bytes).is_none()
-        && bomless_utf16(&bytes).or_else(|| nul_free_utf16(&bytes)).is_none()
-        && !bytes.contains(&0);
-    if !plain {
-        return decode(name, &bytes, opts);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded { text, encoding: "UTF-8".to_string(), replaced_bytes: 0 }),
-        Err(e) => decode(name, e.as_bytes(), opts),
-    }
+    decode_cow(name, Cow::Owned(bytes), opts)
 }
 
-/// The fast path: valid UTF-8 without NUL characters is taken as it is.
-fn valid_utf8(bytes: &[u8], label: &str) -> Option<Decoded> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    if text.contains('\0') {
-        return None;
+fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Decoded, Error> {
+    if let Some(label) = &opts.encoding {
+        let bytes = &bytes[..];
+        let enc = Encoding::for_label(label.trim().as_bytes())
+            .ok_or_else(|| Error::Usage(format!("--encoding '{label}': unknown encoding name")))?;
+        let body = match Encoding::for_bom(bytes) {
+            Some((bom_enc, len)) if bom_enc == enc && enc != UTF_8 => &bytes[len..],
+            _ => bytes,
+        };
+        let skipped = bytes.len() - body.len();
+        return finish(name, body, skipped, enc, enc.name().to_string(), opts.lossy);
     }
-    Some(Decoded { text: text.to_owned(), encoding: label.to_string(), replaced_bytes: 0 })
+    if let Some((enc, len)) = Encoding::for_bom(&bytes) {
+        if enc == UTF_8 {
+            let bytes = match valid_utf8(bytes, "UTF-8 with BOM") {
+                Ok(d) => return Ok(d),
+                Err(bytes) => bytes,
+            };
+            return finish(name, &bytes, 0, UTF_8, "UTF-8 with BOM".into(), opts.lossy);
+        }
+        return finish(name, &bytes[len..], len, enc, enc.name().to_string(), opts.lossy);
+    }
+    if let Some(enc) = bomless_utf16(&bytes).or_else(|| nul_free_utf16(&bytes)) {
+        return finish(name, &bytes, 0, enc, enc.name().to_string(), opts.lossy);
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
+    }
+    let bytes = match valid_utf8(bytes, "UTF-8") {
+        Ok(d) => return Ok(d),
+        Err(bytes) => bytes,
+    };
+    let bytes = &bytes[..];
+    if damaged_utf8(bytes) {
+        return finish(name, bytes, 0, UTF_8, "UTF-8".into(), opts.lossy);
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    let enc = prefer_cjk(bytes, det.guess(None, chardetng::Utf8Detection::Allow));
+    finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy)
+}
+
+/// The fast path: valid UTF-8 without NUL characters is taken as it is
+/// (owned bytes without a copy). `Ok` is the answer; `Err` hands the bytes
+/// back for the other decoders.
+fn valid_utf8<'a>(bytes: Cow<'a, [u8]>, label: &str) -> Result<Decoded, Cow<'a, [u8]>> {
+    let text = match bytes {
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(t) if !t.contains('\0') => t.to_owned(),
+            _ => return Err(Cow::Borrowed(b)),
+        },
+        Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(t) if !t.contains('\0') => t,
+            Ok(t) => return Err(Cow::Owned(t.into_bytes())),
+            Err(e) => return Err(Cow::Owned(e.into_bytes())),
+        },
+    };
+    Ok(Decoded { text, encoding: label.to_string(), replaced_bytes: 0 })
 }
 
 /// Mostly valid UTF-8 with a few bad bytes: a damaged UTF-8 file, not a
