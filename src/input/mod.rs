@@ -20,10 +20,12 @@
 //! finished even when its final `！` is missing.
 
 pub mod decode;
+pub mod origin;
 
 use crate::chars::{dominant_script, Script};
 use crate::error::Error;
 use decode::DecodeOptions;
+use origin::Origin;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -76,6 +78,9 @@ pub struct Source {
     /// Bytes replaced by U+FFFD because they could not be decoded (only with
     /// lossy decoding).
     pub replaced_bytes: usize,
+    /// The format the text was extracted from and how its offsets map
+    /// back to the source (pages, cue times); plain text for `.txt`.
+    pub origin: Origin,
     line_starts: Vec<usize>,
 }
 
@@ -145,7 +150,14 @@ impl Source {
         let text = text.into();
         let encoding = if text.starts_with('\u{FEFF}') { "UTF-8 with BOM" } else { "UTF-8" };
         let line_starts = line_starts(&text);
-        Source { name: name.into(), text, encoding: encoding.to_string(), replaced_bytes: 0, line_starts }
+        Source {
+            name: name.into(),
+            text,
+            encoding: encoding.to_string(),
+            replaced_bytes: 0,
+            origin: Origin::default(),
+            line_starts,
+        }
     }
 
     /// Read a file, detecting its encoding (see [`decode`]). Errors name
