@@ -8,14 +8,17 @@
 //! the word segmenter is set up for the modified sentences only. Rows are
 //! built only when [`Options::rows`] asks for them.
 
-use crate::align::{align, AlignOptions, Link, LinkKind, Unit};
 use crate::chars::{dominant_script, is_punct};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
+use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
-use crate::inline::{diff_sentences_with, PieceKind};
+use crate::inline::PieceKind;
 use crate::input::{LineFilter, Source};
-use crate::normalize::{byte_range, NChar};
-use crate::report::*;
+use crate::normalize::byte_range;
+use crate::normalize::NChar;
+use crate::report::{
+    Change, ChangeKind, Edit, EditClass, EditOp, Locator, Report, Row as ReportRow, RowKind, Span, Summary, VersionInfo,
+};
 use crate::segment::{segment, CharCursor, Document};
 use crate::Options;
 use regex::Regex;
@@ -54,16 +57,11 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         (h.join().expect("segmentation thread panicked"), n)
     });
 
-    let (ou, nu) = (units(&od), units(&nd));
-    let align_opts = AlignOptions {
-        threshold: opts.threshold,
-        timeout: deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)),
-        detect_moves: opts.detect_moves,
-    };
     let t_segment = started.elapsed();
-    let links = align(&ou, &nu, &align_opts);
+    let diff_opts = DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, deadline };
+    let rows = diff(&od, &nd, &diff_opts);
     let t_align = started.elapsed();
-    let (summary, changes, rows) = build(old, new, &od, &nd, &links, opts, deadline);
+    let (summary, changes, rows) = build(old, new, &od, &nd, &rows, opts);
     let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
@@ -108,10 +106,6 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
     Ok(LineFilter { lang: opts.lang, ignore })
 }
 
-fn units(d: &Document) -> Vec<Unit<'_>> {
-    d.sentences.iter().map(|s| Unit { key: &d.keys[s.key.clone()], joinable: !s.hard_break_before }).collect()
-}
-
 fn version_info(src: &Source, doc: &Document) -> VersionInfo {
     // The first 100,000 key characters decide.
     let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
@@ -134,52 +128,31 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Key-character range covering sentences `r` (the text between them included).
-fn chars_of(doc: &Document, r: &Range<usize>) -> Range<usize> {
-    if r.is_empty() {
-        return 0..0;
-    }
-    doc.sentences[r.start].chars.start..doc.sentences[r.end - 1].chars.end
-}
-
-/// Key text of sentences `r` (the text between them included).
-fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
-    if r.is_empty() {
-        return "";
-    }
-    &doc.keys[doc.sentences[r.start].key.start..doc.sentences[r.end - 1].key.end]
-}
-
-/// Original text covering sentences `r`.
-fn text_of<'s>(src: &'s Source, doc: &Document, r: &Range<usize>) -> &'s str {
-    if r.is_empty() {
-        return "";
-    }
-    &src.text[doc.sentences[r.start].start..doc.sentences[r.end - 1].end]
-}
-
-/// The noise absorbed in equal sentences. Sentences whose original text is
-/// identical have none; the others are normalised again (block by block,
-/// see [`Document`]) and compared character by character, the links split
-/// between two threads: on a noisy pair this is most of the report's work.
-fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, links: &[Link]) -> Absorbed {
-    let count = |part: &[Link]| {
+/// The noise absorbed in equal rows. Sentences whose original text is
+/// identical have none; the others are compared character by character
+/// where either version has an irregular character (see [`Document`]),
+/// the rows split between two threads: on a noisy pair this is most of the
+/// report's work.
+fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &[Row]) -> Absorbed {
+    let count = |part: &[Row]| {
         let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
         let mut counts = Absorbed::new();
-        for l in part.iter().filter(|l| l.kind == LinkKind::Equal) {
-            if text_of(old, od, &l.old) == text_of(new, nd, &l.new) {
+        for r in part.iter().filter(|r| matches!(r.kind, RowKind::Equal | RowKind::Resegmented)) {
+            let (or, nr) = (r.old_chars.clone(), r.new_chars.clone());
+            let (ob, nb) = (byte_span(od, &or), byte_span(nd, &nr));
+            if old.text.get(ob.clone()) == new.text.get(nb.clone()) {
                 continue;
             }
-            let (or, nr) = (chars_of(od, &l.old), chars_of(nd, &l.new));
             // Only where either version has an irregular character can the
             // two differ (see `Document::walk_irregular_pairs`).
             let mut here = Absorbed::new();
-            let walked = Document::walk_irregular_pairs(od, or.clone(), nd, nr.clone(), |a, b, prev| {
-                count_absorbed_at(&old.text, a, &new.text, b, prev, &mut here)
-            });
+            let walked = r.kind == RowKind::Equal
+                && Document::walk_irregular_pairs(od, or.clone(), nd, nr.clone(), |a, b, prev| {
+                    count_absorbed_at(&old.text, a, &new.text, b, prev, &mut here)
+                });
             if !walked || cfg!(debug_assertions) {
                 let mut full = Absorbed::new();
-                count_absorbed(&old.text, ocur.get(or), &new.text, ncur.get(nr), &mut full);
+                count_row_noise(&old.text, ocur.get(or), &new.text, ncur.get(nr), &mut full);
                 debug_assert!(!walked || full == here, "sparse noise count {here:?} != full {full:?}");
                 here = full;
             }
@@ -190,10 +163,10 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, links: 
         counts
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if links.len() < 2_000 || threads < 2 {
-        return count(links);
+    if rows.len() < 2_000 || threads < 2 {
+        return count(rows);
     }
-    let (first, second) = links.split_at(links.len() / 2);
+    let (first, second) = rows.split_at(rows.len() / 2);
     let (mut counts, more) = std::thread::scope(|s| {
         let h = s.spawn(|| count(second));
         (count(first), h.join().expect("noise-counting thread panicked"))
@@ -204,84 +177,108 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, links: 
     counts
 }
 
+/// Count the noise between two stretches whose keys are equal, or equal
+/// once spaces are set aside (a row the token alignment found equal may
+/// differ in a space before a mark: `world ,` / `world,`).
+fn count_row_noise(old_text: &str, o: &[NChar], new_text: &str, n: &[NChar], counts: &mut Absorbed) {
+    if o.len() == n.len() && o.iter().zip(n).all(|(a, b)| a.ch == b.ch) {
+        count_absorbed(old_text, o, new_text, n, counts);
+    } else {
+        let strip = |c: &[NChar]| c.iter().copied().filter(|c| !c.is_space()).collect::<Vec<_>>();
+        count_absorbed(old_text, &strip(o), new_text, &strip(n), counts);
+    }
+}
+
+/// Byte range of the original text that key characters `r` stand for.
+/// Where `r` starts or ends with a sentence, the sentence's own bounds are
+/// used: they include marks the key may lack (`--ignore-punctuation`).
+pub(crate) fn byte_span(doc: &Document, r: &Range<usize>) -> Range<usize> {
+    if r.is_empty() {
+        return 0..0;
+    }
+    let first = doc.sentences.partition_point(|s| s.chars.end <= r.start);
+    let last = doc.sentences.partition_point(|s| s.chars.end < r.end);
+    let start = match doc.sentences.get(first) {
+        Some(s) if s.chars.start == r.start => s.start,
+        _ => doc.chars(r.start..r.start + 1).first().map_or(0, |c| c.start as usize),
+    };
+    let end = match doc.sentences.get(last) {
+        Some(s) if s.chars.end == r.end => s.end,
+        _ => doc.chars(r.end - 1..r.end).first().map_or(start, |c| c.end as usize),
+    };
+    start..end.max(start)
+}
+
+/// The report: a fold over the rows of the alignment.
 fn build(
     old: &Source,
     new: &Source,
     od: &Document,
     nd: &Document,
-    links: &[Link],
+    aligned: &[Row],
     opts: &Options,
-    deadline: Instant,
-) -> (Summary, Vec<Change>, Vec<Row>) {
+) -> (Summary, Vec<Change>, Vec<ReportRow>) {
     let mut ol = Locator::new(old);
     let mut nl = Locator::new(new);
     let mut summary = Summary::default();
-    let mut absorbed = equal_noise(old, new, od, nd, links);
+    let mut absorbed = equal_noise(old, new, od, nd, aligned);
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
     let mut matched_chars = 0usize;
     let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
         + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
 
     // Change ids first, so that a moved-from row can point at its change.
-    let mut change_of_link = vec![None; links.len()];
+    let mut change_of_row = vec![None; aligned.len()];
     let mut next = 0;
-    for (i, l) in links.iter().enumerate() {
-        if matches!(l.kind, LinkKind::Modified | LinkKind::Added | LinkKind::Removed | LinkKind::MovedTo) {
-            change_of_link[i] = Some(next);
+    for (i, r) in aligned.iter().enumerate() {
+        if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo) {
+            change_of_row[i] = Some(next);
             next += 1;
         }
     }
-    for (i, l) in links.iter().enumerate() {
-        if l.kind == LinkKind::MovedFrom {
-            change_of_link[i] = l.partner.and_then(|p| change_of_link[p]);
+    for (i, r) in aligned.iter().enumerate() {
+        if r.kind == RowKind::MovedFrom {
+            change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
         }
     }
 
-    // One word segmenter for all modified sentences (see tokenize's docs).
-    let seg = crate::tokenize::shared_segmenter(
-        links
-            .iter()
-            .filter(|l| l.kind == LinkKind::Modified)
-            .flat_map(|l| key_text(od, &l.old).chars().chain(key_text(nd, &l.new).chars())),
-    );
-    // Key characters are recomputed for the sentences that need them (see
-    // `Document`), each block once.
     let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
     let mut changes = Vec::with_capacity(next);
-    let mut rows = Vec::with_capacity(if opts.rows { links.len() } else { 0 });
-    for (i, l) in links.iter().enumerate() {
-        let ospan = |ol: &mut Locator, r: &std::ops::Range<usize>| -> Option<Span> {
-            (!r.is_empty()).then(|| ol.span(od.sentences[r.start].start, od.sentences[r.end - 1].end))
+    let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
+    let mut in_reseg = false;
+    for (i, r) in aligned.iter().enumerate() {
+        let span = |loc: &mut Locator, doc: &Document, chars: &Range<usize>| -> Option<Span> {
+            (!chars.is_empty()).then(|| {
+                let b = byte_span(doc, chars);
+                loc.span(b.start, b.end)
+            })
         };
-        let nspan = |nl: &mut Locator, r: &std::ops::Range<usize>| -> Option<Span> {
-            (!r.is_empty()).then(|| nl.span(nd.sentences[r.start].start, nd.sentences[r.end - 1].end))
-        };
-        let (ocr, ncr) = (chars_of(od, &l.old), chars_of(nd, &l.new));
-        let sentences = |l: &Link| ([l.old.start, l.old.end], [l.new.start, l.new.end]);
-        let row_kind = match l.kind {
-            LinkKind::Equal => {
+        let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
+        if r.kind != RowKind::Resegmented {
+            in_reseg = false;
+        }
+        match r.kind {
+            RowKind::Equal => {
                 // (Their noise was counted by `equal_noise`.)
                 summary.equal += 1;
-                matched_chars += ocr.len() + ncr.len();
-                RowKind::Equal
+                matched_chars += r.old_chars.len() + r.new_chars.len();
             }
-            LinkKind::Resegmented => {
+            RowKind::Resegmented => {
                 summary.equal += 1;
-                summary.resegmented += 1;
-                matched_chars += ocr.len() + ncr.len();
-                let (oc, nc) = (ocur.get(ocr), ncur.get(ncr));
-                let strip = |c: &[NChar]| c.iter().copied().filter(|c| !c.is_space()).collect::<Vec<_>>();
-                count_absorbed(&old.text, &strip(oc), &new.text, &strip(nc), &mut absorbed);
-                RowKind::Resegmented
+                // Consecutive rows that share a new sentence are one place.
+                if !in_reseg {
+                    summary.resegmented += 1;
+                }
+                in_reseg = true;
+                matched_chars += r.old_chars.len() + r.new_chars.len();
             }
-            LinkKind::Modified => {
+            RowKind::Modified => {
                 summary.modified += 1;
-                let (oc, nc) = (ocur.get(ocr), ncur.get(ncr));
-                let (old_span, new_span) = (ospan(&mut ol, &l.old), nspan(&mut nl, &l.new));
-                let pieces = diff_sentences_with(&seg, oc, nc, Some(deadline));
+                let (oc, nc) = (ocur.get(r.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                let (old_span, new_span) = (span(&mut ol, od, &r.old_chars), span(&mut nl, nd, &r.new_chars));
                 let mut edits = Vec::new();
                 let mut eq = 0;
-                for p in &pieces {
+                for p in &r.pieces {
                     if p.kind == PieceKind::Equal {
                         eq += p.old.len() + p.new.len();
                         count_absorbed(&old.text, &oc[p.old.clone()], &new.text, &nc[p.new.clone()], &mut absorbed);
@@ -307,83 +304,75 @@ fn build(
                     });
                 }
                 matched_chars += eq;
-                let similarity = if oc.len() + nc.len() == 0 { 1.0 } else { eq as f32 / (oc.len() + nc.len()) as f32 };
-                let (os, ns) = sentences(l);
+                let (os, ns) = sentences(r);
                 changes.push(Change {
                     id: changes.len(),
                     kind: ChangeKind::Modified,
                     class: change_class(edits.iter().map(|e| e.class)),
                     old: old_span,
                     new: new_span,
-                    similarity,
+                    similarity: r.similarity,
                     edits,
                     old_sentences: os,
                     new_sentences: ns,
                 });
-                RowKind::Modified
             }
-            LinkKind::Added | LinkKind::Removed => {
-                let added = l.kind == LinkKind::Added;
+            RowKind::Added | RowKind::Removed => {
+                let added = r.kind == RowKind::Added;
                 if added {
                     summary.added += 1;
                 } else {
                     summary.removed += 1;
                 }
-                let key = if added { ncur.get(ncr) } else { ocur.get(ocr) };
+                let key = if added { ncur.get(r.new_chars.clone()) } else { ocur.get(r.old_chars.clone()) };
                 let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
                     EditClass::Punctuation
                 } else {
                     EditClass::Wording
                 };
-                let (os, ns) = sentences(l);
+                let (os, ns) = sentences(r);
                 changes.push(Change {
                     id: changes.len(),
                     kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
                     class,
-                    old: ospan(&mut ol, &l.old),
-                    new: nspan(&mut nl, &l.new),
+                    old: span(&mut ol, od, &r.old_chars),
+                    new: span(&mut nl, nd, &r.new_chars),
                     similarity: 0.0,
                     edits: vec![],
                     old_sentences: os,
                     new_sentences: ns,
                 });
-                if added {
-                    RowKind::Added
-                } else {
-                    RowKind::Removed
-                }
             }
-            LinkKind::MovedTo => {
+            RowKind::MovedTo => {
                 summary.moved += 1;
-                let from = &links[l.partner.expect("a move has two halves")];
-                let (fo, fnc) = (od.chars(chars_of(od, &from.old)), ncur.get(ncr));
+                let from = &aligned[r.partner.expect("a move has two halves")];
+                let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
                 matched_chars += fo.len() + fnc.len();
-                count_absorbed(&old.text, &fo, &new.text, fnc, &mut absorbed);
+                count_row_noise(&old.text, &fo, &new.text, fnc, &mut absorbed);
                 let mut ol2 = Locator::new(old);
                 changes.push(Change {
                     id: changes.len(),
                     kind: ChangeKind::Moved,
                     class: EditClass::Wording,
-                    old: ospan(&mut ol2, &from.old),
-                    new: nspan(&mut nl, &l.new),
+                    old: span(&mut ol2, od, &from.old_chars),
+                    new: span(&mut nl, nd, &r.new_chars),
                     similarity: 1.0,
                     edits: vec![],
                     old_sentences: [from.old.start, from.old.end],
-                    new_sentences: [l.new.start, l.new.end],
+                    new_sentences: [r.new.start, r.new.end],
                 });
-                RowKind::MovedTo
             }
-            LinkKind::MovedFrom => RowKind::MovedFrom,
-        };
+            RowKind::MovedFrom => {}
+        }
         if !opts.rows {
             continue;
         }
-        let (old_span, new_span) = match row_kind {
-            RowKind::MovedTo => (None, nspan(&mut nl, &l.new)),
-            RowKind::MovedFrom => (ospan(&mut ol, &l.old), None),
-            _ => (ospan(&mut ol, &l.old), nspan(&mut nl, &l.new)),
+        let (old_span, new_span) = match r.kind {
+            RowKind::MovedTo => (None, span(&mut nl, nd, &r.new_chars)),
+            RowKind::MovedFrom => (span(&mut ol, od, &r.old_chars), None),
+            _ => (span(&mut ol, od, &r.old_chars), span(&mut nl, nd, &r.new_chars)),
         };
-        rows.push(Row { kind: row_kind, old: old_span, new: new_span, change: change_of_link[i] });
+        rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
     }
     summary.similarity =
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };

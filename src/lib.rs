@@ -56,6 +56,7 @@ pub mod chars;
 pub mod classify;
 pub mod collate;
 pub mod compare;
+pub(crate) mod diff;
 pub mod error;
 pub mod inline;
 pub mod input;

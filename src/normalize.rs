@@ -293,19 +293,25 @@ pub fn join_line(acc: &mut Vec<NChar>, line: &[NChar], opts: &NormalizeOptions) 
     if line.is_empty() {
         return;
     }
-    if let (Some(prev), Some(next)) = (acc.last().copied(), line.first().copied()) {
-        let sep = if !opts.line_breaks {
-            Some('\n')
-        } else if cjk_context(acc.iter().rev()) || cjk_context(line.iter()) || prev.ch == '-' && !opts.spacing {
-            None
-        } else {
-            Some(' ')
-        };
-        if let Some(ch) = sep {
-            acc.push(NChar { ch, start: prev.end, end: next.start, rules: Rule::LineBreak.bit() });
-        }
+    if let Some(sep) = line_separator(acc, line, opts) {
+        acc.push(sep);
     }
     acc.extend_from_slice(line);
+}
+
+/// The key character a line break between `before` and `after` stands for
+/// (see [`join_line`]): a space between Latin words, nothing next to CJK
+/// text, the break itself with `--keep-line-breaks`.
+pub(crate) fn line_separator(before: &[NChar], after: &[NChar], opts: &NormalizeOptions) -> Option<NChar> {
+    let (prev, next) = (before.last()?, after.first()?);
+    let ch = if !opts.line_breaks {
+        '\n'
+    } else if cjk_context(before.iter().rev()) || cjk_context(after.iter()) || prev.ch == '-' && !opts.spacing {
+        return None;
+    } else {
+        ' '
+    };
+    Some(NChar { ch, start: prev.end, end: next.start, rules: Rule::LineBreak.bit() })
 }
 
 /// First pass: per-character folding (NFC/NFKC, tables, invisible, case,

@@ -253,6 +253,15 @@ impl Document {
         (s.chars.start == range.start && e.chars.end == range.end && first < last).then_some(s.key.start..e.key.end)
     }
 
+    /// Append a key character that stands for the break between two
+    /// blocks (see `Builder::flush`). It belongs to no sentence.
+    fn push_separator(&mut self, c: NChar) {
+        let (index, key_byte) = (self.key_chars as u32, self.keys.len() as u32);
+        self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
+        self.keys.push(c.ch);
+        self.key_chars += 1;
+    }
+
     /// Append the key characters of a finished block whose sentences are
     /// `sentences` (ascending block index ranges); returns their key byte
     /// ranges. The block's first character and each sentence's first are
@@ -409,6 +418,10 @@ struct Builder<'a> {
     block: Vec<NChar>,
     hard: bool,
     drop_punct: bool,
+    norm: NormalizeOptions,
+    /// The last few key characters of the previous block, to choose the
+    /// separator before the next one.
+    tail: Vec<NChar>,
 }
 
 /// Cut `source` into sentences.
@@ -427,7 +440,15 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
     // Punctuation is needed to find sentence ends; with `ignore_punctuation`
     // it is dropped from each sentence's key after the cut (in `flush`).
     let drop_punct = norm.ignore_punctuation;
-    let mut out = Builder { text, doc: Document::default(), block: Vec::new(), hard: true, drop_punct };
+    let mut out = Builder {
+        text,
+        doc: Document::default(),
+        block: Vec::new(),
+        hard: true,
+        drop_punct,
+        norm: NormalizeOptions { ignore_punctuation: false, ..*norm },
+        tail: Vec::new(),
+    };
     // Room for the keys up front (they are about as long as the text):
     // growing a string of megabytes copies it again and again.
     out.doc.keys.reserve(text.len());
@@ -501,7 +522,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
                     && (continuation && (blanks == 0 || open_end)
                         || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
                         || blanks == 0 && open_end && in_column
-                        || next.ch.is_lowercase()
+                        || first_char(text, &next).is_lowercase()
                         || line.last().is_some_and(|c| c.ch == '-'))
             }
         };
@@ -540,18 +561,36 @@ impl Builder<'_> {
             return;
         }
         let (text, doc, block) = (self.text, &mut self.doc, &self.block);
-        let base = doc.key_chars;
         let cuts = split_block(text, block);
         // The block's key characters, and where each block index lands in them.
         let (kept, index): (Vec<NChar>, Vec<usize>);
         let (chars, at): (&[NChar], &dyn Fn(usize) -> usize) = if self.drop_punct {
             let mut k = Vec::with_capacity(block.len());
             let mut ix = Vec::with_capacity(block.len() + 1);
+            // Punctuation dropped between two words leaves them apart
+            // (`dedicate--we` reads as `dedicate -- we` does), except a
+            // mark inside a word (`don't`, `U.S.`); spaces it leaves side
+            // by side are one.
+            let mut gap: Option<(u32, u32, usize)> = None;
             for c in block.iter() {
                 ix.push(k.len());
-                if !is_punct(c.ch) {
-                    k.push(*c);
+                if is_punct(c.ch) {
+                    gap = Some(gap.map_or((c.start, c.end, 1), |(s, _, n)| (s, c.end, n + 1)));
+                    continue;
                 }
+                let last: Option<&NChar> = k.last();
+                if c.is_space() && last.is_some_and(|l| l.is_space()) {
+                    continue;
+                }
+                if let Some((start, end, marks)) = gap.take() {
+                    let inside_word = marks == 1 && matches!(block_char(text, start), '\'' | '.' | '’');
+                    let apart = |x: char| crate::chars::is_word_char(x) && !is_cjk(x);
+                    if !c.is_space() && !inside_word && last.is_some_and(|l| apart(l.ch)) && apart(c.ch) {
+                        let rules = crate::normalize::Rule::Punctuation.bit();
+                        k.push(NChar { ch: ' ', start, end, rules });
+                    }
+                }
+                k.push(*c);
             }
             ix.push(k.len());
             (kept, index) = (k, ix);
@@ -575,6 +614,23 @@ impl Builder<'_> {
                 trimmed.push(a..b);
             }
         }
+        if trimmed.is_empty() {
+            self.block.clear();
+            self.hard = false;
+            return;
+        }
+        // Blocks follow each other in the key text as lines of one block
+        // do: a space between Latin words, nothing next to CJK text. A
+        // stretch of text that spans two blocks (a row whose new text runs
+        // from a heading into its paragraph) then reads as it would in one.
+        let first = &chars[trimmed[0].start..];
+        if let Some(sep) = crate::normalize::line_separator(&self.tail, first, &self.norm) {
+            doc.push_separator(sep);
+        }
+        let last = trimmed[trimmed.len() - 1].end;
+        self.tail.clear();
+        self.tail.extend_from_slice(&chars[last.saturating_sub(8)..last]);
+        let base = doc.key_chars;
         let keys = doc.push_block(text, chars, &trimmed);
         for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
             doc.sentences.push(Sentence {
@@ -588,6 +644,11 @@ impl Builder<'_> {
         self.block.clear();
         self.hard = false;
     }
+}
+
+/// The first character of the original text at byte `at`.
+fn block_char(text: &str, at: u32) -> char {
+    text.get(at as usize..).and_then(|t| t.chars().next()).unwrap_or(' ')
 }
 
 fn is_terminator(c: char) -> bool {
@@ -721,7 +782,7 @@ fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: 
         '!' | '?' => {
             return match next {
                 None => true,
-                Some(' ') => !chars.get(j + 1).is_some_and(|c| c.ch.is_lowercase()),
+                Some(' ') => !chars.get(j + 1).is_some_and(|c| first_char(text, c).is_lowercase()),
                 Some(n) => is_cjk(n) || is_punct(n),
             };
         }
@@ -732,7 +793,7 @@ fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: 
     if n != ' ' && !is_cjk(n) {
         return false; // 1.3, U.S., example.com
     }
-    if n == ' ' && chars.get(j + 1).is_some_and(|c| c.ch.is_lowercase()) {
+    if n == ' ' && chars.get(j + 1).is_some_and(|c| first_char(text, c).is_lowercase()) {
         return false;
     }
     // The word before the full stop.
@@ -744,7 +805,8 @@ fn is_boundary(text: &str, chars: &[NChar], s: usize, i: usize, j: usize, next: 
     if word.is_empty() {
         return true;
     }
-    if word.chars().count() == 1 && chars[w].ch.is_uppercase() {
+    // Letter case from the original text: keys are lower-cased with --ignore-case.
+    if word.chars().count() == 1 && first_char(text, &chars[w]).is_uppercase() {
         return false; // an initial: J. R. R. Tolkien
     }
     if w == s && word.chars().all(|c| c.is_ascii_digit()) {

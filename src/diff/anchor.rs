@@ -1,0 +1,272 @@
+//! Step 1: anchor on equal sentences.
+//!
+//! Most of a book-length pair is identical sentence for sentence; diffing
+//! whole sentences first settles those at the cost of one hash per
+//! sentence, and leaves the token alignment ([`super::regions`]) only the
+//! regions between them. Each sentence key is hashed once into a dense id
+//! (equal keys, equal ids), and `similar`'s Patience diff runs on the ids
+//! under the deadline: sentences unique in both versions lock in first,
+//! Myers fills in between.
+//!
+//! A sentence boundary never decides what is a change: a region between
+//! anchors is aligned token by token, whatever its sentences. Anchoring only
+//! decides where it is *safe* not to look closer.
+
+use similar::algorithms::{diff_deadline, Algorithm, Capture};
+use similar::DiffOp;
+use std::ops::Range;
+use std::time::Instant;
+
+/// A run of equal sentences, or a region between such runs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Seg {
+    /// `len` equal sentences from `old` and `new`.
+    Equal { old: usize, new: usize, len: usize },
+    /// Sentences that differ.
+    Gap { old: Range<usize>, new: Range<usize> },
+}
+
+/// Equal runs and the gaps between them, covering both key lists in order.
+pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> {
+    let ids = Ids::new(old, new);
+    let mut capture = Capture::new();
+    let Ok(()) = diff_deadline(
+        Algorithm::Patience,
+        &mut capture,
+        &ids.old,
+        0..ids.old.len(),
+        &ids.new,
+        0..ids.new.len(),
+        Some(deadline),
+    );
+    let mut segs: Vec<Seg> = Vec::new();
+    for op in capture.into_ops() {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => match segs.last_mut() {
+                Some(Seg::Equal { old, new, len: l }) if *old + *l == old_index && *new + *l == new_index => *l += len,
+                _ => segs.push(Seg::Equal { old: old_index, new: new_index, len }),
+            },
+            other => {
+                let (o, n) = (other.old_range(), other.new_range());
+                match segs.last_mut() {
+                    Some(Seg::Gap { old: go, new: gn }) => {
+                        go.end = o.end;
+                        gn.end = n.end;
+                    }
+                    _ => segs.push(Seg::Gap { old: o, new: n }),
+                }
+            }
+        }
+    }
+    join_gaps(segs, old, new)
+}
+
+/// Most key bytes (both sides) of two gaps and the one or two equal
+/// sentences between them for [`join_gaps`] to make them one region.
+const JOIN_LIMIT: usize = 20_000;
+
+/// Join two gaps separated by a run of one or two equal sentences into one
+/// region, when it stays small: with repeated sentences, a diff may anchor
+/// the wrong copy (old `A A` against new `A A′`, the second `A` reworded,
+/// can anchor the second `A` and leave the first one "removed"); aligned as
+/// one region, the tokens find the right pairing.
+fn join_gaps(segs: Vec<Seg>, old: &[&str], new: &[&str]) -> Vec<Seg> {
+    let bytes = |keys: &[&str], r: Range<usize>| keys[r].iter().map(|k| k.len()).sum::<usize>();
+    let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
+    let mut iter = segs.into_iter().peekable();
+    while let Some(seg) = iter.next() {
+        if let (Some(Seg::Gap { old: go, new: gn }), Seg::Equal { len, .. }) = (out.last(), &seg) {
+            if let Some(Seg::Gap { old: no, new: nn }) = iter.peek() {
+                let joined = (go.start..no.end, gn.start..nn.end);
+                if *len <= 2 && bytes(old, joined.0.clone()) + bytes(new, joined.1.clone()) <= JOIN_LIMIT {
+                    iter.next();
+                    out.pop();
+                    out.push(Seg::Gap { old: joined.0, new: joined.1 });
+                    continue;
+                }
+            }
+        }
+        out.push(seg);
+    }
+    out
+}
+
+/// The keys of both versions as dense ids: equal keys, equal ids. Ids are
+/// given to the old version's keys first, so a key occurs in the old
+/// version exactly when its id is below `in_old`.
+pub(crate) struct Ids {
+    old: Vec<u32>,
+    new: Vec<u32>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    in_old: u32,
+    #[cfg_attr(not(test), allow(dead_code))]
+    count: u32,
+}
+
+impl Ids {
+    /// Dense ids for the keys of both versions.
+    pub(crate) fn new<'a>(old: &[&'a str], new: &[&'a str]) -> Ids {
+        let mut table = KeyTable::new(old.len());
+        // Where each old key was last seen, to follow the new version along
+        // the old one.
+        let mut last_seen: Vec<u32> = Vec::with_capacity(old.len());
+        let old_ids: Vec<u32> = old
+            .iter()
+            .enumerate()
+            .map(|(i, &key)| {
+                let id = table.id(key);
+                match last_seen.get_mut(id as usize) {
+                    Some(at) => *at = i as u32,
+                    None => last_seen.push(i as u32),
+                }
+                id
+            })
+            .collect();
+        let in_old = table.keys.len() as u32;
+        // Most sentences of a near-identical version equal the old sentence
+        // after the one the previous new sentence matched: comparing with
+        // that one first is cheaper than hashing.
+        let mut next_old = 0;
+        let new_ids = new
+            .iter()
+            .map(|&key| {
+                if next_old < old.len() && old[next_old] == key {
+                    next_old += 1;
+                    return old_ids[next_old - 1];
+                }
+                let id = table.id(key);
+                next_old = match last_seen.get(id as usize) {
+                    Some(&at) => at as usize + 1,
+                    None => next_old + 1,
+                };
+                id
+            })
+            .collect();
+        Ids { old: old_ids, new: new_ids, in_old, count: table.keys.len() as u32 }
+    }
+}
+
+/// Open-addressing hash table from keys to dense ids, for [`Ids`]. A slot
+/// holds the upper half of the key's hash and the key's id plus one (0 for
+/// an empty slot); the key itself is in `keys`, at its id.
+struct KeyTable<'a> {
+    slots: Vec<u64>,
+    keys: Vec<&'a str>,
+    seed: u64,
+}
+
+impl<'a> KeyTable<'a> {
+    fn new(expected: usize) -> Self {
+        use std::hash::BuildHasher;
+        // Keyed per process, like `std`'s `RandomState`, so that crafted
+        // input cannot aim for collisions ahead of time.
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let seed = *SEED.get_or_init(|| std::collections::hash_map::RandomState::new().hash_one(0x5EED_u64));
+        KeyTable { slots: vec![0; Self::size_for(expected)], keys: Vec::with_capacity(expected), seed }
+    }
+
+    /// Slots for `n` keys: at most three quarters full.
+    fn size_for(n: usize) -> usize {
+        (n + n / 3 + 1).next_power_of_two().max(16)
+    }
+
+    /// The id of `key`, a new one if the key is new.
+    fn id(&mut self, key: &'a str) -> u32 {
+        let tag = hash_key(key.as_bytes(), self.seed) >> 32;
+        let mask = self.slots.len() - 1;
+        let mut i = tag as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                break;
+            }
+            if slot >> 32 == tag && self.keys[(slot as u32 - 1) as usize] == key {
+                return slot as u32 - 1;
+            }
+            i = (i + 1) & mask;
+        }
+        let id = u32::try_from(self.keys.len()).ok().filter(|&id| id < u32::MAX).expect("fewer than 2^32 - 1 keys");
+        self.keys.push(key);
+        self.slots[i] = tag << 32 | (id as u64 + 1);
+        if self.slots.len() < Self::size_for(self.keys.len()) {
+            self.grow();
+        }
+        id
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(&mut self.slots, vec![0; Self::size_for(self.keys.len()) * 2]);
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut i = (slot >> 32) as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+}
+
+/// A fast keyed string hash: one multiplication per sixteen bytes.
+fn hash_key(bytes: &[u8], seed: u64) -> u64 {
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
+    let mut h = seed;
+    let mut chunks = bytes.chunks_exact(16);
+    for c in &mut chunks {
+        h = fold_mul(h ^ word(&c[..8]), word(&c[8..]) ^ MUL);
+    }
+    let rest = chunks.remainder();
+    let mut tail = [0u8; 16];
+    tail[..rest.len()].copy_from_slice(rest);
+    h = fold_mul(h ^ word(&tail[..8]), word(&tail[8..]) ^ MUL ^ bytes.len() as u64);
+    fold_mul(h, seed ^ MUL.rotate_left(29))
+}
+
+/// Multiply and fold the 128-bit product: every output bit depends on every
+/// input bit.
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = (a as u128).wrapping_mul(b as u128);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    fn segs(old: &[&str], new: &[&str]) -> Vec<Seg> {
+        anchor(old, new, Instant::now() + Duration::from_secs(60))
+    }
+
+    #[test]
+    fn equal_sentences_anchor_and_the_rest_are_gaps() {
+        let got = segs(&["甲。", "乙。", "丙。", "丁。"], &["甲。", "乙乙。", "丙。", "丁。", "戊。"]);
+        assert_eq!(got[0], Seg::Equal { old: 0, new: 0, len: 1 });
+        // The gaps around 丙丁 (two equal sentences, a small region) are
+        // joined into one.
+        assert_eq!(got[1..], [Seg::Gap { old: 1..4, new: 1..5 }]);
+        let far = segs(
+            &["甲。", "乙。", "丙。", "丁。", "戊。", "己。"],
+            &["甲。", "乙乙。", "丙。", "丁。", "戊。", "己己。"],
+        );
+        assert_eq!(far[2], Seg::Equal { old: 2, new: 2, len: 3 });
+    }
+
+    #[test]
+    fn ids_are_equal_exactly_for_equal_keys() {
+        let old = ["a", "b", "a", "c"];
+        let new = ["c", "a", "d", "b"];
+        let ids = Ids::new(&old, &new);
+        let mut by_key: HashMap<&str, u32> = HashMap::new();
+        for (k, &id) in old.iter().chain(&new).zip(ids.old.iter().chain(&ids.new)) {
+            assert_eq!(*by_key.entry(k).or_insert(id), id);
+            assert!(id < ids.count);
+            assert_eq!(id < ids.in_old, old.contains(k));
+        }
+        assert_eq!(ids.count as usize, by_key.len());
+    }
+}

@@ -1,0 +1,547 @@
+//! The diff layer: align two segmented versions and say, sentence by
+//! sentence, how they correspond. `compare` builds its report from the
+//! result, and `collate` aligns every witness with the base through it, so
+//! the two can never disagree about what changed.
+//!
+//! Sentences are how a report is *read*, not how versions are *aligned*:
+//! versions cut the same words into sentences differently (a recogniser
+//! transcript without punctuation, captions cut mid-sentence, `。` turned
+//! into `；`, a heading without a full stop), and a sentence boundary must
+//! never decide what is a change. The layer works in named steps:
+//!
+//! 1. [`anchor`]: sentences whose keys are equal are anchored, as whole
+//!    sentences (cheap: one hash each; it is what makes book-length
+//!    comparisons fast).
+//! 2. [`tokens`]: each region between anchors becomes two token streams
+//!    (Han characters, words, punctuation marks; spaces are not tokens).
+//! 3. [`regions`]: the token streams are aligned (trimmed, cut at unique
+//!    anchors recursively, Myers where it pays, unrelated stretches as one
+//!    hunk, edits slid to a canonical place).
+//! 4. [`project`]: the token alignment is cut back into rows, one per old
+//!    sentence plus one per whole added sentence, each holding the exact
+//!    stretch of the other version that corresponds to it.
+//! 5. [`refine`](refine_rows): every changed row gets its inline diff (by
+//!    words, see [`crate::inline`]); a row that is too dissimilar to be
+//!    one reworded sentence ([`similarity`]) becomes a removal and
+//!    additions.
+//! 6. [`moves`](find_moves): a removed sentence that reappears elsewhere
+//!    is a move.
+//!
+//! Everything here is in key-character coordinates of the two
+//! [`Document`]s; the report layer turns them into original text and
+//! locations.
+
+pub(crate) mod anchor;
+pub(crate) mod project;
+pub(crate) mod regions;
+pub(crate) mod similarity;
+pub(crate) mod tokens;
+
+use crate::inline::{diff_sentences_with, Piece, PieceKind};
+use crate::report::RowKind;
+use crate::segment::{CharCursor, Document};
+use crate::tokenize::WordSegmenter;
+use anchor::Seg;
+use project::Shape;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::Instant;
+
+/// How the versions are aligned.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DiffOptions {
+    /// Minimum similarity (0–1) of a changed row for it to stay one
+    /// modified sentence rather than a removal and additions.
+    pub threshold: f32,
+    /// Report identical sentences at different places as moves.
+    pub detect_moves: bool,
+    /// Past this, every step answers coarsely and at once.
+    pub deadline: Instant,
+}
+
+/// One row of the alignment: an old sentence and the new text that
+/// corresponds to it, a whole added new sentence, or one half of a move.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Row {
+    /// What the row says.
+    pub kind: RowKind,
+    /// Old sentence indices (one sentence, or none for an added row).
+    pub old: Range<usize>,
+    /// New sentences the row's new text touches (none for a removed row).
+    pub new: Range<usize>,
+    /// Old key characters (document-wide), empty when `old` is.
+    pub old_chars: Range<usize>,
+    /// New key characters: whole sentences or a stretch of one or more.
+    pub new_chars: Range<usize>,
+    /// For a move: the index of the other half in the row list.
+    pub partner: Option<usize>,
+    /// For a modified row: its inline diff, as character ranges into the
+    /// row's old and new key characters.
+    pub pieces: Vec<Piece>,
+    /// Share of the row's key characters in equal pieces (1 for equal rows).
+    pub similarity: f32,
+}
+
+impl Row {
+    fn new(
+        kind: RowKind,
+        old: Range<usize>,
+        new: Range<usize>,
+        old_chars: Range<usize>,
+        new_chars: Range<usize>,
+    ) -> Row {
+        let similarity = if matches!(kind, RowKind::Equal | RowKind::Resegmented) { 1.0 } else { 0.0 };
+        Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Vec::new(), similarity }
+    }
+}
+
+/// Align `old` with `new`: rows in reading order (old sentences in order,
+/// added sentences where they fall, moves as two rows).
+pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Row> {
+    let okeys: Vec<&str> = (0..old.sentences.len()).map(|i| old.key(i)).collect();
+    let nkeys: Vec<&str> = (0..new.sentences.len()).map(|i| new.key(i)).collect();
+    let segs = anchor::anchor(&okeys, &nkeys, opts.deadline);
+    let mut words = tokens::Interner::default();
+    let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
+    for seg in segs {
+        match seg {
+            Seg::Equal { old: o, new: n, len } => {
+                for k in 0..len {
+                    let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
+                    rows.push(Row::new(
+                        RowKind::Equal,
+                        o + k..o + k + 1,
+                        n + k..n + k + 1,
+                        os.chars.clone(),
+                        ns.chars.clone(),
+                    ));
+                }
+            }
+            Seg::Gap { old: o, new: n } => region_rows(old, new, o, n, &mut words, opts, &mut rows),
+        }
+    }
+    refine_rows(old, new, &mut rows, opts);
+    if opts.detect_moves {
+        find_moves(old, new, &mut rows);
+    }
+    rows
+}
+
+/// Steps 2–4 for one region: tokens, token alignment, projection.
+#[allow(clippy::too_many_arguments)]
+fn region_rows<'d>(
+    old: &'d Document,
+    new: &'d Document,
+    o: Range<usize>,
+    n: Range<usize>,
+    words: &mut tokens::Interner<'d>,
+    opts: &DiffOptions,
+    rows: &mut Vec<Row>,
+) {
+    let ta = tokens::tokens(old, o.clone(), words);
+    let tb = tokens::tokens(new, n.clone(), words);
+    let bounds = regions::Bounds { old: &|t| ta.starts_sentence(t), new: &|t| tb.starts_sentence(t) };
+    let ops = regions::align_tokens(&ta.ids, &tb.ids, opts.deadline, &bounds);
+    for p in project::project(&ta, &tb, &ops) {
+        let chars = |t: &tokens::Tokens, r: &Range<usize>| {
+            if r.is_empty() {
+                0..0
+            } else {
+                t.chars[r.start].start..t.chars[r.end - 1].end
+            }
+        };
+        // Sentences a side touches; for an empty side, the sentence it
+        // falls before (or the region's end).
+        let sentences = |t: &tokens::Tokens, r: &Range<usize>, region: &Range<usize>| {
+            if r.is_empty() {
+                let at = t.sentence.get(r.start).copied().unwrap_or(region.end);
+                at..at
+            } else {
+                t.sentence[r.start]..t.sentence[r.end - 1] + 1
+            }
+        };
+        let (os, ns) = (sentences(&ta, &p.old, &o), sentences(&tb, &p.new, &n));
+        let kind = match p.shape {
+            Shape::Same => {
+                let whole = ns.len() == 1
+                    && tb.starts_sentence(p.new.start)
+                    && tb.starts_sentence(p.new.end)
+                    && new.sentences[ns.start].chars == chars(&tb, &p.new);
+                if whole {
+                    RowKind::Equal
+                } else {
+                    RowKind::Resegmented
+                }
+            }
+            Shape::Changed => RowKind::Modified,
+            Shape::Removed => RowKind::Removed,
+            Shape::Added => RowKind::Added,
+        };
+        rows.push(Row::new(kind, os, ns, chars(&ta, &p.old), chars(&tb, &p.new)));
+    }
+}
+
+/// Step 5: settle the changed rows. A run of rows that are each too
+/// dissimilar to be one reworded sentence (below the threshold, by
+/// [`similarity`]), together with the removed and added rows among them,
+/// whose new text is whole new sentences, becomes removals followed by
+/// additions: the token alignment matched a few words by chance, not a
+/// sentence. Every row still modified then gets its inline diff.
+fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffOptions) {
+    split_off_sentences(old, new, rows);
+    hand_over_fragments(old, new, rows, opts.threshold);
+    regroup_unlike(old, new, rows, opts.threshold);
+    settle_equal(old, new, rows);
+    let modified: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Modified).collect();
+    if modified.is_empty() {
+        return;
+    }
+    // One word segmenter for all modified rows (see tokenize's docs).
+    let seg: std::sync::Arc<WordSegmenter> = crate::tokenize::shared_segmenter(modified.iter().flat_map(|&i| {
+        let r = &rows[i];
+        key_chars(old, &r.old_chars).chain(key_chars(new, &r.new_chars))
+    }));
+    let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
+    for &i in &modified {
+        let r = &mut rows[i];
+        let (o, n) = (oc.get(r.old_chars.clone()), nc.get(r.new_chars.clone()));
+        let pieces = diff_sentences_with(&seg, o, n, Some(opts.deadline));
+        let eq: usize = pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
+        r.similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
+        r.pieces = pieces;
+    }
+}
+
+/// A row the refinements left changed in name only (its keys are equal,
+/// spaces aside) is equal, or resegmented when its new text is not one
+/// whole sentence.
+fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
+    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+    for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
+        if strip(key_text(old, &r.old_chars)) != strip(key_text(new, &r.new_chars)) {
+            continue;
+        }
+        let whole = r.new.len() == 1 && new.sentences[r.new.start].chars == r.new_chars;
+        r.kind = if whole { RowKind::Equal } else { RowKind::Resegmented };
+        r.similarity = 1.0;
+    }
+}
+
+/// How alike two stretches of key text are (see [`similarity`]).
+fn alike(old: &Document, o: &Range<usize>, new: &Document, n: &Range<usize>) -> f32 {
+    similarity::dice(&similarity::profile(key_text(old, o)), &similarity::profile(key_text(new, n)))
+}
+
+/// Most new sentences one changed row is searched for a better match.
+const MAX_SPLIT: usize = 12;
+
+/// Step 5a: a changed row whose new text holds whole new sentences that
+/// are not its own keeps only the stretch most like its old sentence; the
+/// others become added rows. The token alignment cannot tell which of two
+/// sentence ends an old terminator should match (`…至平治。` against
+/// `…至治平。此二篇，…，至治平。`): both are equally long alignments, and
+/// only the wording says the second sentence was inserted.
+fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for r in std::mem::take(rows) {
+        if r.kind != RowKind::Modified || r.new.len() < 2 || r.new.len() > MAX_SPLIT {
+            out.push(r);
+            continue;
+        }
+        let sent = |s: usize| &new.sentences[s];
+        // Sentences that may be split off: whole ones at a free end.
+        let lead_free = sent(r.new.start).chars.start == r.new_chars.start;
+        let tail_free = sent(r.new.end - 1).chars.end == r.new_chars.end;
+        let core_chars = |i: usize, j: usize| {
+            let a = if i == r.new.start { r.new_chars.start } else { sent(i).chars.start };
+            let b = if j == r.new.end { r.new_chars.end } else { sent(j - 1).chars.end };
+            a..b
+        };
+        let mut best = (alike(old, &r.old_chars, new, &r.new_chars), r.new.clone());
+        for i in r.new.clone() {
+            if i > r.new.start && !lead_free {
+                break;
+            }
+            for j in (i + 1..=r.new.end).rev() {
+                if j < r.new.end && !tail_free {
+                    break;
+                }
+                let d = alike(old, &r.old_chars, new, &core_chars(i, j));
+                if d > best.0 + 0.05 {
+                    best = (d, i..j);
+                }
+            }
+        }
+        let core = best.1;
+        if core == r.new {
+            out.push(r);
+            continue;
+        }
+        let added =
+            |s: usize| Row::new(RowKind::Added, r.old.start..r.old.start, s..s + 1, 0..0, sent(s).chars.clone());
+        out.extend((r.new.start..core.start).map(added));
+        let chars = core_chars(core.start, core.end);
+        let end = core.end;
+        out.push(Row { new: core, new_chars: chars, ..r.clone() });
+        let added = |s: usize| Row::new(RowKind::Added, r.old.end..r.old.end, s..s + 1, 0..0, sent(s).chars.clone());
+        out.extend((end..r.new.end).map(added));
+    }
+    *rows = out;
+}
+
+/// Step 5b: a changed row left with only a scrap of new text that belongs
+/// to its neighbour's sentence (a terminator the alignment matched to the
+/// wrong sentence end, a word) gives the scrap to the neighbour when that
+/// keeps the neighbour as alike, and is itself removed.
+fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], threshold: f32) {
+    for i in 0..rows.len() {
+        if rows[i].kind != RowKind::Modified || rows[i].new.len() != 1 {
+            continue;
+        }
+        if alike(old, &rows[i].old_chars, new, &rows[i].new_chars) >= threshold {
+            continue;
+        }
+        let s = &new.sentences[rows[i].new.start];
+        let scrap = rows[i].new_chars.clone();
+        // The scrap ends the previous row's sentence, or starts the next row's.
+        let target = if s.chars.end == scrap.end && scrap.start > s.chars.start {
+            i.checked_sub(1).filter(|&p| rows[p].new_chars.end == scrap.start)
+        } else if s.chars.start == scrap.start && scrap.end < s.chars.end {
+            Some(i + 1).filter(|&n| n < rows.len() && rows[n].new_chars.start == scrap.end)
+        } else {
+            None
+        };
+        let Some(t) =
+            target.filter(|&t| matches!(rows[t].kind, RowKind::Modified | RowKind::Equal | RowKind::Resegmented))
+        else {
+            continue;
+        };
+        let merged = rows[t].new_chars.start.min(scrap.start)..rows[t].new_chars.end.max(scrap.end);
+        // The neighbour must stay as alike as a reworded sentence is.
+        let before = alike(old, &rows[t].old_chars, new, &rows[t].new_chars);
+        let after = alike(old, &rows[t].old_chars, new, &merged);
+        if after < threshold.min(before - 0.05) {
+            continue;
+        }
+        let ns = rows[t].new.start.min(rows[i].new.start)..rows[t].new.end.max(rows[i].new.end);
+        let t_row = &mut rows[t];
+        t_row.new_chars = merged;
+        t_row.new = ns;
+        t_row.kind = RowKind::Modified;
+        t_row.similarity = 0.0;
+        let at = if t < i { rows[i].new.end } else { rows[i].new.start };
+        let r = &mut rows[i];
+        r.kind = RowKind::Removed;
+        r.new_chars = 0..0;
+        r.new = at..at;
+    }
+}
+
+/// The first part of step 5: runs of unlike rows become removals and
+/// additions (see [`refine_rows`]).
+fn regroup_unlike(old: &Document, new: &Document, rows: &mut Vec<Row>, threshold: f32) {
+    let unlike: Vec<bool> = rows
+        .iter()
+        .map(|r| match r.kind {
+            RowKind::Modified => {
+                let (ok, nk) = (key_text(old, &r.old_chars), key_text(new, &r.new_chars));
+                similarity::dice(&similarity::profile(ok), &similarity::profile(nk)) < threshold
+            }
+            _ => false,
+        })
+        .collect();
+    if !unlike.contains(&true) {
+        return;
+    }
+    let loose = |i: usize| unlike[i] || matches!(rows[i].kind, RowKind::Removed | RowKind::Added);
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len() + 8);
+    let mut i = 0;
+    while i < rows.len() {
+        if !loose(i) {
+            out.push(rows[i].clone());
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < rows.len() && loose(j) {
+            j += 1;
+        }
+        let run = &rows[i..j];
+        // The run's new text: contiguous, from its first to its last row with new text.
+        let mut with_new = run.iter().filter(|r| !r.new_chars.is_empty());
+        let first = with_new.next().map(|r| r.new_chars.start);
+        let last = run.iter().rev().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.end);
+        let sentences = match (first, last) {
+            (Some(a), Some(b)) => whole(new, a..b),
+            _ => Some(run.first().map_or(0, |r| r.new.start)..run.first().map_or(0, |r| r.new.start)),
+        };
+        match sentences.filter(|_| unlike[i..j].contains(&true)) {
+            Some(ns) => {
+                let at = ns.start;
+                for r in run.iter().filter(|r| !r.old.is_empty()) {
+                    out.push(Row::new(RowKind::Removed, r.old.clone(), at..at, r.old_chars.clone(), 0..0));
+                }
+                let end = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
+                for s in ns {
+                    let chars = new.sentences[s].chars.clone();
+                    out.push(Row::new(RowKind::Added, end..end, s..s + 1, 0..0, chars));
+                }
+            }
+            None => out.extend(run.iter().cloned()),
+        }
+        i = j;
+    }
+    *rows = out;
+}
+
+/// The new sentences key characters `r` consist of, if they are whole.
+fn whole(new: &Document, r: Range<usize>) -> Option<Range<usize>> {
+    let first = new.sentences.partition_point(|s| s.chars.end <= r.start);
+    let last = new.sentences.partition_point(|s| s.chars.end < r.end);
+    let (a, b) = (new.sentences.get(first)?, new.sentences.get(last)?);
+    (a.chars.start == r.start && b.chars.end == r.end).then_some(first..last + 1)
+}
+
+/// The key characters `r` of `doc`, as chars.
+fn key_chars<'d>(doc: &'d Document, r: &Range<usize>) -> impl Iterator<Item = char> + 'd {
+    let text = key_text(doc, r);
+    text.chars()
+}
+
+/// Key text of key characters `r` (which start and end at sentence
+/// boundaries or inside one sentence).
+fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
+    if r.is_empty() {
+        return "";
+    }
+    // The sentence holding r.start, and the byte where r starts in it.
+    let s = doc.sentences.partition_point(|s| s.chars.end <= r.start);
+    let Some(first) = doc.sentences.get(s) else { return "" };
+    let offset = |sentence: &crate::segment::Sentence, at: usize| {
+        let key = &doc.keys[sentence.key.clone()];
+        let n = at.saturating_sub(sentence.chars.start);
+        sentence.key.start + key.char_indices().nth(n).map_or(key.len(), |(b, _)| b)
+    };
+    let start = offset(first, r.start);
+    let e = doc.sentences.partition_point(|s| s.chars.end < r.end).min(doc.sentences.len() - 1);
+    let end = offset(&doc.sentences[e], r.end);
+    &doc.keys[start..end.max(start)]
+}
+
+/// Step 6: a removed sentence whose key (spaces aside) equals an added
+/// sentence's key is a move: the two rows become its two halves.
+fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
+    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+    let mut removed: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.kind == RowKind::Removed {
+            removed.entry(strip(key_text(old, &r.old_chars))).or_default().push(i);
+        }
+    }
+    if removed.is_empty() {
+        return;
+    }
+    for list in removed.values_mut() {
+        list.reverse(); // pop() takes the earliest
+    }
+    for i in 0..rows.len() {
+        if rows[i].kind != RowKind::Added {
+            continue;
+        }
+        let key = strip(key_text(new, &rows[i].new_chars));
+        if let Some(from) = removed.get_mut(&key).and_then(|v| v.pop()) {
+            rows[i].kind = RowKind::MovedTo;
+            rows[i].partner = Some(from);
+            rows[i].similarity = 1.0;
+            rows[from].kind = RowKind::MovedFrom;
+            rows[from].partner = Some(i);
+            rows[from].similarity = 1.0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{LineFilter, Source};
+    use crate::normalize::NormalizeOptions;
+    use crate::segment::segment;
+    use std::time::Duration;
+
+    fn docs(a: &str, b: &str, norm: NormalizeOptions) -> (Source, Source, Document, Document) {
+        let (sa, sb) = (Source::from_text("a", a), Source::from_text("b", b));
+        let f = LineFilter::default();
+        let (da, db) = (segment(&sa, &f, &norm), segment(&sb, &f, &norm));
+        (sa, sb, da, db)
+    }
+
+    fn opts() -> DiffOptions {
+        DiffOptions { threshold: 0.5, detect_moves: true, deadline: Instant::now() + Duration::from_secs(60) }
+    }
+
+    /// Rows as (kind, old key, new key).
+    fn rows_of(a: &str, b: &str, norm: NormalizeOptions) -> Vec<(RowKind, String, String)> {
+        let (_, _, da, db) = docs(a, b, norm);
+        diff(&da, &db, &opts())
+            .iter()
+            .map(|r| (r.kind, key_text(&da, &r.old_chars).to_string(), key_text(&db, &r.new_chars).to_string()))
+            .collect()
+    }
+
+    fn kinds(a: &str, b: &str) -> Vec<RowKind> {
+        rows_of(a, b, NormalizeOptions::default()).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn a_swapped_terminator_is_one_modified_row() {
+        let got = rows_of("甲乙丙。丁戊己。庚辛。", "甲乙丙；丁戊己。庚辛。", NormalizeOptions::default());
+        assert_eq!(got[0], (RowKind::Modified, "甲乙丙.".into(), "甲乙丙;".into()));
+        assert_eq!(got[1].0, RowKind::Equal);
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn ignoring_punctuation_a_recogniser_copy_is_equal() {
+        let norm = NormalizeOptions { ignore_punctuation: true, ignore_case: true, ..NormalizeOptions::default() };
+        let got = rows_of(
+            "We met in Wuzhen. The internet is our common home! Let us build it together.",
+            "we met in wuzhen the internet is our common home let us build it together",
+            norm,
+        );
+        assert!(got.iter().all(|r| matches!(r.0, RowKind::Equal | RowKind::Resegmented)), "{got:?}");
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn unrelated_sentences_are_removed_and_added() {
+        assert_eq!(
+            kinds("甲。今天天气很好。乙。", "甲。我们讨论互联网治理。乙。"),
+            [RowKind::Equal, RowKind::Removed, RowKind::Added, RowKind::Equal]
+        );
+    }
+
+    #[test]
+    fn sentences_that_share_a_few_words_by_chance_are_removed_and_added() {
+        assert_eq!(
+            kinds(
+                "在第二届世界互联网大会开幕式上的讲话\n（2015年12月16日，乌镇）\n习近平\n尊敬的各位嘉宾：",
+                "95. 习近平在世界互联网大会上发表主旨演讲\n尊敬的各位嘉宾："
+            ),
+            [RowKind::Removed, RowKind::Removed, RowKind::Removed, RowKind::Added, RowKind::Equal]
+        );
+    }
+
+    #[test]
+    fn moved_sentences_are_found() {
+        let k = kinds("甲。乙乙乙乙乙乙。丙。丁。", "甲。丙。丁。乙乙乙乙乙乙。");
+        assert!(k.contains(&RowKind::MovedFrom) && k.contains(&RowKind::MovedTo), "{k:?}");
+    }
+
+    #[test]
+    fn key_text_slices_inside_sentences() {
+        let (_, _, da, _) = docs("你好世界。再见！", "", NormalizeOptions::default());
+        assert_eq!(key_text(&da, &(1..3)), "好世");
+        assert_eq!(key_text(&da, &(0..8)), "你好世界.再见!");
+        assert_eq!(key_text(&da, &(5..5)), "");
+    }
+}

@@ -1,0 +1,540 @@
+//! Step 3: align the token streams of a region where the versions differ.
+//!
+//! The result is a list of [`Op`]s — runs of equal tokens and *hunks*
+//! (old tokens replaced by new ones; either side may be empty) — covering
+//! both streams in order. The work is done in named steps, each tested on
+//! its own:
+//!
+//! 1. [`trim`]: equal tokens at both ends are equal, whatever is between.
+//! 2. Small ranges go straight to `similar`'s Myers diff (minimal edit
+//!    scripts, which is what a reader expects of a short sentence).
+//! 3. [`unique_anchors`]: larger ranges are cut at *anchors*, runs of `k`
+//!    tokens that occur exactly once in each version, chained in order
+//!    (the longest increasing chain, as Patience diff does), and each piece
+//!    between two anchors is aligned the same way, recursively. A piece is
+//!    small compared with the whole, so a token that is common in a book is
+//!    often unique in the piece: the recursion finds finer anchors as it
+//!    goes down. This is what keeps a book whose every sentence changed, or
+//!    whose paragraphs were shuffled, near linear time.
+//! 4. [`related`]: a piece with no anchor is aligned by Myers only if the
+//!    two sides share a fair part of their `k`-grams; two unrelated
+//!    stretches (a paragraph moved away and another moved in) are one hunk,
+//!    at once, instead of a quadratic search that would only find confetti.
+//! 5. [`drop_chance_matches`]: an equal run shorter than the edits around
+//!    it is a chance match between unrelated stretches and joins them.
+//! 6. [`slide`]: an insertion or deletion that could be placed at several
+//!    positions (`a b b c` → `a b c`) is moved to the leftmost one, so that
+//!    the same difference is always reported at the same place — what lets
+//!    collation group witnesses that read alike.
+//!
+//! Every step honours the deadline: past it, what is left becomes one hunk,
+//! a coarser but still correct answer.
+
+use similar::algorithms::{myers, Capture};
+use similar::DiffOp;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::Instant;
+
+/// One step of an alignment of two token streams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// Tokens `old` equal tokens `new` (ranges of equal length).
+    Equal { old: Range<usize>, new: Range<usize> },
+    /// Tokens `old` became tokens `new` (either may be empty, not both).
+    Hunk { old: Range<usize>, new: Range<usize> },
+}
+
+/// Ranges no longer than this (both sides together) go straight to Myers.
+const SMALL: usize = 600;
+
+/// Align `a` with `b`: ops covering both in order, adjacent hunks merged.
+pub(crate) fn align_tokens(a: &[u32], b: &[u32], deadline: Instant, bounds: &Bounds) -> Vec<Op> {
+    let mut out = Ops::default();
+    align_range(a, 0..a.len(), b, 0..b.len(), deadline, &mut out);
+    let ops = drop_chance_matches(out.0, bounds);
+    slide(a, b, ops, bounds)
+}
+
+/// Step 5a: an equal run no longer than the edits on both sides of it is a
+/// chance match (diff-match-patch's semantic clean-up): two unrelated
+/// stretches always share a few characters or common words, and lining
+/// them up would cut both into confetti. Such a run joins the edits around
+/// it into one hunk — unless it ends a sentence in both versions, where
+/// it is what keeps the sentences of a rewritten passage side by side.
+pub(crate) fn drop_chance_matches(ops: Vec<Op>, bounds: &Bounds) -> Vec<Op> {
+    let size = |r: &Range<usize>, n: &Range<usize>| r.len().max(n.len());
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    for op in ops {
+        out.push(op);
+        while let [.., Op::Hunk { old: lo, new: ln }, Op::Equal { old: eo, new: en }, Op::Hunk { old: ro, new: rn }] =
+            &out[..]
+        {
+            let len = eo.len();
+            let sentence_end = (bounds.old)(eo.end) && (bounds.new)(en.end);
+            if sentence_end || len > size(lo, ln) || len > size(ro, rn) {
+                break;
+            }
+            let (old, new) = (lo.start..ro.end, ln.start..rn.end);
+            out.truncate(out.len() - 3);
+            // The merged hunk may now join the hunk before it.
+            match out.last_mut() {
+                Some(Op::Hunk { old: po, new: pn }) => {
+                    po.end = old.end;
+                    pn.end = new.end;
+                }
+                _ => out.push(Op::Hunk { old, new }),
+            }
+        }
+    }
+    out
+}
+
+/// Collects ops, merging adjacent equal runs and adjacent hunks.
+#[derive(Default)]
+struct Ops(Vec<Op>);
+
+impl Ops {
+    fn equal(&mut self, old: Range<usize>, new: Range<usize>) {
+        if old.is_empty() {
+            return;
+        }
+        if let Some(Op::Equal { old: o, new: n }) = self.0.last_mut() {
+            if o.end == old.start && n.end == new.start {
+                o.end = old.end;
+                n.end = new.end;
+                return;
+            }
+        }
+        self.0.push(Op::Equal { old, new });
+    }
+
+    fn hunk(&mut self, old: Range<usize>, new: Range<usize>) {
+        if old.is_empty() && new.is_empty() {
+            return;
+        }
+        if let Some(Op::Hunk { old: o, new: n }) = self.0.last_mut() {
+            if o.end == old.start && n.end == new.start {
+                o.end = old.end;
+                n.end = new.end;
+                return;
+            }
+        }
+        self.0.push(Op::Hunk { old, new });
+    }
+}
+
+fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadline: Instant, out: &mut Ops) {
+    let (ra, rb, prefix, suffix) = trim(a, ra, b, rb);
+    out.equal(prefix.0, prefix.1);
+    if ra.is_empty() || rb.is_empty() || Instant::now() > deadline {
+        out.hunk(ra, rb);
+    } else if ra.len() + rb.len() <= SMALL {
+        myers_range(a, ra, b, rb, deadline, out);
+    } else {
+        let k = gram_len(ra.len() + rb.len());
+        let chain = unique_anchors(a, ra.clone(), b, rb.clone(), k);
+        if chain.is_empty() {
+            if related(a, ra.clone(), b, rb.clone(), k) {
+                myers_range(a, ra, b, rb, deadline, out);
+            } else {
+                out.hunk(ra, rb);
+            }
+        } else {
+            let (mut ca, mut cb) = (ra.start, rb.start);
+            for (x, y) in chain {
+                align_range(a, ca..x, b, cb..y, deadline, out);
+                out.equal(x..x + k, y..y + k);
+                (ca, cb) = (x + k, y + k);
+            }
+            align_range(a, ca..ra.end, b, cb..rb.end, deadline, out);
+        }
+    }
+    out.equal(suffix.0, suffix.1);
+}
+
+/// Length of the token runs that anchor a range of `n` tokens (both sides
+/// together): single tokens in small ranges, longer runs in large ones,
+/// where a single Han character or a common word is rarely unique.
+fn gram_len(n: usize) -> usize {
+    match n {
+        0..=4_000 => 1,
+        4_001..=40_000 => 2,
+        _ => 4,
+    }
+}
+
+/// Step 1: strip the common prefix and suffix. Returns the middle ranges
+/// and the equal prefix and suffix (as old/new range pairs).
+#[allow(clippy::type_complexity)]
+pub(crate) fn trim(
+    a: &[u32],
+    ra: Range<usize>,
+    b: &[u32],
+    rb: Range<usize>,
+) -> (Range<usize>, Range<usize>, (Range<usize>, Range<usize>), (Range<usize>, Range<usize>)) {
+    let p = a[ra.clone()].iter().zip(&b[rb.clone()]).take_while(|(x, y)| x == y).count();
+    let (sa, sb) = (ra.start + p, rb.start + p);
+    let s = a[sa..ra.end].iter().rev().zip(b[sb..rb.end].iter().rev()).take_while(|(x, y)| x == y).count();
+    let (ea, eb) = (ra.end - s, rb.end - s);
+    (sa..ea, sb..eb, (ra.start..sa, rb.start..sb), (ea..ra.end, eb..rb.end))
+}
+
+/// `similar`'s Myers diff of the two ranges, under the deadline.
+fn myers_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadline: Instant, out: &mut Ops) {
+    let mut capture = Capture::new();
+    let Ok(()) = myers::diff_deadline(&mut capture, a, ra, b, rb, Some(deadline));
+    for op in capture.into_ops() {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => {
+                out.equal(old_index..old_index + len, new_index..new_index + len)
+            }
+            other => out.hunk(other.old_range(), other.new_range()),
+        }
+    }
+}
+
+/// A hash of the `k` tokens starting at `i`.
+fn gram(s: &[u32], i: usize, k: usize) -> u64 {
+    s[i..i + k].iter().fold(0xCBF2_9CE4_8422_2325u64, |h, &t| (h ^ t as u64).wrapping_mul(0x0000_0100_0000_01B3))
+}
+
+/// Step 3: runs of `k` tokens that occur exactly once in each range,
+/// chained in order: the start positions `(old, new)` of the longest chain
+/// increasing on both sides, without overlaps.
+pub(crate) fn unique_anchors(
+    a: &[u32],
+    ra: Range<usize>,
+    b: &[u32],
+    rb: Range<usize>,
+    k: usize,
+) -> Vec<(usize, usize)> {
+    if ra.len() < k || rb.len() < k {
+        return Vec::new();
+    }
+    // gram → (occurrences in a, position in a, occurrences in b, position in b)
+    let mut seen: HashMap<u64, (u32, usize, u32, usize)> = HashMap::with_capacity(ra.len());
+    for i in ra.start..=ra.end - k {
+        let e = seen.entry(gram(a, i, k)).or_insert((0, i, 0, 0));
+        e.0 = e.0.saturating_add(1);
+    }
+    for j in rb.start..=rb.end - k {
+        if let Some(e) = seen.get_mut(&gram(b, j, k)) {
+            e.2 = e.2.saturating_add(1);
+            e.3 = j;
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = seen
+        .into_values()
+        .filter(|&(ca, pa, cb, pb)| ca == 1 && cb == 1 && a[pa..pa + k] == b[pb..pb + k])
+        .map(|(_, pa, _, pb)| (pa, pb))
+        .collect();
+    pairs.sort_unstable();
+    let chain = longest_increasing(&pairs);
+    // Drop anchors that overlap the one before (k > 1).
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(chain.len());
+    for (x, y) in chain {
+        if out.last().is_none_or(|&(px, py)| x >= px + k && y >= py + k) {
+            out.push((x, y));
+        }
+    }
+    out
+}
+
+/// The longest chain of `pairs` (sorted by old position, old positions
+/// distinct) whose new positions increase: patience sorting, O(n log n).
+fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // tails[l]: index of the pair ending the best chain of length l + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (i, &(_, y)) in pairs.iter().enumerate() {
+        let l = tails.partition_point(|&t| pairs[t].1 < y);
+        if l > 0 {
+            prev[i] = Some(tails[l - 1]);
+        }
+        if l == tails.len() {
+            tails.push(i);
+        } else {
+            tails[l] = i;
+        }
+    }
+    let mut chain = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(i) = at {
+        chain.push(pairs[i]);
+        at = prev[i];
+    }
+    chain.reverse();
+    chain
+}
+
+/// Step 4: do the two ranges share enough of their `k`-grams (at least a
+/// fifth of the smaller side's) to be worth a Myers search? Sampled: at
+/// most ~4,000 grams of the smaller side are looked up.
+pub(crate) fn related(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, k: usize) -> bool {
+    let k = k.max(2).min(ra.len()).min(rb.len()).max(1);
+    let (small, rs, large, rl) = if ra.len() <= rb.len() { (a, ra, b, rb) } else { (b, rb, a, ra) };
+    let grams: std::collections::HashSet<u64> = (rl.start..=rl.end - k).map(|i| gram(large, i, k)).collect();
+    let n = rs.len() + 1 - k;
+    let step = (n / 4_000).max(1);
+    let (mut hits, mut tried) = (0usize, 0usize);
+    for i in (rs.start..=rs.end - k).step_by(step) {
+        tried += 1;
+        hits += usize::from(grams.contains(&gram(small, i, k)));
+    }
+    hits * 5 >= tried
+}
+
+/// Where sentences start in the two token streams, for [`slide`]: a
+/// predicate per side (true for a token that starts a sentence, and for
+/// the end of the stream).
+pub(crate) struct Bounds<'a> {
+    pub old: &'a dyn Fn(usize) -> bool,
+    pub new: &'a dyn Fn(usize) -> bool,
+}
+
+/// Step 5: a pure insertion or deletion that could stand at several
+/// places (`x [+y x+]` is the same edit as `[+x y+] x`) is put where it
+/// lines up best with sentence boundaries — a whole inserted sentence
+/// starts and ends at boundaries, not one token early — and among equally
+/// good places at the leftmost, so that the same difference is always
+/// reported at the same place.
+pub(crate) fn slide(a: &[u32], b: &[u32], mut ops: Vec<Op>, bounds: &Bounds) -> Vec<Op> {
+    let eq_len = |op: Option<&Op>| match op {
+        Some(Op::Equal { old, .. }) => old.len(),
+        _ => 0,
+    };
+    let mut i = 0;
+    while i < ops.len() {
+        i += 1;
+        let Op::Hunk { old, new } = ops[i - 1].clone() else { continue };
+        let i = i - 1;
+        if old.is_empty() == new.is_empty() {
+            continue;
+        }
+        let deletion = new.is_empty();
+        let (seq, r) = if deletion { (a, old.clone()) } else { (b, new.clone()) };
+        let (before, after) = (eq_len(i.checked_sub(1).and_then(|j| ops.get(j))), eq_len(ops.get(i + 1)));
+        let mut left = 0;
+        while left < before && seq[r.start - 1 - left] == seq[r.end - 1 - left] {
+            left += 1;
+        }
+        let mut right = 0;
+        while right < after && seq[r.start + right] == seq[r.end + right] {
+            right += 1;
+        }
+        if left == 0 && right == 0 {
+            continue;
+        }
+        let score = |d: isize| {
+            let at = |x: usize| (x as isize + d) as usize;
+            let (edge, point) = if deletion { (bounds.old, bounds.new) } else { (bounds.new, bounds.old) };
+            let (x, y, q) = if deletion {
+                (at(old.start), at(old.end), at(new.start))
+            } else {
+                (at(new.start), at(new.end), at(old.start))
+            };
+            2 * u8::from(edge(x)) + 2 * u8::from(edge(y)) + u8::from(point(q))
+        };
+        let mut best = -(left as isize);
+        for d in -(left as isize) + 1..=right as isize {
+            if score(d) > score(best) {
+                best = d;
+            }
+        }
+        if best == 0 {
+            continue;
+        }
+        let shift = |r: &Range<usize>| (r.start as isize + best) as usize..(r.end as isize + best) as usize;
+        ops[i] = Op::Hunk { old: shift(&old), new: shift(&new) };
+        // The tokens the edit slid over are equal on the other side of it.
+        let moved = best.unsigned_abs();
+        if best < 0 {
+            if let Some(Op::Equal { old, new }) = ops.get_mut(i - 1) {
+                old.end -= moved;
+                new.end -= moved;
+            }
+            let over = Op::Equal { old: old.end - moved..old.end, new: new.end - moved..new.end };
+            match ops.get_mut(i + 1) {
+                Some(Op::Equal { old, new }) => {
+                    old.start -= moved;
+                    new.start -= moved;
+                }
+                _ => ops.insert(i + 1, over),
+            }
+        } else {
+            if let Some(Op::Equal { old, new }) = ops.get_mut(i + 1) {
+                old.start += moved;
+                new.start += moved;
+            }
+            let over = Op::Equal { old: old.start..old.start + moved, new: new.start..new.start + moved };
+            match i.checked_sub(1).and_then(|j| ops.get_mut(j)) {
+                Some(Op::Equal { old, new }) => {
+                    old.end += moved;
+                    new.end += moved;
+                }
+                _ => ops.insert(i, over),
+            }
+        }
+    }
+    let mut out = Ops::default();
+    for op in ops {
+        match op {
+            Op::Equal { old, new } => out.equal(old, new),
+            Op::Hunk { old, new } => out.hunk(old, new),
+        }
+    }
+    out.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const NONE: Bounds = Bounds { old: &|_| false, new: &|_| false };
+
+    fn ids(s: &str) -> Vec<u32> {
+        s.chars().map(|c| c as u32).collect()
+    }
+
+    fn show(a: &str, b: &str) -> String {
+        let (x, y) = (ids(a), ids(b));
+        let ops = align_tokens(&x, &y, Instant::now() + Duration::from_secs(60), &NONE);
+        check_cover(&ops, x.len(), y.len());
+        let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut s = String::new();
+        for op in ops {
+            match op {
+                Op::Equal { old, .. } => s.extend(&ac[old]),
+                Op::Hunk { old, new } => {
+                    if !old.is_empty() {
+                        s += &format!("[-{}-]", ac[old].iter().collect::<String>());
+                    }
+                    if !new.is_empty() {
+                        s += &format!("{{+{}+}}", bc[new].iter().collect::<String>());
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn check_cover(ops: &[Op], n: usize, m: usize) {
+        let (mut ca, mut cb) = (0, 0);
+        for op in ops {
+            let (o, nw) = match op {
+                Op::Equal { old, new } => {
+                    assert_eq!(old.len(), new.len());
+                    (old, new)
+                }
+                Op::Hunk { old, new } => {
+                    assert!(!old.is_empty() || !new.is_empty());
+                    (old, new)
+                }
+            };
+            assert_eq!((o.start, nw.start), (ca, cb), "{ops:?}");
+            (ca, cb) = (o.end, nw.end);
+        }
+        assert_eq!((ca, cb), (n, m), "{ops:?}");
+    }
+
+    #[test]
+    fn small_edits_are_minimal() {
+        assert_eq!(show("为各国企业在华投资兴业", "为各国企业在中国投资兴业"), "为各国企业在[-华-]{+中国+}投资兴业");
+        assert_eq!(show("了解中华优秀文化", "了解中华优秀传统文化"), "了解中华优秀{+传统+}文化");
+        assert_eq!(show("", "新"), "{+新+}");
+        assert_eq!(show("旧", ""), "[-旧-]");
+    }
+
+    #[test]
+    fn an_ambiguous_insertion_slides_left() {
+        assert_eq!(show("abc", "abbc"), "a{+b+}bc");
+        assert_eq!(show("xabab", "xababab"), "x{+ab+}abab");
+        assert_eq!(show("好好学习", "好学习"), "[-好-]好学习");
+    }
+
+    #[test]
+    fn an_ambiguous_edit_lines_up_with_sentence_boundaries() {
+        // 甲。|乙。 → 甲。|新。|乙。: Myers may insert "。新" after 甲.
+        let (a, b) = (ids("甲。乙。"), ids("甲。新。乙。"));
+        let (ob, nb) = ([0usize, 2, 4], [0usize, 2, 4, 6]);
+        let bounds = Bounds { old: &|t| ob.contains(&t), new: &|t| nb.contains(&t) };
+        let ops = align_tokens(&a, &b, Instant::now() + Duration::from_secs(60), &bounds);
+        assert_eq!(ops[1], Op::Hunk { old: 2..2, new: 2..4 });
+    }
+
+    #[test]
+    fn trim_finds_common_ends() {
+        let (a, b) = (ids("abcxyzdef"), ids("abcQdef"));
+        let (ra, rb, p, s) = trim(&a, 0..a.len(), &b, 0..b.len());
+        assert_eq!((ra, rb, p, s), (3..6, 3..4, (0..3, 0..3), (6..9, 4..7)));
+    }
+
+    #[test]
+    fn unique_anchors_chain_in_order() {
+        let (a, b) = (ids("aXbYcZd"), ids("aZbYcXd"));
+        // X and Z are unique but cross; the chain keeps the longest order.
+        let chain = unique_anchors(&a, 0..a.len(), &b, 0..b.len(), 1);
+        let letters: Vec<char> = chain.iter().map(|&(x, _)| a[x] as u8 as char).collect();
+        assert_eq!(letters, ['a', 'b', 'Y', 'c', 'd']);
+    }
+
+    #[test]
+    fn longest_increasing_chain() {
+        let pairs = [(0, 5), (1, 1), (2, 2), (3, 0), (4, 3), (5, 4)];
+        assert_eq!(longest_increasing(&pairs), [(1, 1), (2, 2), (4, 3), (5, 4)]);
+        assert!(longest_increasing(&[]).is_empty());
+    }
+
+    #[test]
+    fn unrelated_stretches_are_one_hunk() {
+        let a: Vec<u32> = (0..5000).map(|i| (i * 7919 % 3001) + 1).collect();
+        let b: Vec<u32> = (0..5000).map(|i| (i * 104_729 % 2999) + 5000).collect();
+        assert!(!related(&a, 0..a.len(), &b, 0..b.len(), 2));
+        let ops = align_tokens(&a, &b, Instant::now() + Duration::from_secs(60), &NONE);
+        assert_eq!(ops, [Op::Hunk { old: 0..5000, new: 0..5000 }]);
+        assert!(related(&a, 0..a.len(), &a, 0..a.len(), 2));
+    }
+
+    #[test]
+    fn large_ranges_with_many_edits_align_by_anchors() {
+        // A long text with an edit every 20 tokens.
+        let a: Vec<u32> = (0..30_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 20) % 3000).collect();
+        let mut b = a.clone();
+        for i in (10..b.len()).step_by(20) {
+            b[i] = 9_999;
+        }
+        let ops = align_tokens(&a, &b, Instant::now() + Duration::from_secs(60), &NONE);
+        check_cover(&ops, a.len(), b.len());
+        let changed: usize = ops.iter().map(|o| if let Op::Hunk { old, .. } = o { old.len() } else { 0 }).sum();
+        assert!(changed <= 1_600, "{changed} tokens changed");
+    }
+
+    #[test]
+    fn chance_matches_between_unrelated_stretches_are_dropped() {
+        assert_eq!(
+            show("今天天气很好我们去公园", "讨论互联网很好治理问题"),
+            "[-今天天气很好我们去公园-]{+讨论互联网很好治理问题+}"
+        );
+        // A run longer than the edits around it stays.
+        assert_eq!(show("甲乙丙丁戊己庚", "子乙丙丁戊己丑"), "[-甲-]{+子+}乙丙丁戊己[-庚-]{+丑+}");
+    }
+
+    #[test]
+    fn past_the_deadline_the_rest_is_one_hunk() {
+        let (a, b) = (ids("abcdef"), ids("abXdef"));
+        let ops = align_tokens(&a, &b, Instant::now() - Duration::from_secs(1), &NONE);
+        check_cover(&ops, a.len(), b.len());
+        assert_eq!(
+            ops,
+            [Op::Equal { old: 0..2, new: 0..2 }, Op::Hunk { old: 2..3, new: 2..3 }, Op::Equal { old: 3..6, new: 3..6 }]
+        );
+        let (a, b) = (ids("abcdefgh"), ids("abXdeYgh"));
+        let ops = align_tokens(&a, &b, Instant::now() - Duration::from_secs(1), &NONE);
+        assert_eq!(
+            ops,
+            [Op::Equal { old: 0..2, new: 0..2 }, Op::Hunk { old: 2..6, new: 2..6 }, Op::Equal { old: 6..8, new: 6..8 }]
+        );
+    }
+}
