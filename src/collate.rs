@@ -5,17 +5,18 @@
 //! the same input, normalisation and segmentation stages as a two-way
 //! comparison. The witnesses are then aligned **against one base witness**:
 //!
-//! 1. [`crate::align::align`] pairs the base's sentences with each other
-//!    witness's sentences, independently (and in parallel).
-//! 2. Every base sentence becomes one *position*. A witness that has the
-//!    sentence contributes its aligned sentence (or, where it joined two base
-//!    sentences into one, the part of that sentence that corresponds to each
-//!    base sentence, found by an inline diff); a witness that lacks it is
-//!    *absent* there (`om.`).
+//! 1. The diff layer that `compare` uses aligns the base with each other
+//!    witness, independently (and in parallel): equal sentences anchor, the
+//!    rest is aligned word by word and projected onto the base's sentences.
+//! 2. Every base sentence becomes one *position*. A witness contributes the
+//!    stretch of its text that corresponds to the base sentence — its own
+//!    sentence, or the right part of one where it cut its sentences
+//!    elsewhere (`split`); a witness that lacks it is *absent* there
+//!    (`om.`).
 //! 3. Sentences a witness has and the base lacks fall into the gap between
 //!    two base positions. Within one gap, the sentences of the different
-//!    witnesses are aligned with each other (progressively, with the same
-//!    aligner), so that similar sentences share one position.
+//!    witnesses are paired with each other by similarity, in order, so that
+//!    similar sentences share one position.
 //! 4. For each position, every witness's sentence is diffed against the
 //!    position's *anchor* (the base, or for a gap position the first witness
 //!    that has it) with [`crate::inline::diff_sentences`]. The anchor
@@ -36,13 +37,15 @@
 //! The [`Collation`] is plain serde data; renderers (terminal table, HTML
 //! apparatus, JSON, TEI XML) are pure functions of it.
 
-use crate::align::{align, AlignOptions, Link, LinkKind, Unit};
 use crate::chars::{dominant_script, Script};
 use crate::classify::{change_class, edit_class};
+use crate::diff::similarity::pair_alike;
+use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
 use crate::inline::{diff_sentences_with, Piece, PieceKind};
 use crate::input::{LineFilter, Source};
 use crate::normalize::{byte_range, key_string, NChar};
+use crate::report::RowKind;
 use crate::report::{EditClass, Locator, Span};
 use crate::segment::{segment, Document};
 use crate::tokenize::{tokenize_with, TokenKind, WordSegmenter};
@@ -411,47 +414,31 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     });
 
     let k = sources.len();
-    let base_units = units(&docs[base]);
-    let links: Vec<Vec<Link>> = std::thread::scope(|s| {
+    // Every witness against the base, through the diff layer `compare` uses.
+    let diff_opts = DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, deadline };
+    let rows: Vec<Vec<Row>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..k)
             .map(|w| {
-                let (base_units, docs) = (&base_units, &docs);
-                s.spawn(move || {
-                    if w == base {
-                        return Vec::new();
-                    }
-                    let aopts = AlignOptions {
-                        threshold: opts.threshold,
-                        timeout: remaining(deadline),
-                        detect_moves: opts.detect_moves,
-                    };
-                    align(base_units, &units(&docs[w]), &aopts)
-                })
+                let docs = &docs;
+                s.spawn(move || if w == base { Vec::new() } else { diff(&docs[base].doc, &docs[w].doc, &diff_opts) })
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("alignment thread panicked")).collect()
     });
 
-    // One word segmenter for every sentence that can take part in an inline
-    // diff: those not paired as equal with the base by some witness (see
-    // `tokenize`'s docs: one per sentence would cost more than the diffs).
-    let joined = |d: &Segmented, r: &Range<usize>| {
-        (!r.is_empty()).then(|| d.sentences[r.start].chars.start..d.sentences[r.end - 1].chars.end)
-    };
-    let seg = crate::tokenize::shared_segmenter(links.iter().enumerate().flat_map(|(w, wl)| {
+    // One word segmenter for every stretch that can take part in an inline
+    // diff: those not equal to the base for some witness (see `tokenize`'s
+    // docs: one per sentence would cost more than the diffs).
+    let seg = crate::tokenize::shared_segmenter(rows.iter().enumerate().flat_map(|(w, wr)| {
         let docs = &docs;
-        wl.iter().filter(|l| l.kind != LinkKind::Equal).flat_map(move |l| {
-            let o = joined(&docs[base], &l.old).map_or(&[][..], |r| &docs[base].chars[r]);
-            let n = joined(&docs[w], &l.new).map_or(&[][..], |r| &docs[w].chars[r]);
+        wr.iter().filter(|r| r.kind != RowKind::Equal).flat_map(move |r| {
+            let o = &docs[base].chars[r.old_chars.clone()];
+            let n = &docs[w].chars[r.new_chars.clone()];
             o.iter().chain(n).map(|c| c.ch)
         })
     }));
-    let slots = multi_align(&docs, base, &links, &seg, opts, deadline);
+    let slots = multi_align(&docs, base, &rows, opts);
     Ok(build(sources, &docs, base, slots, &seg, opts, deadline))
-}
-
-fn remaining(deadline: Instant) -> Duration {
-    deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1))
 }
 
 /// Is `s` usable as a siglum: an XML name (it becomes a TEI `xml:id`)
@@ -505,10 +492,6 @@ impl std::ops::Deref for Segmented {
     fn deref(&self) -> &Document {
         &self.doc
     }
-}
-
-fn units(d: &Segmented) -> Vec<Unit<'_>> {
-    d.sentences.iter().map(|s| Unit { key: &d.keys[s.key.clone()], joinable: !s.hard_break_before }).collect()
 }
 
 /// A witness's text at one position: key characters of its document.
@@ -578,44 +561,12 @@ fn map_right(pieces: &[Piece], x: usize) -> usize {
     0
 }
 
-/// Split the witness text of a link that joins several base sentences into
-/// one part per base sentence, by diffing it against the joined base text.
-fn split_member(
-    seg: &WordSegmenter,
-    bd: &Segmented,
-    wd: &Segmented,
-    l: &Link,
-    deadline: Instant,
-) -> Vec<Option<Member>> {
-    let whole = member_of(wd, l.new.clone());
-    let off = bd.sentences[l.old.start].chars.start;
-    let bchars = &bd.chars[off..bd.sentences[l.old.end - 1].chars.end];
-    let wchars = &wd.chars[whole.chars.clone()];
-    let pieces = diff_sentences_with(seg, bchars, wchars, Some(deadline));
-    let mut cuts = vec![0];
-    for s in l.old.start + 1..l.old.end {
-        let at = map_left(&pieces, bd.sentences[s].chars.start - off, wchars.len());
-        let prev = *cuts.last().unwrap_or(&0);
-        cuts.push(at.clamp(prev, wchars.len()));
-    }
-    cuts.push(wchars.len());
-    cuts.windows(2)
-        .map(|c| {
-            let r = trim(wd, whole.chars.start + c[0]..whole.chars.start + c[1]);
-            (!r.is_empty()).then(|| Member { chars: r, sentences: l.new.clone(), split: true, moved_from: None })
-        })
-        .collect()
-}
-
-/// Build the rows of the multi-alignment from the base-to-witness links.
-fn multi_align(
-    docs: &[Segmented],
-    base: usize,
-    links: &[Vec<Link>],
-    seg: &WordSegmenter,
-    opts: &Options,
-    deadline: Instant,
-) -> Vec<Slot> {
+/// Build the rows of the multi-alignment from each witness's alignment
+/// with the base: every base sentence is a position holding what each
+/// witness has there (a stretch of a sentence, when the witness cut its
+/// sentences elsewhere); sentences only some witnesses have go into the
+/// gap before the next base sentence.
+fn multi_align(docs: &[Segmented], base: usize, rows: &[Vec<Row>], opts: &Options) -> Vec<Slot> {
     let k = docs.len();
     let bd = &docs[base];
     let nb = bd.sentences.len();
@@ -628,46 +579,39 @@ fn multi_align(
         .collect();
     // gaps[g][w]: witness w's sentences that the base lacks, before base sentence g.
     let mut gaps: Vec<Vec<Vec<Member>>> = vec![vec![Vec::new(); k]; nb + 1];
-    for (w, wl) in links.iter().enumerate() {
+    for (w, wr) in rows.iter().enumerate() {
         if w == base {
             continue;
         }
         let wd = &docs[w];
-        let mut cursor = 0;
-        for l in wl {
-            if !l.old.is_empty() {
-                cursor = l.old.end;
-            }
-            match l.kind {
-                LinkKind::Equal | LinkKind::Modified | LinkKind::Resegmented => {
-                    if l.old.is_empty() || l.new.is_empty() {
+        for r in wr {
+            match r.kind {
+                RowKind::Equal | RowKind::Resegmented | RowKind::Modified => {
+                    let chars = trim(wd, r.new_chars.clone());
+                    if r.old.is_empty() || chars.is_empty() {
                         continue;
                     }
-                    if l.old.len() == 1 {
-                        at_base[l.old.start][w] = Some(member_of(wd, l.new.clone()));
-                    } else {
-                        for (p, m) in l.old.clone().zip(split_member(seg, bd, wd, l, deadline)) {
-                            at_base[p][w] = m;
-                        }
-                    }
+                    let whole = r.new.len() == 1 && wd.sentences[r.new.start].chars == r.new_chars;
+                    let member = Member { chars, sentences: r.new.clone(), split: !whole, moved_from: None };
+                    at_base[r.old.start][w] = Some(member);
                 }
-                LinkKind::Added | LinkKind::MovedTo => {
-                    if l.new.is_empty() {
+                RowKind::Added | RowKind::MovedTo => {
+                    if r.new.is_empty() {
                         continue;
                     }
-                    let mut m = member_of(wd, l.new.clone());
-                    if l.kind == LinkKind::MovedTo {
-                        m.moved_from = l.partner.and_then(|p| wl.get(p)).map(|from| from.old.start);
+                    let mut m = member_of(wd, r.new.clone());
+                    if r.kind == RowKind::MovedTo {
+                        m.moved_from = r.partner.and_then(|p| wr.get(p)).map(|from| from.old.start);
                     }
-                    gaps[cursor.min(nb)][w].push(m);
+                    gaps[r.old.start.min(nb)][w].push(m);
                 }
-                LinkKind::Removed | LinkKind::MovedFrom => {}
+                RowKind::Removed | RowKind::MovedFrom => {}
             }
         }
     }
     let mut slots = Vec::with_capacity(nb + 16);
     for (g, gap) in gaps.into_iter().enumerate() {
-        for members in merge_gap(docs, gap, opts, deadline) {
+        for members in merge_gap(docs, gap, opts) {
             slots.push(Slot { base_sentence: None, members });
         }
         if g < nb {
@@ -678,8 +622,9 @@ fn multi_align(
 }
 
 /// Line up the sentences different witnesses have in one gap of the base:
-/// similar sentences share a row.
-fn merge_gap(docs: &[Segmented], gap: Vec<Vec<Member>>, opts: &Options, deadline: Instant) -> Vec<Vec<Option<Member>>> {
+/// similar sentences share a row (each witness's list is paired in order
+/// with the rows so far, by similarity).
+fn merge_gap(docs: &[Segmented], gap: Vec<Vec<Member>>, opts: &Options) -> Vec<Vec<Option<Member>>> {
     let k = docs.len();
     let mut rows: Vec<Vec<Option<Member>>> = Vec::new();
     // The key each row is matched by: that of its first witness.
@@ -689,57 +634,29 @@ fn merge_gap(docs: &[Segmented], gap: Vec<Vec<Member>>, opts: &Options, deadline
             continue;
         }
         let keys: Vec<String> = list.iter().map(|m| key_of(&docs[w], m)).collect();
-        if rows.is_empty() {
-            for (m, key) in list.into_iter().zip(keys) {
-                let mut row = vec![None; k];
-                row[w] = Some(m);
-                rows.push(row);
-                reps.push(key);
-            }
-            continue;
-        }
-        let old: Vec<Unit> = reps.iter().map(|r| Unit { key: r, joinable: false }).collect();
-        let new: Vec<Unit> = keys.iter().map(|r| Unit { key: r, joinable: false }).collect();
-        let aopts = AlignOptions { threshold: opts.threshold, timeout: remaining(deadline), detect_moves: false };
-        let gl = align(&old, &new, &aopts);
-        let mut old_rows: Vec<Option<Vec<Option<Member>>>> = rows.drain(..).map(Some).collect();
+        let rep_refs: Vec<&str> = reps.iter().map(String::as_str).collect();
+        let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let pairs = pair_alike(&rep_refs, &key_refs, opts.threshold);
+        let mut old_rows: Vec<Option<Vec<Option<Member>>>> = std::mem::take(&mut rows).into_iter().map(Some).collect();
         let old_reps = std::mem::take(&mut reps);
         let mut list: Vec<Option<Member>> = list.into_iter().map(Some).collect();
-        let mut keys: Vec<Option<String>> = keys.into_iter().map(Some).collect();
-        for l in gl {
-            match (l.old.len(), l.new.len()) {
-                (1, 1) => {
-                    let mut row = old_rows[l.old.start].take().unwrap_or_else(|| vec![None; k]);
-                    row[w] = list[l.new.start].take();
-                    rows.push(row);
-                    reps.push(old_reps[l.old.start].clone());
-                }
-                (0, _) => {
-                    for j in l.new.clone() {
-                        let mut row = vec![None; k];
+        for pair in pairs {
+            match pair {
+                (Some(i), j) => {
+                    let mut row = old_rows[i].take().unwrap_or_else(|| vec![None; k]);
+                    if let Some(j) = j {
                         row[w] = list[j].take();
-                        rows.push(row);
-                        reps.push(keys[j].take().unwrap_or_default());
                     }
+                    rows.push(row);
+                    reps.push(old_reps[i].clone());
                 }
-                _ => {
-                    // Removed rows, and (not produced with unjoinable units)
-                    // anything else: keep the rows, add the sentences alone.
-                    for i in l.old.clone() {
-                        if let Some(row) = old_rows[i].take() {
-                            rows.push(row);
-                            reps.push(old_reps[i].clone());
-                        }
-                    }
-                    for j in l.new.clone() {
-                        if let Some(m) = list[j].take() {
-                            let mut row = vec![None; k];
-                            row[w] = Some(m);
-                            rows.push(row);
-                            reps.push(keys[j].take().unwrap_or_default());
-                        }
-                    }
+                (None, Some(j)) => {
+                    let mut row = vec![None; k];
+                    row[w] = list[j].take();
+                    rows.push(row);
+                    reps.push(keys[j].clone());
                 }
+                (None, None) => {}
             }
         }
     }
@@ -1194,6 +1111,33 @@ mod tests {
 
     fn readings(vp: &VariationPoint) -> Vec<(String, String)> {
         vp.readings.iter().map(|r| (r.key.clone(), r.witnesses.join(" "))).collect()
+    }
+
+    #[test]
+    fn witnesses_with_the_same_reading_share_one_variation_point() {
+        // B and C insert the same word; the rest of B's sentence differs,
+        // which must not move where B's insertion is reported.
+        let c = run(&[
+            "We said it was fine. Then we left.",
+            "We said that it was fine today. Then we left.",
+            "We said that it was fine. Then we left.",
+        ]);
+        let vps = &c.positions[0].variation_points;
+        let that: Vec<_> = vps.iter().filter(|vp| vp.readings.iter().any(|r| r.key == "that")).collect();
+        assert_eq!(that.len(), 1, "{vps:#?}");
+        let r = that[0].readings.iter().find(|r| r.key == "that").unwrap();
+        assert_eq!(r.witnesses, ["B", "C"]);
+    }
+
+    #[test]
+    fn a_witness_that_cuts_sentences_elsewhere_lines_up_by_words() {
+        let c = run(&["甲乙丙丁。戊己庚辛。", "甲乙丙丁，戊己庚辛。"]);
+        assert_eq!(c.positions.len(), 2);
+        let vps: Vec<&VariationPoint> = c.positions.iter().flat_map(|p| &p.variation_points).collect();
+        assert_eq!(vps.len(), 1);
+        assert_eq!(vps[0].class, EditClass::Punctuation);
+        assert!(c.positions[0].witnesses[1].split);
+        assert_eq!(c.positions[1].status, PositionStatus::Unanimous);
     }
 
     #[test]

@@ -127,7 +127,60 @@ fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<
         push_merged(&mut pieces, p);
     }
     let pieces = semantic_cleanup(pieces, oc);
-    trim_han(pieces, oc, nc)
+    let pieces = trim_han(pieces, oc, nc);
+    place_at_word_start(pieces, oc, nc)
+}
+
+/// An insertion or deletion next to a space can often stand on either side
+/// of it (`said {+that +}it` is `said{+ that+} it`). Which one a diff picks
+/// depends on the rest of the sentence, so two versions with the same
+/// reading would show it differently (and collation would count two
+/// variation points). The edit is put where its text starts with a word,
+/// the leftmost such place; failing that, the leftmost place.
+fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<Piece> {
+    for i in 0..pieces.len() {
+        let p = pieces[i].clone();
+        let (seq, r) = match p.kind {
+            PieceKind::Insert => (nc, p.new.clone()),
+            PieceKind::Delete => (oc, p.old.clone()),
+            _ => continue,
+        };
+        let eq_len = |q: Option<&Piece>| q.filter(|q| q.kind == PieceKind::Equal).map_or(0, |q| q.old.len());
+        let (before, after) = (eq_len(i.checked_sub(1).and_then(|j| pieces.get(j))), eq_len(pieces.get(i + 1)));
+        let mut left = 0;
+        while left < before && seq[r.start - 1 - left] == seq[r.end - 1 - left] {
+            left += 1;
+        }
+        let mut right = 0;
+        while right < after && seq[r.start + right] == seq[r.end + right] {
+            right += 1;
+        }
+        if left == 0 && right == 0 {
+            continue;
+        }
+        // The text of the edit shifted by d is seq[r.start + d .. r.end + d].
+        let starts_word = |d: isize| seq[(r.start as isize + d) as usize] != ' ';
+        let d = (-(left as isize)..=right as isize).find(|&d| starts_word(d)).unwrap_or(-(left as isize));
+        if d == 0 {
+            continue;
+        }
+        let shift = |x: usize| (x as isize + d) as usize;
+        pieces[i].old = shift(p.old.start)..shift(p.old.end);
+        pieces[i].new = shift(p.new.start)..shift(p.new.end);
+        if i > 0 {
+            pieces[i - 1].old.end = shift(pieces[i - 1].old.end);
+            pieces[i - 1].new.end = shift(pieces[i - 1].new.end);
+        }
+        if let Some(next) = pieces.get_mut(i + 1) {
+            next.old.start = shift(next.old.start);
+            next.new.start = shift(next.new.start);
+        }
+    }
+    let mut out = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        push_merged(&mut out, p);
+    }
+    out
 }
 
 /// The character range covered by token range `r` (an empty token range
@@ -257,6 +310,17 @@ mod tests {
             "Countries should [-step up communication-]{+start up communications+}, broaden"
         );
         assert_eq!(show("未来助力!", "未来助力"), "未来助力[-!-]");
+    }
+
+    #[test]
+    fn an_edit_next_to_a_space_starts_with_its_word() {
+        assert_eq!(show("we said it was", "we said that it was"), "we said {+that +}it was");
+        assert_eq!(show("we said that it was", "we said it was"), "we said [-that -]it was");
+        // Whatever else differs in the sentence.
+        assert_eq!(
+            show("we said it was fine", "we said that it was fine today"),
+            "we said {+that +}it was fine{+ today+}"
+        );
     }
 
     #[test]

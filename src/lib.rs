@@ -15,7 +15,7 @@
 //! | input | [`input`] | read a version, index lines, filter by language / regex |
 //! | normalise | [`normalize`] | comparison keys that remember their original bytes |
 //! | segment | [`segment`] | Chinese and English sentences, wrapped lines joined |
-//! | align | [`align`] | pair sentences: equal, modified, added, removed, moved |
+//! | diff | (internal) | equal sentences anchored, the rest aligned token by token and projected back onto sentences: equal, modified, added, removed, moved |
 //! | inline diff | [`inline`], [`tokenize`] | word-level edits inside modified sentences |
 //! | classify | [`classify`] | wording vs punctuation edits; what normalisation absorbed |
 //! | report | [`report`] | plain serde data every renderer reads |
@@ -51,7 +51,6 @@
 
 #![warn(missing_docs)]
 
-pub mod align;
 pub mod chars;
 pub mod classify;
 pub mod collate;

@@ -22,9 +22,10 @@
 //!    Decimals and times (`1.3`, `10:30`) have no space after the mark and
 //!    never split. Closing quotes and brackets stay with their sentence.
 //!
-//! Heuristics can cut two versions differently; the aligner treats a
-//! difference that is only in where sentences were cut as no change at all
-//! (see [`crate::align`]).
+//! Heuristics can cut two versions differently, and versions themselves
+//! punctuate differently; neither matters for what is reported: sentences
+//! are how a report is read, but versions are aligned word by word wherever
+//! they differ (see `crate::diff`).
 
 use crate::chars::{is_cjk, is_punct};
 use crate::input::{LineFilter, LineStatus, Source};

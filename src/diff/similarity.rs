@@ -73,9 +73,105 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
     2.0 * intersection(a, b) as f32 / (a.len() + b.len()) as f32
 }
 
+/// Most cells (old × new items) [`pair_alike`] fills; larger lists are
+/// paired only where their keys are equal.
+const PAIR_LIMIT: usize = 250_000;
+
+/// Pair the items of two short lists of keys in order, each with its most
+/// alike counterpart (Dice at least `threshold`), by a dynamic program
+/// that maximises the total similarity gained above the threshold,
+/// weighted by length. Returns, in order, `(Some(i), Some(j))` for a pair
+/// and `(Some(i), None)` / `(None, Some(j))` for an item left alone.
+pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Option<usize>, Option<usize>)> {
+    let (m, n) = (old.len(), new.len());
+    if m.saturating_mul(n) > PAIR_LIMIT {
+        return pair_equal(old, new);
+    }
+    let po: Vec<Vec<u32>> = old.iter().map(|k| profile(k)).collect();
+    let pn: Vec<Vec<u32>> = new.iter().map(|k| profile(k)).collect();
+    let tau = threshold.clamp(0.0, 0.99);
+    let w = n + 1;
+    let mut score = vec![0f32; (m + 1) * w];
+    // 0: from the left (new alone), 1: from above (old alone), 2: pair.
+    let mut step = vec![0u8; (m + 1) * w];
+    for i in 0..=m {
+        for j in 0..=n {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut best = (f32::NEG_INFINITY, 0u8);
+            if j > 0 {
+                best = (score[i * w + j - 1], 0);
+            }
+            if i > 0 && score[(i - 1) * w + j] > best.0 {
+                best = (score[(i - 1) * w + j], 1);
+            }
+            if i > 0 && j > 0 {
+                let d = dice(&po[i - 1], &pn[j - 1]);
+                if d >= tau {
+                    let gain = (po[i - 1].len() + pn[j - 1].len()).max(1) as f32 * (d - tau + 0.01);
+                    if score[(i - 1) * w + j - 1] + gain > best.0 {
+                        best = (score[(i - 1) * w + j - 1] + gain, 2);
+                    }
+                }
+            }
+            score[i * w + j] = best.0;
+            step[i * w + j] = best.1;
+        }
+    }
+    let mut out = Vec::with_capacity(m + n);
+    let (mut i, mut j) = (m, n);
+    while i > 0 || j > 0 {
+        match step[i * w + j] {
+            2 => {
+                out.push((Some(i - 1), Some(j - 1)));
+                i -= 1;
+                j -= 1;
+            }
+            1 => {
+                out.push((Some(i - 1), None));
+                i -= 1;
+            }
+            _ => {
+                out.push((None, Some(j - 1)));
+                j -= 1;
+            }
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// [`pair_alike`] for long lists: equal keys paired in order (a diff of the
+/// key lists), everything else alone.
+fn pair_equal(old: &[&str], new: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, old, new) {
+        match op {
+            similar::DiffOp::Equal { old_index, new_index, len } => {
+                out.extend((0..len).map(|k| (Some(old_index + k), Some(new_index + k))))
+            }
+            other => {
+                out.extend(other.old_range().map(|i| (Some(i), None)));
+                out.extend(other.new_range().map(|j| (None, Some(j))));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alike_items_are_paired_in_order_the_rest_stand_alone() {
+        let old = ["为各国企业在华投资兴业提供服务。", "今天天气很好。"];
+        let new = ["我们讨论互联网治理。", "为各国企业在中国投资兴业提供服务。"];
+        assert_eq!(pair_alike(&old, &new, 0.5), [(None, Some(0)), (Some(0), Some(1)), (Some(1), None)]);
+        assert_eq!(pair_alike(&[], &["a"], 0.5), [(None, Some(0))]);
+        assert!(pair_alike(&[], &[], 0.5).is_empty());
+    }
 
     fn sim(a: &str, b: &str) -> f32 {
         dice(&profile(a), &profile(b))
