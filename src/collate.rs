@@ -37,22 +37,20 @@
 //! The [`Collation`] is plain serde data; renderers (terminal table, HTML
 //! apparatus, JSON, TEI XML) are pure functions of it.
 
-use crate::chars::{dominant_script, Script};
+use crate::chars::Script;
 use crate::classify::{change_class, edit_class};
 use crate::diff::similarity::pair_alike;
 use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
 use crate::inline::{diff_sentences_with, Piece, PieceKind};
-use crate::input::{LineFilter, Source};
+use crate::input::Source;
 use crate::normalize::{byte_range, key_string, NChar};
 use crate::report::RowKind;
 use crate::report::{EditClass, Locator, Span};
 use crate::segment::{segment, Document};
 use crate::tokenize::{tokenize_with, TokenKind, WordSegmenter};
 use crate::Options;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -398,7 +396,7 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     let started = Instant::now();
     let deadline = started + Duration::from_millis(opts.timeout_ms.max(1));
     check_sigla(sources, base)?;
-    let filter = line_filter(opts)?;
+    let filter = crate::compare::line_filter(opts)?;
     let norm = opts.normalize;
     let docs: Vec<Segmented> = std::thread::scope(|s| {
         let handles: Vec<_> = sources
@@ -468,16 +466,6 @@ fn check_sigla(sources: &[(String, Source)], base: usize) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
-    let mut ignore = Vec::new();
-    for pat in &opts.ignore_lines {
-        let re = Regex::new(pat)
-            .map_err(|e| Error::Usage(format!("--ignore-lines '{pat}': invalid regular expression: {e}")))?;
-        ignore.push(re);
-    }
-    Ok(LineFilter { lang: opts.lang, ignore })
 }
 
 /// A witness cut into sentences, with all its key characters at hand
@@ -767,18 +755,18 @@ fn build(
         .zip(docs)
         .enumerate()
         .map(|(w, ((siglum, src), doc))| {
-            let sample: String = doc.chars.iter().take(100_000).map(|c| c.ch).collect();
+            let v = crate::compare::version_info(src, doc);
             Witness {
                 siglum: siglum.clone(),
-                path: src.name.clone(),
-                bytes: src.text.len(),
-                encoding: src.encoding.clone(),
-                sha256: Sha256::digest(src.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
-                lines: src.line_count(),
-                lines_compared: doc.lines_kept,
-                lines_dropped: doc.lines_dropped,
-                sentences: doc.sentences.len(),
-                script: dominant_script(&sample),
+                path: v.path,
+                bytes: v.bytes,
+                encoding: v.encoding,
+                sha256: v.sha256,
+                lines: v.lines,
+                lines_compared: v.lines_compared,
+                lines_dropped: v.lines_dropped,
+                sentences: v.sentences,
+                script: v.script,
                 absent: absent[w],
                 singular: singular[w],
             }

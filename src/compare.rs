@@ -89,7 +89,9 @@ pub fn compare_files(
     compare(&o?, &n?, opts)
 }
 
-fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
+/// The line filter `opts` ask for (`--lang`, `--ignore-lines`); compare and
+/// collate read lines the same way.
+pub(crate) fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
     let mut ignore = Vec::new();
     for pat in &opts.ignore_lines {
         let re = Regex::new(pat).map_err(|e| {
@@ -106,7 +108,8 @@ fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
     Ok(LineFilter { lang: opts.lang, ignore })
 }
 
-fn version_info(src: &Source, doc: &Document) -> VersionInfo {
+/// Facts about one version (compare's `old`/`new`, each collation witness).
+pub(crate) fn version_info(src: &Source, doc: &Document) -> VersionInfo {
     // The first 100,000 key characters decide.
     let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
     let script = dominant_script(sample);
