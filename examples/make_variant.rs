@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release --example make_variant -- --seed 1 --edits 200 IN OUT TRUTH.json
 //! cargo run --release --example make_variant -- --seed 1 --noise-only IN OUT TRUTH.json
+//! cargo run --release --example make_variant -- --seed 1 --reseg terminators IN OUT TRUTH.json
 //! ```
 //!
 //! **Edits** (Chinese text: 1–3 Han characters; English: one word) are
@@ -28,6 +29,16 @@
 //!   double space after some sentence ends; `,` → full-width `，` in a
 //!   tenth of the paragraphs; about a third of the paragraphs re-wrapped at
 //!   50, 60 or 90 columns.
+//!
+//! **Resegmentation** (`--reseg MODE`), on top of the noise, cuts the text
+//! into sentences differently, as real copies do:
+//! - `terminators`: sentence ends swapped (`。` ↔ `；`/`，`, `.` → `;`)
+//!   a quarter of the time and dropped a tenth of the time, and a tenth of
+//!   the lines lose their final mark (headings and lines without a full
+//!   stop);
+//! - `asr`: a speech recogniser's transcript — no punctuation, no line
+//!   breaks, Latin letters lower-cased; Chinese gets a space every 10–30
+//!   characters, as some recognisers emit.
 //!
 //! CRLF line ends are kept if the input uses them. The output is the same
 //! for the same seed. The truth file lists every edit with its operation,
@@ -106,6 +117,19 @@ struct NoiseCounts {
     spaces_inserted: usize,
     spaces_removed: usize,
     paragraphs_rewrapped: usize,
+    terminators_swapped: usize,
+    terminators_dropped: usize,
+    marks_removed: usize,
+    letters_lowered: usize,
+    lines_joined: usize,
+}
+
+/// How `--reseg` cuts the text into sentences differently.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reseg {
+    None,
+    Terminators,
+    Asr,
 }
 
 #[derive(Serialize)]
@@ -137,13 +161,14 @@ struct Cell {
 const MARK: char = '\u{0}';
 
 fn usage() -> ! {
-    eprintln!("usage: make_variant [--seed N] [--edits N] [--noise-only] IN OUT TRUTH.json");
+    eprintln!("usage: make_variant [--seed N] [--edits N] [--noise-only] [--reseg terminators|asr] IN OUT TRUTH.json");
     std::process::exit(2);
 }
 
 fn main() {
     let mut seed = 1u64;
     let mut edits = 200usize;
+    let mut reseg = Reseg::None;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -151,6 +176,13 @@ fn main() {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
             "--edits" => edits = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
             "--noise-only" => edits = 0,
+            "--reseg" => {
+                reseg = match args.next().as_deref() {
+                    Some("terminators") => Reseg::Terminators,
+                    Some("asr") => Reseg::Asr,
+                    _ => usage(),
+                }
+            }
             "-h" | "--help" => usage(),
             _ => files.push(a),
         }
@@ -160,7 +192,7 @@ fn main() {
         eprintln!("make_variant: {input}: {e}");
         std::process::exit(2)
     });
-    let (out, truth) = make_variant(&text, seed, edits, input, output);
+    let (out, truth) = make_variant(&text, seed, edits, reseg, input, output);
     if truth.edits.len() < edits {
         eprintln!("make_variant: only {} of {edits} edits fit in {input}", truth.edits.len());
     }
@@ -170,7 +202,7 @@ fn main() {
     std::fs::write(truth_path, json).expect("write TRUTH");
 }
 
-fn make_variant(text: &str, seed: u64, n_edits: usize, input: &str, output: &str) -> (String, Truth) {
+fn make_variant(text: &str, seed: u64, n_edits: usize, reseg: Reseg, input: &str, output: &str) -> (String, Truth) {
     let mut rng = Rng::new(seed);
     let crlf = text.contains("\r\n");
     // Characters with their byte offsets; CRLF becomes one '\n'.
@@ -225,6 +257,11 @@ fn make_variant(text: &str, seed: u64, n_edits: usize, input: &str, output: &str
 
     let mut noise = NoiseCounts::default();
     let cells = if zh { noise_zh(cells, &mut rng, &mut noise) } else { noise_en(cells, &mut rng, &mut noise) };
+    let cells = match reseg {
+        Reseg::None => cells,
+        Reseg::Terminators => reseg_terminators(cells, zh, &mut rng, &mut noise),
+        Reseg::Asr => reseg_asr(cells, zh, &mut rng, &mut noise),
+    };
 
     // Serialise, recording where each edit landed.
     let mut out = String::with_capacity(text.len() + text.len() / 20);
@@ -600,4 +637,96 @@ fn noise_en_paragraph(para: Vec<Cell>, rng: &mut Rng, noise: &mut NoiseCounts) -
         wrapped.extend(w);
     }
     wrapped
+}
+
+/// `--reseg terminators`: sentence ends swapped or dropped, lines without
+/// their final mark. Guarded cells (edits and their neighbours) are kept.
+fn reseg_terminators(cells: Vec<Cell>, zh: bool, rng: &mut Rng, noise: &mut NoiseCounts) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+    for (i, c) in cells.iter().enumerate() {
+        let mut c = *c;
+        let next = cells.get(i + 1).map(|n| n.ch);
+        let line_end = matches!(next, None | Some('\n'));
+        let terminator = if zh {
+            matches!(c.ch, '。' | '！' | '？' | '；')
+        } else {
+            // A full stop that ends an English sentence: space and capital after it.
+            matches!(c.ch, '.' | '!' | '?')
+                && (line_end || next == Some(' ') && cells.get(i + 2).is_some_and(|n| n.ch.is_ascii_uppercase()))
+        };
+        if !terminator || c.guard {
+            out.push(c);
+            continue;
+        }
+        if line_end && rng.chance(0.1) || rng.chance(0.1) {
+            noise.terminators_dropped += 1;
+            continue;
+        }
+        if rng.chance(0.25) {
+            let to = if zh { ['；', '，', '。'][rng.below(3)] } else { ';' };
+            if to != c.ch {
+                c.ch = to;
+                noise.terminators_swapped += 1;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `--reseg asr`: a recogniser's transcript of the text.
+fn reseg_asr(cells: Vec<Cell>, zh: bool, rng: &mut Rng, noise: &mut NoiseCounts) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+    let mut since_space = 0;
+    let mut gap = 10 + rng.below(21);
+    for (i, c) in cells.iter().enumerate() {
+        let mut c = *c;
+        // Recognisers keep the apostrophe of a contraction (don't, it's).
+        let apostrophe = matches!(c.ch, '\'' | '’')
+            && i > 0
+            && cells[i - 1].ch.is_alphabetic()
+            && cells.get(i + 1).is_some_and(|n| n.ch.is_alphabetic());
+        if apostrophe {
+            c.ch = '\'';
+            out.push(c);
+            continue;
+        }
+        if c.ch == MARK {
+            out.push(c);
+            continue;
+        }
+        if c.ch == '\n' || c.ch == '\r' {
+            noise.lines_joined += 1;
+            if !zh && out.last().is_some_and(|l| l.ch != ' ') {
+                out.push(Cell { ch: ' ', ..c });
+            }
+            continue;
+        }
+        if !c.guard && !c.ch.is_alphanumeric() && c.ch != ' ' {
+            noise.marks_removed += 1;
+            // A mark between two words leaves them apart.
+            if !zh && out.last().is_some_and(|l| l.ch != ' ') {
+                out.push(Cell { ch: ' ', guard: false, edit: None, src: c.src });
+            }
+            continue;
+        }
+        if c.ch == ' ' && out.last().is_some_and(|l| l.ch == ' ') && !c.guard {
+            continue;
+        }
+        if !c.guard && c.ch.is_uppercase() {
+            c.ch = c.ch.to_lowercase().next().unwrap_or(c.ch);
+            noise.letters_lowered += 1;
+        }
+        out.push(c);
+        if zh && is_han(c.ch) {
+            since_space += 1;
+            if since_space >= gap && !c.guard {
+                out.push(Cell { ch: ' ', guard: false, edit: None, src: c.src });
+                noise.spaces_inserted += 1;
+                since_space = 0;
+                gap = 10 + rng.below(21);
+            }
+        }
+    }
+    out
 }

@@ -4,15 +4,15 @@
 //! whole sentences first settles those at the cost of one hash per
 //! sentence, and leaves the token alignment ([`super::regions`]) only the
 //! regions between them. Each sentence key is hashed once into a dense id
-//! (equal keys, equal ids), and `similar`'s Patience diff runs on the ids
-//! under the deadline: sentences unique in both versions lock in first,
+//! (equal keys, equal ids), and a Patience diff runs on the ids under the
+//! deadline: sentences unique in both versions lock in first, `similar`'s
 //! Myers fills in between.
 //!
 //! A sentence boundary never decides what is a change: a region between
 //! anchors is aligned token by token, whatever its sentences. Anchoring only
 //! decides where it is *safe* not to look closer.
 
-use similar::algorithms::{diff_deadline, Algorithm, Capture};
+use similar::algorithms::{myers, Capture};
 use similar::DiffOp;
 use std::ops::Range;
 use std::time::Instant;
@@ -29,36 +29,91 @@ pub(crate) enum Seg {
 /// Equal runs and the gaps between them, covering both key lists in order.
 pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> {
     let ids = Ids::new(old, new);
-    let mut capture = Capture::new();
-    let Ok(()) = diff_deadline(
-        Algorithm::Patience,
-        &mut capture,
-        &ids.old,
-        0..ids.old.len(),
-        &ids.new,
-        0..ids.new.len(),
-        Some(deadline),
-    );
-    let mut segs: Vec<Seg> = Vec::new();
-    for op in capture.into_ops() {
-        match op {
-            DiffOp::Equal { old_index, new_index, len } => match segs.last_mut() {
-                Some(Seg::Equal { old, new, len: l }) if *old + *l == old_index && *new + *l == new_index => *l += len,
-                _ => segs.push(Seg::Equal { old: old_index, new: new_index, len }),
-            },
-            other => {
-                let (o, n) = (other.old_range(), other.new_range());
-                match segs.last_mut() {
-                    Some(Seg::Gap { old: go, new: gn }) => {
-                        go.end = o.end;
-                        gn.end = n.end;
-                    }
-                    _ => segs.push(Seg::Gap { old: o, new: n }),
-                }
+    let mut segs = Segs(Vec::new());
+    patience(&ids, deadline, &mut segs);
+    join_gaps(segs.0, old, new)
+}
+
+/// Collects equal runs and gaps, merging neighbours of the same kind.
+struct Segs(Vec<Seg>);
+
+impl Segs {
+    fn equal(&mut self, old: usize, new: usize, len: usize) {
+        if len == 0 {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(Seg::Equal { old: o, new: n, len: l }) if *o + *l == old && *n + *l == new => *l += len,
+            _ => self.0.push(Seg::Equal { old, new, len }),
+        }
+    }
+
+    fn gap(&mut self, old: Range<usize>, new: Range<usize>) {
+        if old.is_empty() && new.is_empty() {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(Seg::Gap { old: o, new: n }) if o.end == old.start && n.end == new.start => {
+                o.end = old.end;
+                n.end = new.end;
+            }
+            _ => self.0.push(Seg::Gap { old, new }),
+        }
+    }
+}
+
+/// Patience diff of the sentence ids: sentences that occur exactly once in
+/// each version and in the same order (the longest such chain) anchor;
+/// equal neighbours extend them; what lies between two anchors is diffed
+/// with `similar`'s Myers (under the deadline). With dense ids, counting
+/// is an array look-up, not a hash of the sentence.
+fn patience(ids: &Ids, deadline: Instant, out: &mut Segs) {
+    let (a, b) = (&ids.old[..], &ids.new[..]);
+    let mut count = vec![[0u32; 2]; ids.count as usize];
+    let mut at_new = vec![0u32; ids.count as usize];
+    for &x in a {
+        count[x as usize][0] = count[x as usize][0].saturating_add(1);
+    }
+    for (j, &x) in b.iter().enumerate() {
+        count[x as usize][1] = count[x as usize][1].saturating_add(1);
+        at_new[x as usize] = j as u32;
+    }
+    let pairs: Vec<(usize, usize)> = a
+        .iter()
+        .enumerate()
+        .filter(|&(_, &x)| count[x as usize] == [1, 1])
+        .map(|(i, &x)| (i, at_new[x as usize] as usize))
+        .collect();
+    let chain = super::regions::longest_increasing(&pairs);
+    let (mut ca, mut cb) = (0, 0);
+    for (x, y) in chain.into_iter().chain([(a.len(), b.len())]) {
+        if x < ca || y < cb {
+            continue; // covered by the equal run before
+        }
+        between(a, ca..x, b, cb..y, deadline, out);
+        let run = a[x..].iter().zip(&b[y..]).take_while(|(p, q)| p == q).count();
+        out.equal(x, y, run);
+        (ca, cb) = (x + run, y + run);
+    }
+}
+
+/// The stretch between two anchors: equal ends, then Myers on the rest.
+fn between(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadline: Instant, out: &mut Segs) {
+    let (ra, rb, prefix, suffix) = super::regions::trim(a, ra, b, rb);
+    out.equal(prefix.0.start, prefix.1.start, prefix.0.len());
+    if ra.is_empty() || rb.is_empty() {
+        out.gap(ra, rb);
+    } else {
+        let mut capture = Capture::new();
+        let Ok(()) = myers::diff_deadline(&mut capture, a, ra, b, rb, Some(deadline));
+        for op in capture.into_ops() {
+            match op {
+                DiffOp::Equal { old_index, new_index, len } => out.equal(old_index, new_index, len),
+                other => out.gap(other.old_range(), other.new_range()),
             }
         }
     }
-    join_gaps(segs, old, new)
+    out.equal(suffix.0.start, suffix.1.start, suffix.0.len());
 }
 
 /// Most key bytes (both sides) of two gaps and the one or two equal
@@ -99,7 +154,6 @@ pub(crate) struct Ids {
     new: Vec<u32>,
     #[cfg_attr(not(test), allow(dead_code))]
     in_old: u32,
-    #[cfg_attr(not(test), allow(dead_code))]
     count: u32,
 }
 

@@ -20,12 +20,13 @@
 //! 4. [`project`]: the token alignment is cut back into rows, one per old
 //!    sentence plus one per whole added sentence, each holding the exact
 //!    stretch of the other version that corresponds to it.
-//! 5. [`refine`](refine_rows): every changed row gets its inline diff (by
-//!    words, see [`crate::inline`]); a row that is too dissimilar to be
-//!    one reworded sentence ([`similarity`]) becomes a removal and
-//!    additions.
-//! 6. [`moves`](find_moves): a removed sentence that reappears elsewhere
-//!    is a move.
+//! 5. [`refine`](refine_rows): rows are settled by their wording — whole
+//!    new sentences that are not a row's own split off, scraps handed to
+//!    the neighbour they belong to, rows too dissimilar to be one reworded
+//!    sentence ([`similarity`]) made removals and additions, a removed
+//!    sentence that reappears elsewhere a move ([`find_moves`]), alike
+//!    removed and added sentences paired — and every changed row gets its
+//!    inline diff (by words, see [`crate::inline`]).
 //!
 //! Everything here is in key-character coordinates of the two
 //! [`Document`]s; the report layer turns them into original text and
@@ -100,7 +101,9 @@ impl Row {
 pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Row> {
     let okeys: Vec<&str> = (0..old.sentences.len()).map(|i| old.key(i)).collect();
     let nkeys: Vec<&str> = (0..new.sentences.len()).map(|i| new.key(i)).collect();
+    let t0 = Instant::now();
     let segs = anchor::anchor(&okeys, &nkeys, opts.deadline);
+    let t1 = Instant::now();
     let mut words = tokens::Interner::default();
     let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
     for seg in segs {
@@ -120,9 +123,10 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
             Seg::Gap { old: o, new: n } => region_rows(old, new, o, n, &mut words, opts, &mut rows),
         }
     }
+    let t2 = Instant::now();
     refine_rows(old, new, &mut rows, opts);
-    if opts.detect_moves {
-        find_moves(old, new, &mut rows);
+    if std::env::var_os("TVDIFF_TRACE").is_some() {
+        eprintln!("tvdiff: diff: anchor {:?}, regions {:?}, refine {:?}", t1 - t0, t2 - t1, t2.elapsed());
     }
     rows
 }
@@ -188,10 +192,23 @@ fn region_rows<'d>(
 /// additions: the token alignment matched a few words by chance, not a
 /// sentence. Every row still modified then gets its inline diff.
 fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffOptions) {
+    let t = Instant::now();
+    // Until the inline diff, `similarity` holds how alike a modified row's
+    // two sides are (see `alike`); the steps keep it up to date.
+    for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
+        r.similarity = alike(old, &r.old_chars, new, &r.new_chars);
+    }
     split_off_sentences(old, new, rows);
     hand_over_fragments(old, new, rows, opts.threshold);
-    regroup_unlike(old, new, rows, opts.threshold);
+    regroup_unlike(new, rows, opts.threshold);
+    if opts.detect_moves {
+        // Before pairing by similarity: a sentence that reappears word for
+        // word elsewhere is a move, not a rewording of its neighbour.
+        find_moves(old, new, rows);
+    }
+    pair_alike_rows(old, new, rows, opts.threshold);
     settle_equal(old, new, rows);
+    let t1 = Instant::now();
     let modified: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Modified).collect();
     if modified.is_empty() {
         return;
@@ -201,14 +218,23 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         let r = &rows[i];
         key_chars(old, &r.old_chars).chain(key_chars(new, &r.new_chars))
     }));
+    let t2 = Instant::now();
     let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
     for &i in &modified {
         let r = &mut rows[i];
         let (o, n) = (oc.get(r.old_chars.clone()), nc.get(r.new_chars.clone()));
-        let pieces = diff_sentences_with(&seg, o, n, Some(opts.deadline));
+        // Past the deadline a row is one replacement: coarse, still true.
+        let pieces = if Instant::now() > opts.deadline {
+            vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
+        } else {
+            diff_sentences_with(&seg, o, n, Some(opts.deadline))
+        };
         let eq: usize = pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
         r.similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
         r.pieces = pieces;
+    }
+    if std::env::var_os("TVDIFF_TRACE").is_some() {
+        eprintln!("tvdiff: refine: settle {:?}, segmenter {:?}, inline {:?}", t1 - t, t2 - t1, t2.elapsed());
     }
 }
 
@@ -242,10 +268,9 @@ const MAX_SPLIT: usize = 12;
 /// `…至治平。此二篇，…，至治平。`): both are equally long alignments, and
 /// only the wording says the second sentence was inserted.
 fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
-    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    for r in std::mem::take(rows) {
+    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
         if r.kind != RowKind::Modified || r.new.len() < 2 || r.new.len() > MAX_SPLIT {
-            out.push(r);
             continue;
         }
         let sent = |s: usize| &new.sentences[s];
@@ -257,7 +282,24 @@ fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
             let b = if j == r.new.end { r.new_chars.end } else { sent(j - 1).chars.end };
             a..b
         };
-        let mut best = (alike(old, &r.old_chars, new, &r.new_chars), r.new.clone());
+        // Screen the candidates by the parts' profiles (intersections add
+        // up, nearly), then check the best one exactly.
+        let op = similarity::profile(key_text(old, &r.old_chars));
+        let parts: Vec<(usize, usize)> = r
+            .new
+            .clone()
+            .map(|s| {
+                let p = similarity::profile(key_text(new, &core_chars(s, s + 1)));
+                (similarity::intersection(&op, &p), p.len())
+            })
+            .collect();
+        let estimate = |i: usize, j: usize| {
+            let (common, len) =
+                parts[i - r.new.start..j - r.new.start].iter().fold((0, 0), |(c, l), p| (c + p.0, l + p.1));
+            2.0 * common as f32 / (op.len() + len).max(1) as f32
+        };
+        let mut best = (estimate(r.new.start, r.new.end), r.new.clone());
+        let full = best.0;
         for i in r.new.clone() {
             if i > r.new.start && !lead_free {
                 break;
@@ -266,25 +308,56 @@ fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
                 if j < r.new.end && !tail_free {
                     break;
                 }
-                let d = alike(old, &r.old_chars, new, &core_chars(i, j));
-                if d > best.0 + 0.05 {
+                let d = estimate(i, j);
+                if d > best.0 {
                     best = (d, i..j);
                 }
             }
         }
-        let core = best.1;
-        if core == r.new {
-            out.push(r);
+        if best.0 <= full + 0.05 {
             continue;
         }
-        let added =
-            |s: usize| Row::new(RowKind::Added, r.old.start..r.old.start, s..s + 1, 0..0, sent(s).chars.clone());
-        out.extend((r.new.start..core.start).map(added));
-        let chars = core_chars(core.start, core.end);
-        let end = core.end;
-        out.push(Row { new: core, new_chars: chars, ..r.clone() });
-        let added = |s: usize| Row::new(RowKind::Added, r.old.end..r.old.end, s..s + 1, 0..0, sent(s).chars.clone());
-        out.extend((end..r.new.end).map(added));
+        let exact = alike(old, &r.old_chars, new, &core_chars(best.1.start, best.1.end));
+        if exact <= r.similarity + 0.05 {
+            continue;
+        }
+        let best = (exact, best.1);
+        let core = best.1;
+        if core == r.new {
+            continue;
+        }
+        let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars.clone());
+        let mut with = Vec::new();
+        with.extend((r.new.start..core.start).map(|s| added(s, r.old.start)));
+        with.push(Row {
+            new: core.clone(),
+            new_chars: core_chars(core.start, core.end),
+            similarity: best.0,
+            ..r.clone()
+        });
+        with.extend((core.end..r.new.end).map(|s| added(s, r.old.end)));
+        replace.push((i..i + 1, with));
+    }
+    splice_rows(rows, replace);
+}
+
+/// Replace ranges of rows (in order, not overlapping) by other rows, in
+/// one pass, and only when there is something to replace.
+fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
+    if replace.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(rows.len() + replace.iter().map(|(_, w)| w.len()).sum::<usize>());
+    let mut next = replace.into_iter().peekable();
+    let mut old = std::mem::take(rows).into_iter().enumerate().peekable();
+    while let Some((i, r)) = old.next() {
+        match next.next_if(|(range, _)| range.start == i) {
+            Some((range, with)) => {
+                out.extend(with);
+                while old.next_if(|(j, _)| *j < range.end).is_some() {}
+            }
+            None => out.push(r),
+        }
     }
     *rows = out;
 }
@@ -298,7 +371,7 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         if rows[i].kind != RowKind::Modified || rows[i].new.len() != 1 {
             continue;
         }
-        if alike(old, &rows[i].old_chars, new, &rows[i].new_chars) >= threshold {
+        if rows[i].similarity >= threshold {
             continue;
         }
         let s = &new.sentences[rows[i].new.start];
@@ -318,7 +391,7 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         };
         let merged = rows[t].new_chars.start.min(scrap.start)..rows[t].new_chars.end.max(scrap.end);
         // The neighbour must stay as alike as a reworded sentence is.
-        let before = alike(old, &rows[t].old_chars, new, &rows[t].new_chars);
+        let before = if rows[t].kind == RowKind::Modified { rows[t].similarity } else { 1.0 };
         let after = alike(old, &rows[t].old_chars, new, &merged);
         if after < threshold.min(before - 0.05) {
             continue;
@@ -328,7 +401,7 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         t_row.new_chars = merged;
         t_row.new = ns;
         t_row.kind = RowKind::Modified;
-        t_row.similarity = 0.0;
+        t_row.similarity = after;
         let at = if t < i { rows[i].new.end } else { rows[i].new.start };
         let r = &mut rows[i];
         r.kind = RowKind::Removed;
@@ -339,59 +412,107 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
 
 /// The first part of step 5: runs of unlike rows become removals and
 /// additions (see [`refine_rows`]).
-fn regroup_unlike(old: &Document, new: &Document, rows: &mut Vec<Row>, threshold: f32) {
-    let unlike: Vec<bool> = rows
-        .iter()
-        .map(|r| match r.kind {
-            RowKind::Modified => {
-                let (ok, nk) = (key_text(old, &r.old_chars), key_text(new, &r.new_chars));
-                similarity::dice(&similarity::profile(ok), &similarity::profile(nk)) < threshold
-            }
-            _ => false,
-        })
-        .collect();
-    if !unlike.contains(&true) {
-        return;
-    }
-    let loose = |i: usize| unlike[i] || matches!(rows[i].kind, RowKind::Removed | RowKind::Added);
-    let mut out: Vec<Row> = Vec::with_capacity(rows.len() + 8);
+fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
+    let unlike = |r: &Row| r.kind == RowKind::Modified && r.similarity < threshold;
+    let loose = |r: &Row| matches!(r.kind, RowKind::Removed | RowKind::Added);
+    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
     let mut i = 0;
     while i < rows.len() {
-        if !loose(i) {
-            out.push(rows[i].clone());
+        if !unlike(&rows[i]) {
             i += 1;
             continue;
         }
-        let mut j = i;
-        while j < rows.len() && loose(j) {
-            j += 1;
+        // The run of unlike, removed and added rows around this one.
+        let mut start = i;
+        while start > replace.last().map_or(0, |(r, _)| r.end) && loose(&rows[start - 1]) {
+            start -= 1;
         }
-        let run = &rows[i..j];
+        let mut end = i + 1;
+        while end < rows.len() && (loose(&rows[end]) || unlike(&rows[end])) {
+            end += 1;
+        }
+        let run = &rows[start..end];
         // The run's new text: contiguous, from its first to its last row with new text.
-        let mut with_new = run.iter().filter(|r| !r.new_chars.is_empty());
-        let first = with_new.next().map(|r| r.new_chars.start);
+        let first = run.iter().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.start);
         let last = run.iter().rev().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.end);
-        let sentences = match (first, last) {
-            (Some(a), Some(b)) => whole(new, a..b),
-            _ => Some(run.first().map_or(0, |r| r.new.start)..run.first().map_or(0, |r| r.new.start)),
-        };
-        match sentences.filter(|_| unlike[i..j].contains(&true)) {
-            Some(ns) => {
-                let at = ns.start;
-                for r in run.iter().filter(|r| !r.old.is_empty()) {
-                    out.push(Row::new(RowKind::Removed, r.old.clone(), at..at, r.old_chars.clone(), 0..0));
-                }
-                let end = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
-                for s in ns {
-                    let chars = new.sentences[s].chars.clone();
-                    out.push(Row::new(RowKind::Added, end..end, s..s + 1, 0..0, chars));
-                }
+        if let Some(ns) = first.zip(last).and_then(|(a, b)| whole(new, a..b)) {
+            let at = ns.start;
+            let mut with = Vec::with_capacity(run.len() + ns.len());
+            for r in run.iter().filter(|r| !r.old.is_empty()) {
+                with.push(Row::new(RowKind::Removed, r.old.clone(), at..at, r.old_chars.clone(), 0..0));
             }
-            None => out.extend(run.iter().cloned()),
+            let end_old = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
+            for s in ns {
+                let chars = new.sentences[s].chars.clone();
+                with.push(Row::new(RowKind::Added, end_old..end_old, s..s + 1, 0..0, chars));
+            }
+            replace.push((start..end, with));
         }
-        i = j;
+        i = end;
     }
-    *rows = out;
+    splice_rows(rows, replace);
+}
+
+/// Step 5d: in a run of removed and added rows (whole sentences the token
+/// alignment found nothing in common with: a paraphrase, a rewritten
+/// paragraph), sentences as alike as a reworded sentence is are paired
+/// after all, in order (see [`similarity::pair_alike`]): one modified row
+/// each, instead of a removal and an addition.
+fn pair_alike_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, threshold: f32) {
+    let loose = |r: &Row| matches!(r.kind, RowKind::Removed | RowKind::Added);
+    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        if !loose(&rows[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < rows.len() && loose(&rows[i]) {
+            i += 1;
+        }
+        let run = &rows[start..i];
+        let removed: Vec<&Row> = run.iter().filter(|r| r.kind == RowKind::Removed).collect();
+        let added: Vec<&Row> = run.iter().filter(|r| r.kind == RowKind::Added).collect();
+        if removed.is_empty() || added.is_empty() {
+            continue;
+        }
+        let okeys: Vec<&str> = removed.iter().map(|r| key_text(old, &r.old_chars)).collect();
+        let nkeys: Vec<&str> = added.iter().map(|r| key_text(new, &r.new_chars)).collect();
+        let pairs = similarity::pair_alike(&okeys, &nkeys, threshold);
+        if !pairs.iter().any(|p| p.0.is_some() && p.1.is_some()) {
+            continue;
+        }
+        let mut with = Vec::with_capacity(run.len());
+        for p in pairs {
+            match p {
+                (Some(o), Some(n)) => {
+                    let (ro, rn) = (removed[o], added[n]);
+                    let mut r = Row::new(
+                        RowKind::Modified,
+                        ro.old.clone(),
+                        rn.new.clone(),
+                        ro.old_chars.clone(),
+                        rn.new_chars.clone(),
+                    );
+                    r.similarity = alike(old, &r.old_chars, new, &r.new_chars);
+                    with.push(r);
+                }
+                (Some(o), None) => with.push(removed[o].clone()),
+                (None, Some(n)) => {
+                    // An added row falls before the next old sentence.
+                    let mut r = added[n].clone();
+                    let at =
+                        with.iter().rev().find(|r: &&Row| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
+                    r.old = at..at;
+                    with.push(r);
+                }
+                (None, None) => {}
+            }
+        }
+        replace.push((start..i, with));
+    }
+    splice_rows(rows, replace);
 }
 
 /// The new sentences key characters `r` consist of, if they are whole.

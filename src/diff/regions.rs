@@ -6,25 +6,27 @@
 //! its own:
 //!
 //! 1. [`trim`]: equal tokens at both ends are equal, whatever is between.
-//! 2. Small ranges go straight to `similar`'s Myers diff (minimal edit
+//! 2. Tiny ranges go straight to `similar`'s Myers diff (minimal edit
 //!    scripts, which is what a reader expects of a short sentence).
-//! 3. [`unique_anchors`]: larger ranges are cut at *anchors*, runs of `k`
-//!    tokens that occur exactly once in each version, chained in order
+//! 3. [`related`]: a larger range is aligned only if the two sides share
+//!    a fair part of their runs of four tokens; two unrelated stretches (a
+//!    paragraph moved away and another moved in) are one hunk, at once,
+//!    instead of a quadratic search that would only find confetti.
+//! 4. Small related ranges go to Myers too. [`unique_anchors`]: larger
+//!    ones are cut at *anchors*, runs of `k` tokens that occur exactly
+//!    once in each version, chained in order
 //!    (the longest increasing chain, as Patience diff does), and each piece
 //!    between two anchors is aligned the same way, recursively. A piece is
 //!    small compared with the whole, so a token that is common in a book is
 //!    often unique in the piece: the recursion finds finer anchors as it
 //!    goes down. This is what keeps a book whose every sentence changed, or
 //!    whose paragraphs were shuffled, near linear time.
-//! 4. [`related`]: a piece with no anchor is aligned by Myers only if the
-//!    two sides share a fair part of their `k`-grams; two unrelated
-//!    stretches (a paragraph moved away and another moved in) are one hunk,
-//!    at once, instead of a quadratic search that would only find confetti.
 //! 5. [`drop_chance_matches`]: an equal run shorter than the edits around
 //!    it is a chance match between unrelated stretches and joins them.
 //! 6. [`slide`]: an insertion or deletion that could be placed at several
-//!    positions (`a b b c` → `a b c`) is moved to the leftmost one, so that
-//!    the same difference is always reported at the same place — what lets
+//!    positions (`a b b c` → `a b c`) is moved to where it lines up with
+//!    sentence boundaries, else to the leftmost one, so that the same
+//!    difference is always reported at the same place — what lets
 //!    collation group witnesses that read alike.
 //!
 //! Every step honours the deadline: past it, what is left becomes one hunk,
@@ -45,7 +47,10 @@ pub(crate) enum Op {
     Hunk { old: Range<usize>, new: Range<usize> },
 }
 
-/// Ranges no longer than this (both sides together) go straight to Myers.
+/// Ranges no longer than this (both sides together) go straight to Myers,
+/// whatever they hold: a sentence or two.
+const TINY: usize = 64;
+/// Ranges no longer than this go to Myers once they are found related.
 const SMALL: usize = 600;
 
 /// Align `a` with `b`: ops covering both in order, adjacent hunks merged.
@@ -127,19 +132,20 @@ impl Ops {
 fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadline: Instant, out: &mut Ops) {
     let (ra, rb, prefix, suffix) = trim(a, ra, b, rb);
     out.equal(prefix.0, prefix.1);
+    let n = ra.len() + rb.len();
     if ra.is_empty() || rb.is_empty() || Instant::now() > deadline {
         out.hunk(ra, rb);
-    } else if ra.len() + rb.len() <= SMALL {
+    } else if n <= TINY {
+        myers_range(a, ra, b, rb, deadline, out);
+    } else if !related(a, ra.clone(), b, rb.clone(), RELATED_GRAM) {
+        out.hunk(ra, rb);
+    } else if n <= SMALL {
         myers_range(a, ra, b, rb, deadline, out);
     } else {
-        let k = gram_len(ra.len() + rb.len());
+        let k = gram_len(n);
         let chain = unique_anchors(a, ra.clone(), b, rb.clone(), k);
         if chain.is_empty() {
-            if related(a, ra.clone(), b, rb.clone(), k) {
-                myers_range(a, ra, b, rb, deadline, out);
-            } else {
-                out.hunk(ra, rb);
-            }
+            myers_range(a, ra, b, rb, deadline, out);
         } else {
             let (mut ca, mut cb) = (ra.start, rb.start);
             for (x, y) in chain {
@@ -194,9 +200,36 @@ fn myers_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
     }
 }
 
-/// A hash of the `k` tokens starting at `i`.
+/// Hashes of token runs are already well mixed: tables keyed by them need
+/// no second hash.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type GramMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<Prehashed>>;
+type GramSet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<Prehashed>>;
+
+/// A hash of the `k` tokens starting at `i` (well mixed: see [`Prehashed`]).
 fn gram(s: &[u32], i: usize, k: usize) -> u64 {
-    s[i..i + k].iter().fold(0xCBF2_9CE4_8422_2325u64, |h, &t| (h ^ t as u64).wrapping_mul(0x0000_0100_0000_01B3))
+    let h =
+        s[i..i + k].iter().fold(0xCBF2_9CE4_8422_2325u64, |h, &t| (h ^ t as u64).wrapping_mul(0x0000_0100_0000_01B3));
+    // Finalise (murmur3's mixer) so every bit of the table index depends on every token.
+    let h = (h ^ h >> 33).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    let h = (h ^ h >> 33).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ h >> 33
 }
 
 /// Step 3: runs of `k` tokens that occur exactly once in each range,
@@ -213,7 +246,7 @@ pub(crate) fn unique_anchors(
         return Vec::new();
     }
     // gram → (occurrences in a, position in a, occurrences in b, position in b)
-    let mut seen: HashMap<u64, (u32, usize, u32, usize)> = HashMap::with_capacity(ra.len());
+    let mut seen: GramMap<(u32, usize, u32, usize)> = GramMap::with_capacity_and_hasher(ra.len(), Default::default());
     for i in ra.start..=ra.end - k {
         let e = seen.entry(gram(a, i, k)).or_insert((0, i, 0, 0));
         e.0 = e.0.saturating_add(1);
@@ -243,7 +276,7 @@ pub(crate) fn unique_anchors(
 
 /// The longest chain of `pairs` (sorted by old position, old positions
 /// distinct) whose new positions increase: patience sorting, O(n log n).
-fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     // tails[l]: index of the pair ending the best chain of length l + 1.
     let mut tails: Vec<usize> = Vec::new();
     let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
@@ -268,13 +301,18 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     chain
 }
 
+/// Runs of this many tokens (at least) decide whether two stretches are
+/// related: two unrelated pages of one book share many character pairs
+/// (`笑道`, `了一`), few runs of four.
+const RELATED_GRAM: usize = 4;
+
 /// Step 4: do the two ranges share enough of their `k`-grams (at least a
 /// fifth of the smaller side's) to be worth a Myers search? Sampled: at
 /// most ~4,000 grams of the smaller side are looked up.
 pub(crate) fn related(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, k: usize) -> bool {
-    let k = k.max(2).min(ra.len()).min(rb.len()).max(1);
+    let k = k.max(RELATED_GRAM).min(ra.len()).min(rb.len()).max(1);
     let (small, rs, large, rl) = if ra.len() <= rb.len() { (a, ra, b, rb) } else { (b, rb, a, ra) };
-    let grams: std::collections::HashSet<u64> = (rl.start..=rl.end - k).map(|i| gram(large, i, k)).collect();
+    let grams: GramSet = (rl.start..=rl.end - k).map(|i| gram(large, i, k)).collect();
     let n = rs.len() + 1 - k;
     let step = (n / 4_000).max(1);
     let (mut hits, mut tried) = (0usize, 0usize);

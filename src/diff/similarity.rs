@@ -49,7 +49,7 @@ pub(crate) fn profile(key: &str) -> Vec<u32> {
     out
 }
 
-fn intersection(a: &[u32], b: &[u32]) -> usize {
+pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -73,23 +73,70 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
     2.0 * intersection(a, b) as f32 / (a.len() + b.len()) as f32
 }
 
-/// Most cells (old × new items) [`pair_alike`] fills; larger lists are
-/// paired only where their keys are equal.
-const PAIR_LIMIT: usize = 250_000;
+/// A profile with a 256-bit signature of its elements, so that most
+/// pairs that cannot be alike are ruled out without comparing profiles.
+pub(crate) struct Sketch {
+    pub profile: Vec<u32>,
+    bits: [u64; 4],
+    ones: u32,
+}
 
-/// Pair the items of two short lists of keys in order, each with its most
-/// alike counterpart (Dice at least `threshold`), by a dynamic program
-/// that maximises the total similarity gained above the threshold,
-/// weighted by length. Returns, in order, `(Some(i), Some(j))` for a pair
-/// and `(Some(i), None)` / `(None, Some(j))` for an item left alone.
+impl Sketch {
+    pub fn new(key: &str) -> Sketch {
+        let profile = profile(key);
+        let mut bits = [0u64; 4];
+        for &x in &profile {
+            let h = x.wrapping_mul(0x9E37_79B1) >> 24;
+            bits[(h >> 6) as usize & 3] |= 1 << (h & 63);
+        }
+        let ones = bits.iter().map(|b| b.count_ones()).sum();
+        Sketch { profile, bits, ones }
+    }
+
+    /// Could Dice of the two profiles reach `tau`? The signatures share at
+    /// least as many bits as the profiles share elements (up to
+    /// collisions), so a low share of common bits rules a pair out.
+    fn may_reach(&self, other: &Sketch, tau: f32) -> bool {
+        let common: u32 = self.bits.iter().zip(&other.bits).map(|(a, b)| (a & b).count_ones()).sum();
+        // Saturated signatures (long keys) say nothing; short ones are
+        // judged on the bits, with room for elements that collide.
+        2.0 * common as f32 >= 0.7 * tau * (self.ones + other.ones) as f32
+    }
+
+    /// Dice of the two profiles.
+    pub fn dice(&self, other: &Sketch) -> f32 {
+        dice(&self.profile, &other.profile)
+    }
+}
+
+/// Lists whose every pair is compared (old × new items); longer ones are
+/// paired within a window around the diagonal.
+const PAIR_FULL: usize = 40_000;
+/// Half-width of that window, in items.
+const PAIR_WINDOW: usize = 16;
+
+/// Pair the items of two lists of keys in order, each with its most alike
+/// counterpart (Dice at least `threshold`): a dynamic program that
+/// maximises the similarity gained above the threshold, weighted by length
+/// (for long lists, a greedy pass within a window around the diagonal).
+/// Returns, in order, `(Some(i), Some(j))` for a pair and `(Some(i), None)`
+/// / `(None, Some(j))` for an item left alone.
 pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Option<usize>, Option<usize>)> {
     let (m, n) = (old.len(), new.len());
-    if m.saturating_mul(n) > PAIR_LIMIT {
-        return pair_equal(old, new);
-    }
-    let po: Vec<Vec<u32>> = old.iter().map(|k| profile(k)).collect();
-    let pn: Vec<Vec<u32>> = new.iter().map(|k| profile(k)).collect();
+    let po: Vec<Sketch> = old.iter().map(|k| Sketch::new(k)).collect();
+    let pn: Vec<Sketch> = new.iter().map(|k| Sketch::new(k)).collect();
     let tau = threshold.clamp(0.0, 0.99);
+    // Dice can reach the threshold only if the lengths and signatures allow it.
+    let alike = |i: usize, j: usize| -> Option<f32> {
+        let (x, y) = (po[i].profile.len(), pn[j].profile.len());
+        if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !po[i].may_reach(&pn[j], tau) {
+            return None;
+        }
+        Some(po[i].dice(&pn[j])).filter(|&d| d >= tau)
+    };
+    if m.saturating_mul(n) > PAIR_FULL {
+        return pair_in_window(m, n, alike);
+    }
     let w = n + 1;
     let mut score = vec![0f32; (m + 1) * w];
     // 0: from the left (new alone), 1: from above (old alone), 2: pair.
@@ -107,9 +154,9 @@ pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Opt
                 best = (score[(i - 1) * w + j], 1);
             }
             if i > 0 && j > 0 {
-                let d = dice(&po[i - 1], &pn[j - 1]);
-                if d >= tau {
-                    let gain = (po[i - 1].len() + pn[j - 1].len()).max(1) as f32 * (d - tau + 0.01);
+                if let Some(d) = alike(i - 1, j - 1) {
+                    let weight = (po[i - 1].profile.len() + pn[j - 1].profile.len()).max(1) as f32;
+                    let gain = weight * (d - tau + 0.01);
                     if score[(i - 1) * w + j - 1] + gain > best.0 {
                         best = (score[(i - 1) * w + j - 1] + gain, 2);
                     }
@@ -142,21 +189,36 @@ pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Opt
     out
 }
 
-/// [`pair_alike`] for long lists: equal keys paired in order (a diff of the
-/// key lists), everything else alone.
-fn pair_equal(old: &[&str], new: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
-    let mut out = Vec::with_capacity(old.len() + new.len());
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, old, new) {
-        match op {
-            similar::DiffOp::Equal { old_index, new_index, len } => {
-                out.extend((0..len).map(|k| (Some(old_index + k), Some(new_index + k))))
-            }
-            other => {
-                out.extend(other.old_range().map(|i| (Some(i), None)));
-                out.extend(other.new_range().map(|j| (None, Some(j))));
-            }
+/// [`pair_alike`] for long lists: each new item, in order, is paired with
+/// its most alike old item after the last one paired, within a window
+/// around the diagonal.
+fn pair_in_window(
+    m: usize,
+    n: usize,
+    alike: impl Fn(usize, usize) -> Option<f32>,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = Vec::with_capacity(m + n);
+    let mut next_old = 0;
+    for j in 0..n {
+        let center = j * m / n.max(1);
+        let (lo, hi) = (next_old.max(center.saturating_sub(PAIR_WINDOW)), (center + PAIR_WINDOW).min(m));
+        let best =
+            (lo..hi).filter_map(|i| alike(i, j).map(|d| (i, d))).fold(None, |b: Option<(usize, f32)>, (i, d)| {
+                if b.is_none_or(|(_, bd)| d > bd) {
+                    Some((i, d))
+                } else {
+                    b
+                }
+            });
+        if let Some((i, _)) = best {
+            out.extend((next_old..i).map(|k| (Some(k), None)));
+            out.push((Some(i), Some(j)));
+            next_old = i + 1;
+        } else {
+            out.push((None, Some(j)));
         }
     }
+    out.extend((next_old..m).map(|k| (Some(k), None)));
     out
 }
 
@@ -171,6 +233,19 @@ mod tests {
         assert_eq!(pair_alike(&old, &new, 0.5), [(None, Some(0)), (Some(0), Some(1)), (Some(1), None)]);
         assert_eq!(pair_alike(&[], &["a"], 0.5), [(None, Some(0))]);
         assert!(pair_alike(&[], &[], 0.5).is_empty());
+    }
+
+    #[test]
+    fn long_lists_are_paired_near_the_diagonal() {
+        let old: Vec<String> = (0..400).map(|i| format!("第{i}句讲的是苹果和梨子的故事。")).collect();
+        let mut new: Vec<String> = (0..400).map(|i| format!("第{i}句讲的是苹果和桃子的故事。")).collect();
+        new.insert(100, "完全不同的一句话出现在这里。".to_string());
+        let (o, n): (Vec<&str>, Vec<&str>) =
+            (old.iter().map(|s| s.as_str()).collect(), new.iter().map(|s| s.as_str()).collect());
+        let pairs = pair_alike(&o, &n, 0.5);
+        let paired = pairs.iter().filter(|p| p.0.is_some() && p.1.is_some()).count();
+        assert_eq!(paired, 400);
+        assert!(pairs.contains(&(None, Some(100))));
     }
 
     fn sim(a: &str, b: &str) -> f32 {
