@@ -135,8 +135,9 @@ fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<
 /// of it (`said {+that +}it` is `said{+ that+} it`). Which one a diff picks
 /// depends on the rest of the sentence, so two versions with the same
 /// reading would show it differently (and collation would count two
-/// variation points). The edit is put where its text starts with a word,
-/// the leftmost such place; failing that, the leftmost place.
+/// variation points). The edit is put at the leftmost place where it
+/// stands between words and its text starts with a word; where there is
+/// none, it stays where it is.
 fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<Piece> {
     for i in 0..pieces.len() {
         let p = pieces[i].clone();
@@ -158,9 +159,13 @@ fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<
         if left == 0 && right == 0 {
             continue;
         }
-        // The text of the edit shifted by d is seq[r.start + d .. r.end + d].
-        let starts_word = |d: isize| seq[(r.start as isize + d) as usize] != ' ';
-        let d = (-(left as isize)..=right as isize).find(|&d| starts_word(d)).unwrap_or(-(left as isize));
+        // The text of the edit shifted by d is seq[r.start + d .. r.end + d];
+        // it may only stand between words, and should start with one.
+        let at = |x: usize, d: isize| (x as isize + d) as usize;
+        let word = |c: char| crate::chars::is_word_char(c) && !is_han(c);
+        let boundary = |x: usize| x == 0 || x >= seq.len() || !word(seq[x - 1]) || !word(seq[x]);
+        let fits = |d: isize| boundary(at(r.start, d)) && boundary(at(r.end, d)) && seq[at(r.start, d)] != ' ';
+        let Some(d) = (-(left as isize)..=right as isize).find(|&d| fits(d)) else { continue };
         if d == 0 {
             continue;
         }

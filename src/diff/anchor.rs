@@ -28,6 +28,17 @@ pub(crate) enum Seg {
 
 /// Equal runs and the gaps between them, covering both key lists in order.
 pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> {
+    // One canonical order, mirrored: anchoring b on a is the mirror image
+    // of anchoring a on b (diffs break ties differently in each direction).
+    if old > new {
+        return anchor(new, old, deadline)
+            .into_iter()
+            .map(|s| match s {
+                Seg::Equal { old, new, len } => Seg::Equal { old: new, new: old, len },
+                Seg::Gap { old, new } => Seg::Gap { old: new, new: old },
+            })
+            .collect();
+    }
     let ids = Ids::new(old, new);
     let mut segs = Segs(Vec::new());
     patience(&ids, deadline, &mut segs);

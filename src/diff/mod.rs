@@ -81,6 +81,10 @@ pub(crate) struct Row {
     pub pieces: Vec<Piece>,
     /// Share of the row's key characters in equal pieces (1 for equal rows).
     pub similarity: f32,
+    /// For a changed row: how many whole new sentences at the start and at
+    /// the end of its new text share no token with its old sentence (they
+    /// were inserted next to it).
+    pub bare: [usize; 2],
 }
 
 impl Row {
@@ -92,7 +96,7 @@ impl Row {
         new_chars: Range<usize>,
     ) -> Row {
         let similarity = if matches!(kind, RowKind::Equal | RowKind::Resegmented) { 1.0 } else { 0.0 };
-        Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Vec::new(), similarity }
+        Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Vec::new(), similarity, bare: [0, 0] }
     }
 }
 
@@ -144,8 +148,20 @@ fn region_rows<'d>(
 ) {
     let ta = tokens::tokens(old, o.clone(), words);
     let tb = tokens::tokens(new, n.clone(), words);
-    let bounds = regions::Bounds { old: &|t| ta.starts_sentence(t), new: &|t| tb.starts_sentence(t) };
+    let bounds = regions::Bounds {
+        old: &|t| ta.starts_sentence(t),
+        new: &|t| tb.starts_sentence(t),
+        old_width: &|r| ta.width(r),
+        new_width: &|r| tb.width(r),
+    };
     let ops = regions::align_tokens(&ta.ids, &tb.ids, opts.deadline, &bounds);
+    // Which new tokens the alignment matched with old ones.
+    let mut matched = vec![false; tb.len()];
+    for op in &ops {
+        if let regions::Op::Equal { new, .. } = op {
+            matched[new.clone()].iter_mut().for_each(|m| *m = true);
+        }
+    }
     for p in project::project(&ta, &tb, &ops) {
         let chars = |t: &tokens::Tokens, r: &Range<usize>| {
             if r.is_empty() {
@@ -181,7 +197,11 @@ fn region_rows<'d>(
             Shape::Removed => RowKind::Removed,
             Shape::Added => RowKind::Added,
         };
-        rows.push(Row::new(kind, os, ns, chars(&ta, &p.old), chars(&tb, &p.new)));
+        let mut row = Row::new(kind, os, ns, chars(&ta, &p.old), chars(&tb, &p.new));
+        if kind == RowKind::Modified && row.new.len() > 1 {
+            row.bare = bare_sentences(&tb, &matched, &p.new);
+        }
+        rows.push(row);
     }
 }
 
@@ -219,19 +239,44 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         key_chars(old, &r.old_chars).chain(key_chars(new, &r.new_chars))
     }));
     let t2 = Instant::now();
-    let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
-    for &i in &modified {
-        let r = &mut rows[i];
-        let (o, n) = (oc.get(r.old_chars.clone()), nc.get(r.new_chars.clone()));
-        // Past the deadline a row is one replacement: coarse, still true.
-        let pieces = if Instant::now() > opts.deadline {
-            vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
-        } else {
-            diff_sentences_with(&seg, o, n, Some(opts.deadline))
-        };
-        let eq: usize = pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
-        r.similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
-        r.pieces = pieces;
+    // Inline diffs, on two threads when there are many (a book whose every
+    // sentence changed): the segmenter is shared, each thread reads the
+    // key characters through its own cursors.
+    let inline = |part: &[usize], rows: &[Row]| -> Vec<(Vec<Piece>, f32)> {
+        let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
+        part.iter()
+            .map(|&i| {
+                let r = &rows[i];
+                let (o, n) = (oc.get(r.old_chars.clone()), nc.get(r.new_chars.clone()));
+                // Past the deadline a row is one replacement: coarse, still true.
+                let pieces = if Instant::now() > opts.deadline {
+                    vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
+                } else {
+                    diff_sentences_with(&seg, o, n, Some(opts.deadline))
+                };
+                let eq: usize =
+                    pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
+                let similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
+                (pieces, similarity)
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let done: Vec<(Vec<Piece>, f32)> = if modified.len() < 1_000 || threads < 2 {
+        inline(&modified, rows)
+    } else {
+        let (first, second) = modified.split_at(modified.len() / 2);
+        let rows_ref: &[Row] = rows;
+        let (mut a, b) = std::thread::scope(|s| {
+            let h = s.spawn(|| inline(second, rows_ref));
+            (inline(first, rows_ref), h.join().expect("inline-diff thread panicked"))
+        });
+        a.extend(b);
+        a
+    };
+    for (&i, (pieces, similarity)) in modified.iter().zip(done) {
+        rows[i].pieces = pieces;
+        rows[i].similarity = similarity;
     }
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!("tvdiff: refine: settle {:?}, segmenter {:?}, inline {:?}", t1 - t, t2 - t1, t2.elapsed());
@@ -258,83 +303,48 @@ fn alike(old: &Document, o: &Range<usize>, new: &Document, n: &Range<usize>) -> 
     similarity::dice(&similarity::profile(key_text(old, o)), &similarity::profile(key_text(new, n)))
 }
 
-/// Most new sentences one changed row is searched for a better match.
-const MAX_SPLIT: usize = 12;
+/// Whole new sentences at the start and at the end of new tokens `r`
+/// none of whose tokens the alignment matched (see [`Row::bare`]).
+fn bare_sentences(tb: &tokens::Tokens, matched: &[bool], r: &Range<usize>) -> [usize; 2] {
+    // The sentences of r, as token ranges; only whole ones count.
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut s = r.start;
+    while s < r.end {
+        let e = (s + 1..r.end).find(|&t| tb.starts_sentence(t)).unwrap_or(r.end);
+        spans.push(s..e);
+        s = e;
+    }
+    let bare = |x: &Range<usize>| {
+        tb.starts_sentence(x.start) && tb.starts_sentence(x.end) && !matched[x.clone()].contains(&true)
+    };
+    // A row keeps at least one sentence.
+    let n = spans.len();
+    let lead = spans.iter().take_while(|x| bare(x)).count().min(n.saturating_sub(1));
+    let tail = spans[lead..].iter().rev().take_while(|x| bare(x)).count().min(n.saturating_sub(lead + 1));
+    [lead, tail]
+}
 
-/// Step 5a: a changed row whose new text holds whole new sentences that
-/// are not its own keeps only the stretch most like its old sentence; the
-/// others become added rows. The token alignment cannot tell which of two
-/// sentence ends an old terminator should match (`…至平治。` against
-/// `…至治平。此二篇，…，至治平。`): both are equally long alignments, and
-/// only the wording says the second sentence was inserted.
+/// Step 5a: whole new sentences inserted next to an old sentence that was
+/// also changed end up in its row when the hunk covers both (`…至平治。`
+/// against `…至治平。此二篇，…。`, the inserted sentence in the same hunk
+/// as the rewording); the ones that share no token with the row's old
+/// sentence are split off as added rows.
 fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
-        if r.kind != RowKind::Modified || r.new.len() < 2 || r.new.len() > MAX_SPLIT {
+        let [lead, tail] = r.bare;
+        if r.kind != RowKind::Modified || lead + tail == 0 {
             continue;
         }
         let sent = |s: usize| &new.sentences[s];
-        // Sentences that may be split off: whole ones at a free end.
-        let lead_free = sent(r.new.start).chars.start == r.new_chars.start;
-        let tail_free = sent(r.new.end - 1).chars.end == r.new_chars.end;
-        let core_chars = |i: usize, j: usize| {
-            let a = if i == r.new.start { r.new_chars.start } else { sent(i).chars.start };
-            let b = if j == r.new.end { r.new_chars.end } else { sent(j - 1).chars.end };
-            a..b
-        };
-        // Screen the candidates by the parts' profiles (intersections add
-        // up, nearly), then check the best one exactly.
-        let op = similarity::profile(key_text(old, &r.old_chars));
-        let parts: Vec<(usize, usize)> = r
-            .new
-            .clone()
-            .map(|s| {
-                let p = similarity::profile(key_text(new, &core_chars(s, s + 1)));
-                (similarity::intersection(&op, &p), p.len())
-            })
-            .collect();
-        let estimate = |i: usize, j: usize| {
-            let (common, len) =
-                parts[i - r.new.start..j - r.new.start].iter().fold((0, 0), |(c, l), p| (c + p.0, l + p.1));
-            2.0 * common as f32 / (op.len() + len).max(1) as f32
-        };
-        let mut best = (estimate(r.new.start, r.new.end), r.new.clone());
-        let full = best.0;
-        for i in r.new.clone() {
-            if i > r.new.start && !lead_free {
-                break;
-            }
-            for j in (i + 1..=r.new.end).rev() {
-                if j < r.new.end && !tail_free {
-                    break;
-                }
-                let d = estimate(i, j);
-                if d > best.0 {
-                    best = (d, i..j);
-                }
-            }
-        }
-        if best.0 <= full + 0.05 {
-            continue;
-        }
-        let exact = alike(old, &r.old_chars, new, &core_chars(best.1.start, best.1.end));
-        if exact <= r.similarity + 0.05 {
-            continue;
-        }
-        let best = (exact, best.1);
-        let core = best.1;
-        if core == r.new {
-            continue;
-        }
+        let core = r.new.start + lead..r.new.end - tail;
+        let chars =
+            sent(core.start).chars.start.max(r.new_chars.start)..sent(core.end - 1).chars.end.min(r.new_chars.end);
         let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars.clone());
-        let mut with = Vec::new();
+        let mut with = Vec::with_capacity(lead + tail + 1);
         with.extend((r.new.start..core.start).map(|s| added(s, r.old.start)));
-        with.push(Row {
-            new: core.clone(),
-            new_chars: core_chars(core.start, core.end),
-            similarity: best.0,
-            ..r.clone()
-        });
+        let similarity = alike(old, &r.old_chars, new, &chars);
+        with.push(Row { new: core.clone(), new_chars: chars, similarity, bare: [0, 0], ..r.clone() });
         with.extend((core.end..r.new.end).map(|s| added(s, r.old.end)));
         replace.push((i..i + 1, with));
     }
@@ -377,10 +387,14 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         let s = &new.sentences[rows[i].new.start];
         let scrap = rows[i].new_chars.clone();
         // The scrap ends the previous row's sentence, or starts the next row's.
+        // Only spaces may lie between the scrap and its neighbour's text.
+        let touching = |a: usize, b: usize| a <= b && key_text(new, &(a..b)).chars().all(|c| c == ' ');
         let target = if s.chars.end == scrap.end && scrap.start > s.chars.start {
-            i.checked_sub(1).filter(|&p| rows[p].new_chars.end == scrap.start)
+            i.checked_sub(1).filter(|&p| !rows[p].new_chars.is_empty() && touching(rows[p].new_chars.end, scrap.start))
         } else if s.chars.start == scrap.start && scrap.end < s.chars.end {
-            Some(i + 1).filter(|&n| n < rows.len() && rows[n].new_chars.start == scrap.end)
+            Some(i + 1).filter(|&n| {
+                n < rows.len() && !rows[n].new_chars.is_empty() && touching(scrap.end, rows[n].new_chars.start)
+            })
         } else {
             None
         };

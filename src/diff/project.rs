@@ -240,7 +240,12 @@ mod tests {
     }
 
     fn align(ta: &Tokens, tb: &Tokens) -> Vec<Op> {
-        let bounds = Bounds { old: &|t| ta.starts_sentence(t), new: &|t| tb.starts_sentence(t) };
+        let bounds = Bounds {
+            old: &|t| ta.starts_sentence(t),
+            new: &|t| tb.starts_sentence(t),
+            old_width: &|r| r.len(),
+            new_width: &|r| r.len(),
+        };
         align_tokens(&ta.ids, &tb.ids, Instant::now() + Duration::from_secs(60), &bounds)
     }
 

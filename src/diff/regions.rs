@@ -23,7 +23,10 @@
 //!    whose paragraphs were shuffled, near linear time.
 //! 5. [`drop_chance_matches`]: an equal run shorter than the edits around
 //!    it is a chance match between unrelated stretches and joins them.
-//! 6. [`slide`]: an insertion or deletion that could be placed at several
+//! 6. [`rematch_at_boundaries`]: an equal run that could match another
+//!    copy of itself inside the hunk next to it takes the copy that leaves
+//!    whole sentences over.
+//! 7. [`slide`]: an insertion or deletion that could be placed at several
 //!    positions (`a b b c` → `a b c`) is moved to where it lines up with
 //!    sentence boundaries, else to the leftmost one, so that the same
 //!    difference is always reported at the same place — what lets
@@ -55,27 +58,131 @@ const SMALL: usize = 600;
 
 /// Align `a` with `b`: ops covering both in order, adjacent hunks merged.
 pub(crate) fn align_tokens(a: &[u32], b: &[u32], deadline: Instant, bounds: &Bounds) -> Vec<Op> {
+    // Diff algorithms break ties differently in the two directions; aligning
+    // in one canonical order and mirroring makes the alignment of b with a
+    // the exact mirror image of the alignment of a with b.
+    if a > b {
+        let ops = align_ordered(b, a, deadline, &bounds.mirrored());
+        return ops
+            .into_iter()
+            .map(|op| match op {
+                Op::Equal { old, new } => Op::Equal { old: new, new: old },
+                Op::Hunk { old, new } => Op::Hunk { old: new, new: old },
+            })
+            .collect();
+    }
+    align_ordered(a, b, deadline, bounds)
+}
+
+fn align_ordered(a: &[u32], b: &[u32], deadline: Instant, bounds: &Bounds) -> Vec<Op> {
     let mut out = Ops::default();
     align_range(a, 0..a.len(), b, 0..b.len(), deadline, &mut out);
     let ops = drop_chance_matches(out.0, bounds);
+    let ops = rematch_at_boundaries(a, b, ops, bounds);
     slide(a, b, ops, bounds)
 }
 
-/// Step 5a: an equal run no longer than the edits on both sides of it is a
-/// chance match (diff-match-patch's semantic clean-up): two unrelated
+/// Step 5b: an equal run next to a hunk may match an earlier (or later)
+/// copy of itself inside the hunk just as well: `X。X。` against `Y X。`
+/// aligns the second `X。` or the first with equal length. The one that
+/// leaves whole sentences over — removed or added as sentences — is taken;
+/// otherwise a sentence would be reported as cut in two, its halves given
+/// to the neighbours.
+pub(crate) fn rematch_at_boundaries(a: &[u32], b: &[u32], ops: Vec<Op>, bounds: &Bounds) -> Vec<Op> {
+    let mut out = Ops::default();
+    let mut i = 0;
+    while i < ops.len() {
+        let op = ops[i].clone();
+        i += 1;
+        let Op::Equal { old: eo, new: en } = op else {
+            if let Op::Hunk { old, new } = op {
+                out.hunk(old, new);
+            }
+            continue;
+        };
+        let len = eo.len();
+        // A hunk before the run: look for a copy of the run inside it.
+        if let Some(Op::Hunk { old: ho, new: hn }) = out.0.last().cloned() {
+            let ends_both = (bounds.old)(eo.end) && (bounds.new)(en.end);
+            let copy = |seq: &[u32], run: &Range<usize>, within: &Range<usize>, is_bound: &dyn Fn(usize) -> bool| {
+                (within.start + len..=within.end)
+                    .rev()
+                    .filter(|&e| e > within.start && is_bound(e))
+                    .map(|e| e - len)
+                    .find(|&p| seq[p..p + len] == seq[run.clone()])
+            };
+            // The old side has the extra sentences: delete them after the run.
+            if ends_both && !ho.is_empty() {
+                if let Some(p) = copy(a, &eo, &ho, bounds.old) {
+                    out.0.pop();
+                    out.hunk(ho.start..p, hn.clone());
+                    out.equal(p..p + len, en.clone());
+                    out.hunk(p + len..eo.end, en.end..en.end);
+                    continue;
+                }
+            }
+            // The new side has them: insert them after the run.
+            if ends_both && !hn.is_empty() {
+                if let Some(q) = copy(b, &en, &hn, bounds.new) {
+                    out.0.pop();
+                    out.hunk(ho.clone(), hn.start..q);
+                    out.equal(eo.clone(), q..q + len);
+                    out.hunk(eo.end..eo.end, q + len..en.end);
+                    continue;
+                }
+            }
+        }
+        // A hunk after the run: look for a later copy of it inside.
+        if let Some(Op::Hunk { old: ho, new: hn }) = ops.get(i).cloned() {
+            let starts_both = (bounds.old)(eo.start) && (bounds.new)(en.start);
+            let copy = |seq: &[u32], run: &Range<usize>, within: &Range<usize>, is_bound: &dyn Fn(usize) -> bool| {
+                (within.start..=within.end.saturating_sub(len))
+                    .filter(|&p| is_bound(p))
+                    .find(|&p| p + len <= within.end && seq[p..p + len] == seq[run.clone()])
+            };
+            if starts_both && !ho.is_empty() {
+                if let Some(p) = copy(a, &eo, &ho, bounds.old) {
+                    i += 1;
+                    out.hunk(eo.start..p, en.start..en.start);
+                    out.equal(p..p + len, en.clone());
+                    out.hunk(p + len..ho.end, hn);
+                    continue;
+                }
+            }
+            if starts_both && !hn.is_empty() {
+                if let Some(q) = copy(b, &en, &hn, bounds.new) {
+                    i += 1;
+                    out.hunk(eo.start..eo.start, en.start..q);
+                    out.equal(eo.clone(), q..q + len);
+                    out.hunk(ho, q + len..hn.end);
+                    continue;
+                }
+            }
+        }
+        out.equal(eo, en);
+    }
+    out.0
+}
+
+/// Step 5a: an equal run no longer than the replacements on both sides of
+/// it is a chance match (diff-match-patch's semantic clean-up, measured on
+/// the smaller side of each hunk, in key characters): two unrelated
 /// stretches always share a few characters or common words, and lining
 /// them up would cut both into confetti. Such a run joins the edits around
 /// it into one hunk — unless it ends a sentence in both versions, where
 /// it is what keeps the sentences of a rewritten passage side by side.
 pub(crate) fn drop_chance_matches(ops: Vec<Op>, bounds: &Bounds) -> Vec<Op> {
-    let size = |r: &Range<usize>, n: &Range<usize>| r.len().max(n.len());
+    // A hunk's size is its smaller side: an equal run next to an insertion
+    // (a sentence inserted by a reworded one) is no chance match, however
+    // long the insertion; between two replacements it may be.
+    let size = |r: &Range<usize>, n: &Range<usize>| (bounds.old_width)(r).min((bounds.new_width)(n));
     let mut out: Vec<Op> = Vec::with_capacity(ops.len());
     for op in ops {
         out.push(op);
         while let [.., Op::Hunk { old: lo, new: ln }, Op::Equal { old: eo, new: en }, Op::Hunk { old: ro, new: rn }] =
             &out[..]
         {
-            let len = eo.len();
+            let len = (bounds.old_width)(eo);
             let sentence_end = (bounds.old)(eo.end) && (bounds.new)(en.end);
             if sentence_end || len > size(lo, ln) || len > size(ro, rn) {
                 break;
@@ -323,12 +430,22 @@ pub(crate) fn related(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, 
     hits * 5 >= tried
 }
 
-/// Where sentences start in the two token streams, for [`slide`]: a
-/// predicate per side (true for a token that starts a sentence, and for
-/// the end of the stream).
+/// What the later steps need to know of the two token streams beyond
+/// their ids: where sentences start (true for a token that starts one, and
+/// for the end of the stream), and how wide a run of tokens is in key
+/// characters (a word weighs more than a comma).
 pub(crate) struct Bounds<'a> {
     pub old: &'a dyn Fn(usize) -> bool,
     pub new: &'a dyn Fn(usize) -> bool,
+    pub old_width: &'a dyn Fn(&Range<usize>) -> usize,
+    pub new_width: &'a dyn Fn(&Range<usize>) -> usize,
+}
+
+impl Bounds<'_> {
+    /// The same, seen from the other side.
+    fn mirrored(&self) -> Bounds<'_> {
+        Bounds { old: self.new, new: self.old, old_width: self.new_width, new_width: self.old_width }
+    }
 }
 
 /// Step 5: a pure insertion or deletion that could stand at several
@@ -430,7 +547,7 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    const NONE: Bounds = Bounds { old: &|_| false, new: &|_| false };
+    const NONE: Bounds = Bounds { old: &|_| false, new: &|_| false, old_width: &|r| r.len(), new_width: &|r| r.len() };
 
     fn ids(s: &str) -> Vec<u32> {
         s.chars().map(|c| c as u32).collect()
@@ -497,7 +614,7 @@ mod tests {
         // 甲。|乙。 → 甲。|新。|乙。: Myers may insert "。新" after 甲.
         let (a, b) = (ids("甲。乙。"), ids("甲。新。乙。"));
         let (ob, nb) = ([0usize, 2, 4], [0usize, 2, 4, 6]);
-        let bounds = Bounds { old: &|t| ob.contains(&t), new: &|t| nb.contains(&t) };
+        let bounds = Bounds { old: &|t| ob.contains(&t), new: &|t| nb.contains(&t), ..NONE };
         let ops = align_tokens(&a, &b, Instant::now() + Duration::from_secs(60), &bounds);
         assert_eq!(ops[1], Op::Hunk { old: 2..2, new: 2..4 });
     }
@@ -557,6 +674,56 @@ mod tests {
         );
         // A run longer than the edits around it stays.
         assert_eq!(show("甲乙丙丁戊己庚", "子乙丙丁戊己丑"), "[-甲-]{+子+}乙丙丁戊己[-庚-]{+丑+}");
+    }
+
+    #[test]
+    fn an_equal_run_matches_the_copy_that_leaves_whole_sentences() {
+        // X。X。 against Y X。: the second X。 is dropped, not half of each.
+        let (a, b) = (ids("甲乙丙。甲乙丙。"), ids("丁乙丙。"));
+        let (ob, nb) = ([0usize, 4, 8], [0usize, 4]);
+        let bounds = Bounds { old: &|t| ob.contains(&t), new: &|t| nb.contains(&t), ..NONE };
+        let ops = align_tokens(&a, &b, Instant::now() + Duration::from_secs(60), &bounds);
+        assert_eq!(
+            ops,
+            [Op::Hunk { old: 0..1, new: 0..1 }, Op::Equal { old: 1..4, new: 1..4 }, Op::Hunk { old: 4..8, new: 4..4 }]
+        );
+        // And the mirror image: an inserted sentence.
+        let ops = align_tokens(&b, &a, Instant::now() + Duration::from_secs(60), &bounds.mirrored());
+        assert_eq!(
+            ops,
+            [Op::Hunk { old: 0..1, new: 0..1 }, Op::Equal { old: 1..4, new: 1..4 }, Op::Hunk { old: 4..4, new: 4..8 }]
+        );
+    }
+
+    proptest::proptest! {
+        /// Aligning b with a is the mirror image of aligning a with b,
+        /// whatever the tokens and sentence boundaries.
+        #[test]
+        fn the_alignment_is_symmetric(
+            a in proptest::collection::vec(0u32..6, 0..60),
+            b in proptest::collection::vec(0u32..6, 0..60),
+            cuts in proptest::collection::vec(0usize..60, 0..8),
+        ) {
+            let (ab, bb): (Vec<usize>, Vec<usize>) = (cuts.clone(), cuts.iter().map(|c| c / 2).collect());
+            let bounds = Bounds {
+                old: &|t| t == 0 || t >= a.len() || ab.contains(&t),
+                new: &|t| t == 0 || t >= b.len() || bb.contains(&t),
+                old_width: &|r| r.len(),
+                new_width: &|r| r.len(),
+            };
+            let far = Instant::now() + Duration::from_secs(60);
+            let forward = align_tokens(&a, &b, far, &bounds);
+            let backward = align_tokens(&b, &a, far, &bounds.mirrored());
+            let mirrored: Vec<Op> = backward
+                .into_iter()
+                .map(|op| match op {
+                    Op::Equal { old, new } => Op::Equal { old: new, new: old },
+                    Op::Hunk { old, new } => Op::Hunk { old: new, new: old },
+                })
+                .collect();
+            check_cover(&forward, a.len(), b.len());
+            proptest::prop_assert_eq!(forward, mirrored);
+        }
     }
 
     #[test]

@@ -56,6 +56,11 @@ impl Tokens {
         self.ids.len()
     }
 
+    /// Key characters tokens `r` span (a word counts its letters).
+    pub fn width(&self, r: &Range<usize>) -> usize {
+        self.chars[r.clone()].iter().map(|c| c.len()).sum()
+    }
+
     /// Is token `t` the first of its sentence? (`t == len()` counts as a
     /// boundary: the end of the run.)
     pub fn starts_sentence(&self, t: usize) -> bool {
