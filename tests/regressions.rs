@@ -31,6 +31,28 @@ fn the_checks_pass_on_the_samples() {
     checks::compare(&with(&[0, 0, lo, hi], &[&a, &b]));
     checks::compare(&with(&[0x80, 0x21, lo, hi], &[&a, &c]));
     checks::html(&with(&[0, 1, 2, 3, 0, lo, hi], &[&a, &b]));
+    checks::names(&with(&[1], &[b"samples/seed-000-blog-en-zh.txt"]));
+}
+
+/// Hostile file names of every class issue 13 found (ESC, OSC, CSI, C1,
+/// a line break, bidirectional overrides, bytes that are not UTF-8) pass
+/// the `names` check: no displayed name carries them raw.
+#[test]
+fn names_check_on_hostile_names() {
+    let names: [&[u8]; 8] = [
+        b"\x1b]0;pwned\x07title.txt",
+        b"\x1b[2Jclear.txt",
+        "\u{9b}31mred.txt".as_bytes(),
+        b"two\nlines.txt",
+        "evil\u{202e}txt.exe".as_bytes(),
+        b"a\xff\xfe.txt",
+        b"tab\there\r.txt",
+        "sep\u{2028}arated".as_bytes(),
+    ];
+    for name in names {
+        checks::names(&[&[1u8, 0xFF][..1], name].concat());
+        checks::names(&[&[0xFFu8][..], name].concat());
+    }
 }
 
 /// A UTF-16 file with a byte-order mark and a bad sequence (FF FE 6E: the
