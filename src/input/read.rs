@@ -38,7 +38,7 @@ fn refused_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
             return None;
         }
         if t.is_char_device() {
-            return Some("is a character device (such as /dev/zero or a terminal), not a text file");
+            return Some("is a character device, not a text file");
         }
         if t.is_block_device() {
             return Some("is a block device, not a text file");
@@ -86,10 +86,11 @@ pub fn human_size(n: u64) -> String {
 }
 
 fn too_large(name: &str, max: u64) -> Error {
-    Error::input(
-        name,
-        format!("is larger than the limit of {} ({max} bytes); use --max-size to raise it", human_size(max)),
-    )
+    let limit = match human_size(max) {
+        h if h.ends_with(" bytes") => h,
+        h => format!("{h} ({max} bytes)"),
+    };
+    Error::input(name, format!("is larger than the limit of {limit}; use --max-size to raise it"))
 }
 
 /// Read at most `max` bytes from `r`; more is an error.
