@@ -86,3 +86,44 @@ fn compare_span_end_line() {
 fn compare_sparse_noise_count() {
     checks::compare(include_bytes!("regressions/compare-sparse-noise-count.bin"));
 }
+
+/// The `names` check on a few hundred pseudo-random names (bytes weighted
+/// towards controls, `/`, ESC sequences and multi-byte characters), so
+/// that `cargo test` runs the check beyond the fixed cases above; the fuzz
+/// target explores further.
+#[test]
+fn names_check_on_random_names() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let pieces: [&[u8]; 12] = [
+        b"\x1b[",
+        b"\x1b]",
+        b"\x07",
+        b"\n",
+        b"/",
+        "\u{202e}".as_bytes(),
+        "\u{9b}".as_bytes(),
+        b"\xff",
+        b"a",
+        "中".as_bytes(),
+        b"\\",
+        b"\t",
+    ];
+    for k in 0..400 {
+        let mut name = vec![if k % 8 == 0 { 1u8 } else { 0 }];
+        for _ in 0..(next() % 12) {
+            let r = next();
+            if r % 3 == 0 {
+                name.push((r >> 8) as u8);
+            } else {
+                name.extend_from_slice(pieces[(r >> 8) as usize % pieces.len()]);
+            }
+        }
+        checks::names(&name);
+    }
+}
