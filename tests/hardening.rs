@@ -140,6 +140,27 @@ fn a_line_break_in_a_name_cannot_forge_a_batch_line() {
 
 // ---- 2. one output writer ---------------------------------------------
 
+/// A character device to write to: as root, a private node for the same
+/// device (`mknod DIR/name c MAJOR MINOR`), so that a binary with the old
+/// bug replaces that node and not the machine's `/dev/null` or `/dev/full`
+/// (running these tests against such a binary as root once did); as
+/// anyone else, the real device, which they cannot replace.
+fn device(dir: &Path, real: &str, major: u32, minor: u32) -> PathBuf {
+    let node = dir.join(real.trim_start_matches("/dev/"));
+    let made = Command::new("mknod")
+        .arg(&node)
+        .args(["c", &major.to_string(), &minor.to_string()])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        std::fs::set_permissions(&node, std::fs::Permissions::from_mode(0o666)).unwrap();
+        node
+    } else {
+        PathBuf::from(real)
+    }
+}
+
 fn pair(dir: &Path) -> (PathBuf, PathBuf) {
     let (o, n) = (dir.join("old.txt"), dir.join("new.txt"));
     std::fs::write(&o, OLD).unwrap();
@@ -188,9 +209,10 @@ fn output_is_written_through_devices_fifos_and_links_and_keeps_permissions() {
     let expected = run_os(["--color", "never", o.to_str().unwrap(), n.to_str().unwrap()]).1;
 
     // A character device stays a device.
-    let (status, _, stderr) = run_os([OsStr::new("-o"), OsStr::new("/dev/null"), o.as_os_str(), n.as_os_str()]);
+    let null = device(dir.path(), "/dev/null", 1, 3);
+    let (status, _, stderr) = run_os([OsStr::new("-o"), null.as_os_str(), o.as_os_str(), n.as_os_str()]);
     assert_eq!(status, 1, "{}", String::from_utf8_lossy(&stderr));
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(std::fs::metadata(&null).unwrap().file_type().is_char_device());
 
     // A FIFO is written to, not replaced.
     let fifo = dir.path().join("fifo");
@@ -242,11 +264,14 @@ fn output_is_written_through_devices_fifos_and_links_and_keeps_permissions() {
 fn a_full_disk_is_an_error_not_a_success() {
     let dir = tempfile::tempdir().unwrap();
     let (o, n) = pair(dir.path());
-    for args in [&["-o", "/dev/full"][..], &["-f", "json", "-o", "/dev/full"][..]] {
-        let (status, _, stderr) = run_os(args.iter().map(OsStr::new).chain([o.as_os_str(), n.as_os_str()]));
+    let full = device(dir.path(), "/dev/full", 1, 7);
+    for args in [&["-o"][..], &["-f", "json", "-o"][..]] {
+        let (status, _, stderr) =
+            run_os(args.iter().map(OsStr::new).chain([full.as_os_str(), o.as_os_str(), n.as_os_str()]));
         let err = String::from_utf8_lossy(&stderr);
         assert_eq!(status, 2, "{err}");
-        assert!(err.contains("/dev/full: cannot write"), "{err}");
+        assert!(err.contains(&format!("{}: cannot write", full.display())), "{err}");
+        assert!(std::fs::metadata(&full).unwrap().file_type().is_char_device());
     }
     // Standard output on a full disk.
     let out = Command::new(bin())
