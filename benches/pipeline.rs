@@ -1,11 +1,12 @@
 //! Micro-benchmarks, one per pipeline stage, on the texts in `samples/` (so
-//! `cargo bench` works on a fresh clone). Each bench is kept short; the
+//! `cargo bench --features bench` works on a fresh clone; the feature builds
+//! criterion, which a plain `cargo test` no longer compiles). Each bench is kept short; the
 //! end-to-end numbers at book length are in docs/performance.md
 //! (`bench/run.sh`).
 //!
 //! ```text
-//! cargo bench --bench pipeline            # all stages
-//! cargo bench --bench pipeline -- inline  # one stage
+//! cargo bench --features bench --bench pipeline            # all stages
+//! cargo bench --features bench --bench pipeline -- inline  # one stage
 //! ```
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};

@@ -11,6 +11,8 @@ fuzz/src/checks.rs), so every seed is those bytes followed by text:
 - compare:   2 option bytes + 2-byte split offset + two chunks
              (two real versions of the same passage)
 - html:      5 option bytes + 2-byte split offset + two chunks
+- names:     1 flag byte + a file name: the samples' names and hostile ones
+             (ESC/OSC/CSI, C1, line breaks, bidi overrides, non-UTF-8 bytes)
 
 Chunks are at most ~2 KB so that each run stays fast. Run from anywhere:
     python3 fuzz/seed_corpus.py
@@ -105,6 +107,20 @@ if os.path.isdir(fixtures):
         new = f.read().decode("utf-8")
     save("compare", b"\x00\x00" + pair(old[:CHUNK], new[:CHUNK]))
     save("html", bytes(5) + pair(old[:CHUNK], new[:CHUNK]))
+
+for name in sorted(os.listdir(SAMPLES)):
+    save("names", b"\x01" + ("samples/" + name).encode("utf-8"))
+for name in [
+    b"osc\x1b]0;pwned\x07.txt",
+    b"csi\x1b[2J.txt",
+    "c1\u009b31m.txt".encode("utf-8"),
+    b"two\nlines.txt",
+    "bidi\u202etxt.exe".encode("utf-8"),
+    b"a\xff\xfe.txt",
+    "ls\u2028ps.txt".encode("utf-8"),
+]:
+    save("names", b"\x01" + name)
+    save("names", b"\xfe" + name)
 
 for t in sorted(os.listdir(CORPUS)):
     print(t, len(os.listdir(os.path.join(CORPUS, t))))

@@ -3,7 +3,10 @@
 //! tvdiff follows diff(1): exit 0 when the versions compare equal after
 //! normalisation, 1 when they differ, 2 when something went wrong. Every
 //! error names the file it concerns and says what the problem is, on one
-//! line.
+//! line. An error's text is safe to print: names and values from outside
+//! (a file name with an escape sequence or a line break) are shown through
+//! [`crate::render::escape::name`], so a message is always one line and
+//! cannot act on a terminal.
 
 /// Exit status: no differences after normalisation.
 pub const EXIT_SAME: i32 = 0;
@@ -13,10 +16,9 @@ pub const EXIT_DIFFERENT: i32 = 1;
 pub const EXIT_TROUBLE: i32 = 2;
 
 /// Something tvdiff could not do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// An input file is missing, unreadable, binary or badly encoded.
-    #[error("{path}: {message}")]
     Input {
         /// The file as named by the user.
         path: String,
@@ -24,10 +26,8 @@ pub enum Error {
         message: String,
     },
     /// An option has a bad value.
-    #[error("{0}")]
     Usage(String),
     /// Writing output failed.
-    #[error("{path}: cannot write: {message}")]
     Output {
         /// The output path.
         path: String,
@@ -35,6 +35,19 @@ pub enum Error {
         message: String,
     },
 }
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::render::escape::name;
+        match self {
+            Error::Input { path, message } => write!(f, "{}: {}", name(path), name(message)),
+            Error::Usage(message) => write!(f, "{}", name(message)),
+            Error::Output { path, message } => write!(f, "{}: cannot write: {}", name(path), name(message)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl Error {
     /// An input problem with `path`.

@@ -4,10 +4,27 @@
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tvdiff::error::{EXIT_SAME, EXIT_TROUBLE};
+
+const AFTER_HELP: &str = "\
+Exit status: 0 the versions are the same after normalisation, 1 they differ, 2 trouble \
+(a missing, unreadable, binary or badly encoded file, a bad option, an unwritable output). \
+Called by git as an external diff (GIT_EXTERNAL_DIFF=tvdiff), differences exit 0.
+
+Examples:
+  tvdiff old.txt new.txt                       coloured report, paged on a terminal
+  tvdiff --lang zh blog.txt xinhua.txt         only the Chinese lines
+  tvdiff -y --fold-chinese hk.txt mainland.txt side by side, traditional = simplified
+  tvdiff -f html -o report.html old.txt new.txt
+  zcat old.txt.gz | tvdiff - new.txt           '-' is standard input
+  tvdiff batch --summary out.csv old/ new/     two directories, pair by pair
+  GIT_EXTERNAL_DIFF=tvdiff git diff            inside git
+
+The manual: `tvdiff man | man -l -`. Shell completions: `tvdiff completions bash` (zsh, fish, elvish, powershell).";
 
 /// Compare versions of a transcript sentence by sentence, reporting wording
 /// changes and ignoring punctuation-width, spacing, quote-style and
@@ -19,15 +36,17 @@ use tvdiff::error::{EXIT_SAME, EXIT_TROUBLE};
     about,
     max_term_width = 100,
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    override_usage = "tvdiff [OPTIONS] <OLD> <NEW>\n       tvdiff batch [OPTIONS] <OLD_DIR> <NEW_DIR>\n       tvdiff collate [OPTIONS] <FILE>...",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The old version.
+    /// The old version ('-' for standard input).
     #[arg(required = true)]
     old: Option<PathBuf>,
-    /// The new version.
+    /// The new version ('-' for standard input).
     #[arg(required = true)]
     new: Option<PathBuf>,
     #[command(flatten)]
@@ -42,48 +61,95 @@ enum Command {
     Batch(cli::batch::BatchArgs),
     /// Collate many versions against a base: variant table, apparatus, TEI.
     Collate(cli::collate::CollateArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `tvdiff man | man -l -`.
+    Man,
 }
 
-/// clap's messages span several lines (a blank line, usage, a hint); errors
-/// here are one line, like every other tvdiff error.
-fn one_line(msg: &str) -> String {
-    let parts: Vec<&str> = msg
-        .lines()
-        .map(str::trim)
-        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-        .filter(|l| !l.is_empty())
-        .collect();
-    let line = parts.join(" ");
-    let line = line.strip_prefix("error: ").unwrap_or(&line);
-    format!("{line} (see 'tvdiff --help')")
+/// Parse `args` (program name first) as clap does, printing clap's own
+/// messages (help, version, errors with their usage and hints) as clap
+/// formats them. `Err` is the exit status when there is nothing to run.
+fn parse(args: Vec<OsString>) -> Result<Cli, u8> {
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return Err(clap_error(e)),
+    };
+    Cli::from_arg_matches(&matches).map_err(clap_error)
+}
+
+fn clap_error(e: clap::Error) -> u8 {
+    // clap's multi-line message as it formats it (colours only on a
+    // terminal); a write error on stderr is ignored, the status tells.
+    let _ = e.print();
+    if e.use_stderr() {
+        EXIT_TROUBLE as u8
+    } else {
+        EXIT_SAME as u8 // --help, --version
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // git's external-diff form: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE.
+    if let Some((opts, pair)) = cli::git::detect(&args[1..]) {
+        let mut argv = vec![args[0].clone()];
+        argv.extend(opts);
+        argv.push(pair.old_file.clone().into());
+        argv.push(pair.new_file.clone().into());
+        let cli = match parse(argv) {
+            Ok(c) => c,
+            Err(code) => return ExitCode::from(code),
+        };
+        let name = |p: &OsString, side: &str| format!("{side}/{}", tvdiff::render::escape::path_lossless(p.as_ref()));
+        let naming = cli::compare::Naming {
+            old: Some(name(&pair.path, "a")),
+            new: Some(name(pair.new_path.as_ref().unwrap_or(&pair.path), "b")),
+            git: true,
+        };
+        let result = cli::compare::run(&pair.old_file, &pair.new_file, &cli.common, &cli.output, &naming);
+        return finish(result);
+    }
+    let cli = match parse(args) {
         Ok(c) => c,
-        Err(e) if !e.use_stderr() => {
-            let _ = e.print(); // --help, --version
-            return ExitCode::from(EXIT_SAME as u8);
-        }
-        Err(e) => {
-            eprintln!("tvdiff: {}", one_line(&e.to_string()));
-            return ExitCode::from(EXIT_TROUBLE as u8);
-        }
+        Err(code) => return ExitCode::from(code),
     };
     let result = match &cli.command {
         None => match (&cli.old, &cli.new) {
-            (Some(old), Some(new)) => cli::compare::run(old, new, &cli.common, &cli.output),
+            (Some(old), Some(new)) => {
+                cli::compare::run(old, new, &cli.common, &cli.output, &cli::compare::Naming::default())
+            }
             _ => Err(tvdiff::Error::Usage("two files to compare are required".into())),
         },
         Some(command) => match command {
             Command::Batch(args) => cli::batch::run(args),
             Command::Collate(args) => cli::collate::run(args),
+            Command::Completions { shell } => {
+                let mut buf = Vec::new();
+                clap_complete::generate(*shell, &mut Cli::command(), "tvdiff", &mut buf);
+                cli::output::stdout(&buf).map(|_| EXIT_SAME)
+            }
+            Command::Man => {
+                let mut buf = Vec::new();
+                match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                    Ok(()) => cli::output::stdout(&buf).map(|_| EXIT_SAME),
+                    Err(e) => Err(tvdiff::Error::Usage(format!("cannot make the manual page: {e}"))),
+                }
+            }
         },
     };
+    finish(result)
+}
+
+fn finish(result: Result<i32, tvdiff::Error>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("tvdiff: {e}");
+            cli::output::message(&e.to_string());
             ExitCode::from(EXIT_TROUBLE as u8)
         }
     }

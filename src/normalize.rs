@@ -19,19 +19,31 @@
 //! |---|---|---|
 //! | [`Rule::Width`] | Unicode NFKC (full-width letters, digits and `，！？；：（）` to ASCII, ideographic space, ligatures), plus `。`→`.`, `｡`→`.`, middle dots `・•‧`→`·` | `--keep-width` |
 //! | [`Rule::Quotes`] | `“ ” „ ‟ 〝 〞 「 」 « »` → `"`, `‘ ’ ‚ ‛ 『 』 ‹ ›` → `'` | `--keep-quotes` |
-//! | [`Rule::Dashes`] | runs of `— ― ‒ – ─` and `--` → one `—`; runs of `…`, `⋯`, three or more `.` → one `…` | `--keep-dashes` |
+//! | [`Rule::Dashes`] | runs of `— ― ‒ – ─` and `--` → one `—`; a single `-` with a space on each side (`living - rather`) → `—`; runs of `…`, `⋯`, three or more `.` → one `…` | `--keep-dashes` |
 //! | [`Rule::Spacing`] | runs of spaces/tabs → one space; spaces next to CJK text and at line ends dropped | `--keep-spacing` |
 //! | [`Rule::LineBreak`] | a line break inside a sentence → one space (Latin) or nothing (CJK) | `--keep-line-breaks` |
 //! | [`Rule::Invisible`] | zero-width characters, BOM, soft hyphen, bidi marks dropped | always on |
 //! | [`Rule::Case`] | letters lower-cased | opt-in `--ignore-case` |
 //! | [`Rule::Punctuation`] | all punctuation dropped | opt-in `--ignore-punctuation` |
-//! | [`Rule::Script`] | traditional characters and Taiwan phrasing → simplified (OpenCC `tw2sp`) | opt-in `--fold-chinese` |
+//! | [`Rule::Script`] | traditional (and Taiwan variant) characters → simplified, character by character (OpenCC `tw2s`; no phrase conversion: `金鑰` is `金钥`, not `密钥`) | opt-in `--fold-chinese` |
 //!
 //! `、` (the enumeration comma) is *not* folded into `,`: the two marks do
 //! different jobs in Chinese, and a text that swaps them has been edited.
 //!
 //! Canonical equivalence (NFC) is always applied: `é` written as one or two
 //! code points is the same letter.
+//!
+//! # Bounded keys
+//!
+//! Compatibility characters can expand a lot under NFKC (U+FDFA is 18
+//! characters, U+FDFB 8). A line's key never has more characters than the
+//! line has bytes plus [`EXPANSION_SLACK`]: once expanding one more such
+//! character would pass that bound, the rest of the line's compatibility
+//! characters are compared as their canonical (NFC) selves, unexpanded. Real
+//! text never comes near the bound (an expanding character such as `…` or
+//! `㎞` is never shorter in UTF-8 than its expansion is in characters, bar
+//! the rare ligatures and Arabic presentation forms), and a hostile file
+//! of such characters costs no more memory than a plain one.
 
 use crate::chars::{is_cjk, is_invisible};
 use serde::{Deserialize, Serialize};
@@ -131,8 +143,9 @@ pub struct NormalizeOptions {
     pub ignore_case: bool,
     /// Drop punctuation entirely.
     pub ignore_punctuation: bool,
-    /// Fold traditional Chinese characters (and Taiwan phrasing) to
-    /// simplified, so editions in the two scripts compare by wording.
+    /// Fold traditional Chinese characters to simplified, character by
+    /// character (script only: words are not replaced by regional
+    /// synonyms), so editions in the two scripts compare by wording.
     #[serde(default)]
     pub fold_chinese: bool,
 }
@@ -325,6 +338,7 @@ pub(crate) fn line_separator(before: &[NChar], after: &[NChar], opts: &Normalize
 fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) -> Folded {
     let s = &text[range.clone()];
     let base = range.start;
+    let first = out.len();
     let bytes = s.as_bytes();
     let mut f = Folded::default();
     let mut i = 0;
@@ -350,8 +364,9 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                     (' ', space_rules(b as char))
                 };
                 let class = run_class(ch);
-                f.runs |= class != 0 && class == f.last_class;
+                f.runs |= class != 0 && class == f.last_class || ch == '-' && f.last_space;
                 f.last_class = class;
+                f.last_space = ch == ' ';
                 out.push(NChar { ch, start: at, end: at + 1, rules });
             }
             i = last;
@@ -375,6 +390,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             // Fastest path: common Han characters are their own key.
             out.push(NChar { ch: c, start, end, rules: 0 });
             f.last_class = 0;
+            f.last_space = false;
             i += len;
             continue;
         }
@@ -383,6 +399,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             if c.is_ascii_alphanumeric() && !opts.ignore_case {
                 out.push(NChar { ch: c, start, end, rules: 0 });
                 f.last_class = 0;
+                f.last_space = false;
                 i += len;
                 continue;
             }
@@ -390,6 +407,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 out.push(NChar { ch: ' ', start, end, rules: space_rules(c) });
                 f.spaces = true;
                 f.last_class = 0;
+                f.last_space = true;
                 i += len;
                 continue;
             }
@@ -406,7 +424,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 continue;
             }
         }
-        i = fold_cluster(s, base, i, opts, out, &mut f.spaces);
+        i = fold_cluster(s, base, i, opts, out, &mut f.spaces, first);
         f.note(&out[before..]);
     }
     f
@@ -422,6 +440,8 @@ struct Folded {
     runs: bool,
     /// The run class of the last character written.
     last_class: u8,
+    /// The last character written is a space mark.
+    last_space: bool,
 }
 
 impl Folded {
@@ -429,11 +449,17 @@ impl Folded {
     fn note(&mut self, written: &[NChar]) {
         for c in written {
             let class = run_class(c.ch);
-            self.runs |= class != 0 && (class == self.last_class || matches!(c.ch, '—' | '…'));
+            self.runs |=
+                class != 0 && (class == self.last_class || matches!(c.ch, '—' | '…')) || c.ch == '-' && self.last_space;
             self.last_class = class;
+            self.last_space = c.is_space();
         }
     }
 }
+
+/// How many key characters more than its bytes a line may have (see
+/// "Bounded keys" in the module documentation).
+pub const EXPANSION_SLACK: usize = 64;
 
 /// The rules of a space mark standing for whitespace or control character
 /// `c`: anything but a plain space was changed by [`Rule::Spacing`] (so a
@@ -481,7 +507,8 @@ fn simple_normal_form(c: char, width: bool) -> Option<char> {
 /// The general path of [`fold_chars`] for the character at byte `i`: the
 /// cluster it starts (the character, the combining marks that follow it and
 /// invisible characters among them) goes through NFC/NFKC. Returns the byte
-/// index after the cluster.
+/// index after the cluster. `first` is where the line's key characters
+/// start in `out`, for the bound on NFKC expansion.
 fn fold_cluster(
     s: &str,
     base: usize,
@@ -489,6 +516,7 @@ fn fold_cluster(
     opts: &NormalizeOptions,
     out: &mut Vec<NChar>,
     spaces: &mut bool,
+    first: usize,
 ) -> usize {
     let mut iter = s[i..].char_indices().peekable();
     let Some((_, c)) = iter.next() else { return s.len() };
@@ -551,8 +579,17 @@ fn fold_cluster(
         &s[i..i + end]
     };
     if opts.width {
-        for n in cluster.nfkc() {
-            *spaces |= fold_one(c, n, opts, out, start, end32);
+        let expanded: Vec<char> = cluster.nfkc().collect();
+        // The key of the line so far, with this cluster, stays within the
+        // bytes read so far plus the slack; past it, no more expansion.
+        if out.len() - first + expanded.len() <= i + end + EXPANSION_SLACK {
+            for n in expanded {
+                *spaces |= fold_one(c, n, opts, out, start, end32);
+            }
+        } else {
+            for n in cluster.nfc() {
+                *spaces |= fold_one(c, n, opts, out, start, end32);
+            }
         }
     } else {
         for n in cluster.nfc() {
@@ -650,9 +687,11 @@ fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize) {
         }
         let run = &out[i..j];
         let len = run.len();
-        // A lone '-' is a hyphen and one or two '.' are full stops, not runs.
+        // A lone '-' is a hyphen and one or two '.' are full stops, not
+        // runs; but a lone '-' with a space on each side, between words,
+        // is a dash typed on a keyboard (`living - rather`).
         let is_run = match class {
-            1 => len >= 2 || c.ch == '—',
+            1 => len >= 2 || c.ch == '—' || spaced(&out[base..n], i - base),
             2 => len >= 3 || run.iter().any(|x| x.ch == '…'),
             _ => false,
         };
@@ -681,16 +720,29 @@ fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize) {
     out.truncate(w);
 }
 
+/// Is `line[i]` a single `-` with a space on each side and words beyond
+/// them?
+fn spaced(line: &[NChar], i: usize) -> bool {
+    line[i].ch == '-'
+        && i > 0
+        && line[i - 1].is_space()
+        && line.get(i + 1).is_some_and(NChar::is_space)
+        && line[..i - 1].iter().rev().any(|c| !c.is_space())
+        && line[i + 2..].iter().any(|c| !c.is_space())
+}
+
 /// Is there anything for [`fold_runs`] to do? (Two adjacent characters of
-/// one run class, or a `—` or `…`.)
+/// one run class, a `—` or `…`, or a `-` after a space.)
 fn has_run(chars: &[NChar]) -> bool {
     let mut prev = 0;
+    let mut prev_space = false;
     for c in chars {
         let class = run_class(c.ch);
-        if class != 0 && (class == prev || matches!(c.ch, '—' | '…')) {
+        if class != 0 && (class == prev || matches!(c.ch, '—' | '…')) || c.ch == '-' && prev_space {
             return true;
         }
         prev = class;
+        prev_space = c.is_space();
     }
     false
 }
@@ -705,8 +757,12 @@ fn run_class(c: char) -> u8 {
 
 static OPENCC: std::sync::OnceLock<Option<ferrous_opencc::OpenCC>> = std::sync::OnceLock::new();
 
-/// Traditional→simplified folding (OpenCC `tw2sp`: characters and Taiwan
-/// phrasing, e.g. `網路`→`网络`). Where a phrase conversion changes the
+/// Traditional→simplified folding, script only: OpenCC `tw2s` (Taiwan
+/// variant characters to standard ones, then traditional to simplified
+/// characters; its phrase table only chooses between the simplified forms
+/// of one-to-many characters). Never `tw2sp`, whose Taiwan phrase table
+/// replaces words with mainland synonyms (`金鑰`→`密钥`, `網路`→`网络`): that
+/// would invent or hide wording changes. Where a conversion changes the
 /// number of characters, the converted characters stand for the whole
 /// original phrase.
 fn fold_script(chars: Vec<NChar>) -> Vec<NChar> {
@@ -714,7 +770,7 @@ fn fold_script(chars: Vec<NChar>) -> Vec<NChar> {
         return chars;
     }
     let Some(cc) = OPENCC
-        .get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::Tw2sp).ok())
+        .get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::Tw2s).ok())
         .as_ref()
     else {
         return chars;
@@ -820,6 +876,10 @@ mod tests {
         assert_eq!(key("China’s"), key("China's"));
         assert_eq!(key("——尊重网络主权"), key("—尊重网络主权"));
         assert_eq!(key("a -- b"), key("a — b"));
+        assert_eq!(key("living - rather"), key("living -- rather"));
+        assert_eq!(key("living - rather"), key("living — rather"));
+        assert_eq!(key("living -rather"), "living -rather", "a hyphen is not a dash");
+        assert_eq!(key("- item"), "- item", "nor a list bullet");
         assert_eq!(key("等等……"), key("等等..."));
         assert_eq!(key("well…"), key("well..."));
         assert_eq!(key("Under-Secretary"), "Under-Secretary");
@@ -874,7 +934,10 @@ mod tests {
     fn traditional_folds_to_simplified_when_asked() {
         let fold = NormalizeOptions { fold_chinese: true, ..Default::default() };
         assert_eq!(normalize_str("中華優秀傳統文化", &fold), normalize_str("中华优秀传统文化", &fold));
-        assert_eq!(normalize_str("網路", &fold), "网络");
+        // Script only: words are not swapped for regional synonyms.
+        assert_eq!(normalize_str("網路", &fold), "网路");
+        assert_eq!(normalize_str("金鑰", &fold), "金钥");
+        assert_ne!(normalize_str("金鑰", &fold), normalize_str("密鑰", &fold));
         assert_ne!(
             normalize_str("中華", &NormalizeOptions::default()),
             normalize_str("中华", &NormalizeOptions::default())
@@ -895,5 +958,19 @@ mod tests {
         assert_eq!(normalize_str("Internet", &case), normalize_str("internet", &case));
         let punct = NormalizeOptions { ignore_punctuation: true, ..Default::default() };
         assert_eq!(normalize_str("助力！", &punct), normalize_str("助力", &punct));
+    }
+
+    #[test]
+    fn nfkc_expansion_is_bounded_by_the_line_length() {
+        // U+FDFA is 3 bytes and expands to 18 characters under NFKC.
+        let line = "\u{FDFA}".repeat(10_000);
+        let chars = normalize_line(&line, 0..line.len(), &NormalizeOptions::default());
+        assert!(chars.len() <= line.len() + EXPANSION_SLACK, "{} key chars for {} bytes", chars.len(), line.len());
+        // A few of them still expand, as real text needs.
+        let few = "\u{FDFA}\u{FDFA}";
+        assert_eq!(normalize_line(few, 0..few.len(), &NormalizeOptions::default()).len(), 36);
+        for c in &chars {
+            assert!(line.is_char_boundary(c.start as usize) && c.start < c.end);
+        }
     }
 }

@@ -220,3 +220,98 @@ fn injected_markup_does_not_run() {
     assert!(text.contains(&format!("开头{pwn_script}{pwn_img}。")), "expanded row shows the markup as text");
     assert!(text.contains(&format!("第3句{pwn_img}普通的话。")));
 }
+
+/// A page that shows `inner` in a frame `width` pixels wide and copies the
+/// attributes the inner page posts (`parent.postMessage({name: value})`)
+/// onto its own root element. Headless Chromium's windows are at least 500
+/// pixels wide; a frame can be narrower, and the inner page's media queries
+/// see the frame's width.
+fn framed(inner: &Path, width: u32) -> PathBuf {
+    let name = inner.file_name().expect("file name").to_string_lossy();
+    let html = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body {{ margin: 0; }} \
+         iframe {{ width: {width}px; height: 900px; border: 0; display: block; }}</style></head>\
+         <body><iframe src=\"{name}\"></iframe><script>\
+         window.addEventListener('message', function (e) {{ for (var k in e.data) \
+         {{ document.documentElement.setAttribute(k, e.data[k]); }} }});</script></body></html>"
+    );
+    let out = inner.with_extension("frame.html");
+    std::fs::write(&out, html).expect("write frame");
+    out
+}
+
+/// Issue 14: at phone width (420 px) the page does not scroll sideways,
+/// starts in the inline view, stacks the versions table, and breaks file
+/// paths after `/`. A screenshot at that width is taken too (kept in the
+/// test's temporary directory; `TVDIFF_SCREENSHOT_DIR` keeps a copy).
+#[test]
+fn the_report_fits_a_phone_screen() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Long paths, as a user's files have them.
+    let deep = dir.path().join("transcripts/2015/world-internet-conference/wuzhen/opening-ceremony");
+    std::fs::create_dir_all(&deep).expect("dirs");
+    let (o, n) = (deep.join("blog-version-english-and-chinese.txt"), deep.join("xinhua-pdf-extraction.txt"));
+    std::fs::copy(SEED_000, &o).expect("copy");
+    std::fs::copy(SEED_001, &n).expect("copy");
+    let page = report(dir.path(), "phone.html", &["--lang", "zh", o.to_str().unwrap(), n.to_str().unwrap()]);
+    let script = r#"
+      (function () {
+        var root = document.documentElement;
+        var tr = document.querySelector('.versions tbody tr');
+        var widest = 0;
+        Array.prototype.forEach.call(document.querySelectorAll('body *'), function (el) {
+          var r = el.getBoundingClientRect();
+          if (r.width > 0 && r.right > widest && getComputedStyle(el).position !== 'fixed') { widest = r.right; }
+        });
+        parent.postMessage({
+          'data-t-ready': root.getAttribute('data-ready'),
+          'data-t-scroll': String(root.scrollWidth),
+          'data-t-width': String(window.innerWidth),
+          'data-t-inline': String(document.body.classList.contains('inline')),
+          'data-t-stacked': getComputedStyle(tr).display,
+          'data-t-widest': String(Math.ceil(widest)),
+          'data-t-wbr': String(document.querySelectorAll('.versions .path wbr').length)
+        }, '*');
+      })();
+    "#;
+    let inner = instrumented(&page, script);
+    let num = |doc: &Html, name: &str| -> u32 {
+        root_attr(doc, name).and_then(|w| w.parse().ok()).unwrap_or_else(|| panic!("{name} not reported"))
+    };
+    let doc = dump_dom(&browser, &framed(&inner, 420));
+    assert_eq!(root_attr(&doc, "data-t-ready").as_deref(), Some("1"), "the page script ran");
+    let width = num(&doc, "data-t-width");
+    assert_eq!(width, 420, "the page is phone-sized");
+    let scroll = num(&doc, "data-t-scroll");
+    assert!(scroll <= width, "the page scrolls sideways: {scroll} px wide in a {width} px window");
+    let widest = num(&doc, "data-t-widest");
+    assert!(widest <= width, "an element reaches {widest} px in a {width} px window");
+    assert_eq!(root_attr(&doc, "data-t-inline").as_deref(), Some("true"), "inline view on a phone");
+    assert_eq!(root_attr(&doc, "data-t-stacked").as_deref(), Some("block"), "the versions table stacks");
+    assert!(num(&doc, "data-t-wbr") >= 10, "paths may break after each /");
+    // On a wide screen, the two columns stay the default.
+    let doc = dump_dom(&browser, &framed(&inner, 1280));
+    assert_eq!(root_attr(&doc, "data-t-inline").as_deref(), Some("false"));
+    assert_eq!(root_attr(&doc, "data-t-stacked").as_deref(), Some("table-row"));
+
+    // A screenshot of the page as written (its CSP and all) at 420 px.
+    let shot = dir.path().join("phone.png");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let status = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=500,900"])
+        .arg(format!("--user-data-dir={}", profile.path().join("p").display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", framed(&page, 420).canonicalize().expect("absolute").display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("chromium runs");
+    assert!(status.success());
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(&png[1..4], b"PNG");
+    if let Some(keep) = std::env::var_os("TVDIFF_SCREENSHOT_DIR") {
+        std::fs::copy(&shot, Path::new(&keep).join("report-phone.png")).expect("keep the screenshot");
+    }
+}

@@ -1,6 +1,7 @@
 //! What the user sees when something is wrong: exit status 2 (as diff(1)),
 //! one line on stderr that names the file or option and says what the
-//! problem is, nothing on stdout, and never a panic.
+//! problem is (for an option clap's own message, with its usage and hint),
+//! nothing on stdout, and never a panic.
 
 mod common;
 
@@ -116,11 +117,15 @@ fn an_unknown_language_is_refused() {
     assert!(err.contains("'xx'"), "{err}");
 }
 
+/// Option errors are clap's own: the first line names the option and the
+/// problem, then the usage and a hint, as clap formats them (issue 14).
 #[test]
-fn bad_option_values_are_reported_on_one_line() {
+fn bad_option_values_are_reported_as_clap_formats_them() {
     for args in [["--threshold", "2"], ["--lang", "xx"]] {
         let run = run(&[args[0], args[1], &sample(SEED_001), &sample(SEED_003)]);
-        assert_one_line(&assert_trouble(&run, args[0], "invalid value"));
+        let err = assert_trouble(&run, args[0], "invalid value");
+        assert!(err.starts_with("error: invalid value"), "{err}");
+        assert!(err.contains("For more information, try '--help'."), "{err}");
     }
 }
 

@@ -352,7 +352,8 @@ fn each_changed_sentence_comes_under_a_header_with_both_locations() {
     for (i, l) in lines.iter().enumerate() {
         if ["~ ", "+ ", "- "].iter().any(|m| l.starts_with(m)) {
             shown += 1;
-            let h = lines[i.checked_sub(1).expect("a header before the first change")];
+            // The header, then the unchanged context before the change.
+            let h = lines[..i].iter().rev().find(|h| !h.starts_with("  ")).expect("a header before the first change");
             assert!(h.starts_with("@@ ") && h.contains(&a) && h.contains(&b), "no header above {l:?}: {h:?}");
         }
     }

@@ -31,6 +31,28 @@ fn the_checks_pass_on_the_samples() {
     checks::compare(&with(&[0, 0, lo, hi], &[&a, &b]));
     checks::compare(&with(&[0x80, 0x21, lo, hi], &[&a, &c]));
     checks::html(&with(&[0, 1, 2, 3, 0, lo, hi], &[&a, &b]));
+    checks::names(&with(&[1], &[b"samples/seed-000-blog-en-zh.txt"]));
+}
+
+/// Hostile file names of every class issue 13 found (ESC, OSC, CSI, C1,
+/// a line break, bidirectional overrides, bytes that are not UTF-8) pass
+/// the `names` check: no displayed name carries them raw.
+#[test]
+fn names_check_on_hostile_names() {
+    let names: [&[u8]; 8] = [
+        b"\x1b]0;pwned\x07title.txt",
+        b"\x1b[2Jclear.txt",
+        "\u{9b}31mred.txt".as_bytes(),
+        b"two\nlines.txt",
+        "evil\u{202e}txt.exe".as_bytes(),
+        b"a\xff\xfe.txt",
+        b"tab\there\r.txt",
+        "sep\u{2028}arated".as_bytes(),
+    ];
+    for name in names {
+        checks::names(&[&[1u8, 0xFF][..1], name].concat());
+        checks::names(&[&[0xFFu8][..], name].concat());
+    }
 }
 
 /// A UTF-16 file with a byte-order mark and a bad sequence (FF FE 6E: the
@@ -63,4 +85,45 @@ fn compare_span_end_line() {
 #[test]
 fn compare_sparse_noise_count() {
     checks::compare(include_bytes!("regressions/compare-sparse-noise-count.bin"));
+}
+
+/// The `names` check on a few hundred pseudo-random names (bytes weighted
+/// towards controls, `/`, ESC sequences and multi-byte characters), so
+/// that `cargo test` runs the check beyond the fixed cases above; the fuzz
+/// target explores further.
+#[test]
+fn names_check_on_random_names() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let pieces: [&[u8]; 12] = [
+        b"\x1b[",
+        b"\x1b]",
+        b"\x07",
+        b"\n",
+        b"/",
+        "\u{202e}".as_bytes(),
+        "\u{9b}".as_bytes(),
+        b"\xff",
+        b"a",
+        "中".as_bytes(),
+        b"\\",
+        b"\t",
+    ];
+    for k in 0..400 {
+        let mut name = vec![if k % 8 == 0 { 1u8 } else { 0 }];
+        for _ in 0..(next() % 12) {
+            let r = next();
+            if r % 3 == 0 {
+                name.push((r >> 8) as u8);
+            } else {
+                name.extend_from_slice(pieces[(r >> 8) as usize % pieces.len()]);
+            }
+        }
+        checks::names(&name);
+    }
 }

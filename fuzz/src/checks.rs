@@ -253,7 +253,7 @@ pub fn decode(data: &[u8]) {
     let bytes = input.rest();
     let lossy = flags & 1 != 0;
     let label = (flags & 2 != 0).then(|| LABELS[(flags >> 2) as usize % LABELS.len()]);
-    let opts = DecodeOptions { encoding: label.map(String::from), lossy };
+    let opts = DecodeOptions { encoding: label.map(String::from), lossy, ..Default::default() };
     match decode_bytes("in.txt", bytes, &opts) {
         Ok(d) => {
             assert!(!d.text.contains('\0'), "text with a NUL character must be refused as binary ({})", d.encoding);
@@ -561,6 +561,7 @@ pub fn html(data: &[u8]) {
         side_by_side: flags & 0x80 != 0,
         width: 40 + (pos as usize % 128),
         summary: true,
+        elide: (flags & 0x10 != 0).then_some(1 + (pos as usize % 30)),
     };
     let text = terminal::render(&report, &topts);
     if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {
@@ -574,4 +575,76 @@ pub fn html(data: &[u8]) {
     assert!(back == report, "the JSON report does not read back as the same report");
     let brief: serde_json::Value = serde_json::from_str(&json::render(&report, false)).expect("JSON parses");
     assert!(brief["changes"].is_array(), "JSON has changes");
+}
+
+/// Is a character one that could act on a terminal or forge a line: a C0
+/// or C1 control, a line or paragraph separator, a bidirectional control?
+fn dangerous(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069)
+}
+
+/// Fuzz target `names` (issue 13): any bytes as a file name. The name as
+/// every place shows it — `escape::name`, `escape::path` (any bytes, as a
+/// Unix file name can be), an error message, the terminal report's `@@`
+/// headers and summary, side by side, the collation's witness list — has
+/// no control, line-separator or bidirectional character (the colourless
+/// reports keep only their own `\n`), and a name without such characters
+/// prints unchanged.
+pub fn names(data: &[u8]) {
+    use tvdiff::render::escape;
+    let mut input = Input { data };
+    let flags = input.byte();
+    let raw = input.rest();
+    let lossy = String::from_utf8_lossy(raw).into_owned();
+    let shown = escape::name(&lossy);
+    assert!(!shown.chars().any(dangerous), "escape::name left a control character: {shown:?}");
+    if !lossy.chars().any(dangerous) {
+        assert_eq!(shown, lossy, "a harmless name must print as it is");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(raw));
+        let shown = escape::path(p);
+        assert!(!shown.chars().any(dangerous), "escape::path left a control character: {shown:?}");
+        if let Ok(s) = std::str::from_utf8(raw) {
+            assert_eq!(shown, escape::name(s), "a UTF-8 path shows as its name");
+        }
+        let lossless = escape::path_lossless(p);
+        assert_eq!(lossless.is_empty(), raw.is_empty());
+    }
+    for e in [
+        Error::input(&lossy, "no such file"),
+        Error::Usage(format!("--ignore-lines '{lossy}': invalid regular expression")),
+        Error::Output { path: lossy.clone(), message: "permission denied".into() },
+    ] {
+        let msg = e.to_string();
+        assert!(!msg.chars().any(dangerous), "an error message with a control character: {msg:?}");
+    }
+    if flags & 1 == 0 {
+        return;
+    }
+    // The reports that print names.
+    let old = Source::from_text(lossy.clone(), "互联网是人类的共同家园。在华投资。");
+    let new = Source::from_text(format!("{lossy}\u{1b}[2J"), "互联网是人类共同家园。在中国投资。");
+    let report = tvdiff::compare(&old, &new, &Options::default()).expect("plain texts compare");
+    for side_by_side in [false, true] {
+        let topts = tvdiff::render::terminal::TerminalOptions {
+            side_by_side,
+            width: 40 + usize::from(flags >> 1),
+            ..Default::default()
+        };
+        let text = tvdiff::render::terminal::render(&report, &topts);
+        assert!(
+            !text.chars().any(|c| c != '\n' && dangerous(c)),
+            "a terminal report with a control character: {text:?}"
+        );
+    }
+    let w = |s: &str, t: &str| (s.to_string(), Source::from_text(format!("{lossy}/{s}"), t));
+    let c = tvdiff::collate::collate(&[w("A", "在华投资。"), w("B", "在中国投资。")], 0, &Options::default())
+        .expect("plain texts collate");
+    let text = tvdiff::render::collate_terminal::render(&c, &Default::default());
+    assert!(!text.chars().any(|c| c != '\n' && dangerous(c)), "a collation with a control character: {text:?}");
 }

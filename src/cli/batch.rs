@@ -6,20 +6,40 @@
 //! a directory where the other side has a file, a permission problem — is
 //! reported in the summary and on stderr and does not stop the batch.
 //!
+//! What is compared is what the two trees hold, and nothing else:
+//!
+//! - Only regular files are opened. A FIFO, socket or device in a tree is
+//!   not opened (a FIFO would block the batch forever, `/dev/zero` never
+//!   ends): the pair is an error, "skipped", and the batch goes on.
+//! - A symbolic link to a file inside its tree is followed. A link that
+//!   leads outside the tree is refused (an error for that pair) unless
+//!   `--follow-symlinks` is given: a tree from someone else must not make
+//!   tvdiff read, and copy into its reports, files elsewhere on the
+//!   machine. Links to directories are never followed (no loops).
+//! - File names are kept as the operating system gives them (any bytes on
+//!   Unix), pairs are matched on those exact names, and names are shown
+//!   escaped (see `tvdiff::render::escape::path`): `\xff` for a byte that
+//!   is not UTF-8, `\n` for a line break, `\x1b` for an escape character.
+//! - Summary cells that a spreadsheet would take for a formula (starting
+//!   with `=`, `+`, `-`, `@`, a tab or a carriage return) are written with
+//!   a `'` in front, as OWASP recommends for CSV files.
+//!
 //! Exit status: 0 if every pair is the same, 1 if any differed or is
 //! one-sided, 2 if any failed (or the batch itself could not run).
 
-use super::{write_atomically, CommonArgs, Format};
+use super::{output, CommonArgs, Format};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE};
 use tvdiff::normalize::Rule;
+use tvdiff::render::escape;
 use tvdiff::render::terminal::TerminalOptions;
 use tvdiff::report::Report;
 
@@ -42,9 +62,12 @@ pub struct BatchArgs {
     /// Format of the per-pair reports.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Json, help_heading = "Output")]
     pub format: Format,
-    /// Compare at most N pairs at once (default: one per CPU).
-    #[arg(long, short = 'j', value_name = "N", help_heading = "Output")]
-    pub jobs: Option<usize>,
+    /// Compare at most N pairs at once, 1-1024 (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024), help_heading = "Output")]
+    pub jobs: Option<u16>,
+    /// Follow symbolic links that lead out of OLD_DIR or NEW_DIR (refused by default).
+    #[arg(long, help_heading = "Input")]
+    pub follow_symlinks: bool,
     /// Do not list the differing pairs on standard output.
     #[arg(long, short = 'q', help_heading = "Output")]
     pub quiet: bool,
@@ -81,7 +104,8 @@ impl Status {
 /// One line of the summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairSummary {
-    /// Path relative to both directories, `/`-separated.
+    /// Path relative to both directories, `/`-separated, escaped for
+    /// display (`\\xff` for a byte that is not UTF-8, `\\n`, `\\x1b`).
     pub path: String,
     /// Outcome.
     pub status: Status,
@@ -149,14 +173,15 @@ enum Entry {
     /// A directory (only recorded so that a file on the other side can be
     /// reported as an error rather than as one-sided).
     Dir,
-    /// A directory that could not be listed.
+    /// A directory that could not be listed, a FIFO or device, a link
+    /// out of the tree: an error for the pair, with this message.
     Unreadable(String),
 }
 
 /// Run the batch; returns the exit status.
 pub fn run(args: &BatchArgs) -> Result<i32, Error> {
     for dir in [&args.old_dir, &args.new_dir] {
-        let name = dir.display().to_string();
+        let name = escape::path_lossless(dir);
         let meta = std::fs::metadata(dir).map_err(|e| Error::io(&name, &e))?;
         if !meta.is_dir() {
             return Err(Error::input(&name, "is not a directory (batch compares two directories)"));
@@ -172,8 +197,8 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
     // one error per pair.
     tvdiff::compare(&tvdiff::input::Source::from_text("", ""), &tvdiff::input::Source::from_text("", ""), &opts)?;
 
-    let old = walk(&args.old_dir);
-    let new = walk(&args.new_dir);
+    let old = walk(&args.old_dir, args.follow_symlinks);
+    let new = walk(&args.new_dir, args.follow_symlinks);
     let jobs = pair_up(&old, &new);
 
     let progress = if std::io::stderr().is_terminal() {
@@ -195,7 +220,8 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
             .map(|job| {
                 let row = compare_one(job, args, &opts);
                 if let Some(e) = &row.error {
-                    progress.suspend(|| eprintln!("tvdiff batch: {}: {e}", row.path));
+                    progress
+                        .suspend(|| output::message_raw(&format!("tvdiff batch: {}: {}\n", row.path, escape::name(e))));
                 }
                 progress.inc(1);
                 row
@@ -204,7 +230,7 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
     };
     let rows = match args.jobs {
         Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(usize::from(n).max(1))
             .build()
             .map_err(|e| Error::Usage(format!("--jobs {n}: {e}")))?
             .install(work),
@@ -217,7 +243,7 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
             SummaryFormat::Csv => to_csv(&rows),
             SummaryFormat::Jsonl => to_jsonl(&rows),
         };
-        write_atomically(path, text.as_bytes())?;
+        output::write_file(path, text.as_bytes(), &[&args.old_dir, &args.new_dir])?;
     }
 
     let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
@@ -228,12 +254,12 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
         for r in rows.iter().filter(|r| r.status != Status::Same) {
             let _ = writeln!(out, "{:<9}  {}", r.status.label(), r.path);
         }
-        print_stdout(&out)?;
+        output::stdout(out.as_bytes())?;
     }
-    eprintln!(
-        "tvdiff batch: {} pairs, {same} same, {different} different, {one_sided} one-sided, {failed} failed",
+    output::message_raw(&format!(
+        "tvdiff batch: {} pairs, {same} same, {different} different, {one_sided} one-sided, {failed} failed\n",
         rows.len()
-    );
+    ));
     Ok(if failed > 0 {
         EXIT_TROUBLE
     } else if different + one_sided > 0 {
@@ -243,26 +269,15 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
     })
 }
 
-fn print_stdout(text: &str) -> Result<(), Error> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::Output { path: "standard output".into(), message: e.to_string() })
-        }
-        _ => Ok(()),
-    }
-}
-
 /// One unit of work: a relative path and what each side has there.
 struct Job {
-    path: String,
+    path: PathBuf,
     old: Option<Entry>,
     new: Option<Entry>,
 }
 
-fn pair_up(old: &BTreeMap<String, Entry>, new: &BTreeMap<String, Entry>) -> Vec<Job> {
-    let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
+fn pair_up(old: &BTreeMap<PathBuf, Entry>, new: &BTreeMap<PathBuf, Entry>) -> Vec<Job> {
+    let mut paths: Vec<&PathBuf> = old.keys().chain(new.keys()).collect();
     paths.sort();
     paths.dedup();
     paths
@@ -276,12 +291,19 @@ fn pair_up(old: &BTreeMap<String, Entry>, new: &BTreeMap<String, Entry>) -> Vec<
         .collect()
 }
 
+/// A relative path as the summary shows it: `/`-separated, escaped.
+fn display(rel: &Path) -> String {
+    let parts: Vec<String> = rel.components().map(|c| escape::path(Path::new(c.as_os_str()))).collect();
+    parts.join("/")
+}
+
 fn compare_one(job: &Job, args: &BatchArgs, opts: &tvdiff::Options) -> PairSummary {
-    let fail = |msg: String| PairSummary { error: Some(msg), ..PairSummary::bare(&job.path, Status::Error) };
+    let shown = display(&job.path);
+    let fail = |msg: String| PairSummary { error: Some(msg), ..PairSummary::bare(&shown, Status::Error) };
     match (&job.old, &job.new) {
         (Some(Entry::Unreadable(e)), _) | (_, Some(Entry::Unreadable(e))) => fail(e.clone()),
-        (Some(_), None) => PairSummary::bare(&job.path, Status::OnlyOld),
-        (None, Some(_)) => PairSummary::bare(&job.path, Status::OnlyNew),
+        (Some(_), None) => PairSummary::bare(&shown, Status::OnlyOld),
+        (None, Some(_)) => PairSummary::bare(&shown, Status::OnlyNew),
         (None, None) => unreachable!("every job has at least one side"),
         (Some(_), Some(_)) => {
             let (o, n) = (args.old_dir.join(&job.path), args.new_dir.join(&job.path));
@@ -294,17 +316,17 @@ fn compare_one(job: &Job, args: &BatchArgs, opts: &tvdiff::Options) -> PairSumma
                     return fail(e.to_string());
                 }
             }
-            PairSummary::from_report(&job.path, &report)
+            PairSummary::from_report(&shown, &report)
         }
     }
 }
 
-fn write_report(dir: &Path, rel: &str, report: &Report, format: Format) -> Result<(), Error> {
+fn write_report(dir: &Path, rel: &Path, report: &Report, format: Format) -> Result<(), Error> {
     let (ext, text) = match format {
         Format::Json => ("json", tvdiff::render::json::render(report, false)),
         Format::Html => {
             let hopts = tvdiff::render::html::HtmlOptions {
-                title: Some(format!("tvdiff: {rel}")),
+                title: Some(format!("tvdiff: {}", display(rel))),
                 generated: Some(tvdiff::render::html::generation_date()?),
             };
             ("html", tvdiff::render::html::render(report, &hopts))
@@ -314,25 +336,35 @@ fn write_report(dir: &Path, rel: &str, report: &Report, format: Format) -> Resul
             ("txt", tvdiff::render::terminal::render(report, &topts))
         }
     };
-    let path = dir.join(format!("{rel}.{ext}"));
+    // The report's name is the pair's own name, byte for byte, plus the
+    // format's extension.
+    let mut name: OsString = dir.join(rel).into_os_string();
+    name.push(format!(".{ext}"));
+    let path = PathBuf::from(name);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
-            .map_err(|e| Error::Output { path: parent.display().to_string(), message: e.to_string() })?;
+            .map_err(|e| Error::Output { path: escape::path_lossless(parent), message: e.to_string() })?;
     }
-    write_atomically(&path, text.as_bytes())
+    output::write_file(&path, text.as_bytes(), &[])
 }
 
-/// Every file and directory under `root`, by `/`-separated relative path.
-/// Symbolic links to files are followed; links to directories are not (no
-/// loops).
-fn walk(root: &Path) -> BTreeMap<String, Entry> {
+/// Every file and directory under `root`, by relative path (the names as
+/// the file system has them). Links to files inside the tree are followed;
+/// links out of it only with `follow_outside`; links to directories never
+/// (no loops). FIFOs, sockets and devices are recorded as errors without
+/// being opened.
+fn walk(root: &Path, follow_outside: bool) -> BTreeMap<PathBuf, Entry> {
     let mut out = BTreeMap::new();
-    let mut stack = vec![(root.to_path_buf(), String::new())];
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut stack = vec![(root.to_path_buf(), PathBuf::new())];
     while let Some((dir, rel)) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                out.insert(rel, Entry::Unreadable(format!("{}: cannot list directory: {e}", dir.display())));
+                out.insert(
+                    rel,
+                    Entry::Unreadable(format!("{}: cannot list directory: {e}", escape::path_lossless(&dir))),
+                );
                 continue;
             }
         };
@@ -340,33 +372,53 @@ fn walk(root: &Path) -> BTreeMap<String, Entry> {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let key = if rel.is_empty() { "(unreadable entry)".to_string() } else { rel.clone() };
-                    out.insert(key, Entry::Unreadable(format!("{}: {e}", dir.display())));
+                    let key =
+                        if rel.as_os_str().is_empty() { PathBuf::from("(unreadable entry)") } else { rel.clone() };
+                    out.insert(key, Entry::Unreadable(format!("{}: {e}", escape::path_lossless(&dir))));
                     continue;
                 }
             };
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-            let is_dir = match entry.file_type() {
+            let child = rel.join(entry.file_name());
+            let path = entry.path();
+            let kind = match entry.file_type() {
                 Ok(t) if t.is_symlink() => {
-                    // Follow links to files only.
-                    if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
-                        continue;
+                    let target = std::fs::canonicalize(&path);
+                    match (&target, std::fs::metadata(&path)) {
+                        // A link to a directory is not followed.
+                        (_, Ok(m)) if m.is_dir() => continue,
+                        (Ok(t), _) if !follow_outside && !t.starts_with(&real_root) => Entry::Unreadable(format!(
+                            "is a symbolic link to {}, outside the tree; not followed (use --follow-symlinks to compare it)",
+                            escape::path_lossless(t)
+                        )),
+                        (_, Ok(m)) => special(&m).unwrap_or(Entry::File),
+                        // A dangling link: reading it says "no such file".
+                        (_, Err(_)) => Entry::File,
                     }
-                    false
                 }
-                Ok(t) => t.is_dir(),
-                Err(_) => false,
+                Ok(t) if t.is_dir() => Entry::Dir,
+                Ok(_) => match entry.metadata() {
+                    Ok(m) => special(&m).unwrap_or(Entry::File),
+                    Err(_) => Entry::File,
+                },
+                Err(_) => Entry::File,
             };
-            if is_dir {
-                out.insert(child.clone(), Entry::Dir);
-                stack.push((entry.path(), child));
-            } else {
-                out.insert(child, Entry::File);
+            if kind == Entry::Dir {
+                stack.push((path, child.clone()));
             }
+            out.insert(child, kind);
         }
     }
     out
+}
+
+/// A file that is not a regular file is not opened: a FIFO would block
+/// the batch, a device might never end.
+fn special(m: &std::fs::Metadata) -> Option<Entry> {
+    if m.is_file() || m.is_dir() {
+        return None;
+    }
+    let what = tvdiff::input::read::refuses(m).unwrap_or("is a FIFO (named pipe), not a regular file");
+    Some(Entry::Unreadable(format!("{what}; skipped")))
 }
 
 enum SummaryFormat {
@@ -380,16 +432,20 @@ fn summary_format(path: &Path) -> Result<SummaryFormat, Error> {
         Some("jsonl") | Some("ndjson") => Ok(SummaryFormat::Jsonl),
         _ => Err(Error::Usage(format!(
             "--summary {}: the file name must end in .csv or .jsonl (that chooses the format)",
-            path.display()
+            escape::path(path)
         ))),
     }
 }
 
+/// One CSV cell: a text a spreadsheet would run as a formula gets a `'`
+/// in front (OWASP's advice for CSV injection), then the cell is quoted
+/// when it needs to be (RFC 4180).
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -449,22 +505,25 @@ mod tests {
         assert_eq!(csv_field("a.txt"), "a.txt");
         assert_eq!(csv_field("a,b.txt"), "\"a,b.txt\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-2+3,x"), "\"'-2+3,x\"");
     }
 
     #[test]
     fn pairs_are_matched_by_relative_path() {
-        let old: BTreeMap<String, Entry> =
+        let old: BTreeMap<PathBuf, Entry> =
             [("a", Entry::File), ("d", Entry::Dir), ("d/x", Entry::File), ("c", Entry::File)]
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
+                .map(|(k, v)| (PathBuf::from(k), v))
                 .collect();
-        let new: BTreeMap<String, Entry> = [("a", Entry::File), ("c", Entry::Dir), ("d", Entry::Dir)]
+        let new: BTreeMap<PathBuf, Entry> = [("a", Entry::File), ("c", Entry::Dir), ("d", Entry::Dir)]
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (PathBuf::from(k), v))
             .collect();
         let jobs = pair_up(&old, &new);
         let got: Vec<(&str, bool, bool)> =
-            jobs.iter().map(|j| (j.path.as_str(), j.old.is_some(), j.new.is_some())).collect();
+            jobs.iter().map(|j| (j.path.to_str().unwrap(), j.old.is_some(), j.new.is_some())).collect();
         assert_eq!(got, [("a", true, true), ("c", true, true), ("d/x", true, false)]);
     }
 }

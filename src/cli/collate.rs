@@ -1,8 +1,7 @@
 //! `tvdiff collate FILES…`: collate many versions against a base.
 
-use super::{use_color, write_atomically, ColorWhen, CommonArgs};
+use super::{emit, use_color, ColorWhen, CommonArgs, Destination, Paging};
 use clap::{Args, ValueEnum};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tvdiff::collate::{collate, valid_siglum, Collation};
@@ -13,7 +12,7 @@ use tvdiff::render::collate_terminal::CollateTerminalOptions;
 /// Arguments of `tvdiff collate`.
 #[derive(Args, Debug, Clone)]
 pub struct CollateArgs {
-    /// The versions to collate (at least two in all, counting --name files).
+    /// The versions to collate (at least two in all, counting --name files; '-' for standard input).
     #[arg(value_name = "FILE", value_parser = in_order)]
     pub files: Vec<InOrder>,
     /// Give a version a siglum, e.g. --name A=blog.txt (repeatable). FILE may
@@ -36,9 +35,12 @@ pub struct CollateOutputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = CollateFormat::Terminal, help_heading = "Output")]
     pub format: CollateFormat,
-    /// Write the result to FILE (atomically) instead of standard output.
+    /// Write the result to FILE instead of standard output (never over an input).
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
+    /// When to send the result through a pager (see tvdiff --help).
+    #[arg(long, value_enum, default_value_t = Paging::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub paging: Paging,
     /// When to use colour (terminal format).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorWhen,
@@ -57,7 +59,7 @@ pub enum CollateFormat {
     Terminal,
     /// Self-contained HTML apparatus.
     Html,
-    /// Machine-readable JSON (docs/collate.md).
+    /// Machine-readable JSON.
     Json,
     /// TEI XML, parallel segmentation.
     Tei,
@@ -165,6 +167,13 @@ fn witnesses(args: &CollateArgs) -> Result<(Vec<(String, String)>, usize), Error
 /// Collate the files and write the result; returns the exit status.
 pub fn run(args: &CollateArgs) -> Result<i32, Error> {
     let (wits, base) = witnesses(args)?;
+    if wits.iter().filter(|(_, p)| p == "-").count() > 1 {
+        return Err(Error::Usage("'-' (standard input) can be only one of the versions".into()));
+    }
+    let paths: Vec<&Path> = wits.iter().map(|(_, p)| Path::new(p)).collect();
+    if let Some(out) = &args.output.output {
+        super::output::check_not_an_input(out, &paths)?;
+    }
     let opts = args.common.options();
     let sources: Vec<(String, Source)> = std::thread::scope(|s| {
         let handles: Vec<_> = wits
@@ -174,7 +183,10 @@ pub fn run(args: &CollateArgs) -> Result<i32, Error> {
                 s.spawn(move || Source::from_path_with(path, decode).map(|src| (siglum.clone(), src)))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("reader thread panicked")).collect::<Result<Vec<_>, Error>>()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::input("(reader)", "failed"))))
+            .collect::<Result<Vec<_>, Error>>()
     })?;
     let collation = collate(&sources, base, &opts)?;
     let status = if collation.has_variants() { EXIT_DIFFERENT } else { EXIT_SAME };
@@ -182,18 +194,9 @@ pub fn run(args: &CollateArgs) -> Result<i32, Error> {
         return Ok(status);
     }
     let text = render(&collation, &args.output);
-    match &args.output.output {
-        Some(path) => write_atomically(path, text.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(Error::Output { path: "standard output".into(), message: e.to_string() })
-                }
-                _ => {}
-            }
-        }
-    }
+    let dest =
+        Destination { file: args.output.output.as_deref(), inputs: &paths, paging: args.output.paging, what: None };
+    emit(&dest, &text)?;
     Ok(status)
 }
 

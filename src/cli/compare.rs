@@ -1,18 +1,65 @@
 //! `tvdiff OLD NEW`: compare two versions.
 
-use super::{emit, terminal_width, use_color, CommonArgs, Format, OutputArgs};
-use std::path::PathBuf;
+use super::{emit, output, terminal_width, use_color, CommonArgs, Destination, Format, OutputArgs, Paging};
+use std::path::Path;
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME};
+use tvdiff::input::Source;
+use tvdiff::render::escape;
 use tvdiff::render::html::HtmlOptions;
 use tvdiff::render::terminal::TerminalOptions;
 
+/// How the two versions are named in the report when not by their paths
+/// (git passes temporary files and the path in the repository).
+#[derive(Debug, Clone, Default)]
+pub struct Naming {
+    /// Name of the old version.
+    pub old: Option<String>,
+    /// Name of the new version.
+    pub new: Option<String>,
+    /// Called by git as an external diff: differences exit 0, no pager.
+    pub git: bool,
+}
+
+fn is_dir(p: &Path) -> bool {
+    p.as_os_str() != "-" && std::fs::metadata(p).is_ok_and(|m| m.is_dir())
+}
+
 /// Compare two files and write the report; returns the exit status.
-pub fn run(old: &PathBuf, new: &PathBuf, common: &CommonArgs, out: &OutputArgs) -> Result<i32, Error> {
+pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming: &Naming) -> Result<i32, Error> {
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        return Err(Error::Usage("OLD and NEW are both '-': only one of them can be standard input".into()));
+    }
+    if is_dir(old) && is_dir(new) {
+        return Err(Error::Usage(format!(
+            "{} and {} are directories; did you mean `tvdiff batch {} {}`?",
+            escape::path_lossless(old),
+            escape::path_lossless(new),
+            escape::path_lossless(old),
+            escape::path_lossless(new),
+        )));
+    }
+    let inputs = [old, new];
+    if let Some(path) = &out.output {
+        // Refuse before the work, not only before the write.
+        output::check_not_an_input(path, &inputs)?;
+    }
     let mut opts = common.options();
     // Only renderers that show the whole text read the rows.
     opts.rows = !out.quiet && (out.format != Format::Json || out.full);
-    let report = tvdiff::compare_files(old, new, &opts)?;
-    let status = if report.has_changes() { EXIT_DIFFERENT } else { EXIT_SAME };
+    let (o, n) = std::thread::scope(|s| {
+        let h = s.spawn(|| Source::from_path_with(old, &opts.decode));
+        let n = Source::from_path_with(new, &opts.decode);
+        (h.join().unwrap_or_else(|_| Err(Error::input("(reader)", "failed"))), n)
+    });
+    let (mut o, mut n) = (o?, n?);
+    if let Some(name) = &naming.old {
+        o.name = name.clone();
+    }
+    if let Some(name) = &naming.new {
+        n.name = name.clone();
+    }
+    let report = tvdiff::compare(&o, &n, &opts)?;
+    let status = if report.has_changes() && !naming.git { EXIT_DIFFERENT } else { EXIT_SAME };
     if out.quiet {
         return Ok(status);
     }
@@ -25,14 +72,22 @@ pub fn run(old: &PathBuf, new: &PathBuf, common: &CommonArgs, out: &OutputArgs) 
         Format::Terminal => {
             let topts = TerminalOptions {
                 color: use_color(out.color, out.output.is_some()),
-                context: out.context,
+                context: out.context as usize,
                 side_by_side: out.side_by_side,
                 width: terminal_width(out.width),
                 summary: true,
+                elide: (!out.no_elide).then_some(out.elide as usize),
             };
             tvdiff::render::terminal::render(&report, &topts)
         }
     };
-    emit(out, &text)?;
+    let changes = report.changes.len();
+    let dest = Destination {
+        file: out.output.as_deref(),
+        inputs: &inputs,
+        paging: if naming.git { Paging::Never } else { out.paging },
+        what: Some(format!("{changes} {}", if changes == 1 { "change" } else { "changes" })),
+    };
+    emit(&dest, &text)?;
     Ok(status)
 }

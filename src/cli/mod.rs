@@ -1,13 +1,21 @@
 //! Command-line layer: argument definitions shared by the subcommands and
-//! the small amount of glue (colour choice, atomic output) they need. Each
+//! the small amount of glue (colour choice, output, pager) they need. Each
 //! subcommand lives in its own file and only calls the library.
+//!
+//! Every number an option takes is bounded here, by clap, so that no value
+//! a user can type makes tvdiff allocate without limit or overflow: `-W`
+//! 40–1000 columns, `-C` 0–10000 sentences, `--elide` 1–10000 characters,
+//! `--timeout` at most a day, `--jobs` 1–1024, `--max-size` at most 64 GiB.
 
 pub mod batch;
 pub mod collate;
 pub mod compare;
+pub mod git;
+pub mod output;
+pub mod pager;
 
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tvdiff::error::Error;
 use tvdiff::input::Lang;
@@ -29,6 +37,9 @@ pub struct CommonArgs {
     /// Replace undecodable bytes with U+FFFD instead of failing (the report counts them).
     #[arg(long, help_heading = "Input")]
     pub lossy: bool,
+    /// Refuse inputs larger than SIZE (bytes, or with K, M, G: 600M, 2G) [default: 512M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
+    pub max_size: Option<u64>,
     /// Treat full-width and half-width forms (，/,) as different.
     #[arg(long, help_heading = "Normalisation")]
     pub keep_width: bool,
@@ -50,14 +61,14 @@ pub struct CommonArgs {
     /// Ignore punctuation entirely.
     #[arg(long, help_heading = "Normalisation")]
     pub ignore_punctuation: bool,
-    /// Fold traditional to simplified Chinese (and Taiwan phrasing), so editions in both scripts compare by wording.
+    /// Fold traditional to simplified Chinese characters (script only, no phrase conversion), so editions in both scripts compare by wording.
     #[arg(long, help_heading = "Normalisation")]
     pub fold_chinese: bool,
     /// Minimum similarity (0-1) to pair two sentences as modified.
     #[arg(long, value_name = "RATIO", default_value_t = 0.5, value_parser = parse_ratio, help_heading = "Alignment")]
     pub threshold: f32,
     /// Time budget in milliseconds before diffs fall back to a coarser answer.
-    #[arg(long, value_name = "MS", default_value_t = 10_000, help_heading = "Alignment")]
+    #[arg(long, value_name = "MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=86_400_000), help_heading = "Alignment")]
     pub timeout: u64,
     /// Do not detect moved sentences.
     #[arg(long, help_heading = "Alignment")]
@@ -69,21 +80,30 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Terminal, help_heading = "Output")]
     pub format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
+    /// Write the report to FILE instead of standard output (never over an input; atomically for a regular file).
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
-    /// Unchanged sentences to show around each change.
-    #[arg(long, short = 'C', value_name = "N", default_value_t = 1, help_heading = "Output")]
-    pub context: usize,
+    /// Unchanged sentences to show around each change (0-10000).
+    #[arg(long, short = 'C', value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=10_000), help_heading = "Output")]
+    pub context: u32,
+    /// Inside a changed sentence, keep N characters of unchanged text next to each edit, `…` for the rest (1-10000).
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000), help_heading = "Output")]
+    pub elide: u32,
+    /// Print changed sentences whole (no `…`).
+    #[arg(long, help_heading = "Output")]
+    pub no_elide: bool,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorWhen,
+    /// When to send the report through a pager ($TVDIFF_PAGER, $PAGER, or less -FRX); never when standard output is not a terminal.
+    #[arg(long, value_enum, default_value_t = Paging::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub paging: Paging,
     /// Show old and new side by side, sized to the terminal.
     #[arg(long, short = 'y', help_heading = "Output")]
     pub side_by_side: bool,
-    /// Output width in columns (default: the terminal's, or 120).
-    #[arg(long, short = 'W', value_name = "COLS", help_heading = "Output")]
-    pub width: Option<usize>,
+    /// Output width in columns, 40-1000 (default: the terminal's, or 120).
+    #[arg(long, short = 'W', value_name = "COLS", value_parser = clap::value_parser!(u16).range(40..=1000), help_heading = "Output")]
+    pub width: Option<u16>,
     /// JSON: include every aligned sentence, not only the changes.
     #[arg(long, help_heading = "Output")]
     pub full: bool,
@@ -92,13 +112,24 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// When to use a pager.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// When standard output is a terminal and the report is longer than the screen.
+    Auto,
+    /// Whenever standard output is a terminal.
+    Always,
+    /// Never.
+    Never,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Coloured text for a terminal.
     Terminal,
-    /// Machine-readable JSON (docs/json.md).
+    /// Machine-readable JSON.
     Json,
-    /// Self-contained HTML page (docs/html.md).
+    /// Self-contained HTML page to read in a browser.
     Html,
 }
 
@@ -111,6 +142,29 @@ pub enum ColorWhen {
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
+}
+
+/// The largest `--max-size`: 64 GiB.
+const MAX_MAX_SIZE: u64 = 64 << 30;
+
+/// A size in bytes: `1000`, `300K`, `600M`, `2G` (binary units; `KiB`,
+/// `MB`, … are read the same).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num.parse().map_err(|_| format!("'{s}' is not a size (e.g. 600M, 2G)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("'{s}' is not a size (e.g. 600M, 2G)")),
+    };
+    match n.checked_mul(1 << shift) {
+        Some(v) if v <= MAX_MAX_SIZE => Ok(v),
+        _ => Err(format!("'{s}' is more than 64G")),
+    }
 }
 
 fn parse_ratio(s: &str) -> Result<f32, String> {
@@ -141,7 +195,11 @@ impl CommonArgs {
             threshold: self.threshold,
             timeout_ms: self.timeout,
             detect_moves: !self.no_moves,
-            decode: tvdiff::input::decode::DecodeOptions { encoding: self.encoding.clone(), lossy: self.lossy },
+            decode: tvdiff::input::decode::DecodeOptions {
+                encoding: self.encoding.clone(),
+                lossy: self.lossy,
+                max_size: self.max_size,
+            },
             rows: true,
         }
     }
@@ -152,62 +210,53 @@ pub fn use_color(when: ColorWhen, to_file: bool) -> bool {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
-            !to_file && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            // Under git (GIT_EXTERNAL_DIFF, diff.<driver>.command) standard
+            // output is git's pager: git says so, and colour it as git does.
+            let git_pager = std::env::var_os("GIT_PAGER_IN_USE").is_some_and(|v| !v.is_empty());
+            !to_file && !no_color && (std::io::stdout().is_terminal() || git_pager)
         }
     }
 }
 
-pub fn terminal_width(requested: Option<usize>) -> usize {
-    requested.or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize)).unwrap_or(120).max(40)
+pub fn terminal_width(requested: Option<u16>) -> usize {
+    requested
+        .map(usize::from)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
+        .unwrap_or(120)
+        .clamp(40, 1000)
 }
 
-/// Write `content` to `path` atomically: a temporary file in the same
-/// directory, renamed into place, so a failed run leaves nothing half-written.
-pub fn write_atomically(path: &Path, content: &[u8]) -> Result<(), Error> {
-    let name = path.display().to_string();
-    let fail = |e: std::io::Error| {
-        let message = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such directory".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
-            _ => e.to_string().split(" at path ").next().unwrap_or_default().to_string(),
-        };
-        Error::Output { path: name.clone(), message }
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(fail(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
-    }
-    // Temporary files are private (0600) by default; a report is an ordinary
-    // file, so ask for 0666 and let the umask decide, as File::create does.
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".tvdiff-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
-    tmp.write_all(content).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+/// Where a report goes and what to say about it.
+pub struct Destination<'a> {
+    /// `-o FILE`, or standard output.
+    pub file: Option<&'a Path>,
+    /// The inputs, which the output must not be.
+    pub inputs: &'a [&'a Path],
+    /// Paging choice for standard output.
+    pub paging: Paging,
+    /// What to say on a terminal's stderr after writing a file, e.g. "3 changes".
+    pub what: Option<String>,
 }
 
-pub fn emit(out: &OutputArgs, content: &str) -> Result<(), Error> {
-    match &out.output {
-        Some(path) => write_atomically(path, content.as_bytes()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(content.as_bytes()).and_then(|_| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::Output { path: "standard output".into(), message: e.to_string() })
+/// Write a report: to its file, or to standard output (through a pager on a
+/// terminal).
+pub fn emit(dest: &Destination, content: &str) -> Result<(), Error> {
+    match dest.file {
+        Some(path) => {
+            output::write_file(path, content.as_bytes(), dest.inputs)?;
+            if let Some(what) = &dest.what {
+                if std::io::stderr().is_terminal() {
+                    output::message(&format!("wrote {} ({what})", tvdiff::render::escape::path(path)));
                 }
-                _ => Ok(()),
             }
+            Ok(())
+        }
+        None => {
+            if pager::page(content, dest.paging) {
+                return Ok(());
+            }
+            output::stdout(content.as_bytes()).map(|_| ())
         }
     }
 }

@@ -42,6 +42,10 @@ pub struct DecodeOptions {
     pub encoding: Option<String>,
     /// Replace undecodable bytes with U+FFFD instead of failing.
     pub lossy: bool,
+    /// Read at most this many bytes of one file (`None`: 512 MiB,
+    /// [`crate::input::read::DEFAULT_MAX_SIZE`]); a larger file is an error.
+    #[serde(skip)]
+    pub max_size: Option<u64>,
 }
 
 /// Decoded text.
@@ -60,7 +64,7 @@ pub struct Decoded {
 /// ```
 /// use tvdiff::input::decode::{decode, DecodeOptions};
 /// let gbk = [0xD6, 0xD0, 0xB9, 0xFA]; // 中国 in GBK
-/// let d = decode("a.txt", &gbk, &DecodeOptions { encoding: Some("gbk".into()), lossy: false }).unwrap();
+/// let d = decode("a.txt", &gbk, &DecodeOptions { encoding: Some("gbk".into()), ..Default::default() }).unwrap();
 /// assert_eq!(d.text, "中国");
 /// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hi".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
 /// assert_eq!(decode("b.txt", &utf16, &DecodeOptions::default()).unwrap().encoding, "UTF-16LE");
@@ -118,6 +122,19 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
     if damaged_utf8(bytes) {
         return finish(name, bytes, 0, UTF_8, "UTF-8".into(), opts.lossy);
     }
+    if let Some(mix) = mixed_utf8(bytes) {
+        if opts.lossy {
+            return finish(name, bytes, 0, UTF_8, "UTF-8".into(), true);
+        }
+        return Err(Error::input(
+            name,
+            format!(
+                "mixes encodings: line {} is UTF-8 but line {} is not (invalid byte sequence at byte offset {}); \
+                 convert the file to one encoding, or use --lossy to read it as UTF-8 with the bad bytes replaced",
+                mix.utf8_line, mix.bad_line, mix.bad_offset
+            ),
+        ));
+    }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = prefer_cjk(bytes, det.guess(None, chardetng::Utf8Detection::Allow));
@@ -169,6 +186,46 @@ fn damaged_utf8(bytes: &[u8]) -> bool {
     good >= 2 && bad * 3 <= good
 }
 
+/// Where a file mixes UTF-8 with another encoding.
+struct Mixed {
+    /// A line (1-based) with multi-byte UTF-8 characters.
+    utf8_line: usize,
+    /// The first line that is not valid UTF-8.
+    bad_line: usize,
+    /// The file offset of its first bad byte.
+    bad_offset: usize,
+}
+
+/// A file some of whose lines are UTF-8 with multi-byte characters (at
+/// least two characters of three or four bytes, which legacy CJK text
+/// almost never forms by chance) while others are not UTF-8 at all: a
+/// GBK line pasted into a UTF-8 file. No one encoding reads it, and a
+/// guess (windows-1252) would compare mojibake; it is refused instead, or
+/// read as UTF-8 with replacements under `--lossy`.
+fn mixed_utf8(bytes: &[u8]) -> Option<Mixed> {
+    let (mut wide, mut utf8_line, mut bad) = (0usize, None, None);
+    let mut offset = 0;
+    for (k, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(t) => {
+                let n = t.chars().filter(|c| c.len_utf8() >= 3).count();
+                if n > 0 {
+                    wide += n;
+                    utf8_line.get_or_insert(k + 1);
+                }
+            }
+            Err(e) => {
+                bad.get_or_insert((k + 1, offset + e.valid_up_to()));
+            }
+        }
+        offset += line.len() + 1;
+    }
+    match (utf8_line, bad) {
+        (Some(utf8_line), Some((bad_line, bad_offset))) if wide >= 2 => Some(Mixed { utf8_line, bad_line, bad_offset }),
+        _ => None,
+    }
+}
+
 /// Characters that make up Chinese/Japanese text and its punctuation.
 fn cjk_text_char(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
@@ -183,7 +240,7 @@ fn cjk_text_char(c: char) -> bool {
 /// time) and it decodes without error to text that is nearly all Han
 /// characters, CJK punctuation and ASCII.
 fn nul_free_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(65536)];
@@ -238,7 +295,7 @@ fn prefer_cjk(bytes: &[u8], guess: &'static Encoding) -> &'static Encoding {
 /// UTF-16 without a BOM: even length, and (in the first 4 KB) NUL bytes in
 /// at least 30% of one parity of positions and almost none of the other.
 fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
@@ -367,7 +424,7 @@ mod tests {
         bytes.extend([0x81, 0x20]);
         let err = dec(&bytes).unwrap_err().to_string();
         assert!(err.contains("GBK") && err.contains("byte offset"), "{err}");
-        let lossy = decode("t", &bytes, &DecodeOptions { encoding: None, lossy: true }).unwrap();
+        let lossy = decode("t", &bytes, &DecodeOptions { lossy: true, ..Default::default() }).unwrap();
         assert!(lossy.text.starts_with(text) && lossy.replaced_bytes > 0);
     }
 
@@ -391,17 +448,32 @@ mod tests {
         le.extend("c".encode_utf16().flat_map(|u| u.to_le_bytes()));
         let err = dec(&le).unwrap_err().to_string();
         assert!(err.contains("byte offset"), "{err}");
-        let d = decode("t", &le, &DecodeOptions { encoding: None, lossy: true }).unwrap();
+        let d = decode("t", &le, &DecodeOptions { lossy: true, ..Default::default() }).unwrap();
         assert_eq!(d.text, "ab\u{FFFD}c");
         assert_eq!(d.replaced_bytes, 2);
     }
 
     #[test]
     fn invalid_utf8_names_the_offset() {
-        let err = decode("x.txt", b"caf\xc3\x28 ok", &DecodeOptions { encoding: Some("utf-8".into()), lossy: false })
-            .unwrap_err()
-            .to_string();
+        let err =
+            decode("x.txt", b"caf\xc3\x28 ok", &DecodeOptions { encoding: Some("utf-8".into()), ..Default::default() })
+                .unwrap_err()
+                .to_string();
         assert!(err.starts_with("x.txt: ") && err.contains("offset 3"), "{err}");
+    }
+
+    #[test]
+    fn a_gbk_line_in_a_utf8_file_is_refused_not_read_as_mojibake() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("在中国投资兴业");
+        let mut bytes = "标题：讲话\nok\n".as_bytes().to_vec();
+        bytes.extend(gbk.iter());
+        bytes.push(b'\n');
+        let err = dec(&bytes).unwrap_err().to_string();
+        assert!(err.contains("mixes encodings") && err.contains("line 1 is UTF-8 but line 3"), "{err}");
+        assert!(err.contains(&format!("byte offset {}", "标题：讲话\nok\n".len())), "{err}");
+        let lossy = decode("t", &bytes, &DecodeOptions { lossy: true, ..Default::default() }).unwrap();
+        assert!(lossy.text.starts_with("标题：讲话\nok\n") && lossy.replaced_bytes > 0);
+        assert_eq!(lossy.encoding, "UTF-8");
     }
 
     #[test]

@@ -21,6 +21,7 @@
 
 pub mod decode;
 pub mod origin;
+pub mod read;
 
 use crate::chars::{dominant_script, Script};
 use crate::error::Error;
@@ -161,8 +162,10 @@ impl Source {
     }
 
     /// Read a file, detecting its encoding (see [`decode`]). Errors name
-    /// the file and say what is wrong: missing, a directory, unreadable,
-    /// binary, or not decodable (with the byte offset of the first bad byte).
+    /// the file and say what is wrong: missing, a directory or device,
+    /// unreadable, larger than the size limit, binary, or not decodable
+    /// (with the byte offset of the first bad byte). `-` is standard input
+    /// (see [`read`]).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Source, Error> {
         Self::from_path_with(path, &DecodeOptions::default())
     }
@@ -170,12 +173,12 @@ impl Source {
     /// Read a file with explicit decoding options.
     pub fn from_path_with(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<Source, Error> {
         let path = path.as_ref();
-        let name = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(&name, &e))?;
-        if meta.is_dir() {
-            return Err(Error::input(&name, "is a directory, not a text file"));
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(&name, &e))?;
+        let name = if path.as_os_str() == "-" {
+            "standard input".to_string()
+        } else {
+            crate::render::escape::path_lossless(path)
+        };
+        let bytes = read::read(path, opts.max_size.unwrap_or(read::DEFAULT_MAX_SIZE))?;
         let d = decode::decode_vec(&name, bytes, opts)?;
         let mut src = Source::from_text(name, d.text);
         src.encoding = d.encoding;

@@ -94,17 +94,23 @@ pub fn render(c: &Collation, opts: &CollateTerminalOptions) -> String {
     let _ =
         writeln!(out, "{} {} witnesses, base {}", head("Collation:", opts.color), c.witnesses.len(), ctx.sig(&c.base));
     let wsig = c.witnesses.iter().map(|w| w.siglum.width()).max().unwrap_or(1);
-    let wpath = c.witnesses.iter().map(|w| w.path.width()).max().unwrap_or(1);
+    let paths: Vec<_> = c.witnesses.iter().map(|w| crate::render::escape::name(&w.path)).collect();
+    let wpath = paths.iter().map(|p| p.width()).max().unwrap_or(1);
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     for (i, w) in c.witnesses.iter().enumerate() {
         let _ = writeln!(
             out,
-            "  {}{}  {}{}  {} sentences{}",
+            "  {}{}  {}{}  {}{}",
             siglum(&w.siglum, i, opts.color),
             " ".repeat(wsig - w.siglum.width()),
-            w.path,
-            " ".repeat(wpath - w.path.width()),
-            w.sentences,
-            if w.lines_dropped > 0 { format!(", {} lines filtered out", w.lines_dropped) } else { String::new() }
+            paths[i],
+            " ".repeat(wpath - paths[i].width()),
+            plural(w.sentences, "sentence", "sentences"),
+            if w.lines_dropped > 0 {
+                format!(", {} filtered out", plural(w.lines_dropped, "line", "lines"))
+            } else {
+                String::new()
+            }
         );
     }
     for p in &c.positions {

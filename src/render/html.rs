@@ -104,8 +104,8 @@ pub fn render(report: &Report, opts: &HtmlOptions) -> String {
          <th class=\"ln lo\">line</th><th class=\"tx to\">Old: {o}</th>\
          <th class=\"ln lnn\">line</th><th class=\"tx tn\">New: {n}</th>\
          <th class=\"tx tm\">{n} <span class=\"muted\">with deletions and insertions from {o}</span></th></tr></thead>",
-        o = esc(&report.old.path),
-        n = esc(&report.new.path),
+        o = esc_path(&report.old.path),
+        n = esc_path(&report.new.path),
     );
     out.push_str("<tbody>\n");
     out.push_str(&body.rows);
@@ -504,6 +504,13 @@ fn human_bytes(n: usize) -> String {
     }
 }
 
+/// A path escaped for the page, with a line-break opportunity after each
+/// `/`, so that a narrow screen wraps it between directories rather than
+/// at any character.
+fn esc_path(p: &str) -> String {
+    esc(p).replace('/', "/<wbr>")
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -511,7 +518,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, body: &Body) {
     let s = &report.summary;
     out.push_str("<header class=\"head\">\n");
-    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
+    let _ = writeln!(out, "<h1>{}</h1>", esc_path(title));
     out.push_str("<p class=\"meta\">");
     if let Some(date) = &opts.generated {
         let _ = write!(out, "Generated <time>{}</time> by ", esc(date));
@@ -540,9 +547,11 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
         };
         let _ = writeln!(
             out,
-            "<tr><th>{label}</th><td class=\"path\">{}</td><td>{}</td><td>{} of {}{dropped}</td><td>{}</td>\
-             <td>{}</td><td>{}</td><td class=\"hash\"><code>{}</code></td></tr>",
-            esc(&v.path),
+            "<tr><th>{label}</th><td class=\"path\" data-label=\"File\">{}</td><td data-label=\"Size\">{}</td>\
+             <td data-label=\"Lines compared\">{} of {}{dropped}</td><td data-label=\"Sentences\">{}</td>\
+             <td data-label=\"Script\">{}</td><td data-label=\"Encoding\">{}</td>\
+             <td class=\"hash\" data-label=\"SHA-256\"><code>{}</code></td></tr>",
+            esc_path(&v.path),
             human_bytes(v.bytes),
             v.lines_compared,
             v.lines,

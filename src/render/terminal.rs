@@ -8,6 +8,7 @@
 
 use super::{merged_pieces, new_pieces, old_pieces, Piece};
 use crate::normalize::Rule;
+use crate::render::escape::name;
 use crate::report::{Change, ChangeKind, Report, Row, RowKind, Span};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
@@ -26,11 +27,57 @@ pub struct TerminalOptions {
     pub width: usize,
     /// Print the closing summary.
     pub summary: bool,
+    /// Inside a modified sentence (inline view), shorten an unchanged
+    /// stretch to this many characters next to each edit, with `…` in
+    /// between. `None` prints every sentence whole.
+    pub elide: Option<usize>,
 }
 
 impl Default for TerminalOptions {
     fn default() -> Self {
-        TerminalOptions { color: false, context: 1, side_by_side: false, width: 100, summary: true }
+        TerminalOptions { color: false, context: 1, side_by_side: false, width: 100, summary: true, elide: None }
+    }
+}
+
+/// Where an unchanged stretch of a modified sentence stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stretch {
+    /// Before the first edit: keep its end.
+    First,
+    /// Between two edits: keep both ends.
+    Middle,
+    /// After the last edit: keep its start.
+    Last,
+    /// The whole sentence (no edit shown in it).
+    Whole,
+}
+
+/// Shorten an unchanged stretch to `keep` characters next to the edits
+/// around it, `…` standing for what is left out. A stretch is cut only
+/// when that saves more than a few characters.
+fn elide(s: &str, keep: usize, at: Stretch) -> std::borrow::Cow<'_, str> {
+    let n = s.chars().count();
+    let slack = 4;
+    let cut = |from: usize, to: usize| -> (usize, usize) {
+        // Byte offsets of character `from` and `to`.
+        let b = |k: usize| s.char_indices().nth(k).map_or(s.len(), |(i, _)| i);
+        (b(from), b(to))
+    };
+    match at {
+        Stretch::Whole => std::borrow::Cow::Borrowed(s),
+        Stretch::First if n > keep + slack => {
+            let (i, _) = cut(n - keep, n);
+            std::borrow::Cow::Owned(format!("…{}", &s[i..]))
+        }
+        Stretch::Last if n > keep + slack => {
+            let (i, _) = cut(keep, n);
+            std::borrow::Cow::Owned(format!("{}…", &s[..i]))
+        }
+        Stretch::Middle if n > 2 * keep + slack => {
+            let (i, j) = cut(keep, n - keep);
+            std::borrow::Cow::Owned(format!("{}…{}", &s[..i], &s[j..]))
+        }
+        _ => std::borrow::Cow::Borrowed(s),
     }
 }
 
@@ -88,7 +135,7 @@ pub(crate) fn flat(s: &str) -> String {
 }
 
 fn loc(path: &str, span: &Span) -> String {
-    format!("{path}:{}:{}", span.line, span.column)
+    format!("{}:{}:{}", name(path), span.line, span.column)
 }
 
 /// Render a report for a terminal.
@@ -105,21 +152,38 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
             show[lo..hi].iter_mut().for_each(|s| *s = true);
         }
     }
+    if opts.side_by_side && show.iter().any(|&s| s) {
+        side_by_side_names(&mut out, report, opts);
+    }
+    // Inline, the unchanged sentences before a change are printed after
+    // its `@@` header, so that they never read as the tail of the hunk
+    // above; those after a change (up to `context` of them) follow it.
+    let mut lead = String::new();
     let mut last_shown: Option<usize> = None;
+    let mut last_change: Option<usize> = None;
     for (i, r) in rows.iter().enumerate() {
         if !show[i] {
             continue;
         }
         if last_shown.is_some_and(|l| l + 1 != i) {
+            out.push_str(&std::mem::take(&mut lead));
             out.push('\n');
         }
         last_shown = Some(i);
         if opts.side_by_side {
             side_by_side_row(&mut out, report, r, opts);
+        } else if changed(r) {
+            last_change = Some(i);
+            inline_row(&mut out, report, r, opts, &mut lead);
+        } else if last_change.is_some_and(|c| i - c <= opts.context) && lead.is_empty() {
+            inline_row(&mut out, report, r, opts, &mut String::new());
         } else {
-            inline_row(&mut out, report, r, opts);
+            let mut line = String::new();
+            inline_row(&mut line, report, r, opts, &mut String::new());
+            lead.push_str(&line);
         }
     }
+    out.push_str(&lead);
     if opts.summary {
         if !out.is_empty() {
             out.push('\n');
@@ -137,9 +201,42 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
     out
 }
 
+/// The names of the two versions above the two columns.
+fn side_by_side_names(out: &mut String, report: &Report, opts: &TerminalOptions) {
+    let c = opts.color;
+    let num_w = 5;
+    let col = opts.width.saturating_sub(2 * (num_w + 1) + 3) / 2;
+    let fit = |s: &str| -> (String, usize) {
+        let mut t = String::new();
+        let mut w = 0;
+        for ch in s.chars() {
+            let cw = ch.width().unwrap_or(0);
+            if w + cw > col {
+                break;
+            }
+            t.push(ch);
+            w += cw;
+        }
+        (t, w)
+    };
+    let (o, ow) = fit(&format!("--- {}", name(&report.old.path)));
+    let (n, _) = fit(&format!("+++ {}", name(&report.new.path)));
+    let pad = " ".repeat(col.saturating_sub(ow));
+    let blank = " ".repeat(num_w + 1);
+    let _ = writeln!(
+        out,
+        "{blank}{}{pad} {} {blank}{}",
+        paint(&o, Sty::Head, c),
+        paint("│", Sty::Dim, c),
+        paint(&n, Sty::Head, c)
+    );
+}
+
 fn header(out: &mut String, report: &Report, change: &Change, opts: &TerminalOptions) {
-    let o = change.old.as_ref().map_or_else(|| format!("{} (none)", report.old.path), |s| loc(&report.old.path, s));
-    let n = change.new.as_ref().map_or_else(|| format!("{} (none)", report.new.path), |s| loc(&report.new.path, s));
+    let o =
+        change.old.as_ref().map_or_else(|| format!("{} (none)", name(&report.old.path)), |s| loc(&report.old.path, s));
+    let n =
+        change.new.as_ref().map_or_else(|| format!("{} (none)", name(&report.new.path)), |s| loc(&report.new.path, s));
     let what = match change.kind {
         ChangeKind::Modified => format!("modified, {}", change.class.label()),
         ChangeKind::Added => "added".into(),
@@ -150,7 +247,9 @@ fn header(out: &mut String, report: &Report, change: &Change, opts: &TerminalOpt
     let _ = writeln!(out, "{}", paint(&line, Sty::Head, opts.color));
 }
 
-fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptions) {
+/// One row of the inline view; `lead` (the context before it) is written
+/// right after the row's `@@` header.
+fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptions, lead: &mut String) {
     let c = opts.color;
     let change = row.change.map(|i| &report.changes[i]);
     match (row.kind, change) {
@@ -160,10 +259,25 @@ fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptio
         }
         (RowKind::Modified, Some(ch)) => {
             header(out, report, ch, opts);
+            out.push_str(&std::mem::take(lead));
             let mut line = String::from("~ ");
-            for p in merged_pieces(ch) {
+            let pieces = merged_pieces(ch);
+            let last = pieces.len().saturating_sub(1);
+            let edited = pieces.iter().any(|p| !matches!(p, Piece::Same(_)));
+            for (k, p) in pieces.iter().enumerate() {
                 match p {
-                    Piece::Same(s) => line += &flat(s),
+                    Piece::Same(s) => {
+                        let at = match (k == 0, k == last) {
+                            _ if !edited => Stretch::Whole,
+                            (true, _) => Stretch::First,
+                            (_, true) => Stretch::Last,
+                            _ => Stretch::Middle,
+                        };
+                        match opts.elide {
+                            Some(keep) => line += &flat(&elide(s, keep, at)),
+                            None => line += &flat(s),
+                        }
+                    }
                     Piece::Deleted(s) => line += &paint(&flat(s), Sty::Del, c),
                     Piece::Inserted(s) => line += &paint(&flat(s), Sty::Ins, c),
                 }
@@ -172,25 +286,29 @@ fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptio
         }
         (RowKind::Added, Some(ch)) => {
             header(out, report, ch, opts);
+            out.push_str(&std::mem::take(lead));
             let t = ch.new.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
             let _ = writeln!(out, "+ {}", paint(&t, Sty::Ins, c));
         }
         (RowKind::Removed, Some(ch)) => {
             header(out, report, ch, opts);
+            out.push_str(&std::mem::take(lead));
             let t = ch.old.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
             let _ = writeln!(out, "- {}", paint(&t, Sty::Del, c));
         }
         (RowKind::MovedTo, Some(ch)) => {
             header(out, report, ch, opts);
+            out.push_str(&std::mem::take(lead));
             let t = ch.new.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
             let _ = writeln!(out, "> {}", paint(&t, Sty::Moved, c));
         }
         (RowKind::MovedFrom, ch) => {
+            out.push_str(&std::mem::take(lead));
             let t = row.old.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
             let to = ch.and_then(|ch| ch.new.as_ref()).map(|s| loc(&report.new.path, s)).unwrap_or_default();
             let _ = writeln!(out, "< {} {}", paint(&t, Sty::Dim, c), paint(&format!("(moved to {to})"), Sty::Moved, c));
         }
-        _ => {}
+        _ => out.push_str(&std::mem::take(lead)),
     }
 }
 
@@ -319,9 +437,9 @@ pub fn summary(report: &Report, color: bool) -> String {
         out,
         "{} {} ({}) → {} ({})",
         paint("Versions:", Sty::Head, color),
-        report.old.path,
+        name(&report.old.path),
         version_facts(&report.old),
-        report.new.path,
+        name(&report.new.path),
         version_facts(&report.new),
     );
     if !s.edits.is_empty() {

@@ -242,15 +242,19 @@
   window.addEventListener('beforeprint', function () { gapSpans(5); });
   window.addEventListener('afterprint', function () { gapSpans(body.classList.contains('inline') ? 3 : 5); });
 
-  viewBtn.addEventListener('click', function () {
-    var inline = !body.classList.contains('inline');
+  function setView(inline) {
     body.classList.toggle('inline', inline);
     body.classList.toggle('side', !inline);
     viewBtn.setAttribute('aria-pressed', inline ? 'true' : 'false');
     viewBtn.textContent = inline ? 'Side-by-side view' : 'Inline view';
     gapSpans(inline ? 3 : 5);
+  }
+  viewBtn.addEventListener('click', function () {
+    setView(!body.classList.contains('inline'));
     if (cur >= 0) { stops[cur].scrollIntoView({ block: 'center' }); }
   });
+  // Two columns of text do not fit a phone: start inline there.
+  if (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) { setView(true); }
 
   function applyFilter() {
     body.classList.toggle('hide-punct', hideBox.checked);
