@@ -253,7 +253,7 @@ pub fn decode(data: &[u8]) {
     let bytes = input.rest();
     let lossy = flags & 1 != 0;
     let label = (flags & 2 != 0).then(|| LABELS[(flags >> 2) as usize % LABELS.len()]);
-    let opts = DecodeOptions { encoding: label.map(String::from), lossy };
+    let opts = DecodeOptions { encoding: label.map(String::from), lossy, ..Default::default() };
     match decode_bytes("in.txt", bytes, &opts) {
         Ok(d) => {
             assert!(!d.text.contains('\0'), "text with a NUL character must be refused as binary ({})", d.encoding);

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod collate;
 pub mod compare;
+pub mod extract;
 
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -29,6 +30,9 @@ pub struct CommonArgs {
     /// Replace undecodable bytes with U+FFFD instead of failing (the report counts them).
     #[arg(long, help_heading = "Input")]
     pub lossy: bool,
+    /// Read every input as FORMAT (text, srt, vtt, markdown, html, docx, pdf) instead of choosing by extension and content.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, help_heading = "Input")]
+    pub from: Option<tvdiff::input::origin::Format>,
     /// Treat full-width and half-width forms (，/,) as different.
     #[arg(long, help_heading = "Normalisation")]
     pub keep_width: bool,
@@ -113,6 +117,10 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
 }
 
+fn parse_format(s: &str) -> Result<tvdiff::input::origin::Format, String> {
+    s.parse()
+}
+
 fn parse_ratio(s: &str) -> Result<f32, String> {
     let v: f32 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
     if (0.0..=1.0).contains(&v) {
@@ -141,7 +149,11 @@ impl CommonArgs {
             threshold: self.threshold,
             timeout_ms: self.timeout,
             detect_moves: !self.no_moves,
-            decode: tvdiff::input::decode::DecodeOptions { encoding: self.encoding.clone(), lossy: self.lossy },
+            decode: tvdiff::input::decode::DecodeOptions {
+                encoding: self.encoding.clone(),
+                lossy: self.lossy,
+                format: self.from,
+            },
             rows: true,
         }
     }

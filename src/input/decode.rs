@@ -42,6 +42,10 @@ pub struct DecodeOptions {
     pub encoding: Option<String>,
     /// Replace undecodable bytes with U+FFFD instead of failing.
     pub lossy: bool,
+    /// Read every file as this format instead of choosing by extension and
+    /// content (`--from`; see [`crate::input::format`]).
+    #[serde(default)]
+    pub format: Option<crate::input::origin::Format>,
 }
 
 /// Decoded text.
@@ -60,7 +64,7 @@ pub struct Decoded {
 /// ```
 /// use tvdiff::input::decode::{decode, DecodeOptions};
 /// let gbk = [0xD6, 0xD0, 0xB9, 0xFA]; // 中国 in GBK
-/// let d = decode("a.txt", &gbk, &DecodeOptions { encoding: Some("gbk".into()), lossy: false }).unwrap();
+/// let d = decode("a.txt", &gbk, &DecodeOptions { encoding: Some("gbk".into()), ..Default::default() }).unwrap();
 /// assert_eq!(d.text, "中国");
 /// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hi".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
 /// assert_eq!(decode("b.txt", &utf16, &DecodeOptions::default()).unwrap().encoding, "UTF-16LE");
@@ -367,7 +371,7 @@ mod tests {
         bytes.extend([0x81, 0x20]);
         let err = dec(&bytes).unwrap_err().to_string();
         assert!(err.contains("GBK") && err.contains("byte offset"), "{err}");
-        let lossy = decode("t", &bytes, &DecodeOptions { encoding: None, lossy: true }).unwrap();
+        let lossy = decode("t", &bytes, &DecodeOptions { lossy: true, ..Default::default() }).unwrap();
         assert!(lossy.text.starts_with(text) && lossy.replaced_bytes > 0);
     }
 
@@ -391,16 +395,17 @@ mod tests {
         le.extend("c".encode_utf16().flat_map(|u| u.to_le_bytes()));
         let err = dec(&le).unwrap_err().to_string();
         assert!(err.contains("byte offset"), "{err}");
-        let d = decode("t", &le, &DecodeOptions { encoding: None, lossy: true }).unwrap();
+        let d = decode("t", &le, &DecodeOptions { lossy: true, ..Default::default() }).unwrap();
         assert_eq!(d.text, "ab\u{FFFD}c");
         assert_eq!(d.replaced_bytes, 2);
     }
 
     #[test]
     fn invalid_utf8_names_the_offset() {
-        let err = decode("x.txt", b"caf\xc3\x28 ok", &DecodeOptions { encoding: Some("utf-8".into()), lossy: false })
-            .unwrap_err()
-            .to_string();
+        let err =
+            decode("x.txt", b"caf\xc3\x28 ok", &DecodeOptions { encoding: Some("utf-8".into()), ..Default::default() })
+                .unwrap_err()
+                .to_string();
         assert!(err.starts_with("x.txt: ") && err.contains("offset 3"), "{err}");
     }
 
