@@ -42,6 +42,8 @@ enum Command {
     Batch(cli::batch::BatchArgs),
     /// Collate many versions against a base: variant table, apparatus, TEI.
     Collate(cli::collate::CollateArgs),
+    /// Print the text tvdiff compares for a file (PDF, Word, HTML, Markdown, captions, text).
+    Extract(cli::extract::ExtractArgs),
 }
 
 /// clap's messages span several lines (a blank line, usage, a hint); errors
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Some(command) => match command {
             Command::Batch(args) => cli::batch::run(args),
             Command::Collate(args) => cli::collate::run(args),
+            Command::Extract(args) => cli::extract::run(args),
         },
     };
     match result {
