@@ -10,8 +10,10 @@
 //! and speaker labels.
 //!
 //! **Joining.** A cue boundary and a line break inside a cue are soft
-//! breaks (see [`super::prose`]): Latin text gets one space, Chinese none,
-//! and a word split with a hyphen (`inter-` / `national`) is rejoined.
+//! breaks (see [`super::prose`]): Latin text gets one space and a word split
+//! with a hyphen (`inter-` / `national`) is rejoined. Where either line has
+//! Chinese characters nothing at all is put between the lines: Chinese
+//! captions are cut anywhere, even inside a number (`6` / `.7亿网民`).
 //!
 //! **Paragraphs.** The text is running prose, so that sentences cut across
 //! cues are whole again for the segmenter. A pause of more than
@@ -34,6 +36,7 @@ use super::decode::{self, DecodeOptions};
 use super::format::Reading;
 use super::origin::{Cue, Extracted, Origin};
 use super::prose::Prose;
+use crate::chars::is_han;
 use crate::error::Error;
 
 /// A gap between two cues longer than this (seconds) starts a new line.
@@ -359,6 +362,7 @@ fn join(raw: Vec<RawCue>) -> Extracted {
     let mut cues: Vec<Cue> = Vec::with_capacity(raw.len());
     let mut speaker: Option<String> = None;
     let mut prev_end: Option<f64> = None;
+    let mut previous_line = String::new();
     for rc in raw {
         let ct = clean_cue(&rc.lines);
         if ct.lines.is_empty() {
@@ -375,11 +379,16 @@ fn join(raw: Vec<RawCue>) -> Extracted {
         prev_end = Some(rc.end);
         let mut start = prose.len();
         for (k, (turn, line)) in ct.lines.iter().enumerate() {
+            let han = line.chars().any(is_han) || previous_line.chars().any(is_han);
             if *turn && (k > 0 || !cues.is_empty()) {
                 prose.line_break();
+            } else if han {
+                // Chinese captions are cut anywhere, even inside a number.
+                prose.tight_break();
             } else {
                 prose.soft_break();
             }
+            previous_line = line.clone();
             if k == 0 {
                 start = prose.next_start(line.chars().next().unwrap_or(' '));
             }
@@ -427,6 +436,8 @@ mod tests {
         let e = srt("1\n00:00:01,000 --> 00:00:03,000\n欢迎各位嘉宾来到美丽的乌\n\n2\n00:00:03,000 --> 00:00:05,000\n镇,共商世界互联网\n发展大计。\n");
         assert_eq!(e.text, "欢迎各位嘉宾来到美丽的乌镇,共商世界互联网发展大计。\n");
         assert_eq!(&e.text[e.origin.cues[1].text.clone()], "镇,共商世界互联网发展大计。");
+        let e = srt("1\n00:00:01,000 --> 00:00:02,000\n中国有6\n\n2\n00:00:02,000 --> 00:00:03,000\n.7亿网民\n");
+        assert_eq!(e.text, "中国有6.7亿网民\n");
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub(crate) struct Prose {
     soft: bool,
     /// A space is pending (white space between inline HTML elements).
     space: bool,
+    /// The pending soft break joins without a space whatever the letters
+    /// (Chinese running text cut inside a number or a Latin word).
+    tight: bool,
     /// A break is pending before the next piece.
     hard: Option<Break>,
 }
@@ -80,6 +83,7 @@ impl Prose {
                 }
                 self.soft = false;
                 self.space = false;
+                self.tight = false;
             }
             _ if self.text.is_empty() => {
                 self.breaks.push(0);
@@ -91,7 +95,8 @@ impl Prose {
             self.soft = false;
             self.text.push(' ');
         }
-        if std::mem::take(&mut self.soft) && !self.text.is_empty() {
+        let tight = std::mem::take(&mut self.tight);
+        if std::mem::take(&mut self.soft) && !self.text.is_empty() && !tight {
             let last = self.text.chars().next_back().unwrap_or(' ');
             if ends_with_split_word(&self.text) && first.is_lowercase() {
                 self.text.pop();
@@ -138,6 +143,15 @@ impl Prose {
     pub fn space(&mut self) {
         if !self.text.is_empty() && self.hard.is_none() {
             self.space = true;
+        }
+    }
+
+    /// A break inside Chinese running text before the next piece: nothing
+    /// is put between the pieces (`6` + `.7亿` → `6.7亿`).
+    pub fn tight_break(&mut self) {
+        if !self.text.is_empty() && self.hard.is_none() {
+            self.soft = true;
+            self.tight = true;
         }
     }
 
@@ -188,6 +202,7 @@ impl Prose {
             _ if self.space && !self.text.is_empty() && !self.text.ends_with(char::is_whitespace) => {
                 self.text.len() + 1
             }
+            _ if self.soft && self.tight => self.text.len(),
             _ if self.soft => {
                 let last = self.text.chars().next_back().unwrap_or(' ');
                 if ends_with_split_word(&self.text) && first.is_lowercase() {
