@@ -11,6 +11,8 @@ fuzz/src/checks.rs), so every seed is those bytes followed by text:
 - compare:   2 option bytes + 2-byte split offset + two chunks
              (two real versions of the same passage)
 - html:      5 option bytes + 2-byte split offset + two chunks
+- read_pdf, read_docx, read_html, read_markdown, read_srt, read_vtt:
+             the fixtures of samples/formats/ as they are
 
 Chunks are at most ~2 KB so that each run stays fast. Run from anywhere:
     python3 fuzz/seed_corpus.py
@@ -105,6 +107,17 @@ if os.path.isdir(fixtures):
         new = f.read().decode("utf-8")
     save("compare", b"\x00\x00" + pair(old[:CHUNK], new[:CHUNK]))
     save("html", bytes(5) + pair(old[:CHUNK], new[:CHUNK]))
+
+# The format readers: the fixtures of samples/formats/ as they are (the
+# readers take the whole file, with no option bytes).
+formats = os.path.join(SAMPLES, "formats")
+READ = {".pdf": "read_pdf", ".docx": "read_docx", ".html": "read_html", ".md": "read_markdown", ".srt": "read_srt", ".vtt": "read_vtt"}
+for root, _, files in os.walk(formats):
+    for name in sorted(files):
+        target = READ.get(os.path.splitext(name)[1])
+        if target:
+            with open(os.path.join(root, name), "rb") as f:
+                save(target, f.read())
 
 for t in sorted(os.listdir(CORPUS)):
     print(t, len(os.listdir(os.path.join(CORPUS, t))))
