@@ -213,12 +213,22 @@ pub fn extract(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Extract
 
 /// Read `bytes` as `format`, with the checks every reader shares.
 pub(crate) fn read_as(name: &str, bytes: &[u8], opts: &DecodeOptions, format: Format) -> Result<Reading, Error> {
-    let mut reading = (reader(format).read)(name, bytes, opts)?;
+    let mut reading = (reader(format).read)(name, bytes, opts).map_err(one_line)?;
     reading.extracted.origin.format = format;
     if format != Format::Text && !reading.extracted.text.chars().any(|c| !c.is_whitespace()) {
         return Err(Error::input(name, format!("has no text to compare (read as {})", format.name())));
     }
     Ok(reading)
+}
+
+/// Errors are one line, whatever a parser's message contains.
+fn one_line(e: Error) -> Error {
+    match e {
+        Error::Input { path, message } if message.contains(['\n', '\r']) => {
+            Error::Input { path, message: message.split_whitespace().collect::<Vec<_>>().join(" ") }
+        }
+        e => e,
+    }
 }
 
 impl std::str::FromStr for Format {
