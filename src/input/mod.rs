@@ -33,6 +33,7 @@ mod html;
 mod markdown;
 pub mod origin;
 mod pdf;
+mod pdf_fonts;
 mod prose;
 
 use crate::chars::{dominant_script, Script};
