@@ -25,7 +25,11 @@
 //!   keeps everything.
 //! - **Hyphenation:** a line ending in a letter and `-`, followed by a line
 //!   starting with a lower-case letter, is joined without the hyphen
-//!   (`inter-` / `national` → `international`).
+//!   (`inter-` / `national` → `international`) when the document uses the
+//!   joined word elsewhere and never the hyphenated one; otherwise the
+//!   hyphen is a compound's (`scarlet-` / `liveried`: a book printed without
+//!   hyphenation breaks lines only there) and the lines are joined keeping
+//!   it (`scarlet-liveried`).
 //! - **Font artefacts:** Kangxi radicals and CJK radical supplement
 //!   characters (which producers write into ToUnicode maps when a font
 //!   draws a radical and an ideograph with one glyph: Chromium with Noto
@@ -434,16 +438,62 @@ fn ends_split_word(line: &str) -> bool {
     it.next() == Some('-') && it.next().is_some_and(char::is_alphabetic)
 }
 
+/// The words a document uses, to tell a word split by hyphenation from a
+/// compound broken at its hyphen.
+struct Words {
+    /// Lower-case words (runs of letters).
+    plain: std::collections::HashSet<String>,
+    /// Lower-case hyphenated compounds (`scarlet-liveried`) inside lines.
+    compounds: std::collections::HashSet<String>,
+}
+
+impl Words {
+    fn of(pages: &[(u32, Vec<Line>)]) -> Words {
+        let mut w = Words { plain: Default::default(), compounds: Default::default() };
+        for (_, lines) in pages {
+            for line in lines {
+                let t = line.text.strip_suffix('-').unwrap_or(&line.text);
+                for run in t.split(|c: char| !(c.is_alphabetic() || c == '-')) {
+                    let run = run.trim_matches('-');
+                    if run.contains('-') {
+                        w.compounds.insert(run.to_lowercase());
+                    }
+                    w.plain.extend(run.split('-').filter(|p| !p.is_empty()).map(str::to_lowercase));
+                }
+            }
+        }
+        w
+    }
+
+    /// Is `before` (ending with a hyphen) + `after` one word split by
+    /// hyphenation?
+    fn is_split(&self, before: &str, after: &str) -> bool {
+        if !after.starts_with(char::is_lowercase) {
+            return false;
+        }
+        let head: String = before[..before.len() - 1].chars().rev().take_while(|c| c.is_alphabetic()).collect();
+        let head: String = head.chars().rev().collect();
+        let tail: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+        let (head, tail) = (head.to_lowercase(), tail.to_lowercase());
+        !self.compounds.contains(&format!("{head}-{tail}")) && self.plain.contains(&format!("{head}{tail}"))
+    }
+}
+
 /// The text of all pages and where each page starts.
 fn assemble(pages: &[(u32, Vec<Line>)]) -> (String, Vec<(usize, u32)>) {
+    let words = Words::of(pages);
     let mut text = String::new();
     let mut starts = Vec::new();
     let mut prev: Option<&str> = None;
     for (n, lines) in pages {
         for (i, line) in lines.iter().enumerate() {
-            let joined = prev.is_some_and(ends_split_word) && line.text.starts_with(char::is_lowercase);
-            if joined {
-                text.pop(); // the hyphen
+            let broken_word = prev.is_some_and(ends_split_word) && line.text.starts_with(char::is_lowercase);
+            if broken_word {
+                // One word either way: without the hyphen if hyphenation
+                // split it, with it if it is a compound's.
+                if prev.is_some_and(|p| words.is_split(p, &line.text)) {
+                    text.pop();
+                }
             } else if let Some(p) = prev {
                 let blank = if i == 0 { ends_sentence(p) } else { line.gap_before };
                 text.push_str(if blank { "\n\n" } else { "\n" });
@@ -648,10 +698,20 @@ mod tests {
         let pages = vec![
             (1, vec![line("The inter-", 10.0), line("national order was", 20.0)]),
             (2, vec![line("built. Then", 10.0), Line { gap_before: true, ..line("New para.", 40.0) }]),
-            (3, vec![line("Last.", 10.0)]),
+            (
+                3,
+                vec![
+                    line("Last international scarlet-", 10.0),
+                    line("liveried; good-", 20.0),
+                    line("natured good-natured.", 30.0),
+                ],
+            ),
         ];
         let (text, starts) = assemble(&pages);
-        assert_eq!(text, "The international order was\nbuilt. Then\n\nNew para.\n\nLast.\n");
+        assert_eq!(
+            text,
+            "The international order was\nbuilt. Then\n\nNew para.\n\nLast international scarlet-liveried; good-natured good-natured.\n"
+        );
         assert_eq!(starts, [(0, 1), (28, 2), (52, 3)]);
         assert_eq!(&text[28..34], "built.");
     }
