@@ -1,7 +1,7 @@
 //! The reader registry: which format a file is, and the reader that turns
 //! it into the text tvdiff compares.
 //!
-//! Readers are tried in the order of [`READERS`], the way difftastic guesses
+//! Readers are tried in the order of the table `READERS`, the way difftastic guesses
 //! a language with ordered detectors. Each row names a [`Format`], the file
 //! extensions it claims, a content sniffer (magic bytes or the first lines)
 //! and the function that reads it. The choice, for a file `name` with bytes
@@ -22,7 +22,7 @@
 //! ([`super::decode`]): byte offsets are offsets into the file.
 //!
 //! To add a format, write a module with a `read` function and a sniffer,
-//! add a [`Format`] variant, and add one row to [`READERS`] (before the
+//! add a [`Format`] variant, and add one row to `READERS` (before the
 //! plain-text row, which must stay last).
 
 use super::decode::{self, DecodeOptions};

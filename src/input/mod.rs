@@ -1,7 +1,7 @@
 //! Stage 1: input — read a version from disk, index its lines, and decide
 //! which lines take part in the comparison.
 //!
-//! A file is read by the reader its format needs ([`format`]: plain text,
+//! A file is read by the reader its format needs ([`mod@format`]: plain text,
 //! SRT/WebVTT captions, Markdown, HTML, Word `.docx`, PDF), chosen by
 //! extension and confirmed by content. A plain-text file is kept exactly as
 //! the file has it (a UTF-8 byte-order mark included, so that every byte
