@@ -115,6 +115,23 @@ fn each_format_reports_the_wording_edits_of_the_plain_text_blog() {
 }
 
 #[test]
+fn mixed_pairs_of_formats_compare_equal() {
+    for (a, b, opts) in [
+        ("formats/blog-zh.pdf", "formats/blog-zh.html", &[][..]),
+        ("formats/blog-zh.docx", "formats/blog-zh-headers.pdf", &[][..]),
+        ("formats/blog-zh.html", "formats/blog-zh.md", &[][..]),
+        ("formats/blog-zh.md", "formats/blog-zh.vtt", &["--ignore-punctuation"][..]),
+        ("formats/blog-zh.srt", "formats/blog-zh.docx", &["--ignore-punctuation"][..]),
+    ] {
+        let mut args = opts.to_vec();
+        let (a, b) = (sample(a), sample(b));
+        args.extend([a.as_str(), b.as_str()]);
+        let (r, run) = json_report(&args);
+        assert!(r.changes.is_empty() && run.status == 0, "{a} vs {b}: {:?}", edit_list(&r));
+    }
+}
+
+#[test]
 fn offsets_of_a_document_side_point_into_its_extracted_text() {
     for file in ["formats/blog-zh.docx", "formats/blog-zh.pdf"] {
         let text = extracted(file);

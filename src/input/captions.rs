@@ -95,8 +95,10 @@ fn parse(name: &str, text: &str, vtt: bool) -> Result<Vec<RawCue>, Error> {
     let mut after_blank = true;
     let mut in_cue = false;
     if vtt {
-        // The header block: `WEBVTT` and anything up to the first blank line.
-        while i < lines.len() && !lines[i].1.trim().is_empty() {
+        // The header block: `WEBVTT` and anything up to the first blank
+        // line (or, in a file that lacks it, the first time code).
+        i = 1;
+        while i < lines.len() && !lines[i].1.trim().is_empty() && parse_timing(lines[i].1.trim()).is_none() {
             i += 1;
         }
     }
@@ -119,8 +121,9 @@ fn parse(name: &str, text: &str, vtt: bool) -> Result<Vec<RawCue>, Error> {
         }
         let next_is_timing = lines.get(i + 1).is_some_and(|(_, l)| parse_timing(l.trim()).is_some());
         if vtt && after_blank && is_vtt_block(trimmed) {
-            // NOTE, STYLE, REGION: skip to the next blank line.
-            while i < lines.len() && !lines[i].1.trim().is_empty() {
+            // NOTE, STYLE, REGION: skip to the next blank line (or time code).
+            i += 1;
+            while i < lines.len() && !lines[i].1.trim().is_empty() && parse_timing(lines[i].1.trim()).is_none() {
                 i += 1;
             }
             continue;
@@ -458,6 +461,14 @@ mod tests {
         let at = e.text.find("Thank").unwrap();
         assert!(e.origin.breaks.contains(&at));
         assert!(!e.origin.breaks.contains(&e.text.find('漢').unwrap()));
+    }
+
+    #[test]
+    fn vtt_without_blank_lines_after_header_and_notes() {
+        let e = vtt("WEBVTT\n00:01.000 --> 00:02.000\nFirst.\nNOTE x\n00:02.000 --> 00:03.000\nSecond.\n");
+        assert_eq!(e.text, "First. NOTE x Second.\n");
+        let e = vtt("WEBVTT\n\nNOTE a note\n00:02.000 --> 00:03.000\nSecond.\n");
+        assert_eq!(e.text, "Second.\n");
     }
 
     #[test]
