@@ -95,10 +95,17 @@ fn guarded(name: &str, bytes: Vec<u8>, deadline: Duration) -> Result<Extracted, 
             let result = std::panic::catch_unwind(|| extract(&owned_name, &bytes, true));
             let _ = tx.send(result);
         });
-    if let Err(e) = spawned {
-        return Err(Error::input(name, format!("cannot start the PDF reader: {e}")));
+    let handle = match spawned {
+        Ok(h) => h,
+        Err(e) => return Err(Error::input(name, format!("cannot start the PDF reader: {e}"))),
+    };
+    let answer = rx.recv_timeout(deadline);
+    if answer.is_ok() {
+        // The thread has sent its answer and is ending: wait for it, so no
+        // thread outlives a read that finished.
+        let _ = handle.join();
     }
-    match rx.recv_timeout(deadline) {
+    match answer {
         Ok(Ok(result)) => result,
         Ok(Err(_panic)) => Err(Error::input(name, "is a damaged PDF (the PDF reader failed on it)")),
         Err(_) => {
