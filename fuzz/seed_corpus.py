@@ -13,6 +13,8 @@ fuzz/src/checks.rs), so every seed is those bytes followed by text:
 - html:      5 option bytes + 2-byte split offset + two chunks
 - names:     1 flag byte + a file name: the samples' names and hostile ones
              (ESC/OSC/CSI, C1, line breaks, bidi overrides, non-UTF-8 bytes)
+- read_pdf, read_docx, read_html, read_markdown, read_srt, read_vtt:
+             the fixtures of samples/formats/ as they are
 
 Chunks are at most ~2 KB so that each run stays fast. Run from anywhere:
     python3 fuzz/seed_corpus.py
@@ -121,6 +123,16 @@ for name in [
 ]:
     save("names", b"\x01" + name)
     save("names", b"\xfe" + name)
+# The format readers: the fixtures of samples/formats/ as they are (the
+# readers take the whole file, with no option bytes).
+formats = os.path.join(SAMPLES, "formats")
+READ = {".pdf": "read_pdf", ".docx": "read_docx", ".html": "read_html", ".md": "read_markdown", ".srt": "read_srt", ".vtt": "read_vtt"}
+for root, _, files in os.walk(formats):
+    for name in sorted(files):
+        target = READ.get(os.path.splitext(name)[1])
+        if target:
+            with open(os.path.join(root, name), "rb") as f:
+                save(target, f.read())
 
 for t in sorted(os.listdir(CORPUS)):
     print(t, len(os.listdir(os.path.join(CORPUS, t))))

@@ -69,6 +69,8 @@ enum Command {
     },
     /// Print the manual page (roff): `tvdiff man | man -l -`.
     Man,
+    /// Print the text tvdiff compares for a file (PDF, Word, HTML, Markdown, captions, text).
+    Extract(cli::extract::ExtractArgs),
 }
 
 /// Parse `args` (program name first) as clap does, printing clap's own
@@ -140,6 +142,7 @@ fn main() -> ExitCode {
                     Err(e) => Err(tvdiff::Error::Usage(format!("cannot make the manual page: {e}"))),
                 }
             }
+            Command::Extract(args) => cli::extract::run(args),
         },
     };
     finish(result)

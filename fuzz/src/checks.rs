@@ -648,3 +648,62 @@ pub fn names(data: &[u8]) {
     let text = tvdiff::render::collate_terminal::render(&c, &Default::default());
     assert!(!text.chars().any(|c| c != '\n' && dangerous(c)), "a collation with a control character: {text:?}");
 }
+
+/// The `read_*` targets (one per input format): `data` is a file of
+/// `format` (its extension decides the reader, as for a user's file). The
+/// reader must not panic or hang; it returns text or a one-line error
+/// naming the file. Extracted text is checked as every renderer relies on
+/// it: cue ranges, hard breaks and page starts lie inside the text on
+/// character boundaries and are sorted; a document never yields an empty
+/// text (that would look like a successful comparison). Reading the same
+/// bytes twice gives the same answer.
+pub fn read(format: &str, data: &[u8]) {
+    use tvdiff::input::format::extract;
+    let name = format!("fuzz.{format}");
+    let opts = DecodeOptions { lossy: data.first().is_some_and(|b| b & 1 == 1), ..Default::default() };
+    let first = extract(&name, data, &opts);
+    match &first {
+        Ok(e) => {
+            let text = &e.text;
+            let o = &e.origin;
+            if format != "txt" {
+                assert!(
+                    text.chars().any(|c| !c.is_whitespace()),
+                    "{format}: an empty extraction was returned as success"
+                );
+            }
+            let mut last = 0;
+            for c in &o.cues {
+                assert!(
+                    c.text.start <= c.text.end && c.text.end <= text.len(),
+                    "{format}: cue {:?} outside the text",
+                    c.text
+                );
+                assert!(
+                    text.is_char_boundary(c.text.start) && text.is_char_boundary(c.text.end),
+                    "{format}: cue not on char boundaries"
+                );
+                assert!(c.text.start >= last, "{format}: cues overlap or are out of order");
+                assert!(c.start.is_finite() && c.end >= c.start, "{format}: cue times {} → {}", c.start, c.end);
+                last = c.text.end;
+            }
+            assert!(o.breaks.windows(2).all(|w| w[0] < w[1]), "{format}: hard breaks not sorted");
+            assert!(
+                o.breaks.iter().all(|&b| b <= text.len() && text.is_char_boundary(b)),
+                "{format}: a hard break outside the text"
+            );
+            assert!(o.pages.windows(2).all(|w| w[0].0 <= w[1].0), "{format}: pages not sorted");
+            assert!(
+                o.pages.iter().all(|&(p, _)| p <= text.len() && text.is_char_boundary(p)),
+                "{format}: a page start outside the text"
+            );
+        }
+        Err(err) => {
+            let msg = err.to_string();
+            assert!(msg.starts_with(&format!("{name}: ")), "the error does not name the file: {msg}");
+            assert!(!msg.contains('\n'), "the error is not one line: {msg:?}");
+        }
+    }
+    let second = extract(&name, data, &opts);
+    assert_eq!(first.as_ref().ok(), second.as_ref().ok(), "{format}: two readings differ");
+}

@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod collate;
 pub mod compare;
+pub mod extract;
 pub mod git;
 pub mod output;
 pub mod pager;
@@ -40,6 +41,9 @@ pub struct CommonArgs {
     /// Refuse inputs larger than SIZE (bytes, or with K, M, G: 600M, 2G) [default: 512M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
     pub max_size: Option<u64>,
+    /// Read every input as FORMAT (text, srt, vtt, markdown, html, docx, pdf) instead of choosing by extension and content.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, help_heading = "Input")]
+    pub from: Option<tvdiff::input::origin::Format>,
     /// Treat full-width and half-width forms (，/,) as different.
     #[arg(long, help_heading = "Normalisation")]
     pub keep_width: bool,
@@ -149,7 +153,7 @@ const MAX_MAX_SIZE: u64 = 64 << 30;
 
 /// A size in bytes: `1000`, `300K`, `600M`, `2G` (binary units; `KiB`,
 /// `MB`, … are read the same).
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(digits);
@@ -165,6 +169,10 @@ fn parse_size(s: &str) -> Result<u64, String> {
         Some(v) if v <= MAX_MAX_SIZE => Ok(v),
         _ => Err(format!("'{s}' is more than 64G")),
     }
+}
+
+fn parse_format(s: &str) -> Result<tvdiff::input::origin::Format, String> {
+    s.parse()
 }
 
 fn parse_ratio(s: &str) -> Result<f32, String> {
@@ -199,6 +207,7 @@ impl CommonArgs {
                 encoding: self.encoding.clone(),
                 lossy: self.lossy,
                 max_size: self.max_size,
+                format: self.from,
             },
             rows: true,
         }

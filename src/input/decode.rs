@@ -46,6 +46,10 @@ pub struct DecodeOptions {
     /// [`crate::input::read::DEFAULT_MAX_SIZE`]); a larger file is an error.
     #[serde(skip)]
     pub max_size: Option<u64>,
+    /// Read every file as this format instead of choosing by extension and
+    /// content (`--from`; see [`crate::input::format`]).
+    #[serde(default)]
+    pub format: Option<crate::input::origin::Format>,
 }
 
 /// Decoded text.

@@ -1,9 +1,15 @@
 //! Stage 1: input — read a version from disk, index its lines, and decide
 //! which lines take part in the comparison.
 //!
-//! The text is kept exactly as the file has it (a UTF-8 byte-order mark
-//! included, so that every byte offset tvdiff reports is an offset into the
-//! file). Line breaks are `\n`, `\r\n` and a lone `\r`.
+//! A file is read by the reader its format needs ([`mod@format`]: plain text,
+//! SRT/WebVTT captions, Markdown, HTML, Word `.docx`, PDF), chosen by
+//! extension and confirmed by content. A plain-text file is kept exactly as
+//! the file has it (a UTF-8 byte-order mark included, so that every byte
+//! offset tvdiff reports is an offset into the file). Any other format is
+//! compared as the text its reader extracted (what `tvdiff extract` prints);
+//! offsets are offsets into that text, and [`Source::origin`] maps them
+//! back to pages and cue times. Line breaks are `\n`, `\r\n` and a lone
+//! `\r`.
 //!
 //! Two filters choose the lines to compare, because real versions carry text
 //! the other versions lack:
@@ -19,14 +25,22 @@
 //! [`crate::segment`]), because a paragraph followed by its translation is
 //! finished even when its final `！` is missing.
 
+mod captions;
 pub mod decode;
+mod docx;
+pub mod format;
+mod html;
+mod markdown;
 pub mod origin;
+mod pdf;
+mod pdf_fonts;
+mod prose;
 pub mod read;
 
 use crate::chars::{dominant_script, Script};
 use crate::error::Error;
 use decode::DecodeOptions;
-use origin::Origin;
+use origin::{Format, Origin};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -170,7 +184,8 @@ impl Source {
         Self::from_path_with(path, &DecodeOptions::default())
     }
 
-    /// Read a file with explicit decoding options.
+    /// Read a file with explicit decoding options (and, with
+    /// [`DecodeOptions::format`], a forced format).
     pub fn from_path_with(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<Source, Error> {
         let path = path.as_ref();
         let name = if path.as_os_str() == "-" {
@@ -179,26 +194,51 @@ impl Source {
             crate::render::escape::path_lossless(path)
         };
         let bytes = read::read(path, opts.max_size.unwrap_or(read::DEFAULT_MAX_SIZE))?;
-        let d = decode::decode_vec(&name, bytes, opts)?;
-        let mut src = Source::from_text(name, d.text);
-        src.encoding = d.encoding;
-        src.replaced_bytes = d.replaced_bytes;
-        Ok(src)
+        Self::from_vec_with(name, bytes, opts)
     }
 
-    /// Decode bytes read from somewhere named `name` (encoding detected).
+    /// Decode bytes read from somewhere named `name` (format and encoding
+    /// detected; the name's extension helps choose the format).
     pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Source, Error> {
-        Self::from_bytes_with(name, &bytes, &DecodeOptions::default())
+        Self::from_vec_with(name.into(), bytes, &DecodeOptions::default())
     }
 
     /// Decode bytes with explicit decoding options.
     pub fn from_bytes_with(name: impl Into<String>, bytes: &[u8], opts: &DecodeOptions) -> Result<Source, Error> {
         let name = name.into();
-        let d = decode::decode(&name, bytes, opts)?;
+        let fmt = format::detect(&name, bytes, opts.format)?;
+        if fmt == Format::Text {
+            let d = decode::decode(&name, bytes, opts)?;
+            return Ok(Self::decoded(name, d));
+        }
+        Ok(Self::read(name.clone(), format::read_as(&name, bytes, opts, fmt)?))
+    }
+
+    /// Owned bytes: plain text (the usual case) becomes the text without a
+    /// copy, exactly as before formats existed.
+    fn from_vec_with(name: String, bytes: Vec<u8>, opts: &DecodeOptions) -> Result<Source, Error> {
+        let fmt = format::detect(&name, &bytes, opts.format)?;
+        if fmt == Format::Text {
+            let d = decode::decode_vec(&name, bytes, opts)?;
+            return Ok(Self::decoded(name, d));
+        }
+        let reading = format::read_as(&name, &bytes, opts, fmt)?;
+        Ok(Self::read(name, reading))
+    }
+
+    fn decoded(name: String, d: decode::Decoded) -> Source {
         let mut src = Source::from_text(name, d.text);
         src.encoding = d.encoding;
         src.replaced_bytes = d.replaced_bytes;
-        Ok(src)
+        src
+    }
+
+    fn read(name: String, r: format::Reading) -> Source {
+        let mut src = Source::from_text(name, r.extracted.text);
+        src.encoding = r.encoding;
+        src.replaced_bytes = r.replaced_bytes;
+        src.origin = r.extracted.origin;
+        src
     }
 
     /// The lines of the text, in order.
