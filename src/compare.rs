@@ -17,7 +17,8 @@ use crate::input::{LineFilter, Source};
 use crate::normalize::byte_range;
 use crate::normalize::NChar;
 use crate::report::{
-    Change, ChangeKind, Edit, EditClass, EditOp, Locator, Report, Row as ReportRow, RowKind, Span, Summary, VersionInfo,
+    Change, ChangeKind, Edit, EditClass, EditOp, Location, Locator, Report, Row as ReportRow, RowKind, Span, Summary,
+    VersionInfo,
 };
 use crate::segment::{segment, CharCursor, Document};
 use crate::Options;
@@ -308,6 +309,15 @@ fn build(
                 }
                 matched_chars += eq;
                 let (os, ns) = sentences(r);
+                // Page and time of the changed words, not of the whole sentence.
+                let (mut old_span, mut new_span) = (old_span, new_span);
+                let at = |f: fn(&Edit) -> Location| edits.iter().map(f).map(|l| (l.start, l.end)).collect::<Vec<_>>();
+                if let Some(s) = old_span.as_mut() {
+                    ol.place(s, &at(|e| e.old_at));
+                }
+                if let Some(s) = new_span.as_mut() {
+                    nl.place(s, &at(|e| e.new_at));
+                }
                 changes.push(Change {
                     id: changes.len(),
                     kind: ChangeKind::Modified,

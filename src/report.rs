@@ -130,8 +130,32 @@ impl EditClass {
     }
 }
 
+/// When a stretch of caption text is shown, in seconds from the start of
+/// the media.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimeSpan {
+    /// When the first cue holding it appears.
+    pub start: f64,
+    /// When the last cue holding it disappears.
+    pub end: f64,
+}
+
+impl TimeSpan {
+    /// `HH:MM:SS.s` (hours omitted when zero) of the start, as a video
+    /// player shows it: `@ 00:03:12.5` in the terminal header.
+    pub fn label(&self) -> String {
+        let tenths = (self.start.max(0.0) * 10.0).round() as u64;
+        let (h, m, s, t) = (tenths / 36_000, tenths / 600 % 60, tenths / 10 % 60, tenths % 10);
+        if h > 0 {
+            format!("{h:02}:{m:02}:{s:02}.{t}")
+        } else {
+            format!("{m:02}:{s:02}.{t}")
+        }
+    }
+}
+
 /// Where a piece of original text is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Span {
     /// The original text.
     pub text: String,
@@ -145,6 +169,14 @@ pub struct Span {
     pub column: u32,
     /// 1-based line of the last character.
     pub end_line: u32,
+    /// For a version read from a PDF: the 1-based page (of the changed
+    /// words, for a modified change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// For a version read from captions: when the cues holding the text
+    /// (the changed words, for a modified change) are shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeSpan>,
 }
 
 /// A position without text (used for edits).
@@ -291,7 +323,33 @@ impl<'a> Locator<'a> {
             .filter(|&i| all[i] == b'\n' || all[i] == b'\r' && all.get(i + 1) != Some(&b'\n'))
             .count();
         let end_line = line + breaks as u32;
-        Span { text: t.to_string(), start, end, line, column, end_line }
+        let origin = &self.source.origin;
+        Span {
+            text: t.to_string(),
+            start,
+            end,
+            line,
+            column,
+            end_line,
+            page: origin.page_at(start),
+            time: origin.time_of(start..end).map(|(start, end)| TimeSpan { start, end }),
+        }
+    }
+
+    /// Point `span`'s page and time at the changed words `ranges` (byte
+    /// ranges; an empty one is an insertion point) rather than its whole
+    /// text, when there are any.
+    pub fn place(&self, span: &mut Span, ranges: &[(usize, usize)]) {
+        let Some(&(first, _)) = ranges.first() else { return };
+        let origin = &self.source.origin;
+        span.page = origin.page_at(first).or(span.page);
+        let mut time: Option<TimeSpan> = None;
+        for &(s, e) in ranges {
+            if let Some((a, b)) = origin.time_of(s..e) {
+                time = Some(time.map_or(TimeSpan { start: a, end: b }, |t| TimeSpan { start: t.start.min(a), end: t.end.max(b) }));
+            }
+        }
+        span.time = time.or(span.time);
     }
 
     /// The location of `start..end`, without text.

@@ -135,7 +135,15 @@ pub(crate) fn flat(s: &str) -> String {
 }
 
 fn loc(path: &str, span: &Span) -> String {
-    format!("{}:{}:{}", name(path), span.line, span.column)
+    let mut s = format!("{}:{}:{}", name(path), span.line, span.column);
+    // Where a reader finds it in the source: the PDF page, the caption time.
+    if let Some(p) = span.page {
+        s += &format!(" p. {p}");
+    }
+    if let Some(t) = span.time {
+        s += &format!(" @ {}", t.label());
+    }
+    s
 }
 
 /// Render a report for a terminal.
