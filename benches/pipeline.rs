@@ -13,12 +13,13 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
-use tvdiff::inline::{diff_chars, diff_chars_with};
 use tvdiff::input::{Lang, LineFilter, Source};
-use tvdiff::normalize::{normalize_line, normalize_str, NormalizeOptions};
+use tvdiff::internals::segment;
+use tvdiff::internals::WordSegmenter;
+use tvdiff::internals::{diff_chars, diff_chars_with};
+use tvdiff::internals::{normalize_line, normalize_str};
 use tvdiff::report::ChangeKind;
-use tvdiff::segment::segment;
-use tvdiff::tokenize::WordSegmenter;
+use tvdiff::NormalizeOptions;
 use tvdiff::{compare, Options};
 
 fn sample(name: &str) -> Source {

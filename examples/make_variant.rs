@@ -48,7 +48,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
-use tvdiff::chars::{is_cjk, is_han};
+use tvdiff::internals::{is_cjk, is_han};
 
 /// xorshift64*: tiny, deterministic, good enough to place edits.
 struct Rng(u64);

@@ -12,12 +12,6 @@
 
 /// Is `c` a Han ideograph (CJK Unified Ideographs, extensions, compatibility
 /// ideographs) or the ideographic iteration marks `々` / `〇`?
-///
-/// ```
-/// assert!(tvdiff::chars::is_han('华'));
-/// assert!(!tvdiff::chars::is_han('，'));
-/// assert!(!tvdiff::chars::is_han('a'));
-/// ```
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3005 | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303B
@@ -62,12 +56,6 @@ pub fn is_word_char(c: char) -> bool {
 ///
 /// Symbols such as `+`, `%` or `$` count as punctuation too: in a transcript
 /// they are part of the typography, not of the wording.
-///
-/// ```
-/// use tvdiff::chars::is_punct;
-/// assert!(is_punct('！') && is_punct('!') && is_punct('。') && is_punct('“'));
-/// assert!(!is_punct('华') && !is_punct('a') && !is_punct('7'));
-/// ```
 pub fn is_punct(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_punctuation();
@@ -94,12 +82,6 @@ pub fn is_punct(c: char) -> bool {
 /// Is `c` an invisible formatting character that sources add or drop at
 /// will: zero-width space/joiners, word joiner, byte-order mark, soft hyphen,
 /// bidirectional marks and isolates, variation-selector-free format marks?
-///
-/// ```
-/// assert!(tvdiff::chars::is_invisible('\u{200B}'));
-/// assert!(tvdiff::chars::is_invisible('\u{FEFF}'));
-/// assert!(!tvdiff::chars::is_invisible(' '));
-/// ```
 pub fn is_invisible(c: char) -> bool {
     matches!(c as u32,
         0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180E
@@ -132,13 +114,6 @@ pub enum Script {
 /// A Han character carries roughly as much text as a short Latin word, so a
 /// Han character weighs as much as three Latin letters; `使用Internet计划`
 /// is therefore Chinese, `the 中国 model of growth` is English.
-///
-/// ```
-/// use tvdiff::chars::{dominant_script, Script};
-/// assert_eq!(dominant_script("尊敬的侯赛因总统，"), Script::Han);
-/// assert_eq!(dominant_script("President Mamnoon Hussain,"), Script::Latin);
-/// assert_eq!(dominant_script("10:30"), Script::Neutral);
-/// ```
 pub fn dominant_script(text: &str) -> Script {
     let (mut han, mut latin) = (0usize, 0usize);
     for c in text.chars() {
@@ -181,5 +156,39 @@ mod tests {
         assert_eq!(dominant_script("Dr. Klaus Schwab,"), Script::Latin);
         assert_eq!(dominant_script("“互联网+”行动计划"), Script::Han);
         assert_eq!(dominant_script(""), Script::Neutral);
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    //! The examples that documented these items when they were public.
+
+    #[test]
+    fn is_han_example() {
+        assert!(crate::chars::is_han('华'));
+        assert!(!crate::chars::is_han('，'));
+        assert!(!crate::chars::is_han('a'));
+    }
+
+    #[test]
+    fn is_punct_example() {
+        use crate::chars::is_punct;
+        assert!(is_punct('！') && is_punct('!') && is_punct('。') && is_punct('“'));
+        assert!(!is_punct('华') && !is_punct('a') && !is_punct('7'));
+    }
+
+    #[test]
+    fn is_invisible_example() {
+        assert!(crate::chars::is_invisible('\u{200B}'));
+        assert!(crate::chars::is_invisible('\u{FEFF}'));
+        assert!(!crate::chars::is_invisible(' '));
+    }
+
+    #[test]
+    fn dominant_script_example() {
+        use crate::chars::{dominant_script, Script};
+        assert_eq!(dominant_script("尊敬的侯赛因总统，"), Script::Han);
+        assert_eq!(dominant_script("President Mamnoon Hussain,"), Script::Latin);
+        assert_eq!(dominant_script("10:30"), Script::Neutral);
     }
 }

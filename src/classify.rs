@@ -22,15 +22,6 @@ use crate::report::EditClass;
 use std::collections::BTreeMap;
 
 /// Class of an edit from its old and new key text.
-///
-/// ```
-/// use tvdiff::classify::edit_class;
-/// use tvdiff::report::EditClass;
-/// assert_eq!(edit_class("!", ""), EditClass::Punctuation);
-/// assert_eq!(edit_class("华", "中国"), EditClass::Wording);
-/// assert_eq!(edit_class("Chinawill", "China will"), EditClass::Spacing);
-/// assert_eq!(edit_class("internet", "Internet"), EditClass::Case);
-/// ```
 pub fn edit_class(old: &str, new: &str) -> EditClass {
     let all_punct = |s: &str| s.chars().all(|c| is_punct(c) || c.is_whitespace());
     if all_punct(old) && all_punct(new) {
@@ -167,5 +158,20 @@ mod tests {
         let c = absorbed("互\u{200B}联网", "互联网");
         assert_eq!(c.get(&Rule::Invisible), Some(&1));
         assert!(absorbed("同样", "同样").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    //! The examples that documented these items when they were public.
+
+    #[test]
+    fn edit_class_example() {
+        use crate::classify::edit_class;
+        use crate::report::EditClass;
+        assert_eq!(edit_class("!", ""), EditClass::Punctuation);
+        assert_eq!(edit_class("华", "中国"), EditClass::Wording);
+        assert_eq!(edit_class("Chinawill", "China will"), EditClass::Spacing);
+        assert_eq!(edit_class("internet", "Internet"), EditClass::Case);
     }
 }

@@ -19,7 +19,10 @@
 //!    similar sentences share one position.
 //! 4. For each position, every witness's sentence is diffed against the
 //!    position's *anchor* (the base, or for a gap position the first witness
-//!    that has it) with [`crate::inline::diff_sentences`]. The anchor
+//!    that has it) by the inline diff compare uses, whose edits always
+//!    stand at one canonical place (an insertion next to a space starts
+//!    with its word), so witnesses with the same reading share a variation
+//!    point. The anchor
 //!    character ranges touched by any witness's edit are widened to whole
 //!    words, merged where they overlap or touch, and become *variation
 //!    points*; each witness's reading of a variation point is the stretch of
@@ -53,7 +56,7 @@ use crate::Options;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The result of collating several witnesses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -394,7 +397,7 @@ pub struct ReadingAt {
 /// ```
 pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Result<Collation, Error> {
     let started = Instant::now();
-    let deadline = started + Duration::from_millis(opts.timeout_ms.max(1));
+    let deadline = opts.deadline(started);
     check_sigla(sources, base)?;
     let filter = crate::compare::line_filter(opts)?;
     let norm = opts.normalize;

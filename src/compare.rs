@@ -26,7 +26,7 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Compare two versions.
 ///
@@ -42,7 +42,7 @@ use std::time::{Duration, Instant};
 /// ```
 pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Error> {
     let started = Instant::now();
-    let deadline = started + Duration::from_millis(opts.timeout_ms.max(1));
+    let deadline = opts.deadline(started);
     let filter = line_filter(opts)?;
     let norm = opts.normalize;
     // Each thread segments one version and takes its facts (the SHA-256

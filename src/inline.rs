@@ -49,20 +49,7 @@ pub struct Piece {
 }
 
 /// Diff two sentences given as key characters.
-///
-/// ```
-/// use tvdiff::inline::{diff_sentences, PieceKind};
-/// use tvdiff::normalize::{normalize_line, NormalizeOptions};
-/// let o = "为各国企业在华投资兴业";
-/// let n = "为各国企业在中国投资兴业";
-/// let opts = NormalizeOptions::default();
-/// let (a, b) = (normalize_line(o, 0..o.len(), &opts), normalize_line(n, 0..n.len(), &opts));
-/// let pieces = diff_sentences(&a, &b, None);
-/// let edits: Vec<(String, String)> = pieces.iter().filter(|p| p.kind != PieceKind::Equal)
-///     .map(|p| (a[p.old.clone()].iter().map(|c| c.ch).collect(), b[p.new.clone()].iter().map(|c| c.ch).collect()))
-///     .collect();
-/// assert_eq!(edits, [("华".to_string(), "中国".to_string())]);
-/// ```
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn diff_sentences(old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
     let seg = crate::tokenize::shared_segmenter(old.iter().chain(new).map(|c| c.ch));
     diff_sentences_with(&seg, old, new, deadline)
@@ -77,6 +64,7 @@ pub fn diff_sentences_with(seg: &WordSegmenter, old: &[NChar], new: &[NChar], de
 }
 
 /// Diff two character sequences (keys) by word tokens; see the module docs.
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
     let seg = crate::tokenize::shared_segmenter(oc.iter().chain(nc).copied());
     diff_chars_with(&seg, oc, nc, deadline)
@@ -340,5 +328,27 @@ mod tests {
             n = p.new.end;
         }
         assert_eq!((o, n), (oc.len(), nc.len()));
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    //! The examples that documented these items when they were public.
+
+    #[test]
+    fn diff_sentences_example() {
+        use crate::inline::{diff_sentences, PieceKind};
+        use crate::normalize::{normalize_line, NormalizeOptions};
+        let o = "为各国企业在华投资兴业";
+        let n = "为各国企业在中国投资兴业";
+        let opts = NormalizeOptions::default();
+        let (a, b) = (normalize_line(o, 0..o.len(), &opts), normalize_line(n, 0..n.len(), &opts));
+        let pieces = diff_sentences(&a, &b, None);
+        let edits: Vec<(String, String)> = pieces
+            .iter()
+            .filter(|p| p.kind != PieceKind::Equal)
+            .map(|p| (a[p.old.clone()].iter().map(|c| c.ch).collect(), b[p.new.clone()].iter().map(|c| c.ch).collect()))
+            .collect();
+        assert_eq!(edits, [("华".to_string(), "中国".to_string())]);
     }
 }

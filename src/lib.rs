@@ -7,20 +7,22 @@
 //! publishers: full-width vs half-width punctuation, spacing, line wrapping,
 //! quote and dash styles, invisible characters.
 //!
-//! It is a pipeline; each stage is a module with a small public API and can
-//! be used on its own:
+//! It is a pipeline. The library's API is its two ends — what goes in and
+//! what comes out — while the stages between are internal (the
+//! `internals` feature exposes them to the benchmarks and fuzz targets):
 //!
-//! | stage | module | does |
+//! | stage | where | does |
 //! |---|---|---|
-//! | input | [`input`] | read a version, index lines, filter by language / regex |
-//! | normalise | [`normalize`] | comparison keys that remember their original bytes |
-//! | segment | [`segment`] | Chinese and English sentences, wrapped lines joined |
-//! | diff | (internal) | equal sentences anchored, the rest aligned token by token and projected back onto sentences: equal, modified, added, removed, moved |
-//! | inline diff | [`inline`], [`tokenize`] | word-level edits inside modified sentences |
-//! | classify | [`classify`] | wording vs punctuation edits; what normalisation absorbed |
-//! | report | [`report`] | plain serde data every renderer reads |
-//! | render | [`render`] | terminal, side-by-side, JSON |
+//! | input | [`input`] | read a version (text in any encoding, PDF, Word, HTML, Markdown, captions), index lines, filter by language / regex |
+//! | normalise | internal; [`NormalizeOptions`] | comparison keys that remember their original bytes |
+//! | segment | internal | Chinese and English sentences, wrapped lines joined |
+//! | diff | internal | equal sentences anchored, the rest aligned word by word and projected back onto the old version's sentences: equal, modified, added, removed, moved |
+//! | inline diff | internal | word-level edits inside modified sentences |
+//! | classify | internal | wording vs punctuation edits; what normalisation absorbed ([`Rule`]) |
+//! | compare | [`compare`], [`compare_files`] | two versions → a [`Report`] |
 //! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
+//! | report | [`report`] | plain serde data every renderer reads |
+//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI |
 //!
 //! ## Example
 //!
@@ -51,22 +53,27 @@
 
 #![warn(missing_docs)]
 
-pub mod chars;
-pub mod classify;
+mod chars;
+mod classify;
 pub mod collate;
-pub mod compare;
-pub(crate) mod diff;
+mod compare;
+mod diff;
 pub mod error;
-pub mod inline;
+mod inline;
 pub mod input;
-pub mod normalize;
+mod normalize;
 pub mod render;
 pub mod report;
-pub mod segment;
-pub mod tokenize;
+mod segment;
+mod tokenize;
 
+#[cfg(feature = "internals")]
+pub mod internals;
+
+pub use chars::Script;
 pub use compare::{compare, compare_files};
 pub use error::Error;
+pub use normalize::{NormalizeOptions, Rule};
 pub use report::Report;
 
 use serde::{Deserialize, Serialize};
@@ -102,6 +109,17 @@ pub struct Options {
 
 fn yes() -> bool {
     true
+}
+
+impl Options {
+    /// When a comparison that starts at `started` must answer: `timeout_ms`
+    /// later (at least a millisecond), or a year later for a timeout too
+    /// large to add.
+    pub(crate) fn deadline(&self, started: std::time::Instant) -> std::time::Instant {
+        let far = std::time::Duration::from_secs(365 * 24 * 3600);
+        let budget = std::time::Duration::from_millis(self.timeout_ms.max(1)).min(far);
+        started.checked_add(budget).unwrap_or(started)
+    }
 }
 
 impl Default for Options {

@@ -88,7 +88,7 @@ impl Rule {
         Rule::Script,
     ];
 
-    /// The bit of this rule in [`NChar::rules`].
+    /// The bit of this rule in `NChar::rules`.
     pub const fn bit(self) -> u16 {
         1 << (self as u16)
     }
@@ -218,15 +218,7 @@ pub fn key_string(chars: &[NChar]) -> String {
 /// Normalise one line of `text` (the bytes `range`, which must not contain a
 /// line break) into key characters. Leading and trailing spaces are dropped;
 /// offsets in the result are absolute offsets into `text`.
-///
-/// ```
-/// use tvdiff::normalize::{normalize_line, key_string, NormalizeOptions};
-/// let opts = NormalizeOptions::default();
-/// let a = "中国有 6.7 亿网民，413 万多家网站。";
-/// let b = "中国有6.7亿网民,413万多家网站。";
-/// assert_eq!(key_string(&normalize_line(a, 0..a.len(), &opts)),
-///            key_string(&normalize_line(b, 0..b.len(), &opts)));
-/// ```
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions) -> Vec<NChar> {
     let mut out = Vec::with_capacity(range.len());
     normalize_line_into(text, range, opts, &mut out);
@@ -236,15 +228,6 @@ pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &Normaliz
 /// [`normalize_line`], appending to `out` instead of allocating: the
 /// segmenter normalises every line of a book through one reused buffer.
 /// Characters already in `out` are left alone and do not affect the line.
-///
-/// ```
-/// use tvdiff::normalize::{normalize_line, normalize_line_into, NormalizeOptions};
-/// let opts = NormalizeOptions::default();
-/// let text = "自 21 年前，“互联网+”……";
-/// let mut buf = normalize_line("前言", 0..6, &opts);
-/// normalize_line_into(text, 0..text.len(), &opts, &mut buf);
-/// assert_eq!(buf[2..], normalize_line(text, 0..text.len(), &opts)[..]);
-/// ```
 pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
     let base = out.len();
     let folded = fold_chars(text, range, opts, out);
@@ -264,13 +247,7 @@ pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &Nor
 /// Normalise a whole string (line breaks included, each becoming a space or
 /// nothing as if the lines were one sentence). Convenient for tests and for
 /// library users who already have sentences.
-///
-/// ```
-/// use tvdiff::normalize::{normalize_str, NormalizeOptions};
-/// let opts = NormalizeOptions::default();
-/// assert_eq!(normalize_str("是中国\n\n互联网", &opts), normalize_str("是中国互联网", &opts));
-/// assert_eq!(normalize_str("“你好！”", &opts), "\"你好!\"");
-/// ```
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn normalize_str(text: &str, opts: &NormalizeOptions) -> String {
     let mut out: Vec<NChar> = Vec::new();
     let mut start = 0;
@@ -972,5 +949,40 @@ mod tests {
         for c in &chars {
             assert!(line.is_char_boundary(c.start as usize) && c.start < c.end);
         }
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    //! The examples that documented these items when they were public.
+
+    #[test]
+    fn normalize_line_example() {
+        use crate::normalize::{key_string, normalize_line, NormalizeOptions};
+        let opts = NormalizeOptions::default();
+        let a = "中国有 6.7 亿网民，413 万多家网站。";
+        let b = "中国有6.7亿网民,413万多家网站。";
+        assert_eq!(
+            key_string(&normalize_line(a, 0..a.len(), &opts)),
+            key_string(&normalize_line(b, 0..b.len(), &opts))
+        );
+    }
+
+    #[test]
+    fn normalize_line_into_example() {
+        use crate::normalize::{normalize_line, normalize_line_into, NormalizeOptions};
+        let opts = NormalizeOptions::default();
+        let text = "自 21 年前，“互联网+”……";
+        let mut buf = normalize_line("前言", 0..6, &opts);
+        normalize_line_into(text, 0..text.len(), &opts, &mut buf);
+        assert_eq!(buf[2..], normalize_line(text, 0..text.len(), &opts)[..]);
+    }
+
+    #[test]
+    fn normalize_str_example() {
+        use crate::normalize::{normalize_str, NormalizeOptions};
+        let opts = NormalizeOptions::default();
+        assert_eq!(normalize_str("是中国\n\n互联网", &opts), normalize_str("是中国互联网", &opts));
+        assert_eq!(normalize_str("“你好！”", &opts), "\"你好!\"");
     }
 }

@@ -281,7 +281,7 @@ pub struct Row {
 ///
 /// Turns byte offsets into line:column, fast for offsets that mostly
 /// increase (a 10 MB single-line file must not cost a rescan per span).
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     source: &'a Source,
     last: (usize, u32, u32), // byte, line, column
 }
@@ -346,7 +346,11 @@ impl<'a> Locator<'a> {
         let mut time: Option<TimeSpan> = None;
         for &(s, e) in ranges {
             if let Some((a, b)) = origin.time_of(s..e) {
-                time = Some(time.map_or(TimeSpan { start: a, end: b }, |t| TimeSpan { start: t.start.min(a), end: t.end.max(b) }));
+                time =
+                    Some(time.map_or(TimeSpan { start: a, end: b }, |t| TimeSpan {
+                        start: t.start.min(a),
+                        end: t.end.max(b),
+                    }));
             }
         }
         span.time = time.or(span.time);

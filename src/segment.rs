@@ -64,6 +64,7 @@ pub struct Sentence {
 
 impl Sentence {
     /// The original text of the sentence.
+    #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn text<'a>(&self, source: &'a str) -> &'a str {
         &source[self.start..self.end]
     }
@@ -123,17 +124,6 @@ impl Document {
     /// Key characters with document-wide indices `range` (text between
     /// sentences included). Costs time in proportion to the range, counted
     /// from the start of the sentence it begins in.
-    ///
-    /// ```
-    /// use tvdiff::input::{LineFilter, Source};
-    /// use tvdiff::normalize::NormalizeOptions;
-    /// let src = Source::from_text("t", "你好，世界。\n再见！");
-    /// let doc = tvdiff::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
-    /// assert_eq!(doc.key(1), "再见!");
-    /// let chars = doc.chars(doc.sentences[1].chars.clone());
-    /// assert_eq!(chars.iter().map(|c| c.ch).collect::<String>(), "再见!");
-    /// assert_eq!(chars[2].source(&src.text), "！");
-    /// ```
     pub fn chars(&self, range: Range<usize>) -> Vec<NChar> {
         let mut out = Vec::with_capacity(range.len());
         self.chars_into(range, &mut out);
@@ -146,6 +136,7 @@ impl Document {
     }
 
     /// Key characters of sentence `i`.
+    #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn sentence_chars(&self, i: usize) -> Vec<NChar> {
         self.chars(self.sentences[i].chars.clone())
     }
@@ -426,16 +417,6 @@ struct Builder<'a> {
 }
 
 /// Cut `source` into sentences.
-///
-/// ```
-/// use tvdiff::input::{LineFilter, Source};
-/// use tvdiff::normalize::NormalizeOptions;
-/// let src = Source::from_text("t", "尊敬的侯赛因总统，\n欢迎各位嘉宾。首先，我谨代表……\nMr. Smith arrived at 10:30 a.m. on Dec. 16. He spoke.");
-/// let doc = tvdiff::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
-/// let texts: Vec<&str> = doc.sentences.iter().map(|s| s.text(&src.text)).collect();
-/// assert_eq!(texts, ["尊敬的侯赛因总统，", "欢迎各位嘉宾。", "首先，我谨代表……",
-///                    "Mr. Smith arrived at 10:30 a.m. on Dec. 16.", "He spoke."]);
-/// ```
 pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
     let text = source.text.as_str();
     // Punctuation is needed to find sentence ends; with `ignore_punctuation`
@@ -908,5 +889,44 @@ mod tests {
         let s = sentences(&text);
         assert!(s.len() >= 5);
         assert_eq!(s.concat(), text);
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    //! The examples that documented these items when they were public.
+
+    #[test]
+    fn chars_example() {
+        use crate::input::{LineFilter, Source};
+        use crate::normalize::NormalizeOptions;
+        let src = Source::from_text("t", "你好，世界。\n再见！");
+        let doc = crate::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        assert_eq!(doc.key(1), "再见!");
+        let chars = doc.chars(doc.sentences[1].chars.clone());
+        assert_eq!(chars.iter().map(|c| c.ch).collect::<String>(), "再见!");
+        assert_eq!(chars[2].source(&src.text), "！");
+    }
+
+    #[test]
+    fn segment_example() {
+        use crate::input::{LineFilter, Source};
+        use crate::normalize::NormalizeOptions;
+        let src = Source::from_text(
+            "t",
+            "尊敬的侯赛因总统，\n欢迎各位嘉宾。首先，我谨代表……\nMr. Smith arrived at 10:30 a.m. on Dec. 16. He spoke.",
+        );
+        let doc = crate::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        let texts: Vec<&str> = doc.sentences.iter().map(|s| s.text(&src.text)).collect();
+        assert_eq!(
+            texts,
+            [
+                "尊敬的侯赛因总统，",
+                "欢迎各位嘉宾。",
+                "首先，我谨代表……",
+                "Mr. Smith arrived at 10:30 a.m. on Dec. 16.",
+                "He spoke."
+            ]
+        );
     }
 }

@@ -146,7 +146,7 @@ fn full_width_commas_are_not_a_change() {
     assert!(!r.summary.edits.contains_key(&EditClass::Punctuation), "{:?}", r.summary.edits);
     assert_no_noise_edits(&r);
     // …and the summary says how many such differences it set aside.
-    assert!(r.summary.absorbed.get(&tvdiff::normalize::Rule::Width).copied().unwrap_or(0) > 100);
+    assert!(r.summary.absorbed.get(&tvdiff::Rule::Width).copied().unwrap_or(0) > 100);
 }
 
 // ---------------------------------------------------------------------------

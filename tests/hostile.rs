@@ -148,7 +148,7 @@ fn a_two_megabyte_line_without_punctuation() {
     let new = format!("{}龘{}", &old[..at], &old[at + was.len_utf8()..]);
     let r = compare_text(&old, &new, &Options::default());
     assert_eq!(r.old.lines, 1);
-    assert!(r.old.sentences >= n / tvdiff::segment::MAX_SENTENCE_CHARS, "{} sentences", r.old.sentences);
+    assert!(r.old.sentences >= n / tvdiff::internals::MAX_SENTENCE_CHARS, "{} sentences", r.old.sentences);
     assert_eq!(r.changes.len(), 1, "one change: {:#?}", r.summary);
     let c = &r.changes[0];
     assert_eq!(c.kind, ChangeKind::Modified);
@@ -247,11 +247,7 @@ fn emoji_zwj_sequences() {
     let apart = "我们一家👨👩👧来到乌镇。The family 👨👩👧 arrived.";
     let r = compare_text(family, apart, &Options::default());
     assert!(!r.has_changes(), "{:?}", r.changes);
-    assert!(
-        r.summary.absorbed.get(&tvdiff::normalize::Rule::Invisible).copied().unwrap_or(0) >= 2,
-        "{:?}",
-        r.summary.absorbed
-    );
+    assert!(r.summary.absorbed.get(&tvdiff::Rule::Invisible).copied().unwrap_or(0) >= 2, "{:?}", r.summary.absorbed);
     let boy = family.replace("👧", "👦");
     let r = compare_text(family, &boy, &Options::default());
     assert!(r.has_changes());
@@ -563,7 +559,7 @@ fn fold_chinese_on_the_three_character_classic() {
 
     let (r, run) = json_run(&["--fold-chinese", &o, &s]);
     assert_eq!(run.status, 0, "script-only differences: {:#?}", r.changes);
-    assert!(r.summary.absorbed.get(&tvdiff::normalize::Rule::Script).copied().unwrap_or(0) > 0);
+    assert!(r.summary.absorbed.get(&tvdiff::Rule::Script).copied().unwrap_or(0) > 0);
 
     let edited = simp.replace("贵以专", "贵以恒");
     let e = write(dir.path(), "edited.txt", &edited);

@@ -214,7 +214,7 @@ impl Rng {
 }
 
 fn is_han(c: char) -> bool {
-    tvdiff::chars::is_han(c)
+    tvdiff::internals::is_han(c)
 }
 
 /// Full-width and half-width forms of the same mark.
@@ -596,7 +596,7 @@ proptest! {
         let copy = add_noise(&resegment(&text, how), n);
         let (old, new) = if backwards { (&copy, &text) } else { (&text, &copy) };
         let ignoring = Options {
-            normalize: tvdiff::normalize::NormalizeOptions { ignore_punctuation: true, ..Default::default() },
+            normalize: tvdiff::NormalizeOptions { ignore_punctuation: true, ..Default::default() },
             ..Options::default()
         };
         let r = compare(&Source::from_text("old.txt", old.as_str()), &Source::from_text("new.txt", new.as_str()), &ignoring).unwrap();

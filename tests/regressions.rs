@@ -32,6 +32,20 @@ fn the_checks_pass_on_the_samples() {
     checks::compare(&with(&[0x80, 0x21, lo, hi], &[&a, &c]));
     checks::html(&with(&[0, 1, 2, 3, 0, lo, hi], &[&a, &b]));
     checks::names(&with(&[1], &[b"samples/seed-000-blog-en-zh.txt"]));
+    // The library API with hostile options, and with a hand-edited report.
+    for flags in [0u8, 1, 2, 0x3F, 0x80, 0xFF] {
+        for threshold in [f32::NAN, -1.0, 0.5, 7.0] {
+            let t = threshold.to_bits().to_le_bytes();
+            checks::api(&with(&[flags, t[0], t[1], t[2], t[3], 0xFF, 0xFF], &[&a, &b]));
+        }
+    }
+    let report = tvdiff::compare(
+        &tvdiff::input::Source::from_text("a", String::from_utf8_lossy(&a)),
+        &tvdiff::input::Source::from_text("b", String::from_utf8_lossy(&b)),
+        &tvdiff::Options::default(),
+    )
+    .unwrap();
+    checks::api(&with(&[0; 7], &[tvdiff::render::json::render(&report, true).as_bytes()]));
 }
 
 /// Hostile file names of every class issue 13 found (ESC, OSC, CSI, C1,

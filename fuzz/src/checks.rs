@@ -13,9 +13,10 @@ use std::ops::Range;
 use tvdiff::error::Error;
 use tvdiff::input::decode::{decode as decode_bytes, DecodeOptions};
 use tvdiff::input::{Lang, LineFilter, Source};
-use tvdiff::normalize::{key_string, normalize_line, normalize_str, NChar, NormalizeOptions};
+use tvdiff::internals::{key_string, normalize_line, normalize_str, NChar};
+use tvdiff::internals::{segment as segment_source, MAX_SENTENCE_CHARS};
 use tvdiff::report::{Location, Report, Span};
-use tvdiff::segment::{segment as segment_source, MAX_SENTENCE_CHARS};
+use tvdiff::NormalizeOptions;
 use tvdiff::Options;
 
 /// Encodings `--encoding` may name in the `decode` target (the last is no
@@ -371,8 +372,8 @@ pub fn segment(data: &[u8]) {
     let all = doc.all_chars();
     assert_eq!(all.len(), doc.key_chars, "recomputed key chars");
     assert_nchars(&text, &all, 0..text.len(), false, "document key chars");
-    let mut cursor = tvdiff::segment::CharCursor::new(&doc);
-    let mut prev: Option<&tvdiff::segment::Sentence> = None;
+    let mut cursor = tvdiff::internals::CharCursor::new(&doc);
+    let mut prev: Option<&tvdiff::internals::Sentence> = None;
     for (i, s) in doc.sentences.iter().enumerate() {
         let key = doc.key(i);
         let what = format!("sentence {i} {key:?}");
@@ -706,4 +707,51 @@ pub fn read(format: &str, data: &[u8]) {
     }
     let second = extract(&name, data, &opts);
     assert_eq!(first.as_ref().ok(), second.as_ref().ok(), "{format}: two readings differ");
+}
+
+/// Fuzz target `api` (issue 13): the library's public API with arguments a
+/// caller might pass — any timeout and threshold, and a report that was
+/// edited by hand (bytes read as JSON, then as a report whose fields are
+/// perturbed) — must answer or return an error, never panic.
+pub fn api(data: &[u8]) {
+    use tvdiff::render::{html, json, terminal};
+    let mut input = Input { data };
+    let flags = input.byte();
+    let threshold = f32::from_bits(u32::from_le_bytes([input.byte(), input.byte(), input.byte(), input.byte()]));
+    let timeout_ms = u64::from(input.u16()) << (flags & 0x3F);
+    let rest = input.rest();
+    let render_all = |report: &tvdiff::Report| {
+        for side_by_side in [false, true] {
+            let opts = terminal::TerminalOptions { side_by_side, width: 40 + usize::from(flags), ..Default::default() };
+            let _ = terminal::render(report, &opts);
+        }
+        let _ = html::render(report, &html_options());
+        let _ = json::render(report, true);
+    };
+    // A report as JSON (edited by hand).
+    if let Ok(report) = serde_json::from_slice::<tvdiff::Report>(rest) {
+        render_all(&report);
+        return;
+    }
+    let at = usize::from(flags) * rest.len() / 256;
+    let (a, b) = (String::from_utf8_lossy(&rest[..at]), String::from_utf8_lossy(&rest[at..]));
+    let opts = Options { threshold, timeout_ms, ..Options::default() };
+    let (sa, sb) = (Source::from_text("old.txt", a.as_ref()), Source::from_text("new.txt", b.as_ref()));
+    let mut report = tvdiff::compare(&sa, &sb, &opts).expect("any threshold and timeout compare");
+    // Perturb what a hand could: indices and offsets out of range.
+    for (i, row) in report.rows.iter_mut().enumerate() {
+        if i % 3 == usize::from(flags) % 3 {
+            row.change = Some(row.change.map_or(usize::MAX, |c| c.wrapping_add(usize::from(flags))));
+        }
+        if let Some(s) = row.new.as_mut() {
+            s.start = s.start.wrapping_mul(usize::from(flags) | 1);
+        }
+    }
+    for c in &mut report.changes {
+        c.id = c.id.wrapping_add(usize::from(flags));
+        if let Some(s) = c.old.as_mut() {
+            s.end = s.end.wrapping_sub(usize::from(flags));
+        }
+    }
+    render_all(&report);
 }

@@ -38,10 +38,10 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE};
-use tvdiff::normalize::Rule;
 use tvdiff::render::escape;
 use tvdiff::render::terminal::TerminalOptions;
 use tvdiff::report::Report;
+use tvdiff::Rule;
 
 /// Compare every file under OLD_DIR with the file at the same relative path
 /// under NEW_DIR, in parallel, and write a summary.

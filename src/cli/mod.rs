@@ -20,7 +20,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tvdiff::error::Error;
 use tvdiff::input::Lang;
-use tvdiff::normalize::NormalizeOptions;
+use tvdiff::NormalizeOptions;
 use tvdiff::Options;
 
 /// Options shared by every command: what to compare and what to ignore.

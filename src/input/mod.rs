@@ -22,7 +22,7 @@
 //!   boilerplate.
 //!
 //! A dropped line is not simply skipped: it ends the sentence before it (see
-//! [`crate::segment`]), because a paragraph followed by its translation is
+//! the segmenter), because a paragraph followed by its translation is
 //! finished even when its final `！` is missing.
 
 mod captions;
@@ -246,11 +246,9 @@ impl Source {
         (0..self.line_starts.len()).map(|i| self.line(i)).collect()
     }
 
-    /// Line `index` (0-based), without its terminator.
-    ///
-    /// # Panics
-    /// If `index` is not below [`Source::line_count`].
-    pub fn line(&self, index: usize) -> Line {
+    /// Line `index` (0-based), without its terminator; callers keep
+    /// `index` below [`Source::line_count`].
+    pub(crate) fn line(&self, index: usize) -> Line {
         let bytes = self.text.as_bytes();
         let start = self.line_starts[index];
         let mut end = self.line_starts.get(index + 1).copied().unwrap_or(bytes.len());

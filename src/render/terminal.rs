@@ -259,7 +259,7 @@ fn header(out: &mut String, report: &Report, change: &Change, opts: &TerminalOpt
 /// right after the row's `@@` header.
 fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptions, lead: &mut String) {
     let c = opts.color;
-    let change = row.change.map(|i| &report.changes[i]);
+    let change = row.change.and_then(|i| report.changes.get(i));
     match (row.kind, change) {
         (RowKind::Equal | RowKind::Resegmented, _) => {
             let text = row.new.as_ref().or(row.old.as_ref()).map(|s| flat(&s.text)).unwrap_or_default();
@@ -354,7 +354,7 @@ fn side_by_side_row(out: &mut String, report: &Report, row: &Row, opts: &Termina
     let c = opts.color;
     let num_w = 5;
     let col = opts.width.saturating_sub(2 * (num_w + 1) + 3) / 2;
-    let change = row.change.map(|i| &report.changes[i]);
+    let change = row.change.and_then(|i| report.changes.get(i));
     let to_pieces = |ps: Vec<Piece>| -> Vec<(String, Sty)> {
         ps.into_iter()
             .map(|p| match p {

@@ -159,12 +159,6 @@ impl std::fmt::Debug for WordSegmenter {
 impl WordSegmenter {
     /// A segmenter that can cut any text made of the Han characters in
     /// `text` (other characters are ignored here).
-    ///
-    /// ```
-    /// use tvdiff::tokenize::WordSegmenter;
-    /// let seg = WordSegmenter::for_chars("为各国企业在华投资兴业".chars());
-    /// assert_eq!(seg.cut("为各国企业在华投资兴业"), ["为", "各国", "企业", "在", "华", "投资", "兴业"]);
-    /// ```
     pub fn for_chars(text: impl IntoIterator<Item = char>) -> WordSegmenter {
         let chars: HashSet<char> = text.into_iter().filter(|&c| is_han(c)).collect();
         if chars.is_empty() {
@@ -196,6 +190,7 @@ impl WordSegmenter {
 
     /// Cut a run of Han text into words. Characters the segmenter was not
     /// built for become single-character words.
+    #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
         match &self.words {
             Some(w) => self.with_words(w, text, |j| j.cut(text, false).into_iter().map(|t| t.word).collect()),
@@ -309,15 +304,7 @@ pub struct Token {
 }
 
 /// Cut `chars` into tokens, with a segmenter built for them.
-///
-/// ```
-/// use tvdiff::tokenize::tokenize;
-/// let chars: Vec<char> = "为各国企业在华投资兴业, step up 6.7 units".chars().collect();
-/// let words: Vec<String> = tokenize(&chars).iter()
-///     .map(|t| chars[t.range.clone()].iter().collect()).collect();
-/// assert_eq!(words, ["为", "各国", "企业", "在", "华", "投资", "兴业", ",", " ",
-///                    "step", " ", "up", " ", "6.7", " ", "units"]);
-/// ```
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn tokenize(chars: &[char]) -> Vec<Token> {
     tokenize_with(chars, &WordSegmenter::for_chars(chars.iter().copied()))
 }
@@ -546,5 +533,28 @@ mod tests {
             at = t.range.end;
         }
         assert_eq!(at, chars.len());
+    }
+}
+
+#[cfg(test)]
+mod examples {
+    //! The examples that documented these items when they were public.
+
+    #[test]
+    fn for_chars_example() {
+        use crate::tokenize::WordSegmenter;
+        let seg = WordSegmenter::for_chars("为各国企业在华投资兴业".chars());
+        assert_eq!(seg.cut("为各国企业在华投资兴业"), ["为", "各国", "企业", "在", "华", "投资", "兴业"]);
+    }
+
+    #[test]
+    fn tokenize_example() {
+        use crate::tokenize::tokenize;
+        let chars: Vec<char> = "为各国企业在华投资兴业, step up 6.7 units".chars().collect();
+        let words: Vec<String> = tokenize(&chars).iter().map(|t| chars[t.range.clone()].iter().collect()).collect();
+        assert_eq!(
+            words,
+            ["为", "各国", "企业", "在", "华", "投资", "兴业", ",", " ", "step", " ", "up", " ", "6.7", " ", "units"]
+        );
     }
 }

@@ -1,0 +1,99 @@
+//! The library's public API under arguments a caller may pass by mistake or
+//! a report that was edited by hand: nothing reachable from safe public API
+//! panics (issue 13). Each case returns an answer or an error.
+
+use tvdiff::input::Source;
+use tvdiff::report::{Change, ChangeKind, EditClass, Report, Row, RowKind, Span};
+use tvdiff::{compare, Error, Options};
+
+fn pair() -> (Source, Source) {
+    (
+        Source::from_text("old.txt", "互联网是人类的共同家园。为各国企业在华投资兴业提供服务！"),
+        Source::from_text("new.txt", "互联网是人类共同家园。\n为各国企业在中国投资兴业提供服务！"),
+    )
+}
+
+#[test]
+fn any_timeout_and_threshold_compare() {
+    let (old, new) = pair();
+    for timeout_ms in [0, 1, u64::MAX / 2, u64::MAX] {
+        for threshold in [f32::NAN, -1.0, 0.0, 0.5, 1.0, 2.0, f32::INFINITY] {
+            let opts = Options { timeout_ms, threshold, ..Options::default() };
+            let r = compare(&old, &new, &opts).expect("options are all usable");
+            assert!(r.has_changes(), "timeout {timeout_ms}, threshold {threshold}");
+        }
+    }
+}
+
+#[test]
+fn a_bad_pattern_is_an_error_not_a_panic() {
+    let (old, new) = pair();
+    let opts = Options { ignore_lines: vec!["(".into()], ..Options::default() };
+    assert!(matches!(compare(&old, &new, &opts), Err(Error::Usage(_))));
+    let sources = [("A".to_string(), old.clone()), ("B".to_string(), new.clone())];
+    assert!(tvdiff::collate::collate(&sources, 0, &opts).is_err());
+    assert!(tvdiff::collate::collate(&sources, 5, &Options::default()).is_err());
+    assert!(tvdiff::collate::collate(&sources[..1], 0, &Options::default()).is_err());
+}
+
+#[test]
+fn source_positions_out_of_range_are_clamped() {
+    let s = Source::from_text("t", "第一行\n第二行");
+    assert_eq!(s.line_count(), 2);
+    assert_eq!(s.line_col(usize::MAX), (2, 4));
+    assert_eq!(s.line_col(4), s.line_col(4)); // inside a character: no panic
+    assert_eq!(s.lines().len(), 2);
+}
+
+/// A report whose rows point at changes that are not there, whose spans
+/// lie outside any text and whose counts disagree: every renderer still
+/// writes something.
+#[test]
+fn renderers_survive_a_report_edited_by_hand() {
+    let (old, new) = pair();
+    let mut r: Report = compare(&old, &new, &Options::default()).unwrap();
+    let span = Span {
+        text: "x".into(),
+        start: usize::MAX - 1,
+        end: 3,
+        line: 0,
+        column: u32::MAX,
+        end_line: 0,
+        page: Some(0),
+        time: Some(tvdiff::report::TimeSpan { start: f64::NAN, end: -1.0 }),
+    };
+    r.changes.push(Change {
+        id: 99,
+        kind: ChangeKind::Moved,
+        class: EditClass::Wording,
+        old: Some(span.clone()),
+        new: None,
+        similarity: f32::NAN,
+        edits: vec![],
+        old_sentences: [usize::MAX, 0],
+        new_sentences: [0, usize::MAX],
+    });
+    r.rows.push(Row { kind: RowKind::Modified, old: Some(span.clone()), new: Some(span), change: Some(12345) });
+    r.rows.push(Row { kind: RowKind::MovedFrom, old: None, new: None, change: Some(usize::MAX) });
+    r.summary.equal = usize::MAX;
+    // Through JSON, as a caller who edited the file would hand it back
+    // (JSON has no NaN: those become numbers a hand could have written).
+    let mut plain = r.clone();
+    for c in &mut plain.changes {
+        c.similarity = 0.5;
+        if let Some(s) = c.old.as_mut() {
+            s.time = Some(tvdiff::report::TimeSpan { start: 5.0, end: -1.0 });
+        }
+    }
+    let json = tvdiff::render::json::render(&plain, false);
+    let back: Report = serde_json::from_str(&json).expect("the JSON reads back");
+    for report in [&r, &back] {
+        for side_by_side in [false, true] {
+            let opts = tvdiff::render::terminal::TerminalOptions { side_by_side, ..Default::default() };
+            assert!(!tvdiff::render::terminal::render(report, &opts).is_empty());
+        }
+        let html = tvdiff::render::html::render(report, &Default::default());
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(!tvdiff::render::json::render(report, true).is_empty());
+    }
+}
