@@ -155,10 +155,11 @@ fn region_rows<'d>(
         new_width: &|r| tb.width(r),
     };
     let ops = regions::align_tokens(&ta.ids, &tb.ids, opts.deadline, &bounds);
-    // Which new tokens the alignment matched with old ones.
-    let mut matched = vec![false; tb.len()];
+    // Which tokens the alignment matched, on each side.
+    let (mut matched_old, mut matched) = (vec![false; ta.len()], vec![false; tb.len()]);
     for op in &ops {
-        if let regions::Op::Equal { new, .. } = op {
+        if let regions::Op::Equal { old, new } = op {
+            matched_old[old.clone()].iter_mut().for_each(|m| *m = true);
             matched[new.clone()].iter_mut().for_each(|m| *m = true);
         }
     }
@@ -198,8 +199,14 @@ fn region_rows<'d>(
             Shape::Added => RowKind::Added,
         };
         let mut row = Row::new(kind, os, ns, chars(&ta, &p.old), chars(&tb, &p.new));
-        if kind == RowKind::Modified && row.new.len() > 1 {
-            row.bare = bare_sentences(&tb, &matched, &p.new);
+        if kind == RowKind::Modified {
+            if row.new.len() > 1 {
+                row.bare = bare_sentences(&tb, &matched, &p.new);
+            }
+            // The share of the row's tokens the alignment matched: a first
+            // measure of how alike its sides are (see `refine_rows`).
+            let hits = matched_old[p.old.clone()].iter().chain(&matched[p.new.clone()]).filter(|&&m| m).count();
+            row.similarity = hits as f32 / (p.old.len() + p.new.len()).max(1) as f32;
         }
         rows.push(row);
     }
@@ -214,9 +221,14 @@ fn region_rows<'d>(
 fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffOptions) {
     let t = Instant::now();
     // Until the inline diff, `similarity` holds how alike a modified row's
-    // two sides are (see `alike`); the steps keep it up to date.
+    // two sides are (see `alike`); the steps keep it up to date. A row
+    // whose tokens mostly matched is alike enough whatever the profile
+    // says, and its profile is not computed (a book whose every sentence
+    // changed has tens of thousands of such rows).
     for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
-        r.similarity = alike(old, &r.old_chars, new, &r.new_chars);
+        if r.similarity < (opts.threshold + 0.3).min(0.95) {
+            r.similarity = alike(old, &r.old_chars, new, &r.new_chars);
+        }
     }
     split_off_sentences(old, new, rows);
     hand_over_fragments(old, new, rows, opts.threshold);

@@ -244,14 +244,21 @@ fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
         out.hunk(ra, rb);
     } else if n <= TINY {
         myers_range(a, ra, b, rb, deadline, out);
-    } else if !related(a, ra.clone(), b, rb.clone(), RELATED_GRAM) {
-        out.hunk(ra, rb);
     } else if n <= SMALL {
-        myers_range(a, ra, b, rb, deadline, out);
+        if related(a, ra.clone(), b, rb.clone(), RELATED_GRAM) {
+            myers_range(a, ra, b, rb, deadline, out);
+        } else {
+            out.hunk(ra, rb);
+        }
     } else {
         let k = gram_len(n);
         let chain = unique_anchors(a, ra.clone(), b, rb.clone(), k);
-        if chain.is_empty() {
+        // Anchors covering a fair part of the smaller side prove the two
+        // related; otherwise ask.
+        let proven = chain.len() * k * 5 >= ra.len().min(rb.len());
+        if !proven && !related(a, ra.clone(), b, rb.clone(), RELATED_GRAM) {
+            out.hunk(ra, rb);
+        } else if chain.is_empty() {
             myers_range(a, ra, b, rb, deadline, out);
         } else {
             let (mut ca, mut cb) = (ra.start, rb.start);

@@ -80,42 +80,49 @@ pub(crate) fn tokens<'a>(doc: &'a Document, sentences: Range<usize>, words: &mut
 }
 
 fn push_sentence<'a>(key: &'a str, first_char: usize, s: usize, words: &mut Interner<'a>, out: &mut Tokens) {
-    // (char index, byte offset, char) for look-ahead inside numbers.
-    let chars: Vec<(usize, char)> = key.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (byte, c) = chars[i];
+    let word_char = |c: char| is_word_char(c) && !is_han(c);
+    let mut chars = key.char_indices().peekable();
+    let mut index = first_char; // document-wide index of the next char
+    while let Some((byte, c)) = chars.next() {
+        let at = index;
+        index += 1;
         if c == ' ' {
-            i += 1;
             continue;
         }
-        if is_word_char(c) && !is_han(c) {
-            let mut j = i + 1;
-            loop {
-                while j < chars.len() && is_word_char(chars[j].1) && !is_han(chars[j].1) {
-                    j += 1;
-                }
-                // Keep 6.7, 1,300 and 10:30 in one token.
-                let joins = j + 1 < chars.len()
-                    && matches!(chars[j].1, '.' | ',' | ':')
-                    && chars[j - 1].1.is_ascii_digit()
-                    && chars[j + 1].1.is_ascii_digit();
-                if !joins {
-                    break;
-                }
-                j += 1;
-            }
-            let end = chars.get(j).map_or(key.len(), |c| c.0);
-            out.ids.push(words.id(&key[byte..end]));
-            out.chars.push(first_char + i..first_char + j);
+        if !word_char(c) {
+            out.ids.push(c as u32);
+            out.chars.push(at..at + 1);
             out.sentence.push(s);
-            i = j;
             continue;
         }
-        out.ids.push(c as u32);
-        out.chars.push(first_char + i..first_char + i + 1);
+        // A word: letters and digits; 6.7, 1,300 and 10:30 stay whole.
+        let mut prev = c;
+        let mut end = byte + c.len_utf8();
+        loop {
+            match chars.peek().copied() {
+                Some((b, n)) if word_char(n) => {
+                    chars.next();
+                    (prev, end, index) = (n, b + n.len_utf8(), index + 1);
+                }
+                Some((_, '.' | ',' | ':')) if prev.is_ascii_digit() => {
+                    // Only when a digit follows the mark.
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    match ahead.peek() {
+                        Some(&(b, d)) if d.is_ascii_digit() => {
+                            chars.next();
+                            chars.next();
+                            (prev, end, index) = (d, b + d.len_utf8(), index + 2);
+                        }
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        out.ids.push(words.id(&key[byte..end]));
+        out.chars.push(at..index);
         out.sentence.push(s);
-        i += 1;
     }
 }
 

@@ -266,7 +266,26 @@ static SHARED: std::sync::Mutex<Option<std::sync::Arc<WordSegmenter>>> = std::sy
 /// up while no new characters turn up. The segmentation is the same as
 /// [`WordSegmenter::for_chars`] would give.
 pub fn shared_segmenter(text: impl IntoIterator<Item = char>) -> std::sync::Arc<WordSegmenter> {
-    let need: HashSet<char> = text.into_iter().filter(|&c| is_han(c)).collect();
+    // A bitmap of the BMP first (a book's modified sentences are hundreds
+    // of thousands of characters, a few thousand distinct), a set after.
+    let mut bmp = vec![0u64; 1024];
+    let mut need: HashSet<char> = HashSet::new();
+    for c in text.into_iter().filter(|&c| is_han(c)) {
+        let u = c as u32;
+        if u < 0x10000 {
+            bmp[(u >> 6) as usize] |= 1 << (u & 63);
+        } else {
+            need.insert(c);
+        }
+    }
+    for (w, &bits) in bmp.iter().enumerate() {
+        let mut b = bits;
+        while b != 0 {
+            let i = b.trailing_zeros();
+            b &= b - 1;
+            need.extend(char::from_u32((w as u32) << 6 | i));
+        }
+    }
     let mut slot = SHARED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(seg) = slot.as_ref() {
         if need.is_subset(&seg.chars) {
