@@ -255,6 +255,16 @@ def main(out_dir, doc):
     if mem_rows:
         worst = max(((r["rss_kb"] or 0) * 1024 / max(1, input_bytes(r, root, out_dir)), r["name"]) for r in mem_rows)
         w(f"| peak memory ≤ 10× combined input size | worst: {worst[0]:.1f}× ({worst[1]}) | {yes(worst[0] <= 10)} |")
+    for lang in ("zh", "en"):
+        hard = [r for r in res.values() if r.get("group") == f"hard.{lang}" and not r["name"].endswith(".normal")]
+        if hard:
+            worst = max(hard, key=lambda r: r["ratio"])
+            w(f"| {lang}: every hard shape ≤ 4× a normal 1 MB pair (timed alternately) | worst: "
+              f"{worst['name'].split('.')[-1].replace('_', ' ')} ×{worst['ratio']:.2f} | {yes(worst['ratio'] <= 4)} |")
+    tout = res.get("timeout.1000ms")
+    if tout:
+        w(f"| `--timeout 1000` on 500 vs 500 long, alike sentences returns within about a second | "
+          f"{fmt_t(tout['median_s'])} | {yes(tout['median_s'] <= 1.5)} |")
     st = [res.get(f"startup.{k}") for k in ("version", "en_modified", "zh_same", "zh_modified")]
     if all(st):
         w(f"| start-up small | `--version` {fmt_t(st[0]['median_s'])}; tiny English pair "
@@ -340,6 +350,40 @@ def main(out_dir, doc):
         w("gives only added (removed) sentences; the unpunctuated text finds ≥ 90% of its edits.")
         w("")
 
+    # ---- hard shapes
+    hard = [r for r in res.values() if str(r.get("group", "")).startswith("hard.")]
+    if hard:
+        w("## Hard shapes")
+        w("")
+        w("Each shape is 1 MB of the corpus text against a copy built by the script, timed")
+        w("alternately with a normal pair of the same size (the same text against a copy with")
+        w("200 edits and noise) by `bench/ratio.py`: round after round, the normal pair then each")
+        w("shape, so the ratio is taken within a round and the machine's load cancels.")
+        w("")
+        w("| language | shape | median time | × normal pair (median of rounds) | range |")
+        w("|---|---|---:|---:|---|")
+        for r in sorted(hard, key=lambda r: (r["group"], r["name"])):
+            w(f"| {r['group'].split('.')[1]} | {r['name'].split('.')[-1].replace('_', ' ')} | {fmt_t(r['median_s'])} | "
+              f"{r['ratio']:.2f} | {r['ratio_min']:.2f}–{r['ratio_max']:.2f} |")
+        w("")
+        w("Shapes: *every sentence changed* — one Han character (or one English word) replaced in")
+        w("every sentence; *paragraphs shuffled* — the lines (English: paragraphs) in random order;")
+        w("*sentences permuted* — the sentences in random order, one run of text; *unrelated* — the")
+        w("next 1 MB of the same book.")
+        w("")
+    tout = [r for r in res.values() if r.get("group") == "timeout"]
+    if tout:
+        w("## Timeout")
+        w("")
+        w("500 against 500 long, alike sentences (100 words from a vocabulary of 20, five")
+        w("characters changed in each), with and without `--timeout`:")
+        w("")
+        w("| run | median time |")
+        w("|---|---:|")
+        for r in tout:
+            w(f"| {r['name']} | {fmt_t(r['median_s'])} |")
+        w("")
+
     # ---- commands
     w("## Commands")
     w("")
@@ -350,6 +394,8 @@ def main(out_dir, doc):
     w("|---|---:|---|")
     for r in res.values():
         w(f"| {r['name']} | {r.get('load_before', '—')} | `{r['cmd']}` |")
+    w("")
+    w("Hard shapes and timeouts: `python3 bench/ratio.py --runs N NAME=command …` (alternating).")
     w("")
 
     analysis = os.path.join(root, "bench", "analysis.md")

@@ -205,6 +205,87 @@ EOF
     measure hostile.empty_new hostile tvdiff $HR "$TV" -f json "$CORPUS/en_large.txt" "$P/h_empty.txt"
 fi
 
+if [ "$QUICK" != 1 ]; then
+    # Issue 10: no input shape may take more than 4 times a normal pair of
+    # the same size. Each shape is timed alternately with the normal pair
+    # (bench/ratio.py), so the ratio holds whatever the machine's load.
+    echo "== hard shapes (1 MB, as multiples of a normal pair)" >&2
+    python3 - "$CORPUS" "$P" <<'EOF2'
+import random, re, sys
+corpus, p = sys.argv[1:]
+MB = 1 << 20
+def cut(text, n):
+    b = text.encode()[:n]
+    return b[: b.rfind(b"\n") + 1].decode()
+zh = open(f"{corpus}/zh_large.txt", encoding="utf-8").read()
+en = open(f"{corpus}/en_large.txt", encoding="utf-8").read().replace("\r\n", "\n")
+en = en[en.find("CHAPTER I", en.find("CHAPTER I") + 10):]  # past the table of contents
+for lang, text in (("zh", zh), ("en", en)):
+    rng = random.Random(10)
+    first = cut(text, MB)
+    rest = text.encode()[len(first.encode()):].decode(errors="ignore")
+    open(f"{p}/hard_{lang}.txt", "w").write(first)
+    open(f"{p}/hard_{lang}_unrelated.txt", "w").write(cut(rest, MB))
+    if lang == "zh":
+        ends, word = "。！？", re.compile(r"[\u4e00-\u9fff]")
+        han = [c for c in first if "\u4e00" <= c <= "\u9fff"]
+        def change(sentence):
+            # One Han character of the sentence replaced by another.
+            spots = [m.start() for m in word.finditer(sentence)]
+            if not spots:
+                return sentence
+            i = rng.choice(spots)
+            return sentence[:i] + rng.choice(han) + sentence[i + 1:]
+        split = re.compile(r"[^。！？]*[。！？]+[”」』]?|[^。！？]+$")
+    else:
+        words = re.findall(r"\b[a-z]{3,}\b", first)
+        def change(sentence):
+            spots = [m for m in re.finditer(r"\b[a-z]{3,}\b", sentence)]
+            if not spots:
+                return sentence
+            m = rng.choice(spots)
+            return sentence[:m.start()] + rng.choice(words) + sentence[m.end():]
+        split = re.compile(r"[^.!?]*[.!?]+[\"’”]?\s*|[^.!?]+$")
+    sentences = [s for s in split.findall(first) if s]
+    open(f"{p}/hard_{lang}_every.txt", "w").write("".join(change(s) for s in sentences))
+    paragraphs = first.split("\n\n" if lang == "en" else "\n")
+    rng.shuffle(paragraphs)
+    open(f"{p}/hard_{lang}_shuffled.txt", "w").write(("\n\n" if lang == "en" else "\n").join(paragraphs))
+    perm = sentences[:]
+    rng.shuffle(perm)
+    open(f"{p}/hard_{lang}_permuted.txt", "w").write("".join(perm))
+EOF2
+    for lang in zh en; do
+        "$MV" --seed 11 --edits 200 "$P/hard_$lang.txt" "$P/hard_${lang}_normal.txt" "$P/hard_${lang}_normal.truth.json"
+        python3 "$ROOT/bench/ratio.py" --runs "$RUNS" --json "$RES" --group "hard.$lang" \
+            "hard.$lang.normal=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_normal.txt" \
+            "hard.$lang.every_sentence_changed=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_every.txt" \
+            "hard.$lang.paragraphs_shuffled=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_shuffled.txt" \
+            "hard.$lang.sentences_permuted=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_permuted.txt" \
+            "hard.$lang.unrelated=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_unrelated.txt"
+    done
+    # --timeout bounds a comparison: 500 against 500 long, alike sentences.
+    python3 - "$P" <<'EOF2'
+import random, sys
+p = sys.argv[1]
+rng = random.Random(3)
+words = "互联网 发展 合作 共享 治理 安全 网络 空间 国际 社会 各国 人民 文化 经济 创新 开放 和平 秩序 世界 中国".split()
+old = ["".join(rng.choice(words) for _ in range(100)) + "。" for _ in range(500)]
+new = []
+for s in old:
+    l = list(s)
+    for _ in range(5):
+        l[rng.randrange(len(l) - 1)] = rng.choice("的了是在和与")
+    new.append("".join(l))
+open(f"{p}/alike_old.txt", "w").write("\n".join(old))
+open(f"{p}/alike_new.txt", "w").write("\n".join(new))
+EOF2
+    python3 "$ROOT/bench/ratio.py" --runs "$RUNS" --json "$RES" --group timeout \
+        "timeout.none=$TV -f json $P/alike_old.txt $P/alike_new.txt" \
+        "timeout.1000ms=$TV -f json --timeout 1000 $P/alike_old.txt $P/alike_new.txt" \
+        "timeout.100ms=$TV -f json --timeout 100 $P/alike_old.txt $P/alike_new.txt"
+fi
+
 echo "== machine" >&2
 python3 - "$OUT/machine.json" <<EOF
 import json, os, re, subprocess, sys

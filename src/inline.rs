@@ -78,6 +78,25 @@ pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Pi
 /// and the result mirrored when needed. compare(a, b) and compare(b, a)
 /// therefore report mirrored edits.
 pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
+    // Only the stretch between the common beginning and end needs words:
+    // widened to the nearest characters that are no part of a word (a
+    // mark, a space), it is cut into exactly the words the whole sentence
+    // would be (Han runs and words are cut on their own), and everything
+    // outside it is equal. A sentence with one changed character costs the
+    // word segmenter one clause, not the whole sentence.
+    let (from, to_old, to_new) = changed_window(oc, nc);
+    if from > 0 || to_old < oc.len() {
+        let mut pieces = Vec::with_capacity(8);
+        push_merged(&mut pieces, Piece { kind: PieceKind::Equal, old: 0..from, new: 0..from });
+        for p in diff_chars_with(seg, &oc[from..to_old], &nc[from..to_new], deadline) {
+            let shift = |r: Range<usize>| r.start + from..r.end + from;
+            push_merged(&mut pieces, Piece { kind: p.kind, old: shift(p.old), new: shift(p.new) });
+        }
+        let (eo, en) = (oc.len() - to_old, nc.len() - to_new);
+        debug_assert_eq!(eo, en);
+        push_merged(&mut pieces, Piece { kind: PieceKind::Equal, old: to_old..oc.len(), new: to_new..nc.len() });
+        return pieces;
+    }
     if oc > nc {
         let mut pieces = diff_ordered(seg, nc, oc, deadline);
         for p in &mut pieces {
@@ -91,6 +110,44 @@ pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: 
         return pieces;
     }
     diff_ordered(seg, oc, nc, deadline)
+}
+
+/// The common beginning and end of `oc` and `nc`, each stopped at a
+/// character that is no part of a word (so the stretch between holds whole
+/// words and whole Han runs): `(end of the beginning, start of the end in
+/// oc, in nc)`. Returns `(0, oc.len(), nc.len())` when there is no such
+/// place to stop.
+fn changed_window(oc: &[char], nc: &[char]) -> (usize, usize, usize) {
+    let wordy = |c: char| is_han(c) || crate::chars::is_word_char(c);
+    let mut p = oc.iter().zip(nc).take_while(|(a, b)| a == b).count();
+    let max_s = oc.len().min(nc.len()) - p;
+    let mut s = oc.iter().rev().zip(nc.iter().rev()).take(max_s).take_while(|(a, b)| a == b).count();
+    // Back off into the common part to a character outside any word, and
+    // take up to two such characters into the window too: an edit next to
+    // a space may slide across it (see `place_at_word_start`).
+    while p > 0 && wordy(oc[p - 1]) {
+        p -= 1;
+    }
+    for _ in 0..2 {
+        if p > 0 && !wordy(oc[p - 1]) {
+            p -= 1;
+        }
+    }
+    while p > 0 && wordy(oc[p - 1]) {
+        p -= 1;
+    }
+    while s > 0 && wordy(oc[oc.len() - s]) {
+        s -= 1;
+    }
+    for _ in 0..2 {
+        if s > 0 && !wordy(oc[oc.len() - s]) {
+            s -= 1;
+        }
+    }
+    while s > 0 && wordy(oc[oc.len() - s]) {
+        s -= 1;
+    }
+    (p, oc.len() - s, nc.len() - s)
 }
 
 fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {

@@ -97,11 +97,15 @@ fn patience(ids: &Ids, deadline: Instant, out: &mut Segs) {
         .collect();
     let chain = super::regions::longest_increasing(&pairs);
     let (mut ca, mut cb) = (0, 0);
+    // For `between`: the stamp of the stretch whose new ids are marked.
+    let mut mark = vec![0u32; ids.count as usize];
+    let mut stamp = 0u32;
     for (x, y) in chain.into_iter().chain([(a.len(), b.len())]) {
         if x < ca || y < cb {
             continue; // covered by the equal run before
         }
-        between(a, ca..x, b, cb..y, deadline, out);
+        stamp += 1;
+        between(a, ca..x, b, cb..y, deadline, (&mut mark, stamp), out);
         let run = a[x..].iter().zip(&b[y..]).take_while(|(p, q)| p == q).count();
         out.equal(x, y, run);
         (ca, cb) = (x + run, y + run);
@@ -109,10 +113,24 @@ fn patience(ids: &Ids, deadline: Instant, out: &mut Segs) {
 }
 
 /// The stretch between two anchors: equal ends, then Myers on the rest.
-fn between(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadline: Instant, out: &mut Segs) {
+fn between(
+    a: &[u32],
+    ra: Range<usize>,
+    b: &[u32],
+    rb: Range<usize>,
+    deadline: Instant,
+    (mark, stamp): (&mut [u32], u32),
+    out: &mut Segs,
+) {
     let (ra, rb, prefix, suffix) = super::regions::trim(a, ra, b, rb);
     out.equal(prefix.0.start, prefix.1.start, prefix.0.len());
-    if ra.is_empty() || rb.is_empty() {
+    // How many old sentences of the stretch occur in its new side at all:
+    // with (almost) none in common, there is nothing for Myers to find.
+    for &x in &b[rb.clone()] {
+        mark[x as usize] = stamp;
+    }
+    let shared = a[ra.clone()].iter().filter(|&&x| mark[x as usize] == stamp).count();
+    if ra.is_empty() || rb.is_empty() || shared * 50 < ra.len().min(rb.len()) {
         out.gap(ra, rb);
     } else {
         let mut capture = Capture::new();
@@ -214,14 +232,14 @@ impl Ids {
 /// Open-addressing hash table from keys to dense ids, for [`Ids`]. A slot
 /// holds the upper half of the key's hash and the key's id plus one (0 for
 /// an empty slot); the key itself is in `keys`, at its id.
-struct KeyTable<'a> {
+pub(crate) struct KeyTable<'a> {
     slots: Vec<u64>,
     keys: Vec<&'a str>,
     seed: u64,
 }
 
 impl<'a> KeyTable<'a> {
-    fn new(expected: usize) -> Self {
+    pub(crate) fn new(expected: usize) -> Self {
         use std::hash::BuildHasher;
         // Keyed per process, like `std`'s `RandomState`, so that crafted
         // input cannot aim for collisions ahead of time.
@@ -236,7 +254,7 @@ impl<'a> KeyTable<'a> {
     }
 
     /// The id of `key`, a new one if the key is new.
-    fn id(&mut self, key: &'a str) -> u32 {
+    pub(crate) fn id(&mut self, key: &'a str) -> u32 {
         let tag = hash_key(key.as_bytes(), self.seed) >> 32;
         let mask = self.slots.len() - 1;
         let mut i = tag as usize & mask;

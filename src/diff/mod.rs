@@ -479,6 +479,10 @@ fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
     splice_rows(rows, replace);
 }
 
+/// Longest runs of removed and added sentences (the shorter side) searched
+/// for alike pairs.
+const MAX_PAIRED_RUN: usize = 100;
+
 /// Step 5d: in a run of removed and added rows (whole sentences the token
 /// alignment found nothing in common with: a paraphrase, a rewritten
 /// paragraph), sentences as alike as a reworded sentence is are paired
@@ -500,7 +504,10 @@ fn pair_alike_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, threshol
         let run = &rows[start..i];
         let removed: Vec<&Row> = run.iter().filter(|r| r.kind == RowKind::Removed).collect();
         let added: Vec<&Row> = run.iter().filter(|r| r.kind == RowKind::Added).collect();
-        if removed.is_empty() || added.is_empty() {
+        // A long run is a stretch the token alignment found unrelated (a
+        // paragraph moved, two different texts), where a reworded sentence
+        // is not to be looked for.
+        if removed.is_empty() || added.is_empty() || removed.len().min(added.len()) > MAX_PAIRED_RUN {
             continue;
         }
         let okeys: Vec<&str> = removed.iter().map(|r| key_text(old, &r.old_chars)).collect();

@@ -207,6 +207,13 @@ pub(crate) fn drop_chance_matches(ops: Vec<Op>, bounds: &Bounds) -> Vec<Op> {
 struct Ops(Vec<Op>);
 
 impl Ops {
+    fn push(&mut self, op: Op) {
+        match op {
+            Op::Equal { old, new } => self.equal(old, new),
+            Op::Hunk { old, new } => self.hunk(old, new),
+        }
+    }
+
     fn equal(&mut self, old: Range<usize>, new: Range<usize>) {
         if old.is_empty() {
             return;
@@ -260,6 +267,35 @@ fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
             out.hunk(ra, rb);
         } else if chain.is_empty() {
             myers_range(a, ra, b, rb, deadline, out);
+        } else if n >= PARALLEL && chain.len() >= 2 {
+            // The pieces between anchors are independent: a large range is
+            // cut in two at its middle anchor, and the halves are aligned on
+            // two threads where there are two (the same answer either way).
+            let (x, y) = chain[chain.len() / 2];
+            let mut left = Ops::default();
+            let half = |left: &mut Ops| align_range(a, ra.start..x, b, rb.start..y, deadline, left);
+            let other = || {
+                let mut right = Ops::default();
+                align_range(a, x + k..ra.end, b, y + k..rb.end, deadline, &mut right);
+                right
+            };
+            let right = if threads() >= 2 {
+                std::thread::scope(|s| {
+                    let h = s.spawn(other);
+                    half(&mut left);
+                    h.join().expect("alignment thread panicked")
+                })
+            } else {
+                half(&mut left);
+                other()
+            };
+            for op in left.0 {
+                out.push(op);
+            }
+            out.equal(x..x + k, y..y + k);
+            for op in right.0 {
+                out.push(op);
+            }
         } else {
             let (mut ca, mut cb) = (ra.start, rb.start);
             for (x, y) in chain {
@@ -271,6 +307,14 @@ fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
         }
     }
     out.equal(suffix.0, suffix.1);
+}
+
+/// Ranges at least this long (both sides, tokens) are split between two
+/// threads.
+const PARALLEL: usize = 100_000;
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Length of the token runs that anchor a range of `n` tokens (both sides

@@ -19,7 +19,6 @@
 
 use crate::chars::{is_han, is_word_char};
 use crate::segment::Document;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Token ids: a single-character token is its code point; a word gets an
@@ -27,15 +26,19 @@ use std::ops::Range;
 const WORD_BASE: u32 = 0x11_0000;
 
 /// Gives words ids shared by both versions (equal words, equal ids).
-#[derive(Default)]
 pub(crate) struct Interner<'a> {
-    words: HashMap<&'a str, u32>,
+    words: super::anchor::KeyTable<'a>,
+}
+
+impl Default for Interner<'_> {
+    fn default() -> Self {
+        Interner { words: super::anchor::KeyTable::new(1024) }
+    }
 }
 
 impl<'a> Interner<'a> {
     fn id(&mut self, word: &'a str) -> u32 {
-        let next = WORD_BASE + self.words.len() as u32;
-        *self.words.entry(word).or_insert(next)
+        WORD_BASE + self.words.id(word)
     }
 }
 
