@@ -143,7 +143,7 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
         let mut counts = Absorbed::new();
         for r in part.iter().filter(|r| matches!(r.kind, RowKind::Equal | RowKind::Resegmented)) {
             let (or, nr) = (r.old_chars.clone(), r.new_chars.clone());
-            let (ob, nb) = (byte_span(od, &or), byte_span(nd, &nr));
+            let (ob, nb) = (byte_span(od, &r.old, &or), byte_span(nd, &r.new, &nr));
             if old.text.get(ob.clone()) == new.text.get(nb.clone()) {
                 continue;
             }
@@ -193,15 +193,21 @@ fn count_row_noise(old_text: &str, o: &[NChar], new_text: &str, n: &[NChar], cou
     }
 }
 
-/// Byte range of the original text that key characters `r` stand for.
-/// Where `r` starts or ends with a sentence, the sentence's own bounds are
-/// used: they include marks the key may lack (`--ignore-punctuation`).
-pub(crate) fn byte_span(doc: &Document, r: &Range<usize>) -> Range<usize> {
+/// Byte range of the original text that key characters `r` stand for;
+/// `sentences` are the sentences `r` touches. Where `r` starts or ends with
+/// a sentence, the sentence's own bounds are used: they include marks the
+/// key may lack (`--ignore-punctuation`).
+pub(crate) fn byte_span(doc: &Document, sentences: &Range<usize>, r: &Range<usize>) -> Range<usize> {
     if r.is_empty() {
         return 0..0;
     }
-    let first = doc.sentences.partition_point(|s| s.chars.end <= r.start);
-    let last = doc.sentences.partition_point(|s| s.chars.end < r.end);
+    let (first, last) = match (doc.sentences.get(sentences.start), sentences.end.checked_sub(1)) {
+        (Some(_), Some(last)) if last < doc.sentences.len() => (sentences.start, last),
+        _ => (
+            doc.sentences.partition_point(|s| s.chars.end <= r.start),
+            doc.sentences.partition_point(|s| s.chars.end < r.end),
+        ),
+    };
     let start = match doc.sentences.get(first) {
         Some(s) if s.chars.start == r.start => s.start,
         _ => doc.chars(r.start..r.start + 1).first().map_or(0, |c| c.start as usize),
@@ -251,12 +257,13 @@ fn build(
     let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
     let mut in_reseg = false;
     for (i, r) in aligned.iter().enumerate() {
-        let span = |loc: &mut Locator, doc: &Document, chars: &Range<usize>| -> Option<Span> {
-            (!chars.is_empty()).then(|| {
-                let b = byte_span(doc, chars);
-                loc.span(b.start, b.end)
-            })
-        };
+        let span =
+            |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Span> {
+                (!chars.is_empty()).then(|| {
+                    let b = byte_span(doc, sentences, chars);
+                    loc.span(b.start, b.end)
+                })
+            };
         let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
         if r.kind != RowKind::Resegmented {
             in_reseg = false;
@@ -279,7 +286,8 @@ fn build(
             RowKind::Modified => {
                 summary.modified += 1;
                 let (oc, nc) = (ocur.get(r.old_chars.clone()), ncur.get(r.new_chars.clone()));
-                let (old_span, new_span) = (span(&mut ol, od, &r.old_chars), span(&mut nl, nd, &r.new_chars));
+                let (old_span, new_span) =
+                    (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
                 let mut edits = Vec::new();
                 let mut eq = 0;
                 for p in &r.pieces {
@@ -348,8 +356,8 @@ fn build(
                     id: changes.len(),
                     kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
                     class,
-                    old: span(&mut ol, od, &r.old_chars),
-                    new: span(&mut nl, nd, &r.new_chars),
+                    old: span(&mut ol, od, &r.old, &r.old_chars),
+                    new: span(&mut nl, nd, &r.new, &r.new_chars),
                     similarity: 0.0,
                     edits: vec![],
                     old_sentences: os,
@@ -367,8 +375,8 @@ fn build(
                     id: changes.len(),
                     kind: ChangeKind::Moved,
                     class: EditClass::Wording,
-                    old: span(&mut ol2, od, &from.old_chars),
-                    new: span(&mut nl, nd, &r.new_chars),
+                    old: span(&mut ol2, od, &from.old, &from.old_chars),
+                    new: span(&mut nl, nd, &r.new, &r.new_chars),
                     similarity: 1.0,
                     edits: vec![],
                     old_sentences: [from.old.start, from.old.end],
@@ -381,9 +389,9 @@ fn build(
             continue;
         }
         let (old_span, new_span) = match r.kind {
-            RowKind::MovedTo => (None, span(&mut nl, nd, &r.new_chars)),
-            RowKind::MovedFrom => (span(&mut ol, od, &r.old_chars), None),
-            _ => (span(&mut ol, od, &r.old_chars), span(&mut nl, nd, &r.new_chars)),
+            RowKind::MovedTo => (None, span(&mut nl, nd, &r.new, &r.new_chars)),
+            RowKind::MovedFrom => (span(&mut ol, od, &r.old, &r.old_chars), None),
+            _ => (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars)),
         };
         rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
     }
