@@ -147,12 +147,10 @@ def compare_files(
     return json.loads(_tvdiff.compare_files(old_path, new_path, _options(options), full))
 
 
-def _report_json(report: Union[Report, str]) -> str:
-    if isinstance(report, str):
-        return report
-    if not isinstance(report, dict):
-        raise TypeError(f"expected a report dict, got {type(report).__name__}")
-    return json.dumps(report, ensure_ascii=False)
+def _report(report: Union[Report, str]) -> Union[Report, str]:
+    if not isinstance(report, (dict, str)):
+        raise TypeError(f"expected a report dict (or its JSON text), got {type(report).__name__}")
+    return report
 
 
 def render_html(report: Union[Report, str], title: Optional[str] = None, *, generated: Optional[str] = None) -> str:
@@ -165,7 +163,7 @@ def render_html(report: Union[Report, str], title: Optional[str] = None, *, gene
     around the changes too; without ``rows`` the page lists the changes
     only. ``report`` may also be the JSON text of a report.
     """
-    return _tvdiff.render_html(_report_json(report), title, generated)
+    return _tvdiff.render_html(_report(report), title, generated)
 
 
 def render_terminal(
@@ -189,7 +187,7 @@ def render_terminal(
     """
     if width < 20:
         raise ValueError("width: at least 20 columns")
-    return _tvdiff.render_terminal(_report_json(report), color, side_by_side, width, context, elide, summary)
+    return _tvdiff.render_terminal(_report(report), color, side_by_side, width, context, elide, summary)
 
 
 def _siglum(n: int) -> str:
