@@ -70,23 +70,16 @@ fn options(flat: &str) -> PyResult<Options> {
         serde_json::from_str(flat).map_err(|e| PyValueError::new_err(format!("options: {e}")))?;
     let defaults = serde_json::to_value(Options::default()).expect("Options serialises");
     let mut merged = defaults.clone();
-    // Fields the library does not serialise.
-    let mut rows = None;
+    // `max_size` is not serialised by the library; `rows` is set by the
+    // caller (`full=`), not as an option.
     let mut max_size = None;
     for (key, value) in &given {
-        match key.as_str() {
-            "rows" => {
-                rows = Some(value.as_bool().ok_or_else(|| bad(key, "expected True or False"))?);
-                continue;
-            }
-            "max_size" => {
-                max_size = match value {
-                    Value::Null => None,
-                    v => Some(v.as_u64().ok_or_else(|| bad(key, "expected a number of bytes"))?),
-                };
-                continue;
-            }
-            _ => {}
+        if key == "max_size" {
+            max_size = match value {
+                Value::Null => None,
+                v => Some(v.as_u64().ok_or_else(|| bad(key, "expected a number of bytes"))?),
+            };
+            continue;
         }
         let slot = place(&mut merged, key).ok_or_else(|| {
             let known = option_names().join(", ");
@@ -112,9 +105,6 @@ fn options(flat: &str) -> PyResult<Options> {
     };
     if !(0.0..=1.0).contains(&opts.threshold) {
         return Err(bad("threshold", "expected a ratio between 0 and 1"));
-    }
-    if let Some(r) = rows {
-        opts.rows = r;
     }
     opts.decode.max_size = max_size;
     Ok(opts)
@@ -149,7 +139,7 @@ fn option_names() -> Vec<String> {
             _ => names.push(k.clone()),
         }
     }
-    names.extend(["max_size".to_string(), "rows".to_string()]);
+    names.push("max_size".to_string());
     names
 }
 
@@ -207,7 +197,7 @@ fn compare(
     full: bool,
 ) -> PyResult<String> {
     let mut opts = self::options(options)?;
-    opts.rows = opts.rows && full;
+    opts.rows = full;
     py.detach(move || {
         let old = old.source(old_name, &opts.decode)?;
         let new = new.source(new_name, &opts.decode)?;
@@ -222,7 +212,7 @@ fn compare(
 #[pyo3(signature = (old, new, options, full))]
 fn compare_files(py: Python<'_>, old: PathBuf, new: PathBuf, options: &str, full: bool) -> PyResult<String> {
     let mut opts = self::options(options)?;
-    opts.rows = opts.rows && full;
+    opts.rows = full;
     let (o, n) = (old.clone(), new.clone());
     py.detach(move || tvdiff::compare_files(&o, &n, &opts).map(|r| report_json(&r)))
         .map_err(|e| py_err(e, &[&old, &new]))

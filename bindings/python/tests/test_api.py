@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -84,6 +83,7 @@ def test_options_change_what_is_reported():
     assert tvdiff.compare(a, b)["summary"]["modified"] == 1
     assert tvdiff.compare(a, b, threshold=1.0)["summary"]["modified"] == 0
     assert tvdiff.compare(a, b, timeout_ms=1, full=True)["rows"]
+    assert tvdiff.compare("", "", full=True)["rows"] == [] and "rows" not in tvdiff.compare("", "")
     r = tvdiff.compare(a, b, timeout_ms=5000, threshold=0.7)
     assert r["options"]["timeout_ms"] == 5000 and abs(r["options"]["threshold"] - 0.7) < 1e-6
 
@@ -99,6 +99,8 @@ def test_default_options_list_every_library_option():
 def test_bad_options_are_value_errors():
     with pytest.raises(ValueError, match="unknown option 'ignore_punctation'"):
         tvdiff.compare("a", "b", ignore_punctation=True)
+    with pytest.raises(ValueError, match="unknown option 'rows'"):  # that is full=
+        tvdiff.compare("a", "b", rows=True)
     with pytest.raises(ValueError, match="option 'lang'"):
         tvdiff.compare("a", "b", lang="fr")
     with pytest.raises(ValueError, match="invalid regular expression"):
@@ -256,3 +258,20 @@ def test_stubs_and_marker_are_installed():
     assert (pkg / "py.typed").exists() and (pkg / "__init__.pyi").exists()
     assert tvdiff.__version__
     assert tvdiff.compare.__doc__ and "ValueError" in tvdiff.compare.__doc__
+
+
+def test_the_readme_example_works(capsys):
+    """The Python example of README.md, run as written from the repository."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("\n## Python\n") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
+    code = code[: code.index("```")]
+    cwd = os.getcwd()
+    try:
+        os.chdir(REPO)
+        exec(compile(code, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert out.startswith("5 modified, 99.5 % similar\n")
+    assert out.count("华 → 中国") == 2 and "~ 在[-华-]{+中国+}投资。" in out

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 from . import _tvdiff
 
@@ -90,6 +90,13 @@ def _options(options: Dict[str, Any]) -> str:
         raise ValueError(f"options: {e}") from None
 
 
+def _loaded(text: str, full: bool) -> Report:
+    report = json.loads(text)
+    if full:
+        report.setdefault("rows", [])  # (the model leaves out an empty list)
+    return report
+
+
 def default_options() -> Dict[str, Any]:
     """Every option with its default value."""
     return json.loads(_tvdiff.default_options())
@@ -123,7 +130,7 @@ def compare(
     Raises ``ValueError`` for an unknown option, a bad value (an invalid
     ``ignore_lines`` expression) or undecodable ``bytes``.
     """
-    return json.loads(_tvdiff.compare(old, new, old_name, new_name, _options(options), full))
+    return _loaded(_tvdiff.compare(old, new, old_name, new_name, _options(options), full), full)
 
 
 def compare_files(
@@ -144,7 +151,7 @@ def compare_files(
     ``PermissionError``) when a file cannot be opened, ``ValueError`` when it
     is binary, undecodable or too large, or an option is bad.
     """
-    return json.loads(_tvdiff.compare_files(old_path, new_path, _options(options), full))
+    return _loaded(_tvdiff.compare_files(old_path, new_path, _options(options), full), full)
 
 
 def _report(report: Union[Report, str]) -> Union[Report, str]:
@@ -238,4 +245,6 @@ def collate(
             raise TypeError(f"collate: expected str, bytes or a path, got {type(item).__name__}")
     if base < 0:
         base += len(items)
+    if not 0 <= base < len(items):
+        raise ValueError(f"collate: base witness {base} is not among the {len(items)} witnesses")
     return json.loads(_tvdiff.collate(witnesses, base, _options(options)))
