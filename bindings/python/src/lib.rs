@@ -271,7 +271,12 @@ fn render_safely(py: Python<'_>, f: impl FnOnce() -> String + Send) -> PyResult<
 /// A report (dicts and lists, or JSON text) as a self-contained HTML page.
 #[pyfunction]
 #[pyo3(signature = (report, title=None, generated=None))]
-fn render_html(py: Python<'_>, report: &Bound<'_, PyAny>, title: Option<String>, generated: Option<String>) -> PyResult<String> {
+fn render_html(
+    py: Python<'_>,
+    report: &Bound<'_, PyAny>,
+    title: Option<String>,
+    generated: Option<String>,
+) -> PyResult<String> {
     let report = parse_report(report)?;
     render_safely(py, move || html::render(&report, &html::HtmlOptions { title, generated }))
 }
@@ -304,7 +309,12 @@ enum Witness {
 /// Collate witnesses against `base`; the collation as JSON.
 #[pyfunction]
 #[pyo3(signature = (witnesses, base, options))]
-fn collate(py: Python<'_>, witnesses: Vec<(String, String, Bound<'_, PyAny>)>, base: usize, options: &str) -> PyResult<String> {
+fn collate(
+    py: Python<'_>,
+    witnesses: Vec<(String, String, Bound<'_, PyAny>)>,
+    base: usize,
+    options: &str,
+) -> PyResult<String> {
     let opts = self::options(options)?;
     let mut ws = Vec::with_capacity(witnesses.len());
     let mut paths = Vec::new();
@@ -415,7 +425,8 @@ impl SpanColumns {
     }
 }
 
-const SUMMARY: [&str; 6] = ["pair_equal", "pair_modified", "pair_added", "pair_removed", "pair_moved", "pair_resegmented"];
+const SUMMARY: [&str; 6] =
+    ["pair_equal", "pair_modified", "pair_added", "pair_removed", "pair_moved", "pair_resegmented"];
 
 impl Columns {
     fn push_pair(&mut self, pair: usize, r: &Report) {

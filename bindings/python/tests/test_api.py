@@ -253,6 +253,12 @@ def test_collate_errors(samples):
         tvdiff.collate(["一。", 2])
 
 
+def test_module_docstring_example():
+    import doctest
+
+    assert doctest.testmod(tvdiff).failed == 0
+
+
 def test_stubs_and_marker_are_installed():
     pkg = Path(tvdiff.__file__).parent
     assert (pkg / "py.typed").exists() and (pkg / "__init__.pyi").exists()

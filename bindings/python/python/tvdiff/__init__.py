@@ -7,7 +7,7 @@ offsets, while full-width/half-width punctuation, spacing, line wrapping,
 quote and dash styles and invisible characters are ignored.
 
 >>> import tvdiff
->>> r = tvdiff.compare("为各国企业在华投资兴业提供服务。", "为各国企业在中国投资兴业提供服务!")
+>>> r = tvdiff.compare("为各国企业在华投资兴业提供服务!", "为各国企业在中国投资兴业提供服务！")
 >>> [(e["old"], e["new"]) for c in r["changes"] for e in c["edits"]]
 [('华', '中国')]
 
