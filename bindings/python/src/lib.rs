@@ -284,6 +284,7 @@ fn render_html(
 /// A report (dicts and lists, or JSON text) as the terminal report.
 #[pyfunction]
 #[pyo3(signature = (report, color, side_by_side, width, context, elide, summary))]
+#[allow(clippy::too_many_arguments)] // the Python signature, one argument each
 fn render_terminal(
     py: Python<'_>,
     report: &Bound<'_, PyAny>,
