@@ -97,3 +97,17 @@ fn renderers_survive_a_report_edited_by_hand() {
         assert!(!tvdiff::render::json::render(report, true).is_empty());
     }
 }
+
+/// A report built without rows (or read back from JSON written without
+/// `--full`) still shows every change in the terminal and HTML renderers.
+#[test]
+fn a_report_without_rows_renders_its_changes() {
+    let (old, new) = pair();
+    let r = compare(&old, &new, &Options { rows: false, ..Options::default() }).unwrap();
+    assert!(r.rows.is_empty());
+    let text = tvdiff::render::terminal::render(&r, &Default::default());
+    assert!(text.contains("[-华-]{+中国+}"), "{text}");
+    assert!(text.contains("[-的-]"), "{text}");
+    let html = tvdiff::render::html::render(&r, &Default::default());
+    assert!(html.contains("中国"));
+}

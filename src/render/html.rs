@@ -65,7 +65,7 @@ pub struct HtmlOptions {
 pub fn render(report: &Report, opts: &HtmlOptions) -> String {
     let fallback;
     let rows: &[Row] = if report.rows.is_empty() && !report.changes.is_empty() {
-        fallback = rows_from_changes(report);
+        fallback = super::rows_from_changes(report);
         &fallback
     } else {
         &report.rows
@@ -252,26 +252,6 @@ fn gap_row(r: &Row) -> GapRow<'_> {
     let nt = r.new.as_ref().map_or("", |s| s.text.as_str());
     let kind = u8::from(r.kind == RowKind::Resegmented);
     (line_label(&r.old), ot, line_label(&r.new), (nt != ot).then_some(nt), kind)
-}
-
-/// Rows for a report that carries only its changes (e.g. read back from
-/// JSON written without `--full`).
-fn rows_from_changes(report: &Report) -> Vec<Row> {
-    let mut rows = Vec::new();
-    for c in &report.changes {
-        let kind = match c.kind {
-            ChangeKind::Modified => RowKind::Modified,
-            ChangeKind::Added => RowKind::Added,
-            ChangeKind::Removed => RowKind::Removed,
-            ChangeKind::Moved => RowKind::MovedTo,
-        };
-        let (old, new) = match kind {
-            RowKind::MovedTo => (None, c.new.clone()),
-            _ => (c.old.clone(), c.new.clone()),
-        };
-        rows.push(Row { kind, old, new, change: Some(c.id) });
-    }
-    rows
 }
 
 fn line_label(s: &Option<Span>) -> String {

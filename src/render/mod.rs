@@ -95,3 +95,24 @@ pub fn merged_pieces(change: &Change) -> Vec<Piece<'_>> {
     }
     out
 }
+
+/// Rows for a report that carries only its changes (read back from JSON
+/// written without `--full`, or built with `Options::rows` off): one row
+/// per change, so the renderers that show rows still show every change.
+pub(crate) fn rows_from_changes(report: &crate::report::Report) -> Vec<crate::report::Row> {
+    use crate::report::{ChangeKind, Row, RowKind};
+    report
+        .changes
+        .iter()
+        .map(|c| {
+            let kind = match c.kind {
+                ChangeKind::Modified => RowKind::Modified,
+                ChangeKind::Added => RowKind::Added,
+                ChangeKind::Removed => RowKind::Removed,
+                ChangeKind::Moved => RowKind::MovedTo,
+            };
+            let old = if kind == RowKind::MovedTo { None } else { c.old.clone() };
+            Row { kind, old, new: c.new.clone(), change: Some(c.id) }
+        })
+        .collect()
+}

@@ -149,7 +149,13 @@ fn loc(path: &str, span: &Span) -> String {
 /// Render a report for a terminal.
 pub fn render(report: &Report, opts: &TerminalOptions) -> String {
     let mut out = String::new();
-    let rows = &report.rows;
+    let fallback;
+    let rows: &[Row] = if report.rows.is_empty() && !report.changes.is_empty() {
+        fallback = super::rows_from_changes(report);
+        &fallback
+    } else {
+        &report.rows
+    };
     // Which rows to show: every changed row and `context` rows around it.
     let changed = |r: &Row| !matches!(r.kind, RowKind::Equal | RowKind::Resegmented);
     let mut show = vec![false; rows.len()];
