@@ -151,9 +151,15 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
             // two differ (see `Document::walk_irregular_pairs`).
             let mut here = Absorbed::new();
             let walked = r.kind == RowKind::Equal
-                && Document::walk_irregular_pairs(od, or.clone(), nd, nr.clone(), |a, b, prev| {
-                    count_absorbed_at(&old.text, a, &new.text, b, prev, &mut here)
-                });
+                && Document::walk_irregular_sentence_pairs(
+                    od,
+                    r.old.clone(),
+                    or.clone(),
+                    nd,
+                    r.new.clone(),
+                    nr.clone(),
+                    |a, b, prev| count_absorbed_at(&old.text, a, &new.text, b, prev, &mut here),
+                );
             if !walked || cfg!(debug_assertions) {
                 let mut full = Absorbed::new();
                 count_row_noise(&old.text, ocur.get(or), &new.text, ncur.get(nr), &mut full);

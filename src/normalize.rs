@@ -240,7 +240,15 @@ pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &Nor
         out.extend(fold_script(line));
     }
     if folded.spaces {
+        #[cfg(debug_assertions)]
+        let line = out[base..].to_vec();
         handle_spaces(out, base, opts);
+        #[cfg(debug_assertions)]
+        {
+            let mut reference = line;
+            handle_spaces_reference(&mut reference, 0, opts);
+            debug_assert_eq!(out[base..], reference[..], "handle_spaces");
+        }
     }
 }
 
@@ -351,6 +359,36 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 break;
             }
         }
+        // Runs of common Han characters (U+4E00–U+9FFF: lead bytes E4–E9),
+        // each followed by ASCII or another such character (which cannot
+        // join its cluster), are their own keys: the general path below
+        // would agree (it is the "fastest path" there).
+        let han_from = out.len();
+        while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
+            let u = (u32::from(bytes[i] & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            if u < 0x4E00 || bytes.get(i + 3).is_some_and(|&b| b >= 0x80 && !(0xE4..=0xE9).contains(&b)) {
+                break;
+            }
+            let at = (base + i) as u32;
+            // U+4E00–U+9FFF are all scalar values.
+            out.push(NChar {
+                ch: char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER),
+                start: at,
+                end: at + 3,
+                rules: 0,
+            });
+            i += 3;
+        }
+        if out.len() > han_from {
+            f.last_class = 0;
+            f.last_space = false;
+            if i == bytes.len() {
+                break;
+            }
+            continue;
+        }
         let (c, len) = char_at(s, i);
         // Can the next character join this one's cluster (a combining mark,
         // or an invisible character that may stand among marks)? Not when
@@ -372,6 +410,17 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             continue;
         }
         let before = out.len();
+        if !next_joins {
+            // CJK and full-width punctuation and curly quotes: never
+            // invisible, a space, a control character or ASCII (the
+            // checks below), and their own normal forms.
+            if let Some(n) = simple_normal_form(c, opts.width) {
+                f.spaces |= fold_one(c, n, opts, out, start, end);
+                f.note(&out[before..]);
+                i += len;
+                continue;
+            }
+        }
         if !next_joins && !is_invisible(c) {
             if c.is_ascii_alphanumeric() && !opts.ignore_case {
                 out.push(NChar { ch: c, start, end, rules: 0 });
@@ -452,7 +501,7 @@ fn space_rules(c: char) -> u16 {
 }
 
 /// The character at byte `i` of `s` and its length in bytes.
-#[inline]
+#[inline(always)]
 fn char_at(s: &str, i: usize) -> (char, usize) {
     let bytes = s.as_bytes();
     let b = bytes[i];
@@ -783,6 +832,56 @@ fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
     let n = out.len();
     let (mut i, mut w) = (base, base);
     while i < n {
+        // The characters up to the next space mark stay (moved down once
+        // something was dropped).
+        let next = out[i..n].iter().position(NChar::is_space).map_or(n, |k| i + k);
+        if w != i {
+            out.copy_within(i..next, w);
+        }
+        w += next - i;
+        i = next;
+        if i == n {
+            break;
+        }
+        let c = out[i];
+        let mut j = i + 1;
+        while j < n && out[j].is_space() {
+            j += 1;
+        }
+        if !opts.spacing {
+            out.copy_within(i..j, w);
+            w += j - i;
+            i = j;
+            continue;
+        }
+        // What is written so far (`out[base..w]`) is the line before the
+        // run; `out[j..n]` is still the unread line after it. An ASCII
+        // letter or digit right next to the run is the nearest character
+        // `cjk_context` would look at, and it is not CJK.
+        let latin = |x: &NChar| x.ch.is_ascii_alphanumeric();
+        let drop = w == base
+            || j == n
+            || !latin(&out[w - 1]) && cjk_context(out[base..w].iter().rev())
+            || !latin(&out[j]) && cjk_context(out[j..n].iter());
+        if !drop {
+            let run = &out[i..j];
+            let plain = run.len() == 1 && c.rules & Rule::Spacing.bit() == 0;
+            let rules = run.iter().fold(0, |r, x| r | x.rules) | if plain { 0 } else { Rule::Spacing.bit() };
+            out[w] = NChar { ch: ' ', start: c.start, end: run[run.len() - 1].end, rules };
+            w += 1;
+        }
+        i = j;
+    }
+    out.truncate(w);
+}
+
+/// [`handle_spaces`] as it was first written, one character at a time:
+/// the reference the fast version is checked against (debug builds).
+#[cfg(any(test, debug_assertions))]
+fn handle_spaces_reference(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
+    let n = out.len();
+    let (mut i, mut w) = (base, base);
+    while i < n {
         let c = out[i];
         if !c.is_space() {
             out[w] = c;
@@ -800,8 +899,6 @@ fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
             i = j;
             continue;
         }
-        // What is written so far (`out[base..w]`) is the line before the
-        // run; `out[j..n]` is still the unread line after it.
         let drop = w == base || j == n || cjk_context(out[base..w].iter().rev()) || cjk_context(out[j..n].iter());
         if !drop {
             let run = &out[i..j];
@@ -935,6 +1032,51 @@ mod tests {
         assert_eq!(normalize_str("Internet", &case), normalize_str("internet", &case));
         let punct = NormalizeOptions { ignore_punctuation: true, ..Default::default() };
         assert_eq!(normalize_str("助力！", &punct), normalize_str("助力", &punct));
+    }
+
+    /// [`normalize_line`] without any fast path: every character goes
+    /// through the general `fold_cluster`, every later pass runs as first
+    /// written.
+    fn normalize_line_reference(text: &str, opts: &NormalizeOptions) -> Vec<NChar> {
+        let mut out = Vec::new();
+        let mut spaces = false;
+        let mut i = 0;
+        while i < text.len() {
+            i = fold_cluster(text, 0, i, opts, &mut out, &mut spaces, 0);
+        }
+        if opts.dashes && has_run(&out) {
+            fold_runs(text, &mut out, 0);
+        }
+        if opts.fold_chinese {
+            out = fold_script(out);
+        }
+        if out.iter().any(NChar::is_space) {
+            handle_spaces_reference(&mut out, 0, opts);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The fast paths (ASCII runs, common Han characters, CJK
+        /// punctuation, the space pass) agree with the general path.
+        #[test]
+        fn fast_paths_agree_with_the_general_path(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "互", "联", "网", "中", "国", "，", "。", "、", "“", "”", "：", "！", "？", "（", "）", "《", "》",
+                "—", "——", "…", "……", "-", "--", " - ", ".", "...", " ", "  ", "\t", "\u{3000}", "\u{A0}",
+                "a", "B", "7", "word", "e\u{301}", "\u{301}", "\u{200B}", "\u{FEFF}", "ｶ", "Ａ", "１", "「", "」",
+                "々", "〇", "\u{FDFA}", "\u{2460}", "中\u{301}", "\u{3400}", "\u{F900}", "\u{20000}", "'", "\"",
+            ]), 0..40),
+            width in proptest::bool::ANY,
+            spacing in proptest::bool::ANY,
+            case in proptest::bool::ANY,
+            fold in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let opts = NormalizeOptions { width, spacing, ignore_case: case, fold_chinese: fold, ..Default::default() };
+            proptest::prop_assert_eq!(normalize_line(&text, 0..text.len(), &opts), normalize_line_reference(&text, &opts));
+        }
     }
 
     #[test]

@@ -113,6 +113,9 @@ pub struct Document {
     pub lines_dropped: usize,
     /// The irregular key characters, by index.
     irregular: Vec<Irregular>,
+    /// For each sentence, the index in `irregular` of its first character
+    /// (which is always irregular).
+    first_irregular: Vec<u32>,
 }
 
 impl Document {
@@ -182,15 +185,62 @@ impl Document {
         ar: Range<usize>,
         b: &Document,
         br: Range<usize>,
-        mut f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
+        f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
     ) -> bool {
         let (Some(ka), Some(kb)) = (a.key_range(&ar), b.key_range(&br)) else { return ar.is_empty() && br.is_empty() };
+        let start = |d: &Document, r: &Range<usize>| d.irregular.partition_point(|x| (x.index as usize) < r.start);
+        let (ia, ib) = (start(a, &ar), start(b, &br));
+        Self::walk_from(a, ar, ka, ia, b, br, kb, ib, f)
+    }
+
+    /// [`Document::walk_irregular_pairs`] of ranges that are whole
+    /// sentences, `asent` of `a` and `bsent` of `b` (as the rows of an
+    /// alignment give them): the key bytes and the first irregular
+    /// characters are known from the sentences, without a search.
+    pub fn walk_irregular_sentence_pairs(
+        a: &Document,
+        asent: Range<usize>,
+        ar: Range<usize>,
+        b: &Document,
+        bsent: Range<usize>,
+        br: Range<usize>,
+        f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
+    ) -> bool {
+        let whole = |d: &Document, s: &Range<usize>, r: &Range<usize>| {
+            let (first, last) = (d.sentences.get(s.start)?, d.sentences.get(s.end.checked_sub(1)?)?);
+            (s.start < s.end && first.chars.start == r.start && last.chars.end == r.end)
+                .then_some((first.key.start..last.key.end, *d.first_irregular.get(s.start)? as usize))
+        };
+        match (whole(a, &asent, &ar), whole(b, &bsent, &br)) {
+            (Some((ka, ia)), Some((kb, ib))) => {
+                debug_assert_eq!(a.key_range(&ar), Some(ka.clone()));
+                debug_assert_eq!(b.key_range(&br), Some(kb.clone()));
+                Self::walk_from(a, ar, ka, ia, b, br, kb, ib, f)
+            }
+            _ => Self::walk_irregular_pairs(a, ar, b, br, f),
+        }
+    }
+
+    /// The walk of [`Document::walk_irregular_pairs`], from key bytes
+    /// `ka`/`kb` and irregular characters `ia`/`ib` on.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_from(
+        a: &Document,
+        ar: Range<usize>,
+        ka: Range<usize>,
+        mut ia: usize,
+        b: &Document,
+        br: Range<usize>,
+        kb: Range<usize>,
+        mut ib: usize,
+        mut f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
+    ) -> bool {
         if a.keys[ka.clone()] != b.keys[kb.clone()] {
             return false;
         }
         let keys = &a.keys[ka.clone()];
-        let start = |d: &Document, r: &Range<usize>| d.irregular.partition_point(|x| (x.index as usize) < r.start);
-        let (mut ia, mut ib) = (start(a, &ar), start(b, &br));
+        debug_assert_eq!(ia, a.irregular.partition_point(|x| (x.index as usize) < ar.start));
+        debug_assert_eq!(ib, b.irregular.partition_point(|x| (x.index as usize) < br.start));
         // Per side, after the last position handled: (key byte, source end).
         let (mut sa, mut sb) = (None::<(usize, u32)>, None::<(usize, u32)>);
         loop {
@@ -261,30 +311,90 @@ impl Document {
     /// on its own.
     fn push_block(&mut self, text: &str, chars: &[NChar], sentences: &[Range<usize>]) -> Vec<Range<usize>> {
         let mut keys = Vec::with_capacity(sentences.len());
-        let mut next = sentences.iter().peekable();
-        let (mut key_start, mut at) = (0, None);
-        for (k, c) in chars.iter().enumerate() {
-            let starts = next.peek().is_some_and(|r| r.start == k);
-            if starts {
-                key_start = self.keys.len();
-            }
-            // A regular character is rebuilt as `ch` at `at` with its UTF-8
-            // length and no rule; its source must also *be* `ch`, since the
-            // noise count (`walk_irregular_pairs`) skips positions where both
-            // versions are regular.
-            let regular = c.rules == 0 && at == Some(c.start) && is_own_text(text, c);
-            if k == 0 || starts || !regular {
-                let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
-                self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
-            }
-            self.keys.push(c.ch);
-            at = Some(c.end);
-            if next.next_if(|r| r.end == k + 1).is_some() {
-                keys.push(key_start..self.keys.len());
-            }
+        self.keys.reserve(chars.len());
+        // Characters that are their own original text, each right after
+        // the previous one, are not encoded one by one: their key bytes are
+        // the source bytes `text[run.0..run.1]`, copied at once when the
+        // run ends. `run.1` is where the last character ended.
+        let mut run = Run { from: u32::MAX, to: u32::MAX };
+        let mut k = 0;
+        for r in sentences {
+            // Text between sentences (spaces trimmed off their ends).
+            self.push_chars(text, chars, k..r.start, &mut run);
+            run.flush(text, &mut self.keys);
+            let key_start = self.keys.len();
+            self.first_irregular.push(self.irregular.len() as u32);
+            self.push_first(text, chars, r.start, &mut run);
+            self.push_chars(text, chars, r.start + 1..r.end, &mut run);
+            run.flush(text, &mut self.keys);
+            keys.push(key_start..self.keys.len());
+            k = r.end;
         }
+        self.push_chars(text, chars, k..chars.len(), &mut run);
+        run.flush(text, &mut self.keys);
         self.key_chars += chars.len();
         keys
+    }
+
+    /// Append block characters `range` (see `push_block`): the regular
+    /// ones extend the run, the others go into the key string and the
+    /// irregular list. The first character of the block is irregular.
+    #[inline]
+    fn push_chars(&mut self, text: &str, chars: &[NChar], range: Range<usize>, run: &mut Run) {
+        let mut k = range.start;
+        if k == 0 && k < range.end {
+            self.push_first(text, chars, 0, run);
+            k += 1;
+        }
+        for (k, c) in (k..range.end).zip(&chars[k..range.end]) {
+            // A regular character is rebuilt as `ch` where the previous one
+            // ended, with its UTF-8 length and no rule; its source must also
+            // *be* `ch`, since the noise count (`walk_irregular_pairs`)
+            // skips positions where both versions are regular. No rule
+            // changed it and its source is as long as its UTF-8: then its
+            // source is the character (see `normalize`).
+            let regular = c.rules == 0 && c.start == run.to && c.end.wrapping_sub(c.start) as usize == c.ch.len_utf8();
+            debug_assert_eq!(regular, c.rules == 0 && run.to == c.start && is_own_text(text, c));
+            if regular {
+                run.to = c.end;
+            } else {
+                self.push_first(text, chars, k, run);
+            }
+        }
+    }
+
+    /// Append block character `k` as an irregular one (see `push_block`).
+    #[inline]
+    fn push_first(&mut self, text: &str, chars: &[NChar], k: usize, run: &mut Run) {
+        let c = &chars[k];
+        run.flush(text, &mut self.keys);
+        let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
+        self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
+        let own = c.rules == 0 && (c.end.wrapping_sub(c.start)) as usize == c.ch.len_utf8();
+        debug_assert!(!own || is_own_text(text, c), "{c:?} is not its own text");
+        if own {
+            *run = Run { from: c.start, to: c.end };
+        } else {
+            self.keys.push(c.ch);
+            *run = Run { from: c.end, to: c.end };
+        }
+    }
+}
+
+/// Source bytes `from..to` not yet appended to the key string: the key
+/// text of characters that are their own original text.
+struct Run {
+    from: u32,
+    to: u32,
+}
+
+impl Run {
+    #[inline]
+    fn flush(&mut self, text: &str, keys: &mut String) {
+        if self.from < self.to {
+            keys.push_str(&text[self.from as usize..self.to as usize]);
+            self.from = self.to;
+        }
     }
 }
 
@@ -435,6 +545,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
     // growing a string of megabytes copies it again and again.
     out.doc.keys.reserve(text.len());
     out.doc.sentences.reserve(text.len() / 64);
+    out.doc.first_irregular.reserve(text.len() / 64);
     let norm = &NormalizeOptions { ignore_punctuation: false, ..*norm };
     let mut lines = Lines {
         source,

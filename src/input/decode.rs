@@ -115,7 +115,7 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
     if let Some(enc) = bomless_utf16(&bytes).or_else(|| nul_free_utf16(&bytes)) {
         return finish(name, &bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, &bytes) {
         return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
     }
     let bytes = match valid_utf8(bytes, "UTF-8") {
