@@ -11,8 +11,8 @@ round after round, and the result is the median of each command's wall
 times and the median of its per-round ratios to the reference (a ratio
 within a round cancels most of the drift). Output goes to stderr as a table
 and, with --json, one JSON line per command is appended to OUT.jsonl:
-{"name", "group", "median_s", "ratio", "ratio_min", "ratio_max", "runs",
-"exit", "cmd"}.
+{"name", "group", "median_s", "ratio", "ratio_min", "ratio_max", "ratio_to"
+(the median per-round ratio to each other command), "runs", "exit", "cmd"}.
 
 Standard library only.
 """
@@ -71,6 +71,12 @@ def main(argv):
             "ratio": statistics.median(ratios),
             "ratio_min": min(ratios),
             "ratio_max": max(ratios),
+            # The median per-round ratio to every command of the run.
+            "ratio_to": {
+                other: statistics.median(t / o for t, o in zip(times[name], times[other]))
+                for other, _ in cmds
+                if other != name
+            },
             "runs": runs,
             "exit": codes[name],
             "cmd": " ".join(cmd),

@@ -3,7 +3,7 @@
 # texts, score its accuracy on generated variants with known edits, measure
 # scaling, hostile inputs and start-up, and write docs/performance.md.
 #
-#   bash bench/run.sh                 # everything (about 10 minutes on 2 cores)
+#   bash bench/run.sh                 # everything (about 15 minutes on 2 cores)
 #   QUICK=1 bash bench/run.sh         # main table and start-up only
 #   CORPUS=/path/to/corpus RUNS=5 BENCH_OUT=target/bench bash bench/run.sh
 #   INSTALL=1 bash bench/run.sh       # apt-get install hyperfine wdiff time first
@@ -34,9 +34,10 @@ RES=$OUT/results.jsonl
 : >"$RES"
 
 echo "== building (release)" >&2
-cargo build --release --quiet --bin tvdiff --example make_variant || exit 2
+cargo build --release --quiet --bin tvdiff --example make_variant --example floor || exit 2
 TV=$ROOT/target/release/tvdiff
 MV=$ROOT/target/release/examples/make_variant
+FLOOR=$ROOT/target/release/examples/floor
 P=$OUT/pairs
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -139,6 +140,22 @@ for lang in zh en; do
     tools "$lang.noise" "$CORPUS/${lang}_large.txt" "$P/${lang}_noise.txt"
 done
 
+# Issue 17: tvdiff against git word-diff and against the one-pass floor
+# (bench/floor.rs), timed alternately round after round (bench/ratio.py),
+# so that the ratios hold whatever the machine's load.
+echo "== alternating ratios (git word-diff, floor)" >&2
+ARUNS=${ARUNS:-15}
+for lang in zh en; do
+    for kind in edits noise; do
+        python3 "$ROOT/bench/ratio.py" --runs "$ARUNS" --json "$RES" --group "alt.$lang.$kind" \
+            "alt.$lang.$kind.git=git diff --no-index --no-color --word-diff=porcelain $CORPUS/${lang}_large.txt $P/${lang}_$kind.txt" \
+            "alt.$lang.$kind.tvdiff=$TV -f json $CORPUS/${lang}_large.txt $P/${lang}_$kind.txt" \
+            "alt.$lang.$kind.floor=$FLOOR $CORPUS/${lang}_large.txt $P/${lang}_$kind.txt"
+    done
+    # Stage timings of one run (TVDIFF_TRACE=1), for the record.
+    TVDIFF_TRACE=1 "$TV" -f json "$CORPUS/${lang}_large.txt" "$P/${lang}_edits.txt" 2>"$OUT/out/trace.$lang.txt" >/dev/null
+done
+
 echo "== start-up" >&2
 printf 'The quick brown fox jumps over the lazy dog.\n' >"$P/tiny_en_old.txt"
 printf 'The quick brown fox leaps over the lazy dog.\n' >"$P/tiny_en_new.txt"
@@ -152,8 +169,10 @@ measure startup.zh_modified startup tvdiff 20 "$TV" -f json "$P/tiny_zh_old.txt"
 
 if [ "$QUICK" != 1 ]; then
     echo "== scaling" >&2
+    # Up to about 30 MB of input a side: zh_large is 2.6 MB, en_large 3.4 MB.
     for lang in zh en; do
-        for k in 1 2 4 8; do
+        if [ "$lang" = zh ]; then ks="1 2 4 8 12"; else ks="1 2 4 9"; fi
+        for k in $ks; do
             old=$P/${lang}_x$k.txt
             new=$P/${lang}_x${k}_edits.txt
             : >"$old"
@@ -263,6 +282,10 @@ EOF2
             "hard.$lang.paragraphs_shuffled=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_shuffled.txt" \
             "hard.$lang.sentences_permuted=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_permuted.txt" \
             "hard.$lang.unrelated=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_unrelated.txt"
+        # Peak memory of each shape (one timed run each; the times above count).
+        for shape in normal every shuffled permuted unrelated; do
+            measure "hardmem.$lang.$shape" "hardmem.$lang" tvdiff 1 "$TV" -f json "$P/hard_$lang.txt" "$P/hard_${lang}_$shape.txt"
+        done
     done
     # --timeout bounds a comparison: 500 against 500 long, alike sentences.
     python3 - "$P" <<'EOF2'
