@@ -239,7 +239,15 @@ pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &Nor
         let line = out.split_off(base);
         out.extend(fold_script(line));
     }
-    if folded.spaces {
+    // Single spaces in a line without CJK text stay as they are.
+    let spaces = folded.spaces || folded.single_spaces && folded.cjk;
+    #[cfg(debug_assertions)]
+    if !spaces && out[base..].iter().any(NChar::is_space) {
+        let mut reference = out[base..].to_vec();
+        handle_spaces_reference(&mut reference, 0, opts);
+        debug_assert_eq!(out[base..], reference[..], "spaces left alone");
+    }
+    if spaces {
         #[cfg(debug_assertions)]
         let line = out[base..].to_vec();
         handle_spaces(out, base, opts);
@@ -340,12 +348,41 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 end += 1;
             }
             let last = if end < bytes.len() { end - 1 } else { end };
-            for (k, &b) in bytes[i..last].iter().enumerate() {
+            let mut k = 0;
+            let run = &bytes[i..last];
+            while k < run.len() {
+                // Letters and digits, the bulk of a run: their own keys, of
+                // no run class, not spaces.
+                let from = k;
+                while k < run.len() && run[k].is_ascii_alphanumeric() {
+                    let at = (base + i + k) as u32;
+                    out.push(NChar { ch: run[k] as char, start: at, end: at + 1, rules: 0 });
+                    k += 1;
+                }
+                if k > from {
+                    f.last_class = 0;
+                    f.last_space = false;
+                    if k == run.len() {
+                        break;
+                    }
+                }
+                let b = run[k];
                 let at = (base + i + k) as u32;
+                k += 1;
                 let (ch, rules) = if b > b' ' && b < 0x7F {
                     (b as char, 0)
                 } else {
-                    f.spaces = true;
+                    // One plain space between two other characters is left
+                    // as it is by `handle_spaces` when the line has no CJK
+                    // text (it is at no end of the line, and no CJK
+                    // character is near): such spaces are noted apart from
+                    // other spaces.
+                    let single = b == b' '
+                        && out.len() > first
+                        && out.last().is_some_and(|p| !p.is_space())
+                        && run.get(k).is_some_and(|&n| n > b' ' && n < 0x7F);
+                    f.single_spaces |= single;
+                    f.spaces |= !single;
                     (' ', space_rules(b as char))
                 };
                 let class = run_class(ch);
@@ -364,11 +401,9 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         // join its cluster), are their own keys: the general path below
         // would agree (it is the "fastest path" there).
         let han_from = out.len();
-        while i + 2 < bytes.len() && (0xE4..=0xE9).contains(&bytes[i]) {
-            let u = (u32::from(bytes[i] & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
-            if u < 0x4E00 || bytes.get(i + 3).is_some_and(|&b| b >= 0x80 && !(0xE4..=0xE9).contains(&b)) {
+        while let [b0 @ 0xE4..=0xE9, b1, b2, rest @ ..] = &bytes[i..] {
+            let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if u < 0x4E00 || rest.first().is_some_and(|&b| b >= 0x80 && !(0xE4..=0xE9).contains(&b)) {
                 break;
             }
             let at = (base + i) as u32;
@@ -382,6 +417,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             i += 3;
         }
         if out.len() > han_from {
+            f.cjk = true;
             f.last_class = 0;
             f.last_space = false;
             if i == bytes.len() {
@@ -404,6 +440,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         if !next_joins && (0x4E00..=0x9FFF).contains(&(c as u32)) {
             // Fastest path: common Han characters are their own key.
             out.push(NChar { ch: c, start, end, rules: 0 });
+            f.cjk = true;
             f.last_class = 0;
             f.last_space = false;
             i += len;
@@ -415,7 +452,14 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             // invisible, a space, a control character or ASCII (the
             // checks below), and their own normal forms.
             if let Some(n) = simple_normal_form(c, opts.width) {
-                f.spaces |= fold_one(c, n, opts, out, start, end);
+                if n.is_ascii() && n != c && !opts.ignore_case && !opts.ignore_punctuation {
+                    // A full-width ASCII form (`，` `：` `！` `（`): no table
+                    // of `fold_one` has an ASCII entry, and it is neither a
+                    // space nor a control character.
+                    out.push(NChar { ch: n, start, end, rules: Rule::Width.bit() });
+                } else {
+                    f.spaces |= fold_one(c, n, opts, out, start, end);
+                }
                 f.note(&out[before..]);
                 i += len;
                 continue;
@@ -459,8 +503,14 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
 /// What [`fold_chars`] saw, so later passes run only when needed.
 #[derive(Default)]
 struct Folded {
-    /// A space mark was written.
+    /// A space mark was written (other than `single_spaces`).
     spaces: bool,
+    /// A plain space between two non-space characters of an ASCII run
+    /// was written: the space pass leaves it alone unless the line has
+    /// CJK text.
+    single_spaces: bool,
+    /// A CJK key character was written.
+    cjk: bool,
     /// Something for [`fold_runs`]: two adjacent characters of one run
     /// class, or a `—` or `…`.
     runs: bool,
@@ -479,6 +529,7 @@ impl Folded {
                 class != 0 && (class == self.last_class || matches!(c.ch, '—' | '…')) || c.ch == '-' && self.last_space;
             self.last_class = class;
             self.last_space = c.is_space();
+            self.cjk |= !c.ch.is_ascii() && is_cjk(c.ch);
         }
     }
 }

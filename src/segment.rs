@@ -486,7 +486,11 @@ impl Lines<'_> {
                         Item::Blank
                     } else {
                         self.kept += 1;
-                        let width = chars.iter().map(|c| char_width(c.ch)).sum();
+                        // An ASCII line's key characters are ASCII, spaces,
+                        // `—` and `…`: one column each.
+                        let width =
+                            if raw.is_ascii() { chars.len() } else { chars.iter().map(|c| char_width(c.ch)).sum() };
+                        debug_assert_eq!(width, chars.iter().map(|c| char_width(c.ch)).sum::<usize>());
                         Item::Text(chars, width)
                     }
                 }
@@ -744,9 +748,16 @@ fn block_char(text: &str, at: u32) -> char {
     text.get(at as usize..).and_then(|t| t.chars().next()).unwrap_or(' ')
 }
 
+#[inline]
 fn is_terminator(c: char) -> bool {
-    // Full-width forms too, for `--keep-width`.
-    matches!(c, '.' | '!' | '?' | ';' | '…' | '。' | '！' | '？' | '；' | '｡' | '．')
+    // Full-width forms too, for `--keep-width`. Most characters are ASCII
+    // or common Han characters: decided by a bit mask or one comparison.
+    const ASCII: u128 = 1 << b'.' | 1 << b'!' | 1 << b'?' | 1 << b';';
+    match c as u32 {
+        u @ 0..=0x7F => ASCII >> u & 1 != 0,
+        0x4E00..=0x9FFF => false,
+        _ => matches!(c, '…' | '。' | '！' | '？' | '；' | '｡' | '．'),
+    }
 }
 
 fn first_char(text: &str, c: &NChar) -> char {
@@ -916,6 +927,14 @@ mod tests {
         let src = Source::from_text("t", text);
         let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
         doc.sentences.iter().map(|s| s.text(text).to_string()).collect()
+    }
+
+    #[test]
+    fn the_fast_terminator_test_agrees_with_the_list() {
+        for c in (0..0x11000).filter_map(char::from_u32) {
+            let listed = matches!(c, '.' | '!' | '?' | ';' | '…' | '。' | '！' | '？' | '；' | '｡' | '．');
+            assert_eq!(is_terminator(c), listed, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
