@@ -339,6 +339,8 @@ fn write_report(dir: &Path, rel: &Path, report: &Report, format: Format) -> Resu
             let topts = TerminalOptions { color: false, ..TerminalOptions::default() };
             ("txt", tvdiff::render::terminal::render(report, &topts))
         }
+        Format::Srt => ("srt", tvdiff::render::captions::srt(report)),
+        Format::Vtt => ("vtt", tvdiff::render::captions::vtt(report)),
     };
     // The report's name is the pair's own name, byte for byte, plus the
     // format's extension.

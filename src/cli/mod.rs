@@ -141,6 +141,10 @@ pub enum Format {
     Json,
     /// Self-contained HTML page to read in a browser.
     Html,
+    /// SubRip captions: one cue per change, at its time in the captions compared.
+    Srt,
+    /// WebVTT captions: one cue per change, at its time in the captions compared.
+    Vtt,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 //!   or side by side.
 //! - [`json`]: the machine-readable report documented in `docs/json.md`.
 
+pub mod captions;
 pub mod collate_html;
 pub mod collate_terminal;
 pub mod escape;
