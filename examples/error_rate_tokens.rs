@@ -3,7 +3,7 @@
 //! same sequences and compares.
 //!
 //! ```text
-//! cargo run --release --example error_rate_tokens -- [-i] [--ignore-punctuation] [--ignore-fillers] [--lang zh|en] OLD NEW
+//! cargo run --release --example error_rate_tokens -- [-i] [--ignore-punctuation] [--ignore-fillers] [--fold-chinese] [--lang zh|en] OLD NEW
 //! ```
 //!
 //! Prints `{"unit", "reference": [tokens of OLD], "hypothesis": [tokens of
@@ -23,6 +23,7 @@ fn main() {
             "--ignore-punctuation" => opts.normalize.ignore_punctuation = true,
             "--ignore-fillers" => opts.ignore_fillers = true,
             "--keep-punctuation" => opts.keep_punctuation = true,
+            "--fold-chinese" => opts.normalize.fold_chinese = true,
             "--lang" => opts.lang = args.next().and_then(|l| l.parse().ok()).expect("--lang zh|en|all"),
             _ => files.push(a),
         }

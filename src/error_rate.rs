@@ -168,6 +168,32 @@ impl Tokenizer {
             }
             return;
         }
+        let first = out.len();
+        self.word_tokens(key, out);
+        if self.drop_fillers {
+            // Two-character fillers (那个), as two Han tokens.
+            let mut k = first;
+            let mut w = first;
+            while k < out.len() {
+                let pair = out.get(k + 1).is_some_and(|n| {
+                    crate::recogniser::ZH_FILLERS
+                        .iter()
+                        .any(|f| f.chars().count() == 2 && f.strip_prefix(out[k]) == Some(n))
+                });
+                if pair {
+                    k += 2;
+                    continue;
+                }
+                out[w] = out[k];
+                w += 1;
+                k += 1;
+            }
+            out.truncate(w);
+        }
+    }
+
+    /// [`Tokenizer::tokens`] in word units, single-word fillers dropped.
+    fn word_tokens<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
         let fillers = |t: &str| self.drop_fillers && crate::recogniser::is_filler_word(&t.to_lowercase());
         let mut start: Option<usize> = None; // start of the word being read
         let mut chars = key.char_indices().peekable();
@@ -466,6 +492,7 @@ mod tests {
         );
         assert_eq!(tok(ErrorUnit::Word, "在华 APEC 投资。"), ["在", "华", "APEC", "投", "资"]);
         assert_eq!(tok(ErrorUnit::Char, "呃，在华 AB 6.7亿。"), ["在", "华", "A", "B", "6", "7", "亿"]);
+        assert_eq!(tok(ErrorUnit::Char, "那个，在华那个人"), ["在", "华", "人"]);
     }
 
     #[test]

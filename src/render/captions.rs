@@ -202,15 +202,17 @@ fn flat(s: &str) -> String {
             continue;
         }
         if space {
+            // (A space at the very start is kept: it separates the text
+            // from an edit before it.)
             let between_cjk = out.chars().next_back().is_some_and(crate::chars::is_cjk) && crate::chars::is_cjk(c);
-            if !out.is_empty() && !between_cjk {
+            if !between_cjk {
                 out.push(' ');
             }
             space = false;
         }
         out.push(c);
     }
-    if space && !out.is_empty() {
+    if space {
         out.push(' ');
     }
     out
