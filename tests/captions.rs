@@ -411,3 +411,26 @@ fn error_rates_of_small_pairs() {
     assert!(lines.next().unwrap().ends_with(",error_unit,error_rate"), "{csv}");
     assert!(lines.next().unwrap().ends_with(",word,0.3333333333333333"), "{csv}");
 }
+
+/// The console examples about captions in the README and in
+/// docs/captions.md are exactly what the binary prints.
+#[test]
+fn the_caption_examples_in_the_docs_are_what_the_binary_prints() {
+    let mut checked = 0;
+    for doc in ["README.md", "docs/captions.md"] {
+        let text = common::read_text(doc);
+        for block in text.split("```console\n").skip(1) {
+            let block = block.split("\n```").next().unwrap();
+            let (command, expected) = block.split_once('\n').unwrap();
+            let args: Vec<&str> = command.strip_prefix("$ tvdiff ").expect("a tvdiff command").split(' ').collect();
+            if !args.iter().any(|a| a.ends_with(".srt") || a.ends_with(".vtt")) {
+                continue;
+            }
+            let r = run(&args);
+            assert!(r.code == 0 || r.code == 1, "{doc}: {command}: {}", r.stderr);
+            assert_eq!(r.stdout.trim_end(), expected.trim_end(), "{doc}: `{command}` prints something else");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2);
+}
