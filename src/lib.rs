@@ -22,7 +22,7 @@
 //! | compare | [`compare`], [`compare_files`] | two versions → a [`Report`] |
 //! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
 //! | report | [`report`] | plain serde data every renderer reads |
-//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI |
+//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI, captions (SRT/WebVTT) |
 //!
 //! ## Example
 //!
