@@ -58,6 +58,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         opts.normalize.ignore_punctuation = true;
     }
     let opts = &opts;
+    let t_census = started.elapsed();
     let norm = opts.normalize;
     // Each thread segments one version and takes its facts (the SHA-256
     // of a book is a few milliseconds).
@@ -92,8 +93,8 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
-            "tvdiff: timings: segment {:?}, align {:?}, report {:?} (error rate {t_rate:?} of it, in parallel)",
-            t_segment,
+            "tvdiff: timings: punctuation census {t_census:?}, segment {:?}, align {:?}, report {:?} (error rate {t_rate:?} of it, in parallel)",
+            t_segment - t_census,
             t_align - t_segment,
             started.elapsed() - t_align
         );

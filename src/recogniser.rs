@@ -53,8 +53,12 @@ pub(crate) fn unpunctuated(text: &str) -> bool {
     let (mut keys, mut marks) = (0usize, 0usize);
     let mut prev = ' ';
     let mut pending: Option<char> = None; // a mark that may turn out to be inside a word
-    for c in text.chars() {
-        if c.is_alphanumeric() {
+    for (n, (at, c)) in text.char_indices().enumerate() {
+        // Common Han characters and ASCII letters and digits first: most
+        // of any text, and the general Unicode tables are slow.
+        let alnum =
+            matches!(c as u32, 0x4E00..=0x9FFF) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric());
+        if alnum {
             if let Some(m) = pending.take() {
                 // Inside a word or a number: don't, well-known, 6.7, 1,300.
                 let inside = match m {
@@ -68,14 +72,19 @@ pub(crate) fn unpunctuated(text: &str) -> bool {
             }
             keys += 1;
         } else if is_punct(c) {
-            if let Some(_m) = pending.replace(c) {
+            if pending.replace(c).is_some() {
                 marks += 1;
             }
             continue;
-        } else if let Some(_m) = pending.take() {
+        } else if pending.take().is_some() {
             marks += 1;
         }
         prev = c;
+        // Punctuated for sure, whatever the rest holds (at most a key
+        // character per byte): stop early, as on most texts.
+        if n % 4096 == 4095 && marks * KEYS_PER_MARK >= keys + (text.len() - at) && keys >= KEYS_PER_MARK {
+            return false;
+        }
     }
     marks += usize::from(pending.is_some());
     keys >= KEYS_PER_MARK && marks * KEYS_PER_MARK < keys
