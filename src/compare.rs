@@ -8,14 +8,16 @@
 //! the word segmenter is set up for the modified sentences only. Rows are
 //! built only when [`Options::rows`] asks for them.
 
-use crate::chars::{dominant_script, is_punct};
+use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
 use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
+use crate::error_rate::{error_rate, ErrorUnit, Tokenizer};
 use crate::inline::PieceKind;
 use crate::input::{LineFilter, Source};
 use crate::normalize::byte_range;
-use crate::normalize::NChar;
+use crate::normalize::{NChar, Rule};
+use crate::recogniser::{filler_only, filler_rows, unpunctuated};
 use crate::report::{
     Change, ChangeKind, Edit, EditClass, EditOp, Location, Locator, Report, Row as ReportRow, RowKind, Span, Summary,
     VersionInfo,
@@ -44,6 +46,19 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let started = Instant::now();
     let deadline = opts.deadline(started);
     let filter = line_filter(opts)?;
+    // A recogniser's transcript has no punctuation: unless asked to keep
+    // it, punctuation is not compared (see `recogniser`).
+    let (o_bare, n_bare) = std::thread::scope(|s| {
+        let h = s.spawn(|| unpunctuated(&old.text));
+        (h.join().expect("punctuation census thread panicked"), unpunctuated(&new.text))
+    });
+    let mut opts = opts.clone();
+    opts.auto_ignore_punctuation = (o_bare || n_bare) && !opts.keep_punctuation && !opts.normalize.ignore_punctuation;
+    if opts.auto_ignore_punctuation {
+        opts.normalize.ignore_punctuation = true;
+    }
+    let opts = &opts;
+    let t_census = started.elapsed();
     let norm = opts.normalize;
     // Each thread segments one version and takes its facts (the SHA-256
     // of a book is a few milliseconds).
@@ -52,27 +67,48 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         let info = version_info(src, &doc);
         (doc, info)
     };
-    let ((od, oinfo), (nd, ninfo)) = std::thread::scope(|s| {
+    let ((od, mut oinfo), (nd, mut ninfo)) = std::thread::scope(|s| {
         let h = s.spawn(|| prepare(old));
         let n = prepare(new);
         (h.join().expect("segmentation thread panicked"), n)
     });
+    (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
 
     let t_segment = started.elapsed();
     let diff_opts = DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, deadline };
     let rows = diff(&od, &nd, &diff_opts);
     let t_align = started.elapsed();
-    let (summary, changes, rows) = build(old, new, &od, &nd, &rows, opts);
-    let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows };
+    // The error rate reads only the alignment: it is scored while the
+    // report is built.
+    let tokens = Tokenizer { unit: error_unit(&oinfo, &ninfo), drop_fillers: opts.ignore_fillers };
+    let ((mut summary, changes, report_rows), (rate, t_rate)) = std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let t = Instant::now();
+            (error_rate(&od, &nd, &rows, tokens, deadline), t.elapsed())
+        });
+        let built = build(old, new, &od, &nd, &rows, opts);
+        (built, h.join().expect("error-rate thread panicked"))
+    });
+    summary.error_rate = Some(rate);
+    let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
-            "tvdiff: timings: segment {:?}, align {:?}, report {:?}",
-            t_segment,
+            "tvdiff: timings: punctuation census {t_census:?}, segment {:?}, align {:?}, report {:?} (error rate {t_rate:?} of it, in parallel)",
+            t_segment - t_census,
             t_align - t_segment,
             started.elapsed() - t_align
         );
     }
     Ok(report)
+}
+
+/// Characters for a Chinese reference (or a Chinese hypothesis against a
+/// reference with no letters), words otherwise.
+fn error_unit(old: &VersionInfo, new: &VersionInfo) -> ErrorUnit {
+    match (old.script, new.script) {
+        (Script::Han, _) | (Script::Neutral, Script::Han) => ErrorUnit::Char,
+        _ => ErrorUnit::Word,
+    }
 }
 
 /// Read two files and compare them.
@@ -125,6 +161,8 @@ pub(crate) fn version_info(src: &Source, doc: &Document) -> VersionInfo {
         lines_dropped: doc.lines_dropped,
         sentences: doc.sentences.len(),
         script,
+        // `compare` fills it in (it decides before segmenting).
+        unpunctuated: false,
     }
 }
 
@@ -237,11 +275,17 @@ fn build(
     let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
         + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
 
+    // Rows that differ only by filler words are equal (`--ignore-fillers`).
+    let fillers = if opts.ignore_fillers { filler_rows(od, nd, aligned) } else { Vec::new() };
+    let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
+
     // Change ids first, so that a moved-from row can point at its change.
     let mut change_of_row = vec![None; aligned.len()];
     let mut next = 0;
     for (i, r) in aligned.iter().enumerate() {
-        if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo) {
+        if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo)
+            && !only_fillers(i)
+        {
             change_of_row[i] = Some(next);
             next += 1;
         }
@@ -267,6 +311,16 @@ fn build(
         let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
         if r.kind != RowKind::Resegmented {
             in_reseg = false;
+        }
+        if only_fillers(i) {
+            summary.equal += 1;
+            *absorbed.entry(Rule::Filler).or_default() += fillers[i];
+            matched_chars += r.old_chars.len() + r.new_chars.len();
+            if opts.rows {
+                let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None });
+            }
+            continue;
         }
         match r.kind {
             RowKind::Equal => {
@@ -300,6 +354,11 @@ fn build(
                     let (nb, ne) = byte_range(nc, &p.new);
                     let okey: String = oc[p.old.clone()].iter().map(|c| c.ch).collect();
                     let nkey: String = nc[p.new.clone()].iter().map(|c| c.ch).collect();
+                    if opts.ignore_fillers && filler_only(&okey, &nkey) {
+                        *absorbed.entry(Rule::Filler).or_default() += 1;
+                        eq += p.old.len() + p.new.len();
+                        continue;
+                    }
                     let class = edit_class(&okey, &nkey);
                     *edits_by_class.entry(class).or_default() += 1;
                     edits.push(Edit {

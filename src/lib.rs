@@ -22,7 +22,7 @@
 //! | compare | [`compare`], [`compare_files`] | two versions → a [`Report`] |
 //! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
 //! | report | [`report`] | plain serde data every renderer reads |
-//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI |
+//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI, captions (SRT/WebVTT) |
 //!
 //! ## Example
 //!
@@ -59,9 +59,11 @@ pub mod collate;
 mod compare;
 mod diff;
 pub mod error;
+mod error_rate;
 mod inline;
 pub mod input;
 mod normalize;
+mod recogniser;
 pub mod render;
 pub mod report;
 mod segment;
@@ -105,6 +107,22 @@ pub struct Options {
     /// both texts on book-length inputs. Not part of the report's options.
     #[serde(skip_serializing, default = "yes")]
     pub rows: bool,
+    /// Compare punctuation even when a version has (almost) none, as a
+    /// speech recogniser's transcript has: by default punctuation is then
+    /// ignored for the comparison (see `auto_ignore_punctuation`).
+    #[serde(default)]
+    pub keep_punctuation: bool,
+    /// Do not report filler words (um, uh, er, 呃, 嗯, 啊, 那个) added or
+    /// dropped: edits that differ only by them are counted as absorbed
+    /// (`filler`), not reported, and they do not count in the error rate.
+    #[serde(default)]
+    pub ignore_fillers: bool,
+    /// In a report's options: `normalize.ignore_punctuation` was turned on
+    /// by tvdiff because a version has (almost) no punctuation (see
+    /// [`report::VersionInfo::unpunctuated`]), not by the caller. Ignored
+    /// on input.
+    #[serde(default)]
+    pub auto_ignore_punctuation: bool,
 }
 
 fn yes() -> bool {
@@ -133,6 +151,9 @@ impl Default for Options {
             detect_moves: true,
             decode: input::decode::DecodeOptions::default(),
             rows: true,
+            keep_punctuation: false,
+            ignore_fillers: false,
+            auto_ignore_punctuation: false,
         }
     }
 }

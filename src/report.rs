@@ -8,6 +8,7 @@
 //! with byte offsets that are also reported, so a reader can always find
 //! what the file really says.
 
+pub use crate::error_rate::{ErrorRate, ErrorUnit};
 use crate::input::Source;
 use crate::normalize::Rule;
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,10 @@ pub struct VersionInfo {
     pub sentences: usize,
     /// The dominant script of the compared text (`han`, `latin`, `neutral`).
     pub script: crate::chars::Script,
+    /// The version has (almost) no punctuation: a speech recogniser's
+    /// transcript, most likely (see `docs/captions.md`).
+    #[serde(default)]
+    pub unpunctuated: bool,
 }
 
 /// Counts over the whole comparison.
@@ -88,6 +93,11 @@ pub struct Summary {
     pub edits: BTreeMap<EditClass, usize>,
     /// Differences absorbed by each normalisation rule (rule id → count).
     pub absorbed: BTreeMap<Rule, usize>,
+    /// Word (or character) error rate of the new version against the old
+    /// one as the reference (see `docs/captions.md`). Always set by
+    /// [`crate::compare`]; `None` only in a report read from older JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<ErrorRate>,
 }
 
 /// The kind of a change.

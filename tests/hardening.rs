@@ -622,7 +622,11 @@ fn the_readme_examples_are_what_the_binary_prints() {
             let args: Vec<&str> = command.strip_prefix("tvdiff ").expect("a tvdiff command").split(' ').collect();
             let run = run(&args);
             assert!(matches!(run.status, 0 | 1), "{command}: {}", run.stderr);
-            let expected = if expected.ends_with('\n') || expected.is_empty() { expected.to_string() } else { format!("{expected}\n") };
+            let expected = if expected.ends_with('\n') || expected.is_empty() {
+                expected.to_string()
+            } else {
+                format!("{expected}\n")
+            };
             assert_eq!(run.stdout, expected, "README.md's example `{command}` differs from the binary's output");
             checked += 1;
         }

@@ -80,6 +80,23 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
             };
             tvdiff::render::terminal::render(&report, &topts)
         }
+        Format::Srt | Format::Vtt => {
+            let cues = tvdiff::render::captions::cues(&report);
+            if !cues.untimed.is_empty() {
+                let n = cues.untimed.len();
+                output::message(&format!(
+                    "{n} of {} {} no time (neither version was read from captions there) and {} left out",
+                    report.changes.len(),
+                    if n == 1 { "change has" } else { "changes have" },
+                    if n == 1 { "is" } else { "are" }
+                ));
+            }
+            if out.format == Format::Srt {
+                tvdiff::render::captions::srt(&report)
+            } else {
+                tvdiff::render::captions::vtt(&report)
+            }
+        }
     };
     let changes = report.changes.len();
     let dest = Destination {

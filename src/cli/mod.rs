@@ -77,6 +77,12 @@ pub struct CommonArgs {
     /// Do not detect moved sentences.
     #[arg(long, help_heading = "Alignment")]
     pub no_moves: bool,
+    /// Compare punctuation even when a version has almost none (a speech recogniser's transcript); by default it is then ignored.
+    #[arg(long, help_heading = "Normalisation")]
+    pub keep_punctuation: bool,
+    /// Do not report filler words added or dropped (um, uh, er, ah, 呃, 嗯, 啊, 那个); they do not count in the error rate either.
+    #[arg(long, help_heading = "Normalisation")]
+    pub ignore_fillers: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -135,6 +141,10 @@ pub enum Format {
     Json,
     /// Self-contained HTML page to read in a browser.
     Html,
+    /// SubRip captions: one cue per change, at its time in the captions compared.
+    Srt,
+    /// WebVTT captions: one cue per change, at its time in the captions compared.
+    Vtt,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +220,9 @@ impl CommonArgs {
                 format: self.from,
             },
             rows: true,
+            keep_punctuation: self.keep_punctuation,
+            ignore_fillers: self.ignore_fillers,
+            auto_ignore_punctuation: false,
         }
     }
 }

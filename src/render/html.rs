@@ -372,6 +372,13 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
         );
     }
     let _ = write!(out, "<td class=\"ln lo\">{}</td><td class=\"tx to\">", line_label(&r.old));
+    // Where a reader finds a change in the source: PDF page, caption time.
+    let (old_at, new_at) = match change.filter(|_| is_change) {
+        Some(c) if kind != RowKind::MovedFrom => (at_badge(&c.old), at_badge(&c.new)),
+        _ if is_change => (at_badge(&r.old), at_badge(&r.new)),
+        _ => (String::new(), String::new()),
+    };
+    out.push_str(&old_at);
     let modified = change.filter(|c| kind == RowKind::Modified && edits_fit(c));
     match (kind, modified) {
         (RowKind::Modified, Some(c)) => pieces_html(out, &old_pieces(c)),
@@ -384,6 +391,7 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
         }
     }
     let _ = write!(out, "</td><td class=\"ln lnn\">{}</td><td class=\"tx tn\">", line_label(&r.new));
+    out.push_str(&new_at);
     match (kind, modified) {
         (RowKind::Modified, Some(c)) => pieces_html(out, &new_pieces(c)),
         (RowKind::Added, _) => wrapped(out, "ins", &r.new),
@@ -397,6 +405,7 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
     out.push_str("</td>");
     if let Some(c) = modified {
         out.push_str("<td class=\"tx tm\">");
+        out.push_str(&new_at);
         pieces_html(out, &merged_pieces(c));
         out.push_str("</td>");
     }
@@ -420,6 +429,41 @@ fn pieces_html(out: &mut String, pieces: &[Piece]) {
             _ => {}
         }
     }
+}
+
+/// `p. 3 @ 00:12.5`: the PDF page and the caption time of a span, if it
+/// has them.
+fn at_label(s: &Option<Span>) -> Option<String> {
+    let s = s.as_ref()?;
+    let mut parts = Vec::new();
+    if let Some(p) = s.page {
+        parts.push(format!("p. {p}"));
+    }
+    if let Some(t) = s.time {
+        parts.push(format!("@ {}", t.label()));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// [`at_label`] as a badge at the start of a text cell (not copied with
+/// the text).
+fn at_badge(s: &Option<Span>) -> String {
+    match (at_label(s), s.as_ref().and_then(|s| s.time)) {
+        (Some(l), Some(t)) => format!(
+            "<span class=\"at\" title=\"shown from {} to {} in the captions\">{}</span>",
+            esc(&secs(t.start)),
+            esc(&secs(t.end)),
+            esc(&l)
+        ),
+        (Some(l), None) => format!("<span class=\"at\" title=\"page in the PDF\">{}</span>", esc(&l)),
+        _ => String::new(),
+    }
+}
+
+/// Seconds as a time code with milliseconds (`00:03:12.500`).
+fn secs(s: f64) -> String {
+    let ms = (s.max(0.0) * 1000.0).round() as u64;
+    format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
 fn wrapped(out: &mut String, tag: &str, s: &Option<Span>) {
@@ -536,7 +580,12 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
             v.lines_compared,
             v.lines,
             v.sentences,
-            esc(&script.unwrap_or_default()),
+            esc(&script.unwrap_or_default())
+                + if v.unpunctuated {
+                    " <em class=\"asr\">(no punctuation: a recogniser transcript?)</em>"
+                } else {
+                    ""
+                },
             encoding,
             esc(&v.sha256),
         );
@@ -574,6 +623,14 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
         esc(&ignored),
         plural(s.resegmented, "resegmented place", "resegmented places"),
     );
+    if let Some(er) = &s.error_rate {
+        let _ = writeln!(
+            out,
+            "<p class=\"error-rate\"><span class=\"lbl\">Error rate</span> (new against old as the reference, \
+             punctuation removed): <b>{}</b></p>",
+            esc(&er.label())
+        );
+    }
     options_html(out, report);
     out.push_str(
         "<p class=\"legend\"><span class=\"lbl\">Legend:</span> <span class=\"sym\">~</span> modified, \
@@ -615,8 +672,13 @@ fn options_html(out: &mut String, report: &Report) {
     if n.ignore_case {
         ignored.push("letter case");
     }
-    if n.ignore_punctuation {
+    if n.ignore_punctuation && o.auto_ignore_punctuation {
+        ignored.push("all punctuation (automatically: a version has none; --keep-punctuation compares it)");
+    } else if n.ignore_punctuation {
         ignored.push("all punctuation");
+    }
+    if o.ignore_fillers {
+        ignored.push("filler words");
     }
     let lang = serde_json::to_value(o.lang).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default();
     out.push_str("<p class=\"options\"><span class=\"lbl\">Options:</span> ");
@@ -671,10 +733,13 @@ fn change_list(out: &mut String, report: &Report, body: &Body) {
             ChangeKind::Moved => ("⇡", "moved"),
         };
         let ln = |s: &Option<Span>| s.as_ref().map_or_else(|| "–".to_string(), |s| s.line.to_string());
+        let at = at_label(&c.new)
+            .or_else(|| at_label(&c.old))
+            .map_or_else(String::new, |l| format!("<span class=\"at\">{}</span> ", esc(&l)));
         let _ = write!(
             out,
             "<li data-class=\"{cls}\"><a href=\"#c{id}\" data-c=\"{id}\"><span class=\"sym k-{k}\" title=\"{label}\">{sym}</span> \
-             <span class=\"where\">{o}→{nw}</span> <span class=\"gist\">",
+             <span class=\"where\">{o}→{nw}</span> {at}<span class=\"gist\">",
             cls = c.class.label(),
             id = c.id,
             k = kind_key(c.kind),

@@ -6,7 +6,10 @@
 //! - [`terminal`]: the coloured (or `[-…-]{+…+}`-marked) text report, inline
 //!   or side by side.
 //! - [`json`]: the machine-readable report documented in `docs/json.md`.
+//! - [`captions`]: the differences as SRT or WebVTT captions, one cue per
+//!   change at its time in the video (`docs/captions.md`).
 
+pub mod captions;
 pub mod collate_html;
 pub mod collate_terminal;
 pub mod escape;

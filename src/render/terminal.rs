@@ -460,15 +460,24 @@ pub fn summary(report: &Report, color: bool) -> String {
         let e: Vec<String> = s.edits.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
         let _ = writeln!(out, "{} {}", paint("Edits:", Sty::Head, color), e.join(", "));
     }
+    if let Some(er) = &s.error_rate {
+        let _ = writeln!(out, "{} {}", paint("Error rate:", Sty::Head, color), er.label());
+    }
     let mut ignored: Vec<String> =
         Rule::ALL.iter().filter_map(|r| s.absorbed.get(r).map(|n| format!("{n} {}", r.label()))).collect();
     if s.resegmented > 0 {
         ignored.push(format!("{} sentence-split", s.resegmented));
     }
-    if ignored.is_empty() {
-        let _ = writeln!(out, "{} no normalisation differences", paint("Ignored:", Sty::Head, color));
+    // Punctuation ignored because a version has none (see `recogniser`).
+    let auto = if report.options.auto_ignore_punctuation {
+        "; all punctuation, as a version has none (--keep-punctuation compares it)"
     } else {
-        let _ = writeln!(out, "{} {} differences", paint("Ignored:", Sty::Head, color), ignored.join(", "));
+        ""
+    };
+    if ignored.is_empty() {
+        let _ = writeln!(out, "{} no normalisation differences{auto}", paint("Ignored:", Sty::Head, color));
+    } else {
+        let _ = writeln!(out, "{} {} differences{auto}", paint("Ignored:", Sty::Head, color), ignored.join(", "));
     }
     out
 }
@@ -487,6 +496,9 @@ fn version_facts(v: &crate::report::VersionInfo) -> String {
     }
     if v.replaced_bytes > 0 {
         facts.push(format!("{} undecodable, replaced", plural(v.replaced_bytes, "byte", "bytes")));
+    }
+    if v.unpunctuated {
+        facts.push("no punctuation: a recogniser transcript?".into());
     }
     facts.join(", ")
 }
