@@ -65,6 +65,7 @@ mod normalize;
 pub mod render;
 pub mod report;
 mod segment;
+mod structure;
 mod tokenize;
 
 #[cfg(feature = "internals")]
@@ -105,6 +106,15 @@ pub struct Options {
     /// both texts on book-length inputs. Not part of the report's options.
     #[serde(skip_serializing, default = "yes")]
     pub rows: bool,
+    /// Minimum similarity (0–1) for a removed sentence and an added one
+    /// elsewhere to be one sentence that moved and changed; 1 finds only
+    /// moves of unchanged sentences. Needs [`Options::detect_moves`].
+    #[serde(default = "default_move_threshold")]
+    pub move_threshold: f32,
+}
+
+fn default_move_threshold() -> f32 {
+    0.6
 }
 
 fn yes() -> bool {
@@ -133,6 +143,7 @@ impl Default for Options {
             detect_moves: true,
             decode: input::decode::DecodeOptions::default(),
             rows: true,
+            move_threshold: default_move_threshold(),
         }
     }
 }

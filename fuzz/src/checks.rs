@@ -432,6 +432,7 @@ fn compare_options(norm: u8, b: u8) -> Options {
         detect_moves: b & 64 == 0,
         decode: Default::default(),
         rows: true,
+        move_threshold: 0.6,
     }
 }
 

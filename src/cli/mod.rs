@@ -77,6 +77,9 @@ pub struct CommonArgs {
     /// Do not detect moved sentences.
     #[arg(long, help_heading = "Alignment")]
     pub no_moves: bool,
+    /// Minimum similarity (0-1) for a sentence removed in one place and added in another to be one sentence that moved and changed (1: only moves of unchanged sentences).
+    #[arg(long, value_name = "RATIO", default_value_t = 0.6, value_parser = parse_ratio, help_heading = "Alignment")]
+    pub move_threshold: f32,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -210,6 +213,7 @@ impl CommonArgs {
                 format: self.from,
             },
             rows: true,
+            move_threshold: self.move_threshold,
         }
     }
 }
