@@ -117,6 +117,21 @@ pub struct OutputArgs {
     /// Print nothing; only the exit status says whether the versions differ.
     #[arg(long, short = 'q', help_heading = "Output")]
     pub quiet: bool,
+    /// Show the edits that only follow a renumbering of articles (第十七条 → 第二十条 after an insertion); hidden by default and counted in the summary.
+    #[arg(long, help_heading = "Output")]
+    pub show_renumbering: bool,
+    /// HTML page layout: one row per sentence (rows), or a comparison table 修改前/修改后 with one row per article (table).
+    #[arg(long, value_enum, default_value_t = Layout::Rows, value_name = "LAYOUT", help_heading = "Output")]
+    pub layout: Layout,
+}
+
+/// How the HTML report is laid out.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Sentence by sentence, side by side or inline.
+    Rows,
+    /// A comparison table (对照表): one row per article, old and new in two columns.
+    Table,
 }
 
 /// When to use a pager.
@@ -138,6 +153,8 @@ pub enum Format {
     Json,
     /// Self-contained HTML page to read in a browser.
     Html,
+    /// The comparison table (one row per article: article, old text, new text, changes) as CSV for a spreadsheet.
+    TableCsv,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
