@@ -186,17 +186,18 @@ fn parse_roman(s: &str) -> Option<u32> {
         'M' => 1000,
         _ => 0,
     };
-    let vals: Vec<u32> = s.chars().map(value).collect();
-    let mut total = 0u32;
+    let vals: Vec<i64> = s.chars().map(value).collect();
+    let mut total = 0i64;
     for (i, &v) in vals.iter().enumerate() {
         if vals.get(i + 1).is_some_and(|&n| n > v) {
-            total = total.checked_sub(v)?;
+            total -= v;
         } else {
             total += v;
         }
     }
-    // Only the canonical spelling is a numeral (not "mix", "dim", "civil").
-    (total > 0 && roman(total, s.starts_with(|c: char| c.is_ascii_uppercase())) == s).then_some(total)
+    let total = u32::try_from(total).ok().filter(|&t| t > 0)?;
+    // Only the canonical spelling is a numeral (not "dim", "civil").
+    (roman(total, s.starts_with(|c: char| c.is_ascii_uppercase())) == s).then_some(total)
 }
 
 fn roman(mut n: u32, upper: bool) -> String {
@@ -1056,6 +1057,8 @@ mod tests {
         assert_eq!(parse_number("二〇一"), Some(201));
         assert_eq!(parse_number("１２"), Some(12));
         assert_eq!(parse_number("XIV"), Some(14));
+        assert_eq!(parse_number("IV"), Some(4));
+        assert_eq!(parse_number("XC"), Some(90));
         assert_eq!(parse_number("dim"), None);
         assert_eq!(write_like("XIV", 15), "XV");
         assert_eq!(write_like("17", 20), "20");
