@@ -271,6 +271,16 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
     let mut changes = Vec::with_capacity(next);
     let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
     let mut in_reseg = false;
+    // The byte ranges a unit change grows to (old, new), made into spans
+    // once, after the fold (a span copies its text).
+    let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
+    let grow = |extent: &mut BTreeMap<usize, [Option<Range<usize>>; 2]>, c: &Change, side: usize, b: Range<usize>| {
+        let e =
+            extent.entry(c.id).or_insert_with(|| [c.old.as_ref(), c.new.as_ref()].map(|s| s.map(|s| s.start..s.end)));
+        if let Some(r) = e[side].as_mut() {
+            *r = r.start.min(b.start)..r.end.max(b.end);
+        }
+    };
     let span = |loc: &mut Locator, doc: &Document, chars: &Range<usize>| -> Option<Span> {
         (!chars.is_empty()).then(|| {
             let b = byte_span(doc, chars);
@@ -345,12 +355,8 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
                 if group[i] != i {
                     // The next sentence of a unit added or removed as a whole.
                     let c = changes.last_mut().expect("a group starts with a change");
-                    let (side, doc, chars, src) =
-                        if added { (&mut c.new, nd, &r.new_chars, new) } else { (&mut c.old, od, &r.old_chars, old) };
-                    if let Some(s) = side.as_ref() {
-                        let b = byte_span(doc, chars);
-                        *side = Some(Locator::new(src).span(s.start.min(b.start), s.end.max(b.end)));
-                    }
+                    let (side, doc, chars) = if added { (1, nd, &r.new_chars) } else { (0, od, &r.old_chars) };
+                    grow(&mut extent, c, side, byte_span(doc, chars));
                     c.old_sentences[1] = c.old_sentences[1].max(os[1]);
                     c.new_sentences[1] = c.new_sentences[1].max(ns[1]);
                     if class == EditClass::Wording {
@@ -396,16 +402,8 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
                     // The next sentence of a unit that moved together: one change.
                     let c = changes.last_mut().expect("a group starts with a change");
                     keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (c.id, c.edits.len() + k, a, b)));
-                    let extend = |into: &mut Option<Span>, doc: &Document, chars: Range<usize>, loc: &mut Locator| {
-                        if let Some(s) = into.as_ref() {
-                            let b = byte_span(doc, &chars);
-                            *into = Some(loc.span(s.start.min(b.start), s.end.max(b.end)));
-                        }
-                    };
-                    let first_old = aligned[aligned[group[i]].partner.expect("a move")].old_chars.start;
-                    extend(&mut c.old, od, first_old..from.old_chars.end, &mut Locator::new(old));
-                    let first_new = aligned[group[i]].new_chars.start;
-                    extend(&mut c.new, nd, first_new..r.new_chars.end, &mut Locator::new(new));
+                    grow(&mut extent, c, 0, byte_span(od, &from.old_chars));
+                    grow(&mut extent, c, 1, byte_span(nd, &r.new_chars));
                     c.edits.append(&mut edits);
                     c.old_sentences[1] = from.old.end;
                     c.new_sentences[1] = r.new.end;
@@ -445,6 +443,15 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
             _ => (span(&mut ol, od, &r.old_chars), span(&mut nl, nd, &r.new_chars)),
         };
         rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
+    }
+    for (id, [o, n]) in extent {
+        let c = &mut changes[id];
+        if let Some(o) = o {
+            c.old = Some(Locator::new(old).span(o.start, o.end));
+        }
+        if let Some(n) = n {
+            c.new = Some(Locator::new(new).span(n.start, n.end));
+        }
     }
     summary.similarity =
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
@@ -587,17 +594,21 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
     if v.oo.is_empty() || v.no.is_empty() {
         return group;
     }
+    // Only articles group their sentences (a chapter of a novel is no unit
+    // to report as one change).
     let unit = |doc: &Document, outline: &Outline, sentence: usize| {
-        doc.sentences.get(sentence).and_then(|s| outline.unit_at(s.start))
+        doc.sentences.get(sentence).and_then(|s| outline.article_at(s.start))
     };
     for i in 1..aligned.len() {
         let (a, b) = (&aligned[i - 1], &aligned[i]);
+        let same = |doc: &Document, outline: &Outline, x: usize, y: usize| {
+            let u = unit(doc, outline, x);
+            u.is_some() && u == unit(doc, outline, y)
+        };
         let together = match (a.kind, b.kind) {
-            (RowKind::Added, RowKind::Added) => {
-                b.new.start == a.new.end && unit(v.nd, v.no, a.new.start) == unit(v.nd, v.no, b.new.start)
-            }
+            (RowKind::Added, RowKind::Added) => b.new.start == a.new.end && same(v.nd, v.no, a.new.start, b.new.start),
             (RowKind::Removed, RowKind::Removed) => {
-                b.old.start == a.old.end && unit(v.od, v.oo, a.old.start) == unit(v.od, v.oo, b.old.start)
+                b.old.start == a.old.end && same(v.od, v.oo, a.old.start, b.old.start)
             }
             _ => false,
         };
@@ -612,8 +623,8 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
         let (fa, fb) = (&aligned[pa], &aligned[pb]);
         let together = fb.old.start == fa.old.end
             && b.new.start == a.new.end
-            && unit(v.od, v.oo, fa.old.start) == unit(v.od, v.oo, fb.old.start)
-            && unit(v.nd, v.no, a.new.start) == unit(v.nd, v.no, b.new.start);
+            && same(v.od, v.oo, fa.old.start, fb.old.start)
+            && same(v.nd, v.no, a.new.start, b.new.start);
         if together {
             group[i] = group[i - 1];
         }

@@ -326,6 +326,11 @@ pub(crate) fn key_unit(key: &str) -> Option<Family> {
 /// key holds more than the label. The diff masks it when aligning (see
 /// [`mask_label`]).
 pub(crate) fn label_number(key: &str) -> Option<Range<usize>> {
+    // Most sentences start no unit: one character says so (this runs on
+    // every sentence of both versions).
+    if !key.starts_with(['第', 'A', 'a', 'S', 's', 'C', 'c', 'P', 'p', '§']) {
+        return None;
+    }
     let (number, rest) = if let Some(body) = key.strip_prefix('第') {
         let n = body.len() - body.trim_start_matches(is_cn_numeral).len();
         let unit = body[n..].chars().next().filter(|&c| n > 0 && unit_family(c).is_some())?;
@@ -685,6 +690,13 @@ impl Outline {
             .or_else(|| path.iter().rev().find(|i| h(i).kind != Kind::Item))
             .or(path.last())
             .copied()
+    }
+
+    /// The article the text at byte `at` stands in (a heading index): its
+    /// unit when that is an article, `Article` or `Section` — not a
+    /// chapter of a novel or a Markdown section, too large to be one change.
+    pub fn article_at(&self, at: usize) -> Option<usize> {
+        self.unit_at(at).filter(|&i| matches!(self.headings[i].kind, Kind::Tiao | Kind::Article | Kind::Section))
     }
 
     /// The section label and path of the text at byte `at`: the label of

@@ -305,11 +305,13 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         find_moves(old, new, rows);
     }
     pair_alike_rows(old, new, rows, opts.threshold);
+    let tm = Instant::now();
     if let Some(t) = opts.move_threshold.filter(|_| opts.detect_moves) {
         // After pairing neighbours: what is left removed here and added
         // there may be one sentence that moved and was reworded.
-        find_similar_moves(old, new, rows, t, opts.deadline);
+        find_similar_moves(old, new, rows, [t, opts.threshold], opts.deadline);
     }
+    let tm = tm.elapsed();
     settle_equal(old, new, rows);
     let t1 = Instant::now();
     // The rows to diff inline, with their two sides: modified rows, and
@@ -374,7 +376,12 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         rows[*i].similarity = similarity;
     }
     if std::env::var_os("TVDIFF_TRACE").is_some() {
-        eprintln!("tvdiff: refine: settle {:?}, segmenter {:?}, inline {:?}", t1 - t, t2 - t1, t2.elapsed());
+        eprintln!(
+            "tvdiff: refine: settle {:?} (moves by similarity {tm:?}), segmenter {:?}, inline {:?}",
+            t1 - t,
+            t2 - t1,
+            t2.elapsed()
+        );
     }
 }
 
@@ -447,12 +454,15 @@ fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
 }
 
 /// Replace ranges of rows (in order, not overlapping) by other rows, in
-/// one pass, and only when there is something to replace.
+/// one pass, and only when there is something to replace. The two halves
+/// of a move (kept rows) still point at each other afterwards.
 fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
     if replace.is_empty() {
         return;
     }
     let mut out = Vec::with_capacity(rows.len() + replace.iter().map(|(_, w)| w.len()).sum::<usize>());
+    // Where each kept row lands.
+    let mut moved_to = vec![None; rows.len()];
     let mut next = replace.into_iter().peekable();
     let mut old = std::mem::take(rows).into_iter().enumerate().peekable();
     while let Some((i, r)) = old.next() {
@@ -461,7 +471,15 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
                 out.extend(with);
                 while old.next_if(|(j, _)| *j < range.end).is_some() {}
             }
-            None => out.push(r),
+            None => {
+                moved_to[i] = Some(out.len());
+                out.push(r);
+            }
+        }
+    }
+    for r in out.iter_mut() {
+        if let Some(p) = r.partner {
+            r.partner = moved_to.get(p).copied().flatten();
         }
     }
     *rows = out;
@@ -741,22 +759,26 @@ const MOVE_POSTING_CAP: usize = 48;
 const MOVE_CANDIDATES: usize = 6;
 
 /// Step 5e: a removed sentence and an added one elsewhere that are alike
-/// (Dice of their profiles at least `threshold`, see [`similarity`]) are
+/// (Dice of their profiles at least `thresholds[0]`, the move threshold,
+/// see [`similarity`]) are
 /// one sentence that moved and was reworded: the two rows become the two
 /// halves of a move, whose inline diff the report shows.
 ///
-/// Cost stays near linear: the added sentences' profile elements go into
-/// an inverted index, each removed sentence looks up its elements (skipping
-/// those shared by more than [`MOVE_POSTING_CAP`] sentences) and only its
-/// [`MOVE_CANDIDATES`] best candidates by shared elements are compared
-/// in full; pairs are then taken best first, each sentence once. Past
+/// Cost stays near linear ([`similar_pairs`]): the profile elements of the
+/// smaller side go into an inverted index, each sentence of the other side
+/// looks up its elements (skipping those shared by more than
+/// [`MOVE_POSTING_CAP`] sentences) and only its [`MOVE_CANDIDATES`] best
+/// candidates by shared elements are compared in full; pairs are then
+/// taken best first, each sentence once. Past
 /// [`MOVE_MAX_ROWS`] removed or added sentences, or past the deadline,
 /// nothing more is paired. Then moves grow over their neighbours: the
 /// sentence before or after a moved one that was also removed there and
-/// added next to its counterpart moved with it when the two are half as
-/// alike as the threshold asks, or both start with a unit label of the
-/// same kind (`第九条`/`第二十九条`: an article's heading moves with it).
-fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshold: f32, deadline: Instant) {
+/// added next to its counterpart moved with it when the two are as alike
+/// as a reworded sentence is (`thresholds[1]`, `--threshold`) — short
+/// sentences too — or both start with a unit label of the same kind
+/// (`第九条`/`第二十九条`: an article's heading moves with it).
+fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) {
+    let [threshold, reworded] = thresholds;
     let long = |doc: &Document, r: &Range<usize>| r.len() >= MOVE_MIN_CHARS && !key_text(doc, r).is_empty();
     let (mut removed, mut added): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     for (i, r) in rows.iter().enumerate() {
@@ -770,56 +792,25 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
         return;
     }
     let tau = threshold.clamp(0.0, 1.0);
-    let sketches: Vec<similarity::Sketch> =
-        added.iter().map(|&i| similarity::Sketch::new(key_text(new, &rows[i].new_chars))).collect();
-    let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (k, s) in sketches.iter().enumerate() {
-        let mut last = None;
-        for &x in &s.profile {
-            if last != Some(x) {
-                index.entry(x).or_default().push(k as u32);
-                last = Some(x);
-            }
-        }
+    let sketch = |doc: &Document, r: &Range<usize>| similarity::Sketch::new(key_text(doc, r));
+    let rs: Vec<similarity::Sketch> = removed.iter().map(|&i| sketch(old, &rows[i].old_chars)).collect();
+    let ads: Vec<similarity::Sketch> = added.iter().map(|&i| sketch(new, &rows[i].new_chars)).collect();
+    // The smaller side is indexed and the other looks it up (both ways
+    // when they are as large: the mirrored comparison finds the same pairs).
+    let mut found: Vec<(usize, usize, f32)> = Vec::new();
+    if ads.len() <= rs.len() {
+        found.extend(similar_pairs(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
     }
-    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
-    let mut votes: HashMap<u32, u32> = HashMap::new();
-    for (n, &ri) in removed.iter().enumerate() {
-        if n % 256 == 0 && Instant::now() > deadline {
-            break;
-        }
-        let sk = similarity::Sketch::new(key_text(old, &rows[ri].old_chars));
-        votes.clear();
-        let mut last = None;
-        for &x in &sk.profile {
-            if last == Some(x) {
-                continue;
-            }
-            last = Some(x);
-            if let Some(list) = index.get(&x).filter(|l| l.len() <= MOVE_POSTING_CAP) {
-                for &k in list {
-                    *votes.entry(k).or_default() += 1;
-                }
-            }
-        }
-        let mut best: Vec<(u32, u32)> = votes.iter().map(|(&k, &v)| (v, k)).collect();
-        let keep = MOVE_CANDIDATES.min(best.len());
-        if keep == 0 {
-            continue;
-        }
-        best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
-        for &(_, k) in &best[..keep] {
-            let d = sk.dice(&sketches[k as usize]);
-            if d >= tau {
-                pairs.push((d, ri, added[k as usize]));
-            }
-        }
+    if rs.len() <= ads.len() {
+        found.extend(similar_pairs(&rs, &ads, tau, deadline));
     }
+    let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
     if pairs.is_empty() {
         return;
     }
     // Best pairs first; ties in document order.
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    pairs.dedup();
     let mut moved: Vec<(usize, usize)> = Vec::new();
     for (d, from, to) in pairs {
         if rows[from].kind != RowKind::Removed || rows[to].kind != RowKind::Added {
@@ -844,7 +835,7 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
                 let (o, n) = (&rows[nf].old_chars, &rows[nt].new_chars);
                 let d = alike(old, o, new, n);
                 let same_unit = unit(old, o).is_some() && unit(old, o) == unit(new, n);
-                if d < tau / 2.0 && !same_unit {
+                if d < reworded && !same_unit {
                     break;
                 }
                 pair_move(rows, nf, nt, d);
@@ -852,6 +843,87 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
             }
         }
     }
+}
+
+/// Pairs (index item, probe item, Dice) at least `tau` alike, found
+/// through an inverted index of the `index` profiles' elements: each probe
+/// counts the elements it shares with each indexed item (elements shared
+/// by more than [`MOVE_POSTING_CAP`] items do not count, nor the letter
+/// pairs inside words, which every English sentence shares) and only its
+/// [`MOVE_CANDIDATES`] best candidates are compared in full.
+fn similar_pairs(
+    index: &[similarity::Sketch],
+    probes: &[similarity::Sketch],
+    tau: f32,
+    deadline: Instant,
+) -> Vec<(usize, usize, f32)> {
+    // Distinct elements of a profile that propose candidates: characters,
+    // words and their bigrams (see `similarity::profile`).
+    fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
+        let mut last = None;
+        s.profile.iter().copied().filter(move |&x| {
+            let new = last != Some(x) && x & 0xC000_0000 != 0xC000_0000;
+            last = Some(x);
+            new
+        })
+    }
+    // Postings sorted by element, and where each element's run is.
+    let mut postings: Vec<(u32, u32)> =
+        index.iter().enumerate().flat_map(|(k, s)| elements(s).map(move |x| (x, k as u32))).collect();
+    postings.sort_unstable();
+    let mut runs: HashMap<u32, (u32, u32)> = HashMap::new();
+    let mut a = 0;
+    while a < postings.len() {
+        let x = postings[a].0;
+        let b = a + postings[a..].partition_point(|p| p.0 == x);
+        if b - a <= MOVE_POSTING_CAP {
+            runs.insert(x, (a as u32, b as u32));
+        }
+        a = b;
+    }
+    let mut out = Vec::new();
+    let mut votes = vec![0u32; index.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut best: Vec<(u32, u32)> = Vec::new();
+    for (n, sk) in probes.iter().enumerate() {
+        if n % 256 == 0 && Instant::now() > deadline {
+            break;
+        }
+        for x in elements(sk) {
+            let Some(&(a, b)) = runs.get(&x) else { continue };
+            for &(_, k) in &postings[a as usize..b as usize] {
+                if votes[k as usize] == 0 {
+                    touched.push(k);
+                }
+                votes[k as usize] += 1;
+            }
+        }
+        // A candidate shares at least two elements (one is chance).
+        best.clear();
+        best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
+        for &k in &touched {
+            votes[k as usize] = 0;
+        }
+        touched.clear();
+        let keep = MOVE_CANDIDATES.min(best.len());
+        if keep == 0 {
+            continue;
+        }
+        best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
+        for &(_, k) in &best[..keep] {
+            let other = &index[k as usize];
+            // Dice can reach tau only if the sizes and signatures allow it.
+            let (x, y) = (sk.profile.len(), other.profile.len());
+            if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
+                continue;
+            }
+            let d = sk.dice(other);
+            if d >= tau {
+                out.push((k as usize, n, d));
+            }
+        }
+    }
+    out
 }
 
 /// Make removed row `from` and added row `to` the two halves of a move.
