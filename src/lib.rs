@@ -19,6 +19,7 @@
 //! | diff | internal | equal sentences anchored, the rest aligned word by word and projected back onto the old version's sentences: equal, modified, added, removed, moved |
 //! | inline diff | internal | word-level edits inside modified sentences |
 //! | classify | internal | wording vs punctuation edits; what normalisation absorbed ([`Rule`]) |
+//! | structure | internal | articles, chapters and sections of numbered documents, the unit of each change, renumbering |
 //! | compare | [`compare`], [`compare_files`] | two versions → a [`Report`] |
 //! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
 //! | report | [`report`] | plain serde data every renderer reads |
