@@ -1035,6 +1035,19 @@ mod tests {
     }
 
     #[test]
+    fn the_halves_of_a_move_find_each_other_after_a_splice() {
+        // A removed and an added row paired into one modified row before a
+        // move: every later row shifts by one, the move's halves with them.
+        let r = |kind| Row::new(kind, 0..0, 0..0, 0..0, 0..0);
+        let mut rows = vec![r(RowKind::Removed), r(RowKind::Added), r(RowKind::MovedFrom), r(RowKind::MovedTo)];
+        rows[2].partner = Some(3);
+        rows[3].partner = Some(2);
+        splice_rows(&mut rows, vec![(0..2, vec![r(RowKind::Modified)])]);
+        let got: Vec<(RowKind, Option<usize>)> = rows.iter().map(|r| (r.kind, r.partner)).collect();
+        assert_eq!(got, [(RowKind::Modified, None), (RowKind::MovedFrom, Some(2)), (RowKind::MovedTo, Some(1))]);
+    }
+
+    #[test]
     fn key_text_slices_inside_sentences() {
         let (_, _, da, _) = docs("你好世界。再见！", "", NormalizeOptions::default());
         assert_eq!(key_text(&da, &(1..3)), "好世");
