@@ -673,35 +673,25 @@ fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) 
 /// a modified change by where its first edit is, everything else by where
 /// it starts.
 fn label_sections(v: &Versions, changes: &mut [Change], rows: &mut [ReportRow]) {
-    let label = |outline: &Outline, span: &mut Span, at: usize| {
-        let (section, path) = outline.label_at(at);
-        span.section = section;
-        span.path = path;
-    };
-    if !v.oo.is_empty() {
+    for old in [true, false] {
+        let outline = if old { v.oo } else { v.no };
+        if outline.is_empty() {
+            continue;
+        }
+        let label = |span: &mut Span, at: usize| {
+            (span.section, span.path) = outline.label_at(at);
+        };
         for c in changes.iter_mut() {
-            let at = c.edits.first().filter(|_| c.kind == ChangeKind::Modified).map(|e| e.old_at.start);
-            if let Some(s) = c.old.as_mut() {
+            let first = c.edits.first().filter(|_| c.kind == ChangeKind::Modified);
+            let at = first.map(|e| if old { e.old_at.start } else { e.new_at.start });
+            if let Some(s) = if old { c.old.as_mut() } else { c.new.as_mut() } {
                 let at = at.unwrap_or(s.start);
-                label(v.oo, s, at);
+                label(s, at);
             }
         }
-        for s in rows.iter_mut().filter_map(|r| r.old.as_mut()) {
+        for s in rows.iter_mut().filter_map(|r| if old { r.old.as_mut() } else { r.new.as_mut() }) {
             let at = s.start;
-            label(v.oo, s, at);
-        }
-    }
-    if !v.no.is_empty() {
-        for c in changes.iter_mut() {
-            let at = c.edits.first().filter(|_| c.kind == ChangeKind::Modified).map(|e| e.new_at.start);
-            if let Some(s) = c.new.as_mut() {
-                let at = at.unwrap_or(s.start);
-                label(v.no, s, at);
-            }
-        }
-        for s in rows.iter_mut().filter_map(|r| r.new.as_mut()) {
-            let at = s.start;
-            label(v.no, s, at);
+            label(s, at);
         }
     }
 }

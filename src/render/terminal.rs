@@ -268,40 +268,20 @@ const WHOLE_UNIT_ROWS: usize = 24;
 
 /// The labels of the unit that starts here, one above each column.
 fn unit_labels(out: &mut String, old: Option<&str>, new: Option<&str>, opts: &TerminalOptions) {
-    if old.is_none() && new.is_none() {
-        return;
+    if old.is_some() || new.is_some() {
+        column_heads(out, &name(old.unwrap_or("")), &name(new.unwrap_or("")), opts);
     }
-    let c = opts.color;
-    let num_w = 5;
-    let col = opts.width.saturating_sub(2 * (num_w + 1) + 3) / 2;
-    let fit = |s: &str| -> (String, usize) {
-        let mut t = String::new();
-        let mut w = 0;
-        for ch in name(s).chars() {
-            let cw = ch.width().unwrap_or(0);
-            if w + cw > col {
-                break;
-            }
-            t.push(ch);
-            w += cw;
-        }
-        (t, w)
-    };
-    let (o, ow) = fit(old.unwrap_or(""));
-    let (n, _) = fit(new.unwrap_or(""));
-    let blank = " ".repeat(num_w + 1);
-    let pad = " ".repeat(col.saturating_sub(ow));
-    let _ = writeln!(
-        out,
-        "{blank}{}{pad} {} {blank}{}",
-        paint(&o, Sty::Head, c),
-        paint("│", Sty::Dim, c),
-        paint(&n, Sty::Head, c)
-    );
 }
 
 /// The names of the two versions above the two columns.
 fn side_by_side_names(out: &mut String, report: &Report, opts: &TerminalOptions) {
+    let (o, n) = (format!("--- {}", name(&report.old.path)), format!("+++ {}", name(&report.new.path)));
+    column_heads(out, &o, &n, opts);
+}
+
+/// One line with `left` above the old column and `right` above the new one
+/// (each cut to its column's width).
+fn column_heads(out: &mut String, left: &str, right: &str, opts: &TerminalOptions) {
     let c = opts.color;
     let num_w = 5;
     let col = opts.width.saturating_sub(2 * (num_w + 1) + 3) / 2;
@@ -318,8 +298,8 @@ fn side_by_side_names(out: &mut String, report: &Report, opts: &TerminalOptions)
         }
         (t, w)
     };
-    let (o, ow) = fit(&format!("--- {}", name(&report.old.path)));
-    let (n, _) = fit(&format!("+++ {}", name(&report.new.path)));
+    let (o, ow) = fit(left);
+    let (n, _) = fit(right);
     let pad = " ".repeat(col.saturating_sub(ow));
     let blank = " ".repeat(num_w + 1);
     let _ = writeln!(
