@@ -19,6 +19,7 @@
 //! | diff | internal | equal sentences anchored, the rest aligned word by word and projected back onto the old version's sentences: equal, modified, added, removed, moved |
 //! | inline diff | internal | word-level edits inside modified sentences |
 //! | classify | internal | wording vs punctuation edits; what normalisation absorbed ([`Rule`]) |
+//! | structure | internal | articles, chapters and sections of numbered documents, the unit of each change, renumbering |
 //! | compare | [`compare`], [`compare_files`] | two versions → a [`Report`] |
 //! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
 //! | report | [`report`] | plain serde data every renderer reads |
@@ -67,6 +68,7 @@ mod recogniser;
 pub mod render;
 pub mod report;
 mod segment;
+mod structure;
 mod tokenize;
 
 #[cfg(feature = "internals")]
@@ -123,6 +125,15 @@ pub struct Options {
     /// on input.
     #[serde(default)]
     pub auto_ignore_punctuation: bool,
+    /// Minimum similarity (0–1) for a removed sentence and an added one
+    /// elsewhere to be one sentence that moved and changed; 1 finds only
+    /// moves of unchanged sentences. Needs [`Options::detect_moves`].
+    #[serde(default = "default_move_threshold")]
+    pub move_threshold: f32,
+}
+
+fn default_move_threshold() -> f32 {
+    0.6
 }
 
 fn yes() -> bool {
@@ -154,6 +165,7 @@ impl Default for Options {
             keep_punctuation: false,
             ignore_fillers: false,
             auto_ignore_punctuation: false,
+            move_threshold: default_move_threshold(),
         }
     }
 }

@@ -38,7 +38,9 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE};
+// One CSV cell, formula-injection-safe (shared with `--format table-csv`).
 use tvdiff::render::escape;
+use tvdiff::render::escape::csv_field;
 use tvdiff::render::terminal::TerminalOptions;
 use tvdiff::report::Report;
 use tvdiff::Rule;
@@ -332,6 +334,7 @@ fn write_report(dir: &Path, rel: &Path, report: &Report, format: Format) -> Resu
             let hopts = tvdiff::render::html::HtmlOptions {
                 title: Some(format!("tvdiff: {}", display(rel))),
                 generated: Some(tvdiff::render::html::generation_date()?),
+                layout: Default::default(),
             };
             ("html", tvdiff::render::html::render(report, &hopts))
         }
@@ -341,6 +344,7 @@ fn write_report(dir: &Path, rel: &Path, report: &Report, format: Format) -> Resu
         }
         Format::Srt => ("srt", tvdiff::render::captions::srt(report)),
         Format::Vtt => ("vtt", tvdiff::render::captions::vtt(report)),
+        Format::TableCsv => ("csv", tvdiff::render::table::csv(report)),
     };
     // The report's name is the pair's own name, byte for byte, plus the
     // format's extension.
@@ -440,18 +444,6 @@ fn summary_format(path: &Path) -> Result<SummaryFormat, Error> {
             "--summary {}: the file name must end in .csv or .jsonl (that chooses the format)",
             escape::path(path)
         ))),
-    }
-}
-
-/// One CSV cell: a text a spreadsheet would run as a formula gets a `'`
-/// in front (OWASP's advice for CSV injection), then the cell is quoted
-/// when it needs to be (RFC 4180).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 
