@@ -6,6 +6,7 @@
 //! cargo run --release --example make_variant -- --seed 1 --edits 200 IN OUT TRUTH.json
 //! cargo run --release --example make_variant -- --seed 1 --noise-only IN OUT TRUTH.json
 //! cargo run --release --example make_variant -- --seed 1 --reseg terminators IN OUT TRUTH.json
+//! cargo run --release --example make_variant -- --seed 1 --reseg srt [--fillers] IN OUT.srt TRUTH.json
 //! ```
 //!
 //! **Edits** (Chinese text: 1–3 Han characters; English: one word) are
@@ -40,7 +41,30 @@
 //!   breaks, Latin letters lower-cased; Chinese gets a space every 10–30
 //!   characters, as some recognisers emit.
 //!
-//! CRLF line ends are kept if the input uses them. The output is the same
+//! **Captions** (`--reseg srt`, `--reseg vtt`), on top of the noise, write
+//! the copy as a caption file instead of plain text, the way caption files
+//! cut a text: Chinese into cues of 14–24 characters cut anywhere (even
+//! inside a word or a number), English into cues of 6–11 words; a cue has
+//! two lines when it is longer than 16 characters or 7 words, split in the
+//! middle. Each line of Chinese (re-wrapped lines included) and each
+//! paragraph of English is spoken in turn: 0.22 s per character or 0.38 s
+//! per word, 0.1 s between cues, 2.5 s between paragraphs. `srt` keeps the
+//! punctuation (captions typed by a person: numbered cues, `HH:MM:SS,mmm`);
+//! `vtt` first turns the text into a recogniser's transcript as `asr` does
+//! (automatic captions: no punctuation, lower case) and writes WebVTT with
+//! a header, a `NOTE`, cue identifiers and settings on some cues and `<c>`
+//! tags on some lines. Each edit of the truth then also has `time`: the
+//! start and end (seconds) of the cue(s) holding its new text — for a
+//! deletion, the cue of the character that follows the point — and its
+//! `offset`/`end` are byte offsets into the caption file.
+//!
+//! **Fillers** (`--fillers`, with any mode): filler words are put into the
+//! copy, never next to an edit: about one every 50 Chinese characters
+//! (`呃`, `嗯`, `啊`, `那个`) or 12 English words (`um`, `uh`, `er`), as a
+//! verbatim or recognised transcript has them. They are noise: the truth
+//! does not list them.
+//!
+//! CRLF line ends are kept if the input uses them (not in captions). The output is the same
 //! for the same seed. The truth file lists every edit with its operation,
 //! old and new text, and the byte offsets of the new text in OUT (for a
 //! deletion, `offset == end`, the point where the text was) and of the old
@@ -48,6 +72,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use tvdiff::internals::{is_cjk, is_han};
 
 /// xorshift64*: tiny, deterministic, good enough to place edits.
@@ -108,6 +133,9 @@ struct TruthEdit {
     old_offset: usize,
     /// End byte of the old text in IN.
     old_end: usize,
+    /// Captions: when the cue(s) holding the new text are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<Time>,
 }
 
 #[derive(Serialize, Default)]
@@ -122,6 +150,21 @@ struct NoiseCounts {
     marks_removed: usize,
     letters_lowered: usize,
     lines_joined: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    fillers_inserted: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    cues: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// When a caption cue is shown, in seconds.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq)]
+struct Time {
+    start: f64,
+    end: f64,
 }
 
 /// How `--reseg` cuts the text into sentences differently.
@@ -130,6 +173,10 @@ enum Reseg {
     None,
     Terminators,
     Asr,
+    /// Captions typed by a person (SRT).
+    Srt,
+    /// Automatic captions: a recogniser's transcript as WebVTT.
+    Vtt,
 }
 
 #[derive(Serialize)]
@@ -161,7 +208,9 @@ struct Cell {
 const MARK: char = '\u{0}';
 
 fn usage() -> ! {
-    eprintln!("usage: make_variant [--seed N] [--edits N] [--noise-only] [--reseg terminators|asr] IN OUT TRUTH.json");
+    eprintln!(
+        "usage: make_variant [--seed N] [--edits N] [--noise-only] [--reseg terminators|asr|srt|vtt] [--fillers] IN OUT TRUTH.json"
+    );
     std::process::exit(2);
 }
 
@@ -169,6 +218,7 @@ fn main() {
     let mut seed = 1u64;
     let mut edits = 200usize;
     let mut reseg = Reseg::None;
+    let mut fillers = false;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -180,9 +230,12 @@ fn main() {
                 reseg = match args.next().as_deref() {
                     Some("terminators") => Reseg::Terminators,
                     Some("asr") => Reseg::Asr,
+                    Some("srt") => Reseg::Srt,
+                    Some("vtt") => Reseg::Vtt,
                     _ => usage(),
                 }
             }
+            "--fillers" => fillers = true,
             "-h" | "--help" => usage(),
             _ => files.push(a),
         }
@@ -192,7 +245,7 @@ fn main() {
         eprintln!("make_variant: {input}: {e}");
         std::process::exit(2)
     });
-    let (out, truth) = make_variant(&text, seed, edits, reseg, input, output);
+    let (out, truth) = make_variant(&text, seed, edits, reseg, fillers, input, output);
     if truth.edits.len() < edits {
         eprintln!("make_variant: only {} of {edits} edits fit in {input}", truth.edits.len());
     }
@@ -202,7 +255,15 @@ fn main() {
     std::fs::write(truth_path, json).expect("write TRUTH");
 }
 
-fn make_variant(text: &str, seed: u64, n_edits: usize, reseg: Reseg, input: &str, output: &str) -> (String, Truth) {
+fn make_variant(
+    text: &str,
+    seed: u64,
+    n_edits: usize,
+    reseg: Reseg,
+    fillers: bool,
+    input: &str,
+    output: &str,
+) -> (String, Truth) {
     let mut rng = Rng::new(seed);
     let crlf = text.contains("\r\n");
     // Characters with their byte offsets; CRLF becomes one '\n'.
@@ -257,23 +318,49 @@ fn make_variant(text: &str, seed: u64, n_edits: usize, reseg: Reseg, input: &str
 
     let mut noise = NoiseCounts::default();
     let cells = if zh { noise_zh(cells, &mut rng, &mut noise) } else { noise_en(cells, &mut rng, &mut noise) };
+    let cells = if fillers { add_fillers(cells, zh, &mut rng, &mut noise) } else { cells };
     let cells = match reseg {
-        Reseg::None => cells,
+        Reseg::None | Reseg::Srt => cells,
         Reseg::Terminators => reseg_terminators(cells, zh, &mut rng, &mut noise),
-        Reseg::Asr => reseg_asr(cells, zh, &mut rng, &mut noise),
+        Reseg::Asr | Reseg::Vtt => reseg_asr(cells, zh, &mut rng, &mut noise),
     };
 
     // Serialise, recording where each edit landed.
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut at: HashMap<usize, usize> = HashMap::new();
-    for c in &cells {
-        if let Some(k) = c.edit {
-            at.insert(k, out.len());
+    let mut times: HashMap<usize, Time> = HashMap::new();
+    if matches!(reseg, Reseg::Srt | Reseg::Vtt) {
+        let cues = cut_into_cues(&cells, zh, &mut rng);
+        noise.cues = cues.len();
+        let file_at = write_captions(&cells, &cues, reseg == Reseg::Vtt, &mut out);
+        for (i, c) in cells.iter().enumerate() {
+            let Some(k) = c.edit else { continue };
+            // The cells of the edit's new text, or the one after a deletion.
+            let len = plans[k].new_text.chars().count().max(1);
+            let span: Vec<usize> = cells[i..]
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.ch != MARK && c.ch != '\n')
+                .map(|(j, _)| i + j)
+                .take(len)
+                .collect();
+            let cue_of = |j: usize| cues.iter().position(|q| q.cells.contains(&j));
+            let hit: Vec<&Cue> = span.iter().filter_map(|&j| cue_of(j)).map(|q| &cues[q]).collect();
+            if let (Some(first), Some(last)) = (hit.first(), hit.last()) {
+                times.insert(k, Time { start: first.start, end: last.end });
+            }
+            at.insert(k, span.first().and_then(|&j| file_at[j]).unwrap_or(out.len()));
         }
-        match c.ch {
-            MARK => {}
-            '\n' if crlf => out.push_str("\r\n"),
-            ch => out.push(ch),
+    } else {
+        for c in &cells {
+            if let Some(k) = c.edit {
+                at.insert(k, out.len());
+            }
+            match c.ch {
+                MARK => {}
+                '\n' if crlf => out.push_str("\r\n"),
+                ch => out.push(ch),
+            }
         }
     }
     let edits = plans
@@ -284,8 +371,8 @@ fn make_variant(text: &str, seed: u64, n_edits: usize, reseg: Reseg, input: &str
             let old_offset = src_at(p.start);
             // An English deletion takes the space after the word; the truth reports the word.
             let old_end = old_offset + text[old_offset..src_at(p.end)].trim_end_matches(' ').len();
-            let end = offset + p.new_text.len();
-            debug_assert_eq!(&out[offset..end], p.new_text);
+            let end = if p.new_text.is_empty() { offset } else { offset + p.new_text.len() };
+            debug_assert!(!times.is_empty() || out[offset..end] == p.new_text);
             TruthEdit {
                 id: k,
                 op: p.op,
@@ -295,6 +382,7 @@ fn make_variant(text: &str, seed: u64, n_edits: usize, reseg: Reseg, input: &str
                 end,
                 old_offset,
                 old_end,
+                time: times.get(&k).copied(),
             }
         })
         .collect();
@@ -729,4 +817,182 @@ fn reseg_asr(cells: Vec<Cell>, zh: bool, rng: &mut Rng, noise: &mut NoiseCounts)
         }
     }
     out
+}
+
+/// `--fillers`: filler words put between words (never next to an edit).
+fn add_fillers(cells: Vec<Cell>, zh: bool, rng: &mut Rng, noise: &mut NoiseCounts) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len() + cells.len() / 20);
+    for (i, c) in cells.iter().enumerate() {
+        out.push(*c);
+        let next = cells.get(i + 1);
+        let free = |c: Option<&Cell>| c.is_some_and(|c| !c.guard);
+        if !free(Some(c)) || !free(next) {
+            continue;
+        }
+        let n = next.expect("free");
+        let word: &str = if zh && is_han(c.ch) && is_han(n.ch) && rng.below(50) == 0 {
+            ["呃", "嗯", "啊", "那个"][rng.below(4)]
+        } else if !zh
+            && c.ch == ' '
+            && n.ch.is_alphabetic()
+            && i > 0
+            && cells[i - 1].ch.is_alphabetic()
+            && rng.below(12) == 0
+        {
+            ["um ", "uh ", "er "][rng.below(3)]
+        } else {
+            continue;
+        };
+        noise.fillers_inserted += 1;
+        out.extend(word.chars().map(|ch| Cell { ch, guard: false, edit: None, src: c.src }));
+    }
+    out
+}
+
+/// One caption cue of the copy.
+struct Cue {
+    /// The cells it holds.
+    cells: std::ops::Range<usize>,
+    /// Its lines, as ranges of cells.
+    lines: Vec<std::ops::Range<usize>>,
+    start: f64,
+    end: f64,
+}
+
+/// `--reseg srt|vtt`: cut the copy into timed cues (see the module docs).
+fn cut_into_cues(cells: &[Cell], zh: bool, rng: &mut Rng) -> Vec<Cue> {
+    // Paragraphs: Chinese lines; English runs of non-blank lines.
+    let mut paragraphs: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    for (i, c) in cells.iter().enumerate() {
+        if c.ch != '\n' {
+            continue;
+        }
+        let blank_next = cells[i + 1..].iter().take_while(|c| c.ch == ' ').count();
+        let ends = zh || cells.get(i + 1 + blank_next).is_none_or(|c| c.ch == '\n') || i == start;
+        if ends {
+            paragraphs.push(start..i);
+            start = i + 1;
+        }
+    }
+    paragraphs.push(start..cells.len());
+    let mut cues = Vec::new();
+    let mut t: f64 = 1.0;
+    let mut first = true;
+    for p in paragraphs {
+        // Atoms: a Chinese character, or an English word, with the marks
+        // (deletion points) and spaces before it.
+        let mut atoms: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut from = p.start;
+        let mut i = p.start;
+        while i < p.end {
+            let c = cells[i].ch;
+            if c == MARK || c == ' ' || c == '\n' {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            if !zh {
+                while j < p.end && !matches!(cells[j].ch, ' ' | '\n') {
+                    j += 1;
+                }
+            }
+            atoms.push(from..j);
+            from = j;
+            i = j;
+        }
+        if let Some(last) = atoms.last_mut() {
+            last.end = p.end; // trailing marks and spaces
+        }
+        if atoms.is_empty() {
+            continue;
+        }
+        if !first {
+            t += 2.5;
+        }
+        first = false;
+        let mut k = 0;
+        while k < atoms.len() {
+            let n = if zh { 14 + rng.below(11) } else { 6 + rng.below(6) };
+            let chunk = &atoms[k..(k + n).min(atoms.len())];
+            let long = if zh { chunk.len() > 16 } else { chunk.len() > 7 };
+            let lines = if long {
+                let half = chunk.len() / 2;
+                vec![chunk[0].start..chunk[half - 1].end, chunk[half].start..chunk[chunk.len() - 1].end]
+            } else {
+                let whole = chunk[0].start..chunk[chunk.len() - 1].end;
+                vec![whole]
+            };
+            if k > 0 {
+                t += 0.1;
+            }
+            let start = (t * 1000.0).round() / 1000.0;
+            t += chunk.len() as f64 * if zh { 0.22 } else { 0.38 };
+            let end = (t * 1000.0).round() / 1000.0;
+            cues.push(Cue { cells: chunk[0].start..chunk[chunk.len() - 1].end, lines, start, end });
+            k += chunk.len();
+        }
+    }
+    cues
+}
+
+/// `HH:MM:SS` and milliseconds after `sep`.
+fn time_code(s: f64, sep: char) -> String {
+    let ms = (s * 1000.0).round() as u64;
+    format!("{:02}:{:02}:{:02}{sep}{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+}
+
+/// Write the cues as SRT or WebVTT into `out`; the byte offset in `out` of
+/// every cell written (a deletion mark: of the character after it).
+fn write_captions(cells: &[Cell], cues: &[Cue], vtt: bool, out: &mut String) -> Vec<Option<usize>> {
+    let mut at = vec![None; cells.len()];
+    if vtt {
+        out.push_str("WEBVTT\nKind: captions\n\nNOTE Made by examples/make_variant.rs: automatic captions of a copy\nwith known edits (see its truth file).\n\n");
+    }
+    for (n, cue) in cues.iter().enumerate() {
+        let n = n + 1;
+        if vtt {
+            if n % 5 == 1 {
+                let _ = writeln!(out, "cue-{n}");
+            }
+            let settings = if n % 4 == 0 { " line:85% align:center" } else { "" };
+            let _ = writeln!(out, "{} --> {}{settings}", time_code(cue.start, '.'), time_code(cue.end, '.'));
+        } else {
+            let _ = writeln!(out, "{n}\n{} --> {}", time_code(cue.start, ','), time_code(cue.end, ','));
+        }
+        for (l, line) in cue.lines.iter().enumerate() {
+            // The line's text with each cell's place in it; then trimmed.
+            let mut text = String::new();
+            let mut pos: Vec<(usize, usize)> = Vec::new();
+            for j in line.clone() {
+                let ch = cells[j].ch;
+                pos.push((j, text.len()));
+                match ch {
+                    MARK => {}
+                    '\n' => text.push(' '),
+                    '&' if vtt => text.push_str("&amp;"),
+                    '<' if vtt => text.push_str("&lt;"),
+                    '>' if vtt => text.push_str("&gt;"),
+                    c => text.push(c),
+                }
+            }
+            let lead = text.len() - text.trim_start().len();
+            let trimmed = text.trim();
+            let tagged = vtt && n % 7 == 3 && l == 0;
+            if tagged {
+                out.push_str("<c.auto>");
+            }
+            let base = out.len();
+            for (j, p) in pos {
+                at[j] = Some(base + p.saturating_sub(lead).min(trimmed.len()));
+            }
+            out.push_str(trimmed);
+            if tagged {
+                out.push_str("</c>");
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    at
 }

@@ -416,7 +416,8 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
 
     let k = sources.len();
     // Every witness against the base, through the diff layer `compare` uses.
-    let diff_opts = DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, deadline };
+    let diff_opts =
+        DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, move_threshold: None, deadline };
     let rows: Vec<Vec<Row>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..k)
             .map(|w| {

@@ -8,23 +8,26 @@
 //! the word segmenter is set up for the modified sentences only. Rows are
 //! built only when [`Options::rows`] asks for them.
 
-use crate::chars::{dominant_script, is_punct};
+use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
 use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
+use crate::error_rate::{error_rate, ErrorUnit, Tokenizer};
 use crate::inline::PieceKind;
 use crate::input::{LineFilter, Source};
 use crate::normalize::byte_range;
-use crate::normalize::NChar;
+use crate::normalize::{NChar, Rule};
+use crate::recogniser::{filler_only, filler_rows, unpunctuated};
 use crate::report::{
-    Change, ChangeKind, Edit, EditClass, EditOp, Location, Locator, Report, Row as ReportRow, RowKind, Span, Summary,
-    VersionInfo,
+    Change, ChangeKind, Edit, EditClass, EditOp, Location, Locator, Recurring, Report, Row as ReportRow, RowKind, Span,
+    Summary, VersionInfo,
 };
 use crate::segment::{segment, CharCursor, Document};
+use crate::structure::{Outline, Renumbering};
 use crate::Options;
 use regex::Regex;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::time::Instant;
 
@@ -44,35 +47,76 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let started = Instant::now();
     let deadline = opts.deadline(started);
     let filter = line_filter(opts)?;
+    // A recogniser's transcript has no punctuation: unless asked to keep
+    // it, punctuation is not compared (see `recogniser`).
+    let (o_bare, n_bare) = std::thread::scope(|s| {
+        let h = s.spawn(|| unpunctuated(&old.text));
+        (h.join().expect("punctuation census thread panicked"), unpunctuated(&new.text))
+    });
+    let mut opts = opts.clone();
+    opts.auto_ignore_punctuation = (o_bare || n_bare) && !opts.keep_punctuation && !opts.normalize.ignore_punctuation;
+    if opts.auto_ignore_punctuation {
+        opts.normalize.ignore_punctuation = true;
+    }
+    let opts = &opts;
+    let t_census = started.elapsed();
     let norm = opts.normalize;
     // Each thread segments one version and takes its facts (the SHA-256
     // of a book is a few milliseconds).
     let prepare = |src: &Source| {
         let doc = segment(src, &filter, &norm);
         let info = version_info(src, &doc);
-        (doc, info)
+        let outline = Outline::detect(src);
+        (doc, info, outline)
     };
-    let ((od, oinfo), (nd, ninfo)) = std::thread::scope(|s| {
+    let ((od, mut oinfo, oo), (nd, mut ninfo, no)) = std::thread::scope(|s| {
         let h = s.spawn(|| prepare(old));
         let n = prepare(new);
         (h.join().expect("segmentation thread panicked"), n)
     });
+    (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
 
     let t_segment = started.elapsed();
-    let diff_opts = DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, deadline };
+    let diff_opts = DiffOptions {
+        threshold: opts.threshold,
+        detect_moves: opts.detect_moves,
+        move_threshold: Some(opts.move_threshold),
+        deadline,
+    };
     let rows = diff(&od, &nd, &diff_opts);
     let t_align = started.elapsed();
-    let (summary, changes, rows) = build(old, new, &od, &nd, &rows, opts);
-    let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows };
+    let versions = Versions { old, new, od: &od, nd: &nd, oo: &oo, no: &no };
+    // The error rate reads only the alignment: it is scored while the
+    // report is built.
+    let tokens = Tokenizer { unit: error_unit(&oinfo, &ninfo), drop_fillers: opts.ignore_fillers };
+    let ((mut summary, changes, report_rows), (rate, t_rate)) = std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let t = Instant::now();
+            (error_rate(&od, &nd, &rows, tokens, deadline), t.elapsed())
+        });
+        let built = build(&versions, &rows, opts);
+        (built, h.join().expect("error-rate thread panicked"))
+    });
+    summary.error_rate = Some(rate);
+    let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
-            "tvdiff: timings: segment {:?}, align {:?}, report {:?}",
-            t_segment,
+            "tvdiff: timings: punctuation census {t_census:?}, segment {:?}, align {:?}, report {:?} (error rate {t_rate:?} of it, in parallel)",
+            t_segment - t_census,
             t_align - t_segment,
             started.elapsed() - t_align
         );
     }
     Ok(report)
+}
+
+/// Characters for a Chinese reference (or a Chinese hypothesis against a
+/// reference with no letters), words otherwise.
+fn error_unit(old: &VersionInfo, new: &VersionInfo) -> ErrorUnit {
+    match (old.script, new.script) {
+        (Script::Han, _) | (Script::Neutral, Script::Han) => ErrorUnit::Char,
+        _ => ErrorUnit::Word,
+    }
 }
 
 /// Read two files and compare them.
@@ -125,6 +169,8 @@ pub(crate) fn version_info(src: &Source, doc: &Document) -> VersionInfo {
         lines_dropped: doc.lines_dropped,
         sentences: doc.sentences.len(),
         script,
+        // `compare` fills it in (it decides before segmenting).
+        unpunctuated: false,
     }
 }
 
@@ -225,29 +271,58 @@ pub(crate) fn byte_span(doc: &Document, sentences: &Range<usize>, r: &Range<usiz
     start..end.max(start)
 }
 
+/// The two versions as every step of the report sees them.
+struct Versions<'a> {
+    old: &'a Source,
+    new: &'a Source,
+    od: &'a Document,
+    nd: &'a Document,
+    /// Their outlines (headings), empty for unstructured text.
+    oo: &'a Outline,
+    no: &'a Outline,
+}
+
 /// The report: a fold over the rows of the alignment.
-fn build(
-    old: &Source,
-    new: &Source,
-    od: &Document,
-    nd: &Document,
-    aligned: &[Row],
-    opts: &Options,
-) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+    let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
     let mut ol = Locator::new(old);
     let mut nl = Locator::new(new);
     let mut summary = Summary::default();
     let mut absorbed = equal_noise(old, new, od, nd, aligned);
-    let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
     let mut matched_chars = 0usize;
     let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
         + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
+    let renumbering = renumbering(v, aligned);
+    // Normalised (old, new) keys of every edit, for the recurring groups.
+    let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
 
     // Change ids first, so that a moved-from row can point at its change.
+    // The sentences of a unit added, removed or moved together are one change.
+    let group = unit_groups(v, aligned);
+    // Rows that differ only by filler words are equal (`--ignore-fillers`).
+    let fillers = if opts.ignore_fillers { filler_rows(od, nd, aligned) } else { Vec::new() };
+    let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
+    // A unit whose first sentence is only a filler starts at its next one.
+    let group: Vec<usize> = {
+        let mut lead: HashMap<usize, usize> = HashMap::new();
+        (0..group.len())
+            .map(|i| match group[i] {
+                g if g != i && only_fillers(g) && !only_fillers(i) => *lead.entry(g).or_insert(i),
+                g if g != i && only_fillers(g) => i,
+                g => g,
+            })
+            .collect()
+    };
     let mut change_of_row = vec![None; aligned.len()];
     let mut next = 0;
     for (i, r) in aligned.iter().enumerate() {
-        if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo) {
+        if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo)
+            && !only_fillers(i)
+        {
+            if group[i] != i {
+                change_of_row[i] = change_of_row[group[i]];
+                continue;
+            }
             change_of_row[i] = Some(next);
             next += 1;
         }
@@ -262,17 +337,36 @@ fn build(
     let mut changes = Vec::with_capacity(next);
     let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
     let mut in_reseg = false;
+    // The byte ranges a unit change grows to (old, new), made into spans
+    // once, after the fold (a span copies its text).
+    let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
+    let grow = |extent: &mut BTreeMap<usize, [Option<Range<usize>>; 2]>, c: &Change, side: usize, b: Range<usize>| {
+        let e =
+            extent.entry(c.id).or_insert_with(|| [c.old.as_ref(), c.new.as_ref()].map(|s| s.map(|s| s.start..s.end)));
+        if let Some(r) = e[side].as_mut() {
+            *r = r.start.min(b.start)..r.end.max(b.end);
+        }
+    };
+    let span = |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Span> {
+        (!chars.is_empty()).then(|| {
+            let b = byte_span(doc, sentences, chars);
+            loc.span(b.start, b.end)
+        })
+    };
     for (i, r) in aligned.iter().enumerate() {
-        let span =
-            |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Span> {
-                (!chars.is_empty()).then(|| {
-                    let b = byte_span(doc, sentences, chars);
-                    loc.span(b.start, b.end)
-                })
-            };
         let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
         if r.kind != RowKind::Resegmented {
             in_reseg = false;
+        }
+        if only_fillers(i) {
+            summary.equal += 1;
+            *absorbed.entry(Rule::Filler).or_default() += fillers[i];
+            matched_chars += r.old_chars.len() + r.new_chars.len();
+            if opts.rows {
+                let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None });
+            }
+            continue;
         }
         match r.kind {
             RowKind::Equal => {
@@ -294,34 +388,18 @@ fn build(
                 let (oc, nc) = (ocur.get(r.old_chars.clone()), ncur.get(r.new_chars.clone()));
                 let (old_span, new_span) =
                     (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
-                let mut edits = Vec::new();
-                let mut eq = 0;
-                for p in &r.pieces {
-                    if p.kind == PieceKind::Equal {
-                        eq += p.old.len() + p.new.len();
-                        count_absorbed(&old.text, &oc[p.old.clone()], &new.text, &nc[p.new.clone()], &mut absorbed);
-                        continue;
-                    }
-                    let (ob, oe) = byte_range(oc, &p.old);
-                    let (nb, ne) = byte_range(nc, &p.new);
-                    let okey: String = oc[p.old.clone()].iter().map(|c| c.ch).collect();
-                    let nkey: String = nc[p.new.clone()].iter().map(|c| c.ch).collect();
-                    let class = edit_class(&okey, &nkey);
-                    *edits_by_class.entry(class).or_default() += 1;
-                    edits.push(Edit {
-                        op: match p.kind {
-                            PieceKind::Insert => EditOp::Insert,
-                            PieceKind::Delete => EditOp::Delete,
-                            _ => EditOp::Replace,
-                        },
-                        old: old.text[ob..oe].to_string(),
-                        new: new.text[nb..ne].to_string(),
-                        class,
-                        old_at: ol.location(ob, oe),
-                        new_at: nl.location(nb, ne),
-                    });
-                }
+                let mut ed = EditsOf {
+                    old,
+                    new,
+                    ol: &mut ol,
+                    nl: &mut nl,
+                    absorbed: &mut absorbed,
+                    drop_fillers: opts.ignore_fillers,
+                };
+                let (mut edits, eq, ks) = ed.edits(oc, nc, &r.pieces);
                 matched_chars += eq;
+                classify_renumbering(&renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
+                keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (changes.len(), k, a, b)));
                 let (os, ns) = sentences(r);
                 // Page and time of the changed words, not of the whole sentence.
                 let (mut old_span, mut new_span) = (old_span, new_span);
@@ -358,6 +436,24 @@ fn build(
                     EditClass::Wording
                 };
                 let (os, ns) = sentences(r);
+                if group[i] != i {
+                    // The next sentence of a unit added or removed as a whole.
+                    let c = changes.last_mut().expect("a group starts with a change");
+                    let (side, doc, sents, chars) =
+                        if added { (1, nd, &r.new, &r.new_chars) } else { (0, od, &r.old, &r.old_chars) };
+                    grow(&mut extent, c, side, byte_span(doc, sents, chars));
+                    c.old_sentences[1] = c.old_sentences[1].max(os[1]);
+                    c.new_sentences[1] = c.new_sentences[1].max(ns[1]);
+                    if class == EditClass::Wording {
+                        c.class = EditClass::Wording;
+                    }
+                    // (Its own span for the rows, below.)
+                    if opts.rows {
+                        let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                        rows.push(ReportRow { kind: r.kind, old: o, new: n, change: change_of_row[i] });
+                    }
+                    continue;
+                }
                 changes.push(Change {
                     id: changes.len(),
                     kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
@@ -374,20 +470,59 @@ fn build(
                 summary.moved += 1;
                 let from = &aligned[r.partner.expect("a move has two halves")];
                 let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
-                matched_chars += fo.len() + fnc.len();
-                count_row_noise(&old.text, &fo, &new.text, fnc, &mut absorbed);
                 let mut ol2 = Locator::new(old);
-                changes.push(Change {
-                    id: changes.len(),
-                    kind: ChangeKind::Moved,
-                    class: EditClass::Wording,
-                    old: span(&mut ol2, od, &from.old, &from.old_chars),
-                    new: span(&mut nl, nd, &r.new, &r.new_chars),
-                    similarity: 1.0,
-                    edits: vec![],
-                    old_sentences: [from.old.start, from.old.end],
-                    new_sentences: [r.new.start, r.new.end],
-                });
+                let mut ed = EditsOf {
+                    old,
+                    new,
+                    ol: &mut ol2,
+                    nl: &mut nl,
+                    absorbed: &mut absorbed,
+                    drop_fillers: opts.ignore_fillers,
+                };
+                let (mut edits, eq, ks) = if r.pieces.is_empty() {
+                    // Moved unchanged: its noise only.
+                    count_row_noise(&old.text, &fo, &new.text, fnc, ed.absorbed);
+                    (vec![], fo.len() + fnc.len(), vec![])
+                } else {
+                    ed.edits(&fo, fnc, &r.pieces)
+                };
+                matched_chars += eq;
+                let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
+                let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
+                classify_renumbering(&renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
+                if group[i] != i {
+                    // The next sentence of a unit that moved together: one change.
+                    let c = changes.last_mut().expect("a group starts with a change");
+                    keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (c.id, c.edits.len() + k, a, b)));
+                    grow(&mut extent, c, 0, byte_span(od, &from.old, &from.old_chars));
+                    grow(&mut extent, c, 1, byte_span(nd, &r.new, &r.new_chars));
+                    c.edits.append(&mut edits);
+                    c.old_sentences[1] = from.old.end;
+                    c.new_sentences[1] = r.new.end;
+                    c.similarity = c.similarity.min(r.similarity);
+                    c.class = if c.edits.is_empty() {
+                        EditClass::Wording
+                    } else {
+                        change_class(c.edits.iter().map(|e| e.class))
+                    };
+                } else {
+                    keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (changes.len(), k, a, b)));
+                    changes.push(Change {
+                        id: changes.len(),
+                        kind: ChangeKind::Moved,
+                        class: if edits.is_empty() {
+                            EditClass::Wording
+                        } else {
+                            change_class(edits.iter().map(|e| e.class))
+                        },
+                        old: old_span,
+                        new: new_span,
+                        similarity: r.similarity,
+                        edits,
+                        old_sentences: [from.old.start, from.old.end],
+                        new_sentences: [r.new.start, r.new.end],
+                    });
+                }
             }
             RowKind::MovedFrom => {}
         }
@@ -401,9 +536,261 @@ fn build(
         };
         rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
     }
+    for (id, [o, n]) in extent {
+        let c = &mut changes[id];
+        if let Some(o) = o {
+            c.old = Some(Locator::new(old).span(o.start, o.end));
+        }
+        if let Some(n) = n {
+            c.new = Some(Locator::new(new).span(n.start, n.end));
+        }
+    }
     summary.similarity =
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
+    let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
+    for e in changes.iter().flat_map(|c| &c.edits) {
+        *edits_by_class.entry(e.class).or_default() += 1;
+    }
     summary.edits = edits_by_class;
     summary.absorbed = absorbed;
+    summary.renumbered = renumbering.counts();
+    summary.recurring = recurring(&mut changes, keys);
+    label_sections(v, &mut changes, &mut rows);
     (summary, changes, rows)
+}
+
+/// Builds the edits of a changed pair of stretches (a modified row, a
+/// move whose wording changed) from its inline diff, and counts the noise
+/// in its equal pieces.
+struct EditsOf<'a, 'l> {
+    old: &'a Source,
+    new: &'a Source,
+    ol: &'l mut Locator<'a>,
+    nl: &'l mut Locator<'a>,
+    absorbed: &'l mut Absorbed,
+    /// Edits of filler words only are absorbed (`--ignore-fillers`).
+    drop_fillers: bool,
+}
+
+impl EditsOf<'_, '_> {
+    /// The edits (classed by their text), the number of key characters in
+    /// equal pieces, and each edit's normalised old and new keys.
+    fn edits(
+        &mut self,
+        oc: &[NChar],
+        nc: &[NChar],
+        pieces: &[crate::inline::Piece],
+    ) -> (Vec<Edit>, usize, Vec<(String, String)>) {
+        let (old, new) = (self.old, self.new);
+        let mut edits = Vec::new();
+        let mut keys = Vec::new();
+        let mut eq = 0;
+        for p in pieces {
+            if p.kind == PieceKind::Equal {
+                eq += p.old.len() + p.new.len();
+                count_absorbed(&old.text, &oc[p.old.clone()], &new.text, &nc[p.new.clone()], self.absorbed);
+                continue;
+            }
+            let (ob, oe) = byte_range(oc, &p.old);
+            let (nb, ne) = byte_range(nc, &p.new);
+            let okey: String = oc[p.old.clone()].iter().map(|c| c.ch).collect();
+            let nkey: String = nc[p.new.clone()].iter().map(|c| c.ch).collect();
+            if self.drop_fillers && filler_only(&okey, &nkey) {
+                *self.absorbed.entry(Rule::Filler).or_default() += 1;
+                eq += p.old.len() + p.new.len();
+                continue;
+            }
+            edits.push(Edit {
+                op: match p.kind {
+                    PieceKind::Insert => EditOp::Insert,
+                    PieceKind::Delete => EditOp::Delete,
+                    _ => EditOp::Replace,
+                },
+                old: old.text[ob..oe].to_string(),
+                new: new.text[nb..ne].to_string(),
+                class: edit_class(&okey, &nkey),
+                old_at: self.ol.location(ob, oe),
+                new_at: self.nl.location(nb, ne),
+                recurring: None,
+            });
+            keys.push((okey, nkey));
+        }
+        (edits, eq, keys)
+    }
+}
+
+/// How the revision renumbered its units: headings the alignment paired
+/// (an old heading sentence and the new sentence its row holds, a moved
+/// heading and where it went) give the mapping (see
+/// [`crate::structure::Renumbering`]).
+fn renumbering(v: &Versions, aligned: &[Row]) -> Renumbering {
+    if v.oo.is_empty() || v.no.is_empty() {
+        return Renumbering::default();
+    }
+    // The sentence each heading starts.
+    let starts = |doc: &Document, outline: &Outline| -> HashMap<usize, usize> {
+        let mut m = HashMap::new();
+        for (h, head) in outline.headings.iter().enumerate() {
+            let s = doc.sentences.partition_point(|s| s.end <= head.start);
+            if doc.sentences.get(s).is_some_and(|x| x.start == head.start) {
+                m.insert(s, h);
+            }
+        }
+        m
+    };
+    let (oh, nh) = (starts(v.od, v.oo), starts(v.nd, v.no));
+    let mut pairs = Vec::new();
+    for r in aligned {
+        let old = match r.kind {
+            RowKind::MovedFrom | RowKind::Added | RowKind::Removed => continue,
+            RowKind::MovedTo => aligned[r.partner.expect("a move has two halves")].old.clone(),
+            _ => r.old.clone(),
+        };
+        let o: Vec<usize> = old.filter_map(|s| oh.get(&s).copied()).collect();
+        let n: Vec<usize> = r.new.clone().filter_map(|s| nh.get(&s).copied()).collect();
+        pairs.extend(o.into_iter().zip(n));
+    }
+    Renumbering::new(v.oo, v.no, pairs)
+}
+
+/// Class the edits of a change that only follow the renumbering as
+/// [`EditClass::Renumbering`]: all of them when the old text, its
+/// references renumbered, reads as the new text; otherwise each edit whose
+/// two sides are references the mapping takes one to the other.
+fn classify_renumbering(
+    renumbering: &Renumbering,
+    old: &Source,
+    new: &Source,
+    os: Option<&Span>,
+    ns: Option<&Span>,
+    edits: &mut [Edit],
+) {
+    if renumbering.is_empty() || edits.is_empty() {
+        return;
+    }
+    if let (Some(a), Some(b)) = (os, ns) {
+        if renumbering.renumbers(&a.text, &b.text) {
+            edits.iter_mut().for_each(|e| e.class = EditClass::Renumbering);
+            return;
+        }
+    }
+    for e in edits.iter_mut().filter(|e| e.class == EditClass::Wording) {
+        let (o, n) = (e.old_at.start..e.old_at.end, e.new_at.start..e.new_at.end);
+        if renumbering.is_renumbering_edit(&old.text, o, &new.text, n) {
+            e.class = EditClass::Renumbering;
+        }
+    }
+}
+
+/// For each row, the first row of the unit change it belongs to (itself
+/// when it starts one): in a numbered document, the sentences of one unit
+/// (an article: heading and body) that were added together, removed
+/// together or moved together — next to each other on each side they
+/// have, in the same article — are one change. In unstructured text every
+/// sentence is its own change.
+fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
+    let mut group: Vec<usize> = (0..aligned.len()).collect();
+    if v.oo.is_empty() || v.no.is_empty() {
+        return group;
+    }
+    // Only articles group their sentences (a chapter of a novel is no unit
+    // to report as one change).
+    let unit = |doc: &Document, outline: &Outline, sentence: usize| {
+        doc.sentences.get(sentence).and_then(|s| outline.article_at(s.start))
+    };
+    for i in 1..aligned.len() {
+        let (a, b) = (&aligned[i - 1], &aligned[i]);
+        let same = |doc: &Document, outline: &Outline, x: usize, y: usize| {
+            let u = unit(doc, outline, x);
+            u.is_some() && u == unit(doc, outline, y)
+        };
+        let together = match (a.kind, b.kind) {
+            (RowKind::Added, RowKind::Added) => b.new.start == a.new.end && same(v.nd, v.no, a.new.start, b.new.start),
+            (RowKind::Removed, RowKind::Removed) => {
+                b.old.start == a.old.end && same(v.od, v.oo, a.old.start, b.old.start)
+            }
+            _ => false,
+        };
+        if together {
+            group[i] = group[i - 1];
+            continue;
+        }
+        if a.kind != RowKind::MovedTo || b.kind != RowKind::MovedTo {
+            continue;
+        }
+        let (Some(pa), Some(pb)) = (a.partner, b.partner) else { continue };
+        let (fa, fb) = (&aligned[pa], &aligned[pb]);
+        let together = fb.old.start == fa.old.end
+            && b.new.start == a.new.end
+            && same(v.od, v.oo, fa.old.start, fb.old.start)
+            && same(v.nd, v.no, a.new.start, b.new.start);
+        if together {
+            group[i] = group[i - 1];
+        }
+    }
+    group
+}
+
+/// What makes edits the same edit: normalised old and new keys, class.
+type EditKey<'a> = (&'a str, &'a str, EditClass);
+
+/// Edits made three times or more (same normalised old and new text, same
+/// class; renumbering aside) as [`Recurring`] groups, most frequent first
+/// (then in order of first occurrence); each edit of a group points at it.
+/// `keys`: (change, edit, old key, new key) of every edit, in order.
+fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) -> Vec<Recurring> {
+    // Per key: how many, and the first occurrence (index into keys).
+    let mut count: HashMap<EditKey, (usize, usize)> = HashMap::new();
+    for (order, (c, e, o, n)) in keys.iter().enumerate() {
+        let class = changes[*c].edits[*e].class;
+        if class != EditClass::Renumbering {
+            count.entry((o.as_str(), n.as_str(), class)).or_insert((0, order)).0 += 1;
+        }
+    }
+    let mut groups: Vec<(EditKey, usize, usize)> =
+        count.into_iter().filter(|(_, (n, _))| *n >= 3).map(|(k, (n, first))| (k, n, first)).collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    let index: HashMap<EditKey, usize> = groups.iter().enumerate().map(|(g, (k, _, _))| (*k, g)).collect();
+    let out: Vec<Recurring> = groups
+        .iter()
+        .map(|&((_, _, class), count, first)| {
+            let (c, e, _, _) = &keys[first];
+            let edit = &changes[*c].edits[*e];
+            Recurring { old: edit.old.clone(), new: edit.new.clone(), count, class }
+        })
+        .collect();
+    for (c, e, o, n) in &keys {
+        let edit = &mut changes[*c].edits[*e];
+        if let Some(&g) = index.get(&(o.as_str(), n.as_str(), edit.class)) {
+            edit.recurring = Some(g);
+        }
+    }
+    out
+}
+
+/// Label every span with its section and path (in a numbered document):
+/// a modified change by where its first edit is, everything else by where
+/// it starts.
+fn label_sections(v: &Versions, changes: &mut [Change], rows: &mut [ReportRow]) {
+    for old in [true, false] {
+        let outline = if old { v.oo } else { v.no };
+        if outline.is_empty() {
+            continue;
+        }
+        let label = |span: &mut Span, at: usize| {
+            (span.section, span.path) = outline.label_at(at);
+        };
+        for c in changes.iter_mut() {
+            let first = c.edits.first().filter(|_| c.kind == ChangeKind::Modified);
+            let at = first.map(|e| if old { e.old_at.start } else { e.new_at.start });
+            if let Some(s) = if old { c.old.as_mut() } else { c.new.as_mut() } {
+                let at = at.unwrap_or(s.start);
+                label(s, at);
+            }
+        }
+        for s in rows.iter_mut().filter_map(|r| if old { r.old.as_mut() } else { r.new.as_mut() }) {
+            let at = s.start;
+            label(s, at);
+        }
+    }
 }

@@ -19,10 +19,11 @@
 //! | diff | internal | equal sentences anchored, the rest aligned word by word and projected back onto the old version's sentences: equal, modified, added, removed, moved |
 //! | inline diff | internal | word-level edits inside modified sentences |
 //! | classify | internal | wording vs punctuation edits; what normalisation absorbed ([`Rule`]) |
+//! | structure | internal | articles, chapters and sections of numbered documents, the unit of each change, renumbering |
 //! | compare | [`compare`], [`compare_files`] | two versions → a [`Report`] |
 //! | collate | [`collate`] | many versions against a base: variant table, apparatus, TEI |
 //! | report | [`report`] | plain serde data every renderer reads |
-//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI |
+//! | render | [`render`] | terminal, side-by-side, JSON, HTML, TEI, captions (SRT/WebVTT) |
 //!
 //! ## Example
 //!
@@ -59,12 +60,15 @@ pub mod collate;
 mod compare;
 mod diff;
 pub mod error;
+mod error_rate;
 mod inline;
 pub mod input;
 mod normalize;
+mod recogniser;
 pub mod render;
 pub mod report;
 mod segment;
+mod structure;
 mod tokenize;
 
 #[cfg(feature = "internals")]
@@ -105,6 +109,31 @@ pub struct Options {
     /// both texts on book-length inputs. Not part of the report's options.
     #[serde(skip_serializing, default = "yes")]
     pub rows: bool,
+    /// Compare punctuation even when a version has (almost) none, as a
+    /// speech recogniser's transcript has: by default punctuation is then
+    /// ignored for the comparison (see `auto_ignore_punctuation`).
+    #[serde(default)]
+    pub keep_punctuation: bool,
+    /// Do not report filler words (um, uh, er, 呃, 嗯, 啊, 那个) added or
+    /// dropped: edits that differ only by them are counted as absorbed
+    /// (`filler`), not reported, and they do not count in the error rate.
+    #[serde(default)]
+    pub ignore_fillers: bool,
+    /// In a report's options: `normalize.ignore_punctuation` was turned on
+    /// by tvdiff because a version has (almost) no punctuation (see
+    /// [`report::VersionInfo::unpunctuated`]), not by the caller. Ignored
+    /// on input.
+    #[serde(default)]
+    pub auto_ignore_punctuation: bool,
+    /// Minimum similarity (0–1) for a removed sentence and an added one
+    /// elsewhere to be one sentence that moved and changed; 1 finds only
+    /// moves of unchanged sentences. Needs [`Options::detect_moves`].
+    #[serde(default = "default_move_threshold")]
+    pub move_threshold: f32,
+}
+
+fn default_move_threshold() -> f32 {
+    0.6
 }
 
 fn yes() -> bool {
@@ -133,6 +162,10 @@ impl Default for Options {
             detect_moves: true,
             decode: input::decode::DecodeOptions::default(),
             rows: true,
+            keep_punctuation: false,
+            ignore_fillers: false,
+            auto_ignore_punctuation: false,
+            move_threshold: default_move_threshold(),
         }
     }
 }

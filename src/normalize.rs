@@ -72,11 +72,15 @@ pub enum Rule {
     Punctuation,
     /// Traditional vs simplified Chinese characters (only with `fold_chinese`).
     Script,
+    /// Filler words (um, 呃) added or dropped (only with
+    /// `Options::ignore_fillers`). Not a key rule: edits that differ only
+    /// by fillers are dropped from the report (see `src/recogniser.rs`).
+    Filler,
 }
 
 impl Rule {
     /// Every rule, in the order summaries list them.
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::Width,
         Rule::Quotes,
         Rule::Dashes,
@@ -86,6 +90,7 @@ impl Rule {
         Rule::Case,
         Rule::Punctuation,
         Rule::Script,
+        Rule::Filler,
     ];
 
     /// The bit of this rule in `NChar::rules`.
@@ -105,6 +110,7 @@ impl Rule {
             Rule::Case => "letter-case",
             Rule::Punctuation => "punctuation",
             Rule::Script => "traditional/simplified",
+            Rule::Filler => "filler-word",
         }
     }
 
@@ -120,6 +126,7 @@ impl Rule {
             Rule::Case => "case",
             Rule::Punctuation => "punctuation",
             Rule::Script => "script",
+            Rule::Filler => "filler",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! with byte offsets that are also reported, so a reader can always find
 //! what the file really says.
 
+pub use crate::error_rate::{ErrorRate, ErrorUnit};
 use crate::input::Source;
 use crate::normalize::Rule;
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,10 @@ pub struct VersionInfo {
     pub sentences: usize,
     /// The dominant script of the compared text (`han`, `latin`, `neutral`).
     pub script: crate::chars::Script,
+    /// The version has (almost) no punctuation: a speech recogniser's
+    /// transcript, most likely (see `docs/captions.md`).
+    #[serde(default)]
+    pub unpunctuated: bool,
 }
 
 /// Counts over the whole comparison.
@@ -88,6 +93,33 @@ pub struct Summary {
     pub edits: BTreeMap<EditClass, usize>,
     /// Differences absorbed by each normalisation rule (rule id → count).
     pub absorbed: BTreeMap<Rule, usize>,
+    /// Word (or character) error rate of the new version against the old
+    /// one as the reference (see `docs/captions.md`). Always set by
+    /// [`crate::compare`]; `None` only in a report read from older JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<ErrorRate>,
+    /// Numbered units whose number changed, by unit (`article` → 25): an
+    /// inserted, deleted or moved unit shifted them (see
+    /// [`EditClass::Renumbering`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renumbered: BTreeMap<String, usize>,
+    /// Edits that occur three times or more (the same old and new text,
+    /// normalised), most frequent first: a term replaced throughout.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recurring: Vec<Recurring>,
+}
+
+/// An edit made again and again (`帐` → `账` ×21).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurring {
+    /// The old text (as the first occurrence has it).
+    pub old: String,
+    /// The new text.
+    pub new: String,
+    /// How many edits make it.
+    pub count: usize,
+    /// Their class.
+    pub class: EditClass,
 }
 
 /// The kind of a change.
@@ -116,6 +148,9 @@ pub enum EditClass {
     Spacing,
     /// Only letter case changed.
     Case,
+    /// A unit number or cross-reference shifted by a consistent
+    /// renumbering (`第十七条` → `第二十条` after an article was inserted).
+    Renumbering,
 }
 
 impl EditClass {
@@ -126,6 +161,7 @@ impl EditClass {
             EditClass::Punctuation => "punctuation",
             EditClass::Spacing => "spacing",
             EditClass::Case => "case",
+            EditClass::Renumbering => "renumbering",
         }
     }
 }
@@ -177,6 +213,15 @@ pub struct Span {
     /// (the changed words, for a modified change) are shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeSpan>,
+    /// In a numbered document: the innermost numbered unit the text (the
+    /// changed words, for a modified change) stands in, `第十二条`,
+    /// `Article 12` (an item's article; see `docs/structure.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Every unit enclosing it, outermost first: `["第二章 申请与审核",
+    /// "第十二条"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
 }
 
 /// A position without text (used for edits).
@@ -219,6 +264,10 @@ pub struct Edit {
     pub old_at: Location,
     /// Where the new text is (for a deletion: the point it was).
     pub new_at: Location,
+    /// Index into [`Summary::recurring`] when this edit is one of a
+    /// recurring group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<usize>,
 }
 
 /// One change between the versions.
@@ -333,6 +382,8 @@ impl<'a> Locator<'a> {
             end_line,
             page: origin.page_at(start),
             time: origin.time_of(start..end).map(|(start, end)| TimeSpan { start, end }),
+            section: None,
+            path: Vec::new(),
         }
     }
 

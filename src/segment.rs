@@ -22,6 +22,10 @@
 //!    Decimals and times (`1.3`, `10:30`) have no space after the mark and
 //!    never split. Closing quotes and brackets stay with their sentence.
 //!
+//! An article, chapter or heading line (`第四十二条　…`, `第二章　总则`,
+//! `Article 12`, `# Title`: see `crate::structure`) always starts a block,
+//! and a line that is only such a heading is a block of its own.
+//!
 //! Heuristics can cut two versions differently, and versions themselves
 //! punctuate differently; neither matters for what is reported: sentences
 //! are how a report is read, but versions are aligned word by word wherever
@@ -609,13 +613,23 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
             Some(Item::Text(next, _)) => (next.first().copied(), is_closer(text, next, 0)),
             _ => (None, false),
         };
+        // An article, chapter or heading line starts a new sentence, and a
+        // line that is only a heading is a sentence of its own, whatever
+        // the line before it ends with (`…追究刑事责任⏎第四十二条`).
+        let raw = |i: usize| {
+            let l = source.line(i);
+            &text[l.start..l.end]
+        };
+        let heading_break =
+            (next_first.is_some() && crate::structure::starts_unit(raw(n))) || crate::structure::heading_only(raw(k));
         // A line cut in the middle of a word ends in a letter or Han
         // character; a title, salutation or list item usually does not.
         let open_end = line.last().is_some_and(|c| !is_punct(c.ch));
         let join = match next_first {
             None => false,
             Some(next) => {
-                !line_ends_sentence(text, line, Some(next.ch))
+                !heading_break
+                    && !line_ends_sentence(text, line, Some(next.ch))
                     && (continuation && (blanks == 0 || open_end)
                         || width >= if blanks > 0 { BROKEN_WIDTH } else { WRAPPED_WIDTH }
                         || blanks == 0 && open_end && in_column

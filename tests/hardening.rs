@@ -602,17 +602,36 @@ fn a_spaced_hyphen_is_a_dash() {
 
 // ---- 17, 18. what the terminal shows --------------------------------------
 
-/// The console example at the top of the README is exactly what the
-/// binary prints for that command.
+/// Every console example in the README is exactly what the binary prints
+/// for its command: each block is `$ tvdiff ARGS` lines, each followed by
+/// its output (and nothing else: examples that write files or use a shell
+/// pipe are in `sh` blocks).
 #[test]
-fn the_readme_example_is_what_the_binary_prints() {
+fn the_readme_examples_are_what_the_binary_prints() {
     let readme = read_text("README.md");
-    let block = readme.split("```console\n").nth(1).expect("a console block").split("\n```").next().unwrap();
-    let (command, expected) = block.split_once('\n').unwrap();
-    let args: Vec<&str> = command.strip_prefix("$ tvdiff ").expect("a tvdiff command").split(' ').collect();
-    let run = run(&args);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_eq!(run.stdout, format!("{expected}\n"), "README.md's example differs from the binary's output");
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = block.split("\n```").next().unwrap();
+        // Commands start with `$ `; their output runs to the next command.
+        let mut rest = block;
+        while let Some(cmd) = rest.strip_prefix("$ ") {
+            let (command, tail) = cmd.split_once('\n').unwrap_or((cmd, ""));
+            let next = tail.find("\n$ ").map_or(tail.len(), |i| i + 1);
+            let expected = &tail[..next];
+            rest = &tail[next..];
+            let args: Vec<&str> = command.strip_prefix("tvdiff ").expect("a tvdiff command").split(' ').collect();
+            let run = run(&args);
+            assert!(matches!(run.status, 0 | 1), "{command}: {}", run.stderr);
+            let expected = if expected.ends_with('\n') || expected.is_empty() {
+                expected.to_string()
+            } else {
+                format!("{expected}\n")
+            };
+            assert_eq!(run.stdout, expected, "README.md's example `{command}` differs from the binary's output");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the README has console examples");
 }
 
 #[test]

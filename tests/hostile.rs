@@ -603,3 +603,63 @@ fn output_is_byte_identical_run_to_run() {
         }
     }
 }
+
+// ---------------------------------------------------------------- deadlines
+
+/// Issue 13 item 9: the deadline bounds the whole comparison, inside one
+/// region too. 500 long sentences against 500 alike ones (every sentence
+/// changed, so the whole text is one region) with a deadline that has
+/// passed before alignment starts: the answer is coarse but complete and
+/// true — every sentence accounted for, every edit real.
+#[test]
+fn a_deadline_inside_one_region_gives_a_coarse_true_answer() {
+    let words = ["互联网", "发展", "合作", "共享", "治理", "安全", "网络", "空间", "国际", "社会"];
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let old: Vec<String> =
+        (0..500).map(|_| (0..60).map(|_| words[next() % words.len()]).collect::<String>() + "。").collect();
+    let new: Vec<String> = old
+        .iter()
+        .map(|s| {
+            let mut c: Vec<char> = s.chars().collect();
+            let i = next() % (c.len() - 1);
+            c[i] = '的';
+            c.into_iter().collect()
+        })
+        .collect();
+    let (old, new) = (old.join("\n"), new.join("\n"));
+    for timeout_ms in [1, 10_000] {
+        let r = compare_text(&old, &new, &Options { timeout_ms, ..Options::default() });
+        assert_positions(&r, &old, &new);
+        let s = &r.summary;
+        assert_eq!(s.equal + s.modified + s.removed + s.moved, 500, "every old sentence is accounted for: {s:?}");
+        for c in &r.changes {
+            for e in &c.edits {
+                assert_ne!(e.old, e.new, "an edit changes something");
+            }
+        }
+    }
+}
+
+/// Issue 13 item 16: punctuation dropped by `--ignore-punctuation` leaves
+/// no spacing difference behind (`dedicate -- we` / `dedicate--we`), and a
+/// mark inside a word joins it (`don't` / `dont`).
+#[test]
+fn ignoring_punctuation_leaves_no_spaces_behind() {
+    let opts = Options {
+        normalize: tvdiff::NormalizeOptions { ignore_punctuation: true, ..Default::default() },
+        ..Options::default()
+    };
+    for (a, b) in [
+        ("We cannot dedicate -- we cannot consecrate.", "We cannot dedicate--we cannot consecrate"),
+        ("It is rather for us to be here dedicated.", "It is rather for us , to be here dedicated"),
+        ("I don't know.", "I dont know"),
+        ("the well-known speaker", "the well known speaker"),
+    ] {
+        let r = compare_text(a, b, &opts);
+        assert!(r.changes.is_empty(), "{a:?} / {b:?}: {:?}", r.changes);
+    }
+}

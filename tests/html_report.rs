@@ -255,3 +255,66 @@ fn hostile_text_is_shown_not_run() {
     let gaps: serde_json::Value = serde_json::from_str(&gaps).expect("gap JSON");
     assert!(gaps.to_string().contains(&format!("开头{SCRIPT}一句。")));
 }
+
+/// Changes read from captions show their time, and from a PDF their page,
+/// beside the change and in the change list; the error rate is in the
+/// header; caption text is escaped like any other.
+#[test]
+fn captions_and_pdf_changes_show_their_time_and_page() {
+    let (page, code) = html_report(&["--lang", "zh", SEED_001, "samples/formats/blog-zh.srt"]);
+    assert_eq!(code, 1);
+    let doc = Html::parse_document(&page);
+    let json = json_report(&["--lang", "zh", SEED_001, "samples/formats/blog-zh.srt"]);
+    let mut timed = 0;
+    for c in json["changes"].as_array().expect("changes") {
+        let Some(t) = c["new"]["time"]["start"].as_f64() else { continue };
+        timed += 1;
+        let tenths = (t * 10.0).round() as u64;
+        let label = format!("@ {:02}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10);
+        let id = c["id"].as_u64().expect("id");
+        let row = doc.select(&sel(&format!("#rows tr#c{id}"))).next().expect("the change's row");
+        let badge = row.select(&sel("td.tn > span.at")).next().map(text_of);
+        assert_eq!(badge.as_deref(), Some(label.as_str()), "change {id}");
+        let item = doc.select(&sel(&format!("#change-list a[href='#c{id}']"))).next().expect("list item");
+        assert_eq!(
+            item.select(&sel("span.at")).map(text_of).collect::<Vec<_>>(),
+            std::slice::from_ref(&label),
+            "change {id}"
+        );
+    }
+    assert!(timed >= 5, "{timed} changes with a time");
+    // The 华/中国 rows are at 11:48.4 and 11:59.4 of the captions.
+    let hua = rows_with(&doc, Some("中国"), Some("华"));
+    let times: Vec<String> = hua.iter().filter_map(|r| r.select(&sel("td.tn > span.at")).next().map(text_of)).collect();
+    assert_eq!(times, ["@ 11:48.4", "@ 11:59.4"]);
+    let header = text_of(doc.select(&sel("header")).next().expect("header"));
+    let er = json["summary"]["error_rate"]["rate"].as_f64().expect("error rate");
+    assert!(
+        header.contains(&format!(
+            "Error rate (new against old as the reference, punctuation removed): CER {:.2}%",
+            er * 100.0
+        )),
+        "{header}"
+    );
+
+    // A PDF: the page of each change.
+    let (page, _) = html_report(&["--lang", "zh", SEED_001, "samples/formats/blog-zh.pdf"]);
+    let doc = Html::parse_document(&page);
+    let pages: Vec<String> = doc.select(&sel("#change-list span.at")).map(text_of).collect();
+    assert!(!pages.is_empty() && pages.iter().all(|p| p.starts_with("p. ")), "{pages:?}");
+
+    // Hostile caption text: shown, never run.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let srt = dir.path().join("c.srt");
+    let txt = dir.path().join("t.txt");
+    std::fs::write(&txt, "我们在华投资兴业提供服务。\n").expect("write");
+    std::fs::write(
+        &srt,
+        "1\n00:00:01,000 --> 00:00:04,000\n我们在中国&lt;img src=x onerror=alert(1)&gt;投资兴业提供服务。\n",
+    )
+    .expect("write");
+    let (page, _) = html_report(&[txt.to_str().unwrap(), srt.to_str().unwrap()]);
+    assert!(!page.contains("<img") && page.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    let doc = Html::parse_document(&page);
+    assert_eq!(doc.select(&sel("#rows td.tn > span.at")).map(text_of).collect::<Vec<_>>(), ["@ 00:01.0"]);
+}

@@ -61,6 +61,8 @@ fn renderers_survive_a_report_edited_by_hand() {
         end_line: 0,
         page: Some(0),
         time: Some(tvdiff::report::TimeSpan { start: f64::NAN, end: -1.0 }),
+        section: Some("第十二条".into()),
+        path: vec!["第二章".into(), "第十二条".into()],
     };
     r.changes.push(Change {
         id: 99,

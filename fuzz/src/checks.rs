@@ -432,6 +432,8 @@ fn compare_options(norm: u8, b: u8) -> Options {
         detect_moves: b & 64 == 0,
         decode: Default::default(),
         rows: true,
+        move_threshold: (b >> 7) as f32 * 0.4 + 0.6,
+        ..Options::default()
     }
 }
 
@@ -513,7 +515,7 @@ fn mangle_case(s: &str, mask: u8) -> String {
 }
 
 fn html_options() -> tvdiff::render::html::HtmlOptions {
-    tvdiff::render::html::HtmlOptions { title: None, generated: Some("1970-01-01".into()) }
+    tvdiff::render::html::HtmlOptions { title: None, generated: Some("1970-01-01".into()), ..Default::default() }
 }
 
 /// `html`: render the report of two texts that each contain a hostile tag
@@ -563,6 +565,7 @@ pub fn html(data: &[u8]) {
         width: 40 + (pos as usize % 128),
         summary: true,
         elide: (flags & 0x10 != 0).then_some(1 + (pos as usize % 30)),
+        show_renumbering: flags & 1 != 0,
     };
     let text = terminal::render(&report, &topts);
     if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {

@@ -38,7 +38,9 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME, EXIT_TROUBLE};
+// One CSV cell, formula-injection-safe (shared with `--format table-csv`).
 use tvdiff::render::escape;
+use tvdiff::render::escape::csv_field;
 use tvdiff::render::terminal::TerminalOptions;
 use tvdiff::report::Report;
 use tvdiff::Rule;
@@ -129,6 +131,8 @@ pub struct PairSummary {
     pub similarity: Option<f64>,
     /// Differences absorbed by each normalisation rule.
     pub absorbed: BTreeMap<Rule, usize>,
+    /// Word (or character) error rate of the new version against the old.
+    pub error_rate: Option<tvdiff::report::ErrorRate>,
 }
 
 impl PairSummary {
@@ -146,6 +150,7 @@ impl PairSummary {
             moved: None,
             similarity: None,
             absorbed: BTreeMap::new(),
+            error_rate: None,
         }
     }
 
@@ -161,6 +166,7 @@ impl PairSummary {
             moved: Some(s.moved),
             similarity: Some(s.similarity),
             absorbed: s.absorbed.clone(),
+            error_rate: s.error_rate.clone(),
             ..PairSummary::bare(path, if r.has_changes() { Status::Different } else { Status::Same })
         }
     }
@@ -328,6 +334,7 @@ fn write_report(dir: &Path, rel: &Path, report: &Report, format: Format) -> Resu
             let hopts = tvdiff::render::html::HtmlOptions {
                 title: Some(format!("tvdiff: {}", display(rel))),
                 generated: Some(tvdiff::render::html::generation_date()?),
+                layout: Default::default(),
             };
             ("html", tvdiff::render::html::render(report, &hopts))
         }
@@ -335,6 +342,9 @@ fn write_report(dir: &Path, rel: &Path, report: &Report, format: Format) -> Resu
             let topts = TerminalOptions { color: false, ..TerminalOptions::default() };
             ("txt", tvdiff::render::terminal::render(report, &topts))
         }
+        Format::Srt => ("srt", tvdiff::render::captions::srt(report)),
+        Format::Vtt => ("vtt", tvdiff::render::captions::vtt(report)),
+        Format::TableCsv => ("csv", tvdiff::render::table::csv(report)),
     };
     // The report's name is the pair's own name, byte for byte, plus the
     // format's extension.
@@ -437,25 +447,15 @@ fn summary_format(path: &Path) -> Result<SummaryFormat, Error> {
     }
 }
 
-/// One CSV cell: a text a spreadsheet would run as a formula gets a `'`
-/// in front (OWASP's advice for CSV injection), then the cell is quoted
-/// when it needs to be (RFC 4180).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// CSV with a header; one `absorbed_<rule>` column per normalisation rule.
+/// CSV with a header; one `absorbed_<rule>` column per normalisation rule,
+/// then the error rate: its unit (`word`, `char`) and the rate (0–1).
 fn to_csv(rows: &[PairSummary]) -> String {
     let mut out =
         String::from("path,status,error,old_sentences,new_sentences,equal,modified,added,removed,moved,similarity");
     for rule in Rule::ALL {
         let _ = write!(out, ",absorbed_{}", rule.id().replace('-', "_"));
     }
+    out.push_str(",error_unit,error_rate");
     out.push('\n');
     let num = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_default();
     for r in rows {
@@ -480,6 +480,13 @@ fn to_csv(rows: &[PairSummary]) -> String {
                 String::new()
             };
             let _ = write!(out, ",{v}");
+        }
+        match &r.error_rate {
+            Some(e) => {
+                let unit = if e.unit == tvdiff::report::ErrorUnit::Char { "char" } else { "word" };
+                let _ = write!(out, ",{unit},{}", e.rate);
+            }
+            None => out.push_str(",,"),
         }
         out.push('\n');
     }

@@ -1,11 +1,11 @@
 //! `tvdiff OLD NEW`: compare two versions.
 
-use super::{emit, output, terminal_width, use_color, CommonArgs, Destination, Format, OutputArgs, Paging};
+use super::{emit, output, terminal_width, use_color, CommonArgs, Destination, Format, Layout, OutputArgs, Paging};
 use std::path::Path;
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME};
 use tvdiff::input::Source;
 use tvdiff::render::escape;
-use tvdiff::render::html::HtmlOptions;
+use tvdiff::render::html::{self, HtmlOptions};
 use tvdiff::render::terminal::TerminalOptions;
 
 /// How the two versions are named in the report when not by their paths
@@ -66,9 +66,14 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
     let text = match out.format {
         Format::Json => tvdiff::render::json::render(&report, out.full),
         Format::Html => {
-            let hopts = HtmlOptions { title: None, generated: Some(tvdiff::render::html::generation_date()?) };
-            tvdiff::render::html::render(&report, &hopts)
+            let layout = match out.layout {
+                Layout::Rows => html::Layout::Rows,
+                Layout::Table => html::Layout::Table,
+            };
+            let hopts = HtmlOptions { title: None, generated: Some(html::generation_date()?), layout };
+            html::render(&report, &hopts)
         }
+        Format::TableCsv => tvdiff::render::table::csv(&report),
         Format::Terminal => {
             let topts = TerminalOptions {
                 color: use_color(out.color, out.output.is_some()),
@@ -77,8 +82,26 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
                 width: terminal_width(out.width),
                 summary: true,
                 elide: (!out.no_elide).then_some(out.elide as usize),
+                show_renumbering: out.show_renumbering,
             };
             tvdiff::render::terminal::render(&report, &topts)
+        }
+        Format::Srt | Format::Vtt => {
+            let cues = tvdiff::render::captions::cues(&report);
+            if !cues.untimed.is_empty() {
+                let n = cues.untimed.len();
+                output::message(&format!(
+                    "{n} of {} {} no time (neither version was read from captions there) and {} left out",
+                    report.changes.len(),
+                    if n == 1 { "change has" } else { "changes have" },
+                    if n == 1 { "is" } else { "are" }
+                ));
+            }
+            if out.format == Format::Srt {
+                tvdiff::render::captions::srt(&report)
+            } else {
+                tvdiff::render::captions::vtt(&report)
+            }
         }
     };
     let changes = report.changes.len();

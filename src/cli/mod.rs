@@ -77,6 +77,15 @@ pub struct CommonArgs {
     /// Do not detect moved sentences.
     #[arg(long, help_heading = "Alignment")]
     pub no_moves: bool,
+    /// Compare punctuation even when a version has almost none (a speech recogniser's transcript); by default it is then ignored.
+    #[arg(long, help_heading = "Normalisation")]
+    pub keep_punctuation: bool,
+    /// Do not report filler words added or dropped (um, uh, er, ah, 呃, 嗯, 啊, 那个); they do not count in the error rate either.
+    #[arg(long, help_heading = "Normalisation")]
+    pub ignore_fillers: bool,
+    /// Minimum similarity (0-1) for a sentence removed in one place and added in another to be one sentence that moved and changed (1: only moves of unchanged sentences).
+    #[arg(long, value_name = "RATIO", default_value_t = 0.6, value_parser = parse_ratio, help_heading = "Alignment")]
+    pub move_threshold: f32,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -114,6 +123,21 @@ pub struct OutputArgs {
     /// Print nothing; only the exit status says whether the versions differ.
     #[arg(long, short = 'q', help_heading = "Output")]
     pub quiet: bool,
+    /// Show the edits that only follow a renumbering of articles (第十七条 → 第二十条 after an insertion); hidden by default and counted in the summary.
+    #[arg(long, help_heading = "Output")]
+    pub show_renumbering: bool,
+    /// HTML page layout: one row per sentence (rows), or a comparison table 修改前/修改后 with one row per article (table).
+    #[arg(long, value_enum, default_value_t = Layout::Rows, value_name = "LAYOUT", help_heading = "Output")]
+    pub layout: Layout,
+}
+
+/// How the HTML report is laid out.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Sentence by sentence, side by side or inline.
+    Rows,
+    /// A comparison table (对照表): one row per article, old and new in two columns.
+    Table,
 }
 
 /// When to use a pager.
@@ -135,6 +159,12 @@ pub enum Format {
     Json,
     /// Self-contained HTML page to read in a browser.
     Html,
+    /// SubRip captions: one cue per change, at its time in the captions compared.
+    Srt,
+    /// WebVTT captions: one cue per change, at its time in the captions compared.
+    Vtt,
+    /// The comparison table (one row per article: article, old text, new text, changes) as CSV for a spreadsheet.
+    TableCsv,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +240,10 @@ impl CommonArgs {
                 format: self.from,
             },
             rows: true,
+            keep_punctuation: self.keep_punctuation,
+            ignore_fillers: self.ignore_fillers,
+            auto_ignore_punctuation: false,
+            move_threshold: self.move_threshold,
         }
     }
 }

@@ -25,8 +25,10 @@
 //!    the neighbour they belong to, rows too dissimilar to be one reworded
 //!    sentence ([`similarity`]) made removals and additions, a removed
 //!    sentence that reappears elsewhere a move ([`find_moves`]), alike
-//!    removed and added sentences paired — and every changed row gets its
-//!    inline diff (by words, see [`crate::inline`]).
+//!    removed and added sentences paired, a removed sentence that
+//!    reappears elsewhere reworded a move too ([`find_similar_moves`]) —
+//!    and every changed row (and every move that changed) gets its inline
+//!    diff (by words, see [`crate::inline`]).
 //!
 //! Everything here is in key-character coordinates of the two
 //! [`Document`]s; the report layer turns them into original text and
@@ -56,6 +58,10 @@ pub(crate) struct DiffOptions {
     pub threshold: f32,
     /// Report identical sentences at different places as moves.
     pub detect_moves: bool,
+    /// With `detect_moves`: the similarity (0–1) at which a removed and an
+    /// added sentence are one sentence that moved and changed
+    /// ([`find_similar_moves`]); `None` finds only exact moves.
+    pub move_threshold: Option<f32>,
     /// Past this, every step answers coarsely and at once.
     pub deadline: Instant,
 }
@@ -103,8 +109,15 @@ impl Row {
 /// Align `old` with `new`: rows in reading order (old sentences in order,
 /// added sentences where they fall, moves as two rows).
 pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Row> {
-    let okeys: Vec<&str> = (0..old.sentences.len()).map(|i| old.key(i)).collect();
-    let nkeys: Vec<&str> = (0..new.sentences.len()).map(|i| new.key(i)).collect();
+    // Sentences that start a numbered unit anchor by their text without
+    // the unit's number: a renumbered article is its old self, reworded by
+    // one number (see `crate::structure::mask_label`).
+    let masked = |doc: &Document| -> Vec<Option<String>> {
+        (0..doc.sentences.len()).map(|i| crate::structure::mask_label(doc.key(i))).collect()
+    };
+    let (om, nm) = (masked(old), masked(new));
+    let okeys: Vec<&str> = (0..old.sentences.len()).map(|i| om[i].as_deref().unwrap_or(old.key(i))).collect();
+    let nkeys: Vec<&str> = (0..new.sentences.len()).map(|i| nm[i].as_deref().unwrap_or(new.key(i))).collect();
     let t0 = Instant::now();
     let segs = anchor::anchor(&okeys, &nkeys, opts.deadline);
     let t1 = Instant::now();
@@ -115,8 +128,10 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
             Seg::Equal { old: o, new: n, len } => {
                 for k in 0..len {
                     let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
+                    // Equal but for a unit's number: a modified row.
+                    let renumbered = om[o + k].is_some() && old.key(o + k) != new.key(n + k);
                     rows.push(Row::new(
-                        RowKind::Equal,
+                        if renumbered { RowKind::Modified } else { RowKind::Equal },
                         o + k..o + k + 1,
                         n + k..n + k + 1,
                         os.chars.clone(),
@@ -146,8 +161,12 @@ fn region_rows<'d>(
     opts: &DiffOptions,
     rows: &mut Vec<Row>,
 ) {
-    let ta = tokens::tokens(old, o.clone(), words);
-    let tb = tokens::tokens(new, n.clone(), words);
+    let mut ta = tokens::tokens(old, o.clone(), words);
+    let mut tb = tokens::tokens(new, n.clone(), words);
+    // The numbers of unit labels (`第九条`, `Article 3`) align as one
+    // token whatever they are: articles are matched by their text, not by
+    // a number a renumbering gave another article.
+    let masked = mask_label_numbers(old, &mut ta) | mask_label_numbers(new, &mut tb);
     let bounds = regions::Bounds {
         old: &|t| ta.starts_sentence(t),
         new: &|t| tb.starts_sentence(t),
@@ -183,6 +202,8 @@ fn region_rows<'d>(
         };
         let (os, ns) = (sentences(&ta, &p.old, &o), sentences(&tb, &p.new, &n));
         let kind = match p.shape {
+            // Equal but for a masked unit number: modified.
+            Shape::Same if masked && differs(old, &chars(&ta, &p.old), new, &chars(&tb, &p.new)) => RowKind::Modified,
             Shape::Same => {
                 let whole = ns.len() == 1
                     && tb.starts_sentence(p.new.start)
@@ -212,6 +233,63 @@ fn region_rows<'d>(
     }
 }
 
+/// Token id of every masked unit number (no code point, no word id).
+const MASKED_NUMBER: u32 = u32::MAX - 1;
+
+/// Make the number of the unit label each sentence of `t` starts with
+/// (see [`crate::structure::label_number`]) one token with a shared id,
+/// whatever the number (`二十九` is three Han tokens, `三十` two); returns
+/// whether any was masked.
+fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
+    let mut out = tokens::Tokens::default();
+    let mut any = false;
+    let mut k = 0;
+    while k < t.len() {
+        let sentence = t.sentence[k];
+        let start = k;
+        while k < t.len() && t.sentence[k] == sentence {
+            k += 1;
+        }
+        let key = doc.key(sentence);
+        let number = crate::structure::label_number(key).map(|r| {
+            let first = doc.sentences[sentence].chars.start;
+            first + key[..r.start].chars().count()..first + key[..r.end].chars().count()
+        });
+        let mut j = start;
+        while j < k {
+            match &number {
+                Some(n) if t.chars[j].start >= n.start && t.chars[j].end <= n.end => {
+                    let mut e = j;
+                    while e < k && t.chars[e].start >= n.start && t.chars[e].end <= n.end {
+                        e += 1;
+                    }
+                    out.ids.push(MASKED_NUMBER);
+                    out.chars.push(t.chars[j].start..t.chars[e - 1].end);
+                    out.sentence.push(sentence);
+                    any = true;
+                    j = e;
+                }
+                _ => {
+                    out.ids.push(t.ids[j]);
+                    out.chars.push(t.chars[j].clone());
+                    out.sentence.push(sentence);
+                    j += 1;
+                }
+            }
+        }
+    }
+    if any {
+        *t = out;
+    }
+    any
+}
+
+/// Do two stretches of key text differ, spaces aside?
+fn differs(old: &Document, o: &Range<usize>, new: &Document, n: &Range<usize>) -> bool {
+    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+    strip(key_text(old, o)) != strip(key_text(new, n))
+}
+
 /// Step 5: settle the changed rows. A run of rows that are each too
 /// dissimilar to be one reworded sentence (below the threshold, by
 /// [`similarity`]), together with the removed and added rows among them,
@@ -239,27 +317,47 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         find_moves(old, new, rows);
     }
     pair_alike_rows(old, new, rows, opts.threshold);
+    let tm = Instant::now();
+    if let Some(t) = opts.move_threshold.filter(|_| opts.detect_moves) {
+        // After pairing neighbours: what is left removed here and added
+        // there may be one sentence that moved and was reworded.
+        find_similar_moves(old, new, rows, [t, opts.threshold], opts.deadline);
+    }
+    let tm = tm.elapsed();
     settle_equal(old, new, rows);
     let t1 = Instant::now();
-    let modified: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Modified).collect();
-    if modified.is_empty() {
+    // The rows to diff inline, with their two sides: modified rows, and
+    // the new halves of moves whose wording changed.
+    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+    let jobs: Vec<(usize, Range<usize>, Range<usize>)> = (0..rows.len())
+        .filter_map(|i| {
+            let r = &rows[i];
+            match r.kind {
+                RowKind::Modified => Some((i, r.old_chars.clone(), r.new_chars.clone())),
+                RowKind::MovedTo => {
+                    let from = &rows[r.partner?].old_chars;
+                    (strip(key_text(old, from)) != strip(key_text(new, &r.new_chars)))
+                        .then(|| (i, from.clone(), r.new_chars.clone()))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if jobs.is_empty() {
         return;
     }
     // One word segmenter for all modified rows (see tokenize's docs).
-    let seg: std::sync::Arc<WordSegmenter> = crate::tokenize::shared_segmenter(modified.iter().flat_map(|&i| {
-        let r = &rows[i];
-        key_chars(old, &r.old_chars).chain(key_chars(new, &r.new_chars))
-    }));
+    let seg: std::sync::Arc<WordSegmenter> =
+        crate::tokenize::shared_segmenter(jobs.iter().flat_map(|(_, o, n)| key_chars(old, o).chain(key_chars(new, n))));
     let t2 = Instant::now();
     // Inline diffs, on two threads when there are many (a book whose every
     // sentence changed): the segmenter is shared, each thread reads the
     // key characters through its own cursors.
-    let inline = |part: &[usize], rows: &[Row]| -> Vec<(Vec<Piece>, f32)> {
+    let inline = |part: &[(usize, Range<usize>, Range<usize>)]| -> Vec<(Vec<Piece>, f32)> {
         let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
         part.iter()
-            .map(|&i| {
-                let r = &rows[i];
-                let (o, n) = (oc.get(r.old_chars.clone()), nc.get(r.new_chars.clone()));
+            .map(|(_, or, nr)| {
+                let (o, n) = (oc.get(or.clone()), nc.get(nr.clone()));
                 // Past the deadline a row is one replacement: coarse, still true.
                 let pieces = if Instant::now() > opts.deadline {
                     vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
@@ -274,24 +372,28 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
             .collect()
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let done: Vec<(Vec<Piece>, f32)> = if modified.len() < 1_000 || threads < 2 {
-        inline(&modified, rows)
+    let done: Vec<(Vec<Piece>, f32)> = if jobs.len() < 1_000 || threads < 2 {
+        inline(&jobs)
     } else {
-        let (first, second) = modified.split_at(modified.len() / 2);
-        let rows_ref: &[Row] = rows;
+        let (first, second) = jobs.split_at(jobs.len() / 2);
         let (mut a, b) = std::thread::scope(|s| {
-            let h = s.spawn(|| inline(second, rows_ref));
-            (inline(first, rows_ref), h.join().expect("inline-diff thread panicked"))
+            let h = s.spawn(|| inline(second));
+            (inline(first), h.join().expect("inline-diff thread panicked"))
         });
         a.extend(b);
         a
     };
-    for (&i, (pieces, similarity)) in modified.iter().zip(done) {
-        rows[i].pieces = pieces;
-        rows[i].similarity = similarity;
+    for ((i, _, _), (pieces, similarity)) in jobs.iter().zip(done) {
+        rows[*i].pieces = pieces;
+        rows[*i].similarity = similarity;
     }
     if std::env::var_os("TVDIFF_TRACE").is_some() {
-        eprintln!("tvdiff: refine: settle {:?}, segmenter {:?}, inline {:?}", t1 - t, t2 - t1, t2.elapsed());
+        eprintln!(
+            "tvdiff: refine: settle {:?} (moves by similarity {tm:?}), segmenter {:?}, inline {:?}",
+            t1 - t,
+            t2 - t1,
+            t2.elapsed()
+        );
     }
 }
 
@@ -364,12 +466,15 @@ fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
 }
 
 /// Replace ranges of rows (in order, not overlapping) by other rows, in
-/// one pass, and only when there is something to replace.
+/// one pass, and only when there is something to replace. The two halves
+/// of a move (kept rows) still point at each other afterwards.
 fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
     if replace.is_empty() {
         return;
     }
     let mut out = Vec::with_capacity(rows.len() + replace.iter().map(|(_, w)| w.len()).sum::<usize>());
+    // Where each kept row lands.
+    let mut moved_to = vec![None; rows.len()];
     let mut next = replace.into_iter().peekable();
     let mut old = std::mem::take(rows).into_iter().enumerate().peekable();
     while let Some((i, r)) = old.next() {
@@ -378,7 +483,15 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
                 out.extend(with);
                 while old.next_if(|(j, _)| *j < range.end).is_some() {}
             }
-            None => out.push(r),
+            None => {
+                moved_to[i] = Some(out.len());
+                out.push(r);
+            }
+        }
+    }
+    for r in out.iter_mut() {
+        if let Some(p) = r.partner {
+            r.partner = moved_to.get(p).copied().flatten();
         }
     }
     *rows = out;
@@ -387,7 +500,11 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
 /// Step 5b: a changed row left with only a scrap of new text that belongs
 /// to its neighbour's sentence (a terminator the alignment matched to the
 /// wrong sentence end, a word) gives the scrap to the neighbour when that
-/// keeps the neighbour as alike, and is itself removed.
+/// keeps the neighbour as alike, and is itself removed. The neighbour is
+/// the nearest row with new text (removed rows in between are passed
+/// over); unlike rows holding other scraps of the same sentence on the way
+/// (`会计账簿。` cut into `会计`, `账` and `簿。` over three old sentences)
+/// give theirs too.
 fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], threshold: f32) {
     for i in 0..rows.len() {
         if rows[i].kind != RowKind::Modified || rows[i].new.len() != 1 {
@@ -396,22 +513,54 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         if rows[i].similarity >= threshold {
             continue;
         }
-        let s = &new.sentences[rows[i].new.start];
+        let sentence = rows[i].new.start;
+        let s = &new.sentences[sentence];
         let scrap = rows[i].new_chars.clone();
-        // The scrap ends the previous row's sentence, or starts the next row's.
         // Only spaces may lie between the scrap and its neighbour's text.
         let touching = |a: usize, b: usize| a <= b && key_text(new, &(a..b)).chars().all(|c| c == ' ');
-        let target = if s.chars.end == scrap.end && scrap.start > s.chars.start {
-            i.checked_sub(1).filter(|&p| !rows[p].new_chars.is_empty() && touching(rows[p].new_chars.end, scrap.start))
-        } else if s.chars.start == scrap.start && scrap.end < s.chars.end {
-            Some(i + 1).filter(|&n| {
-                n < rows.len() && !rows[n].new_chars.is_empty() && touching(scrap.end, rows[n].new_chars.start)
-            })
-        } else {
-            None
+        // Another unlike row holding only a scrap of the same sentence.
+        let fellow = |r: &Row| {
+            r.kind == RowKind::Modified
+                && r.similarity < threshold
+                && r.new == (sentence..sentence + 1)
+                && r.new_chars.start > s.chars.start
+                && r.new_chars.end < s.chars.end
         };
+        // The scrap ends the previous row's sentence, or starts the next row's.
+        let backward = if s.chars.end == scrap.end && scrap.start > s.chars.start {
+            true
+        } else if s.chars.start == scrap.start && scrap.end < s.chars.end {
+            false
+        } else {
+            continue;
+        };
+        let mut found = None;
+        let mut edge = if backward { scrap.start } else { scrap.end };
+        let mut fellows = Vec::new();
+        let mut k = i;
+        loop {
+            k = match if backward { k.checked_sub(1) } else { Some(k + 1).filter(|&n| n < rows.len()) } {
+                Some(k) => k,
+                None => break,
+            };
+            let r = &rows[k];
+            if r.kind == RowKind::Removed && r.new_chars.is_empty() {
+                continue;
+            }
+            let near = if backward { touching(r.new_chars.end, edge) } else { touching(edge, r.new_chars.start) };
+            if r.new_chars.is_empty() || !near {
+                break;
+            }
+            if fellow(r) {
+                fellows.push(k);
+                edge = if backward { r.new_chars.start } else { r.new_chars.end };
+                continue;
+            }
+            found = Some(k);
+            break;
+        }
         let Some(t) =
-            target.filter(|&t| matches!(rows[t].kind, RowKind::Modified | RowKind::Equal | RowKind::Resegmented))
+            found.filter(|&t| matches!(rows[t].kind, RowKind::Modified | RowKind::Equal | RowKind::Resegmented))
         else {
             continue;
         };
@@ -429,10 +578,12 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         t_row.kind = RowKind::Modified;
         t_row.similarity = after;
         let at = if t < i { rows[i].new.end } else { rows[i].new.start };
-        let r = &mut rows[i];
-        r.kind = RowKind::Removed;
-        r.new_chars = 0..0;
-        r.new = at..at;
+        for k in fellows.into_iter().chain([i]) {
+            let r = &mut rows[k];
+            r.kind = RowKind::Removed;
+            r.new_chars = 0..0;
+            r.new = at..at;
+        }
     }
 }
 
@@ -614,6 +765,196 @@ fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
     }
 }
 
+/// Removed and added sentences shorter than this (key characters) are not
+/// paired as moves by similarity: "谢谢。" is alike too many sentences.
+const MOVE_MIN_CHARS: usize = 10;
+/// More removed or added sentences than this (two unrelated books) and
+/// only exact moves are found.
+const MOVE_MAX_ROWS: usize = 50_000;
+/// Profile elements shared by more added sentences than this (common
+/// characters and bigrams) do not propose candidates.
+const MOVE_POSTING_CAP: usize = 48;
+/// Candidates per removed sentence whose similarity is computed.
+const MOVE_CANDIDATES: usize = 6;
+
+/// Step 5e: a removed sentence and an added one elsewhere that are alike
+/// (Dice of their profiles at least `thresholds[0]`, the move threshold,
+/// see [`similarity`]) are
+/// one sentence that moved and was reworded: the two rows become the two
+/// halves of a move, whose inline diff the report shows.
+///
+/// Cost stays near linear ([`similar_pairs`]): the profile elements of the
+/// smaller side go into an inverted index, each sentence of the other side
+/// looks up its elements (skipping those shared by more than
+/// [`MOVE_POSTING_CAP`] sentences) and only its [`MOVE_CANDIDATES`] best
+/// candidates by shared elements are compared in full; pairs are then
+/// taken best first, each sentence once. Past
+/// [`MOVE_MAX_ROWS`] removed or added sentences, or past the deadline,
+/// nothing more is paired. Then moves grow over their neighbours: the
+/// sentence before or after a moved one that was also removed there and
+/// added next to its counterpart moved with it when the two are as alike
+/// as a reworded sentence is (`thresholds[1]`, `--threshold`) — short
+/// sentences too — or both start with a unit label of the same kind
+/// (`第九条`/`第二十九条`: an article's heading moves with it).
+fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) {
+    let [threshold, reworded] = thresholds;
+    let long = |doc: &Document, r: &Range<usize>| r.len() >= MOVE_MIN_CHARS && !key_text(doc, r).is_empty();
+    let (mut removed, mut added): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (i, r) in rows.iter().enumerate() {
+        match r.kind {
+            RowKind::Removed if long(old, &r.old_chars) => removed.push(i),
+            RowKind::Added if long(new, &r.new_chars) => added.push(i),
+            _ => {}
+        }
+    }
+    if removed.is_empty() || added.is_empty() || removed.len().max(added.len()) > MOVE_MAX_ROWS {
+        return;
+    }
+    let tau = threshold.clamp(0.0, 1.0);
+    let sketch = |doc: &Document, r: &Range<usize>| similarity::Sketch::new(key_text(doc, r));
+    let rs: Vec<similarity::Sketch> = removed.iter().map(|&i| sketch(old, &rows[i].old_chars)).collect();
+    let ads: Vec<similarity::Sketch> = added.iter().map(|&i| sketch(new, &rows[i].new_chars)).collect();
+    // The smaller side is indexed and the other looks it up (both ways
+    // when they are as large: the mirrored comparison finds the same pairs).
+    let mut found: Vec<(usize, usize, f32)> = Vec::new();
+    if ads.len() <= rs.len() {
+        found.extend(similar_pairs(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
+    }
+    if rs.len() <= ads.len() {
+        found.extend(similar_pairs(&rs, &ads, tau, deadline));
+    }
+    let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
+    if pairs.is_empty() {
+        return;
+    }
+    // Best pairs first; ties in document order.
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    pairs.dedup();
+    let mut moved: Vec<(usize, usize)> = Vec::new();
+    for (d, from, to) in pairs {
+        if rows[from].kind != RowKind::Removed || rows[to].kind != RowKind::Added {
+            continue;
+        }
+        pair_move(rows, from, to, d);
+        moved.push((from, to));
+    }
+    // Grow the moves over their neighbours (an article's heading, the
+    // next sentence of a moved paragraph).
+    let unit = |doc: &Document, r: &Range<usize>| crate::structure::key_unit(key_text(doc, r));
+    for (from, to) in moved {
+        for step in [-1isize, 1] {
+            let (mut f, mut t) = (from, to);
+            while let (Some(nf), Some(nt)) = (f.checked_add_signed(step), t.checked_add_signed(step)) {
+                if nf >= rows.len() || nt >= rows.len() {
+                    break;
+                }
+                if rows[nf].kind != RowKind::Removed || rows[nt].kind != RowKind::Added {
+                    break;
+                }
+                let (o, n) = (&rows[nf].old_chars, &rows[nt].new_chars);
+                let d = alike(old, o, new, n);
+                let same_unit = unit(old, o).is_some() && unit(old, o) == unit(new, n);
+                if d < reworded && !same_unit {
+                    break;
+                }
+                pair_move(rows, nf, nt, d);
+                (f, t) = (nf, nt);
+            }
+        }
+    }
+}
+
+/// Pairs (index item, probe item, Dice) at least `tau` alike, found
+/// through an inverted index of the `index` profiles' elements: each probe
+/// counts the elements it shares with each indexed item (elements shared
+/// by more than [`MOVE_POSTING_CAP`] items do not count, nor the letter
+/// pairs inside words, which every English sentence shares) and only its
+/// [`MOVE_CANDIDATES`] best candidates are compared in full.
+fn similar_pairs(
+    index: &[similarity::Sketch],
+    probes: &[similarity::Sketch],
+    tau: f32,
+    deadline: Instant,
+) -> Vec<(usize, usize, f32)> {
+    // Distinct elements of a profile that propose candidates: characters,
+    // words and their bigrams (see `similarity::profile`).
+    fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
+        let mut last = None;
+        s.profile.iter().copied().filter(move |&x| {
+            let new = last != Some(x) && x & 0xC000_0000 != 0xC000_0000;
+            last = Some(x);
+            new
+        })
+    }
+    // Postings sorted by element, and where each element's run is.
+    let mut postings: Vec<(u32, u32)> =
+        index.iter().enumerate().flat_map(|(k, s)| elements(s).map(move |x| (x, k as u32))).collect();
+    postings.sort_unstable();
+    let mut runs: HashMap<u32, (u32, u32)> = HashMap::new();
+    let mut a = 0;
+    while a < postings.len() {
+        let x = postings[a].0;
+        let b = a + postings[a..].partition_point(|p| p.0 == x);
+        if b - a <= MOVE_POSTING_CAP {
+            runs.insert(x, (a as u32, b as u32));
+        }
+        a = b;
+    }
+    let mut out = Vec::new();
+    let mut votes = vec![0u32; index.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut best: Vec<(u32, u32)> = Vec::new();
+    for (n, sk) in probes.iter().enumerate() {
+        if n % 256 == 0 && Instant::now() > deadline {
+            break;
+        }
+        for x in elements(sk) {
+            let Some(&(a, b)) = runs.get(&x) else { continue };
+            for &(_, k) in &postings[a as usize..b as usize] {
+                if votes[k as usize] == 0 {
+                    touched.push(k);
+                }
+                votes[k as usize] += 1;
+            }
+        }
+        // A candidate shares at least two elements (one is chance).
+        best.clear();
+        best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
+        for &k in &touched {
+            votes[k as usize] = 0;
+        }
+        touched.clear();
+        let keep = MOVE_CANDIDATES.min(best.len());
+        if keep == 0 {
+            continue;
+        }
+        best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
+        for &(_, k) in &best[..keep] {
+            let other = &index[k as usize];
+            // Dice can reach tau only if the sizes and signatures allow it.
+            let (x, y) = (sk.profile.len(), other.profile.len());
+            if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
+                continue;
+            }
+            let d = sk.dice(other);
+            if d >= tau {
+                out.push((k as usize, n, d));
+            }
+        }
+    }
+    out
+}
+
+/// Make removed row `from` and added row `to` the two halves of a move.
+fn pair_move(rows: &mut [Row], from: usize, to: usize, similarity: f32) {
+    rows[to].kind = RowKind::MovedTo;
+    rows[to].partner = Some(from);
+    rows[to].similarity = similarity;
+    rows[from].kind = RowKind::MovedFrom;
+    rows[from].partner = Some(to);
+    rows[from].similarity = similarity;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,7 +971,12 @@ mod tests {
     }
 
     fn opts() -> DiffOptions {
-        DiffOptions { threshold: 0.5, detect_moves: true, deadline: Instant::now() + Duration::from_secs(60) }
+        DiffOptions {
+            threshold: 0.5,
+            detect_moves: true,
+            move_threshold: Some(0.6),
+            deadline: Instant::now() + Duration::from_secs(60),
+        }
     }
 
     /// Rows as (kind, old key, new key).
@@ -689,6 +1035,35 @@ mod tests {
     fn moved_sentences_are_found() {
         let k = kinds("甲。乙乙乙乙乙乙。丙。丁。", "甲。丙。丁。乙乙乙乙乙乙。");
         assert!(k.contains(&RowKind::MovedFrom) && k.contains(&RowKind::MovedTo), "{k:?}");
+    }
+
+    #[test]
+    fn a_sentence_that_moved_and_changed_is_one_move() {
+        let a = "甲。农村集体经济组织应当成立民主理财小组，由三至五名成员组成。丙丙丙。丁丁丁。己己己。庚庚庚。戊。";
+        let b = "甲。丙丙丙。丁丁丁。己己己。庚庚庚。农村集体经济组织应当成立民主理财小组，由三至七名成员组成。戊。";
+        let (_, _, da, db) = docs(a, b, NormalizeOptions::default());
+        let rows = diff(&da, &db, &opts());
+        let to: Vec<&Row> = rows.iter().filter(|r| r.kind == RowKind::MovedTo).collect();
+        assert_eq!(to.len(), 1, "{rows:?}");
+        assert!(to[0].pieces.iter().any(|p| p.kind != PieceKind::Equal), "the move carries its edit");
+        assert!(!rows.iter().any(|r| matches!(r.kind, RowKind::Added | RowKind::Removed)), "{rows:?}");
+        // Without similarity moves: a removal and an addition.
+        let exact = DiffOptions { move_threshold: None, ..opts() };
+        let rows = diff(&da, &db, &exact);
+        assert!(rows.iter().any(|r| r.kind == RowKind::Removed) && rows.iter().any(|r| r.kind == RowKind::Added));
+    }
+
+    #[test]
+    fn the_halves_of_a_move_find_each_other_after_a_splice() {
+        // A removed and an added row paired into one modified row before a
+        // move: every later row shifts by one, the move's halves with them.
+        let r = |kind| Row::new(kind, 0..0, 0..0, 0..0, 0..0);
+        let mut rows = vec![r(RowKind::Removed), r(RowKind::Added), r(RowKind::MovedFrom), r(RowKind::MovedTo)];
+        rows[2].partner = Some(3);
+        rows[3].partner = Some(2);
+        splice_rows(&mut rows, vec![(0..2, vec![r(RowKind::Modified)])]);
+        let got: Vec<(RowKind, Option<usize>)> = rows.iter().map(|r| (r.kind, r.partner)).collect();
+        assert_eq!(got, [(RowKind::Modified, None), (RowKind::MovedFrom, Some(2)), (RowKind::MovedTo, Some(1))]);
     }
 
     #[test]

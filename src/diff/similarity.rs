@@ -96,7 +96,7 @@ impl Sketch {
     /// Could Dice of the two profiles reach `tau`? The signatures share at
     /// least as many bits as the profiles share elements (up to
     /// collisions), so a low share of common bits rules a pair out.
-    fn may_reach(&self, other: &Sketch, tau: f32) -> bool {
+    pub fn may_reach(&self, other: &Sketch, tau: f32) -> bool {
         let common: u32 = self.bits.iter().zip(&other.bits).map(|(a, b)| (a & b).count_ones()).sum();
         // Saturated signatures (long keys) say nothing; short ones are
         // judged on the bits, with room for elements that collide.

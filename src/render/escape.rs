@@ -41,6 +41,27 @@ pub fn xml(s: &str) -> String {
     markup(&cleaned)
 }
 
+/// One CSV cell (RFC 4180): a text a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+/// `'` in front, as OWASP advises against CSV injection, then the cell is
+/// quoted when it needs to be. `batch --summary` and `--format table-csv`
+/// write every cell through here.
+///
+/// ```
+/// use tvdiff::render::escape::csv_field;
+/// assert_eq!(csv_field("a,b"), "\"a,b\"");
+/// assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+/// assert_eq!(csv_field("-2+3,x"), "\"'-2+3,x\"");
+/// ```
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 /// Serialise `value` as JSON that is safe inside an HTML `<script>` element:
 /// `<`, `>` and `&` are written as `\u003c`, `\u003e`, `\u0026`, so input
 /// text can never close the script or open a comment.

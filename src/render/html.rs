@@ -14,14 +14,14 @@
 //! script run.
 
 use super::escape::{json_for_script, markup as esc};
-use super::{merged_pieces, new_pieces, old_pieces, Piece};
+use super::{edits_within, merged_pieces, new_pieces, old_pieces, span_pieces, Piece};
 use crate::error::Error;
 use crate::normalize::Rule;
 use crate::report::{Change, ChangeKind, EditClass, Report, Row, RowKind, Span};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
-const CSS: &str = include_str!("html/report.css");
+pub(crate) const CSS: &str = include_str!("html/report.css");
 const JS: &str = include_str!("html/report.js");
 
 /// Unchanged rows kept visible on each side of a change.
@@ -42,6 +42,19 @@ pub struct HtmlOptions {
     /// shown when `None`. The renderer never reads the clock itself, so the
     /// output is reproducible.
     pub generated: Option<String>,
+    /// Sentence rows (the default) or the comparison table of a numbered
+    /// document (see [`super::table`]).
+    pub layout: Layout,
+}
+
+/// How the page is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Every sentence in a row, side by side or inline, with navigation.
+    #[default]
+    Rows,
+    /// Two columns 修改前/修改后, one row per article (对照表).
+    Table,
 }
 
 /// Render `report` as a self-contained HTML page.
@@ -63,6 +76,9 @@ pub struct HtmlOptions {
 /// # Ok::<(), tvdiff::Error>(())
 /// ```
 pub fn render(report: &Report, opts: &HtmlOptions) -> String {
+    if opts.layout == Layout::Table {
+        return super::table::html(report, opts);
+    }
     let fallback;
     let rows: &[Row] = if report.rows.is_empty() && !report.changes.is_empty() {
         fallback = super::rows_from_changes(report);
@@ -89,8 +105,8 @@ pub fn render(report: &Report, opts: &HtmlOptions) -> String {
     let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>");
     out.push_str("<body class=\"side\">\n");
 
-    header(&mut out, report, opts, &title, &body);
-    toolbar(&mut out, &body);
+    header(&mut out, report, opts, &title, body.gaps);
+    toolbar(&mut out, report, &body);
     change_list(&mut out, report, &body);
 
     let text_lang = match (report.old.script, report.new.script) {
@@ -214,7 +230,7 @@ impl Body {
         }
         let mut body = Body { rows: String::new(), gaps_json: String::new(), marks: Vec::new(), gaps: 0 };
         let mut gaps: Vec<Vec<GapRow>> = Vec::new();
-        let mut seen = vec![false; report.changes.len()];
+        let mut seen = vec![0u8; report.changes.len()];
         let mut i = 0;
         while i < rows.len() {
             if show[i] {
@@ -329,7 +345,12 @@ fn marker(k: RowKind, class: Option<EditClass>) -> (&'static str, String) {
     }
 }
 
-fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut [bool]) {
+/// Bits of `seen` in [`row_html`]: the change's row (or first row) and
+/// its first moved-from row have been written.
+const SEEN_TO: u8 = 1;
+const SEEN_FROM: u8 = 2;
+
+fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut [u8]) {
     let r = &rows[i];
     let out = &mut body.rows;
     let change = r.change.and_then(|c| report.changes.get(c));
@@ -340,10 +361,13 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
     let is_change = !matches!(kind, RowKind::Equal | RowKind::Resegmented);
     if let Some(c) = change.filter(|_| is_change) {
         let from = kind == RowKind::MovedFrom;
-        if from {
+        // A change over several rows (a unit added, removed or moved as a
+        // whole) is one stop, at its first row.
+        if from && seen.get(c.id).is_some_and(|s| s & SEEN_FROM == 0) {
+            seen[c.id] |= SEEN_FROM;
             id = format!(" id=\"c{}-from\"", c.id);
-        } else if seen.get(c.id) == Some(&false) {
-            seen[c.id] = true;
+        } else if !from && seen.get(c.id).is_some_and(|s| s & SEEN_TO == 0) {
+            seen[c.id] |= SEEN_TO;
             id = format!(" id=\"c{}\"", c.id);
             classes.push_str(" chg");
         }
@@ -372,10 +396,28 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
         );
     }
     let _ = write!(out, "<td class=\"ln lo\">{}</td><td class=\"tx to\">", line_label(&r.old));
+    // Where a reader finds a change in the source: PDF page, caption time.
+    let (old_at, new_at) = match change.filter(|_| is_change) {
+        Some(c) if kind != RowKind::MovedFrom => (at_badge(&c.old), at_badge(&c.new)),
+        _ if is_change => (at_badge(&r.old), at_badge(&r.new)),
+        _ => (String::new(), String::new()),
+    };
+    out.push_str(&old_at);
+    if is_change {
+        section_tag(out, &r.old);
+    }
     let modified = change.filter(|c| kind == RowKind::Modified && edits_fit(c));
+    // A move that changed: its edits, sentence by sentence.
+    let moved = change.filter(|c| !c.edits.is_empty() && edits_fit(c));
+    let within = |out: &mut String, c: &Change, s: &Option<Span>, old: bool| {
+        if let Some(s) = s {
+            pieces_html(out, &span_pieces(s, edits_within(c, s, old), old, |_| false));
+        }
+    };
     match (kind, modified) {
         (RowKind::Modified, Some(c)) => pieces_html(out, &old_pieces(c)),
         (RowKind::Removed, _) => wrapped(out, "del", &r.old),
+        (RowKind::MovedFrom, _) if moved.is_some() => within(out, moved.expect("checked"), &r.old, true),
         _ => text_opt(out, &r.old),
     }
     if kind == RowKind::MovedFrom {
@@ -384,9 +426,14 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
         }
     }
     let _ = write!(out, "</td><td class=\"ln lnn\">{}</td><td class=\"tx tn\">", line_label(&r.new));
+    out.push_str(&new_at);
+    if is_change {
+        section_tag(out, &r.new);
+    }
     match (kind, modified) {
         (RowKind::Modified, Some(c)) => pieces_html(out, &new_pieces(c)),
         (RowKind::Added, _) => wrapped(out, "ins", &r.new),
+        (RowKind::MovedTo, _) if moved.is_some() => within(out, moved.expect("checked"), &r.new, false),
         _ => text_opt(out, &r.new),
     }
     if kind == RowKind::MovedTo {
@@ -397,10 +444,22 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
     out.push_str("</td>");
     if let Some(c) = modified {
         out.push_str("<td class=\"tx tm\">");
+        out.push_str(&new_at);
         pieces_html(out, &merged_pieces(c));
         out.push_str("</td>");
     }
     out.push_str("</tr>\n");
+}
+
+/// The numbered unit a changed row stands in (`第十二条`), unless its text
+/// starts with that label anyway; the whole path as the tooltip.
+fn section_tag(out: &mut String, s: &Option<Span>) {
+    let Some(s) = s else { return };
+    let Some(sec) = &s.section else { return };
+    if s.text.trim_start().starts_with(sec.as_str()) {
+        return;
+    }
+    let _ = write!(out, "<span class=\"sec\" title=\"{}\">{}</span> ", esc(&s.path.join(" › ")), esc(sec));
 }
 
 fn pieces_html(out: &mut String, pieces: &[Piece]) {
@@ -420,6 +479,41 @@ fn pieces_html(out: &mut String, pieces: &[Piece]) {
             _ => {}
         }
     }
+}
+
+/// `p. 3 @ 00:12.5`: the PDF page and the caption time of a span, if it
+/// has them.
+fn at_label(s: &Option<Span>) -> Option<String> {
+    let s = s.as_ref()?;
+    let mut parts = Vec::new();
+    if let Some(p) = s.page {
+        parts.push(format!("p. {p}"));
+    }
+    if let Some(t) = s.time {
+        parts.push(format!("@ {}", t.label()));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// [`at_label`] as a badge at the start of a text cell (not copied with
+/// the text).
+fn at_badge(s: &Option<Span>) -> String {
+    match (at_label(s), s.as_ref().and_then(|s| s.time)) {
+        (Some(l), Some(t)) => format!(
+            "<span class=\"at\" title=\"shown from {} to {} in the captions\">{}</span>",
+            esc(&secs(t.start)),
+            esc(&secs(t.end)),
+            esc(&l)
+        ),
+        (Some(l), None) => format!("<span class=\"at\" title=\"page in the PDF\">{}</span>", esc(&l)),
+        _ => String::new(),
+    }
+}
+
+/// Seconds as a time code with milliseconds (`00:03:12.500`).
+fn secs(s: f64) -> String {
+    let ms = (s.max(0.0) * 1000.0).round() as u64;
+    format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
 fn wrapped(out: &mut String, tag: &str, s: &Option<Span>) {
@@ -495,7 +589,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, body: &Body) {
+/// The page header: title, versions, summary, options (`gaps`: collapsed
+/// runs of unchanged rows, for the hint).
+pub(crate) fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, gaps: usize) {
     let s = &report.summary;
     out.push_str("<header class=\"head\">\n");
     let _ = writeln!(out, "<h1>{}</h1>", esc_path(title));
@@ -536,7 +632,12 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
             v.lines_compared,
             v.lines,
             v.sentences,
-            esc(&script.unwrap_or_default()),
+            esc(&script.unwrap_or_default())
+                + if v.unpunctuated {
+                    " <em class=\"asr\">(no punctuation: a recogniser transcript?)</em>"
+                } else {
+                    ""
+                },
             encoding,
             esc(&v.sha256),
         );
@@ -561,6 +662,26 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
         let e: Vec<String> = s.edits.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
         let _ = writeln!(out, "<p><span class=\"lbl\">Edits by class:</span> {}</p>", esc(&e.join(", ")));
     }
+    if !s.renumbered.is_empty() {
+        let units: Vec<String> = s.renumbered.iter().map(|(unit, n)| plural(*n, unit, &format!("{unit}s"))).collect();
+        let _ = writeln!(
+            out,
+            "<p class=\"renum\"><span class=\"lbl\">Renumbered:</span> {} (an inserted, deleted or moved unit shifted the numbers after it)</p>",
+            esc(&units.join(", "))
+        );
+    }
+    if !s.recurring.is_empty() {
+        out.push_str("<p class=\"recurring\"><span class=\"lbl\">Recurring edits:</span> ");
+        for (k, g) in s.recurring.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("<span class=\"rec\">");
+            recurring_html(out, g);
+            out.push_str("</span>");
+        }
+        out.push_str("</p>\n");
+    }
     let absorbed: Vec<String> =
         Rule::ALL.iter().filter_map(|r| s.absorbed.get(r).map(|n| format!("{n} {}", r.label()))).collect();
     let ignored = if absorbed.is_empty() {
@@ -574,6 +695,14 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
         esc(&ignored),
         plural(s.resegmented, "resegmented place", "resegmented places"),
     );
+    if let Some(er) = &s.error_rate {
+        let _ = writeln!(
+            out,
+            "<p class=\"error-rate\"><span class=\"lbl\">Error rate</span> (new against old as the reference, \
+             punctuation removed): <b>{}</b></p>",
+            esc(&er.label())
+        );
+    }
     options_html(out, report);
     out.push_str(
         "<p class=\"legend\"><span class=\"lbl\">Legend:</span> <span class=\"sym\">~</span> modified, \
@@ -584,14 +713,29 @@ fn header(out: &mut String, report: &Report, opts: &HtmlOptions, title: &str, bo
     );
     if report.changes.is_empty() {
         out.push_str("<p class=\"nodiff\"><b>No differences</b> in wording after normalisation.</p>\n");
-    } else if body.gaps > 0 {
+    } else if gaps > 0 {
         let _ = writeln!(
             out,
-            "<p class=\"noprint hint\">Unchanged text is collapsed around the changes ({} collapsed runs).</p>",
-            body.gaps
+            "<p class=\"noprint hint\">Unchanged text is collapsed around the changes ({gaps} collapsed runs).</p>",
         );
     }
     out.push_str("</section>\n</header>\n");
+}
+
+/// `帐 → 账 ×21`, the two texts marked as an edit is.
+fn recurring_html(out: &mut String, g: &crate::report::Recurring) {
+    if !g.old.is_empty() {
+        out.push_str("<del>");
+        text(out, &g.old);
+        out.push_str("</del>");
+    }
+    out.push_str(" → ");
+    if !g.new.is_empty() {
+        out.push_str("<ins>");
+        text(out, &g.new);
+        out.push_str("</ins>");
+    }
+    let _ = write!(out, " ×{}", g.count);
 }
 
 fn options_html(out: &mut String, report: &Report) {
@@ -615,8 +759,13 @@ fn options_html(out: &mut String, report: &Report) {
     if n.ignore_case {
         ignored.push("letter case");
     }
-    if n.ignore_punctuation {
+    if n.ignore_punctuation && o.auto_ignore_punctuation {
+        ignored.push("all punctuation (automatically: a version has none; --keep-punctuation compares it)");
+    } else if n.ignore_punctuation {
         ignored.push("all punctuation");
+    }
+    if o.ignore_fillers {
+        ignored.push("filler words");
     }
     let lang = serde_json::to_value(o.lang).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default();
     out.push_str("<p class=\"options\"><span class=\"lbl\">Options:</span> ");
@@ -632,12 +781,16 @@ fn options_html(out: &mut String, report: &Report) {
         out,
         "; threshold {}; moves {}; timeout {} ms.</p>",
         o.threshold,
-        if o.detect_moves { "detected" } else { "not detected" },
+        if o.detect_moves {
+            format!("detected (reworded ones at similarity ≥ {})", o.move_threshold)
+        } else {
+            "not detected".into()
+        },
         o.timeout_ms
     );
 }
 
-fn toolbar(out: &mut String, body: &Body) {
+fn toolbar(out: &mut String, report: &Report, body: &Body) {
     let n = body.marks.iter().filter(|m| !m.from).count();
     out.push_str("<div class=\"toolbar\" role=\"toolbar\" aria-label=\"Report controls\">\n");
     let _ = writeln!(
@@ -650,66 +803,121 @@ fn toolbar(out: &mut String, body: &Body) {
     out.push_str(
         "<button type=\"button\" id=\"view\" aria-pressed=\"false\" title=\"Switch between two columns and one column\">Inline view</button>\n\
          <label class=\"filter\"><input type=\"checkbox\" id=\"hide-punct\"> Hide punctuation-only changes \
-         (<span id=\"npunct\">0</span>)</label>\n\
-         <span class=\"keys\"><kbd>n</kbd>/<kbd>p</kbd> next/previous</span>\n</div>\n",
+         (<span id=\"npunct\">0</span>)</label>\n",
     );
+    // Only a numbered document that was renumbered has renumbering to hide.
+    if report.summary.edits.contains_key(&EditClass::Renumbering) {
+        out.push_str(
+            "<label class=\"filter\"><input type=\"checkbox\" id=\"hide-renum\"> Hide renumbering-only changes \
+             (<span id=\"nrenum\">0</span>)</label>\n",
+        );
+    }
+    out.push_str("<span class=\"keys\"><kbd>n</kbd>/<kbd>p</kbd> next/previous</span>\n</div>\n");
 }
 
 fn change_list(out: &mut String, report: &Report, body: &Body) {
-    let n = body.marks.iter().filter(|m| !m.from).count();
+    let marks: Vec<&Mark> = body.marks.iter().filter(|m| !m.from).collect();
+    let n = marks.len();
     let _ = writeln!(
         out,
         "<details class=\"changes\" id=\"changes\"{}>\n<summary>Changes ({n})</summary>\n<ol id=\"change-list\">",
         if n <= 200 { " open" } else { "" }
     );
-    for m in body.marks.iter().filter(|m| !m.from) {
+    // Changes made only of one recurring edit (renumbering aside) are
+    // listed together, collapsed, where the first of them stands.
+    let group_of = |c: &Change| -> Option<usize> {
+        let mut own = c.edits.iter().filter(|e| e.class != EditClass::Renumbering);
+        let g = own.next()?.recurring?;
+        own.all(|e| e.recurring == Some(g)).then_some(g)
+    };
+    let groups: Vec<Option<usize>> = marks.iter().map(|m| report.changes.get(m.change).and_then(group_of)).collect();
+    let mut done = vec![false; report.summary.recurring.len()];
+    for (k, m) in marks.iter().enumerate() {
         let Some(c) = report.changes.get(m.change) else { continue };
-        let (sym, label) = match c.kind {
-            ChangeKind::Modified => ("~", "modified"),
-            ChangeKind::Added => ("+", "added"),
-            ChangeKind::Removed => ("−", "removed"),
-            ChangeKind::Moved => ("⇡", "moved"),
-        };
-        let ln = |s: &Option<Span>| s.as_ref().map_or_else(|| "–".to_string(), |s| s.line.to_string());
-        let _ = write!(
-            out,
-            "<li data-class=\"{cls}\"><a href=\"#c{id}\" data-c=\"{id}\"><span class=\"sym k-{k}\" title=\"{label}\">{sym}</span> \
-             <span class=\"where\">{o}→{nw}</span> <span class=\"gist\">",
-            cls = c.class.label(),
-            id = c.id,
-            k = kind_key(c.kind),
-            o = ln(&c.old),
-            nw = ln(&c.new),
-        );
-        match c.kind {
-            ChangeKind::Modified => {
-                for (k, e) in c.edits.iter().enumerate().take(3) {
-                    if k > 0 {
-                        out.push_str(" · ");
-                    }
-                    if !e.old.is_empty() {
-                        out.push_str("<del>");
-                        text(out, &clip(&e.old));
-                        out.push_str("</del>");
-                    }
-                    if !e.new.is_empty() {
-                        out.push_str("<ins>");
-                        text(out, &clip(&e.new));
-                        out.push_str("</ins>");
-                    }
+        match groups[k] {
+            Some(g) if done.get(g) == Some(&false) => {
+                done[g] = true;
+                let members: Vec<&Change> = marks
+                    .iter()
+                    .zip(&groups)
+                    .filter(|(_, x)| **x == Some(g))
+                    .filter_map(|(m, _)| report.changes.get(m.change))
+                    .collect();
+                let _ = write!(out, "<li class=\"grp\" data-class=\"{}\"><details><summary>", c.class.label());
+                if let Some(r) = report.summary.recurring.get(g) {
+                    recurring_html(out, r);
                 }
-                if c.edits.len() > 3 {
-                    let _ = write!(out, " · +{} more", c.edits.len() - 3);
+                let _ = writeln!(out, " in {}</summary><ol>", plural(members.len(), "change", "changes"));
+                for c in members {
+                    change_item(out, c);
                 }
+                out.push_str("</ol></details></li>\n");
             }
-            _ => {
-                let s = c.new.as_ref().or(c.old.as_ref()).map_or("", |s| s.text.as_str());
-                text(out, &clip(s));
-            }
+            Some(_) => {}
+            None => change_item(out, c),
         }
-        out.push_str("</span></a></li>\n");
     }
     out.push_str("</ol>\n</details>\n");
+}
+
+/// One entry of the change list.
+fn change_item(out: &mut String, c: &Change) {
+    let (sym, label) = match c.kind {
+        ChangeKind::Modified => ("~", "modified"),
+        ChangeKind::Added => ("+", "added"),
+        ChangeKind::Removed => ("−", "removed"),
+        ChangeKind::Moved => ("⇡", "moved"),
+    };
+    // Where: the line, and the numbered unit when there is one.
+    let at = |s: &Option<Span>| match s {
+        None => "–".to_string(),
+        Some(s) => match &s.section {
+            Some(sec) => format!("{} {}", s.line, sec),
+            None => s.line.to_string(),
+        },
+    };
+    let _ = write!(
+        out,
+        "<li data-class=\"{cls}\"><a href=\"#c{id}\" data-c=\"{id}\"><span class=\"sym k-{k}\" title=\"{label}\">{sym}</span> \
+         <span class=\"where\">{o}→{nw}</span> ",
+        cls = c.class.label(),
+        id = c.id,
+        k = kind_key(c.kind),
+        o = esc(&at(&c.old)),
+        nw = esc(&at(&c.new)),
+    );
+    // Where a reader finds it in the source: PDF page, caption time.
+    if let Some(l) = at_label(&c.new).or_else(|| at_label(&c.old)) {
+        let _ = write!(out, "<span class=\"at\">{}</span> ", esc(&l));
+    }
+    out.push_str("<span class=\"gist\">");
+    match c.kind {
+        ChangeKind::Modified | ChangeKind::Moved if !c.edits.is_empty() => {
+            for (k, e) in c.edits.iter().enumerate().take(3) {
+                if k > 0 {
+                    out.push_str(" · ");
+                }
+                if !e.old.is_empty() {
+                    out.push_str("<del>");
+                    text(out, &clip(&e.old));
+                    out.push_str("</del>");
+                }
+                if !e.new.is_empty() {
+                    out.push_str("<ins>");
+                    text(out, &clip(&e.new));
+                    out.push_str("</ins>");
+                }
+            }
+            if c.edits.len() > 3 {
+                let _ = write!(out, " · +{} more", c.edits.len() - 3);
+            }
+        }
+        _ => {
+            let s = c.new.as_ref().or(c.old.as_ref()).map_or("", |s| s.text.as_str());
+            text(out, &clip(s));
+        }
+    }
+    out.push_str("</span></a></li>\n");
 }
 
 fn clip(s: &str) -> String {

@@ -6,16 +6,22 @@
 //! - [`terminal`]: the coloured (or `[-…-]{+…+}`-marked) text report, inline
 //!   or side by side.
 //! - [`json`]: the machine-readable report documented in `docs/json.md`.
+//! - [`captions`]: the differences as SRT or WebVTT captions, one cue per
+//!   change at its time in the video (`docs/captions.md`).
+//! - [`table`]: the comparison table (对照表) of a numbered document, one row
+//!   per article, as HTML or CSV.
 
+pub mod captions;
 pub mod collate_html;
 pub mod collate_terminal;
 pub mod escape;
 pub mod html;
 pub mod json;
+pub mod table;
 pub mod tei;
 pub mod terminal;
 
-use crate::report::{Change, EditOp};
+use crate::report::{Change, Edit, EditOp, Span};
 
 /// One piece of a sentence prepared for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,9 +46,17 @@ pub fn new_pieces(change: &Change) -> Vec<Piece<'_>> {
 
 fn side_pieces(change: &Change, old: bool) -> Vec<Piece<'_>> {
     let Some(span) = (if old { &change.old } else { &change.new }) else { return vec![] };
+    span_pieces(span, &change.edits, old, |_| false)
+}
+
+/// One side of `span` (a change's old or new text, or one sentence of it)
+/// as pieces, with `edits` (those inside `span`, in order: see
+/// [`edits_within`]) marked — except the edits `plain` picks, shown as
+/// their text on that side (renumbering, when it is hidden).
+pub fn span_pieces<'a>(span: &'a Span, edits: &'a [Edit], old: bool, plain: impl Fn(&Edit) -> bool) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
     let mut cursor = span.start;
-    for e in &change.edits {
+    for e in edits {
         let at = if old { e.old_at } else { e.new_at };
         let same = at.start.checked_sub(span.start).and_then(|a| span.text.get(cursor - span.start..a));
         let Some(same) = same.filter(|_| at.start >= cursor && at.end <= span.end) else {
@@ -54,7 +68,13 @@ fn side_pieces(change: &Change, old: bool) -> Vec<Piece<'_>> {
         }
         let t = if old { e.old.as_str() } else { e.new.as_str() };
         if !t.is_empty() {
-            out.push(if old { Piece::Deleted(t) } else { Piece::Inserted(t) });
+            out.push(if plain(e) {
+                Piece::Same(t)
+            } else if old {
+                Piece::Deleted(t)
+            } else {
+                Piece::Inserted(t)
+            });
         }
         cursor = at.end;
     }
@@ -66,13 +86,28 @@ fn side_pieces(change: &Change, old: bool) -> Vec<Piece<'_>> {
     out
 }
 
+/// The edits of `change` that lie inside `span` on one side: a sentence of
+/// a change that covers several (a unit that moved as a whole).
+pub fn edits_within<'a>(change: &'a Change, span: &Span, old: bool) -> &'a [Edit] {
+    let at = |e: &Edit| if old { e.old_at } else { e.new_at };
+    let a = change.edits.partition_point(|e| at(e).start < span.start);
+    let b = a + change.edits[a..].partition_point(|e| at(e).start <= span.end && at(e).end <= span.end);
+    &change.edits[a..b]
+}
+
 /// A modified change as one line: the new text with deletions and insertions
 /// in place (the `wdiff` view).
 pub fn merged_pieces(change: &Change) -> Vec<Piece<'_>> {
     let Some(span) = &change.new else { return old_pieces(change) };
+    merged_span_pieces(span, &change.edits, |_| false)
+}
+
+/// [`merged_pieces`] of `span` (the new text of a change, or one sentence
+/// of it) with `edits`, the edits `plain` picks shown as their new text.
+pub fn merged_span_pieces<'a>(span: &'a Span, edits: &'a [Edit], plain: impl Fn(&Edit) -> bool) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
     let mut cursor = span.start;
-    for e in &change.edits {
+    for e in edits {
         let same = e.new_at.start.checked_sub(span.start).and_then(|a| span.text.get(cursor - span.start..a));
         let Some(same) = same.filter(|_| e.new_at.start >= cursor && e.new_at.end <= span.end) else {
             return vec![Piece::Same(&span.text)];
@@ -80,11 +115,17 @@ pub fn merged_pieces(change: &Change) -> Vec<Piece<'_>> {
         if !same.is_empty() {
             out.push(Piece::Same(same));
         }
-        if e.op != EditOp::Insert {
-            out.push(Piece::Deleted(&e.old));
-        }
-        if e.op != EditOp::Delete {
-            out.push(Piece::Inserted(&e.new));
+        if plain(e) {
+            if !e.new.is_empty() {
+                out.push(Piece::Same(&e.new));
+            }
+        } else {
+            if e.op != EditOp::Insert {
+                out.push(Piece::Deleted(&e.old));
+            }
+            if e.op != EditOp::Delete {
+                out.push(Piece::Inserted(&e.new));
+            }
         }
         cursor = e.new_at.end;
     }

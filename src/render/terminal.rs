@@ -6,10 +6,10 @@
 //! an e-mail. Widths are measured in display columns (a Han character takes
 //! two), so the side-by-side view stays aligned for Chinese.
 
-use super::{merged_pieces, new_pieces, old_pieces, Piece};
+use super::{edits_within, merged_span_pieces, span_pieces, Piece};
 use crate::normalize::Rule;
 use crate::render::escape::name;
-use crate::report::{Change, ChangeKind, Report, Row, RowKind, Span};
+use crate::report::{Change, ChangeKind, Edit, EditClass, Report, Row, RowKind, Span};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthChar;
@@ -31,11 +31,23 @@ pub struct TerminalOptions {
     /// stretch to this many characters next to each edit, with `…` in
     /// between. `None` prints every sentence whole.
     pub elide: Option<usize>,
+    /// Show edits that only follow a renumbering
+    /// ([`EditClass::Renumbering`]); hidden (and counted in the summary)
+    /// by default.
+    pub show_renumbering: bool,
 }
 
 impl Default for TerminalOptions {
     fn default() -> Self {
-        TerminalOptions { color: false, context: 1, side_by_side: false, width: 100, summary: true, elide: None }
+        TerminalOptions {
+            color: false,
+            context: 1,
+            side_by_side: false,
+            width: 100,
+            summary: true,
+            elide: None,
+            show_renumbering: false,
+        }
     }
 }
 
@@ -143,7 +155,24 @@ fn loc(path: &str, span: &Span) -> String {
     if let Some(t) = span.time {
         s += &format!(" @ {}", t.label());
     }
+    // The numbered unit it stands in: 第十二条, Article 12.
+    if let Some(sec) = &span.section {
+        s += &format!(" {}", name(sec));
+    }
     s
+}
+
+/// Is `row` a change that only follows a renumbering, hidden unless
+/// `--show-renumbering`?
+fn hidden(report: &Report, row: &Row, opts: &TerminalOptions) -> bool {
+    !opts.show_renumbering
+        && row.kind == RowKind::Modified
+        && row.change.and_then(|c| report.changes.get(c)).is_some_and(|c| c.class == EditClass::Renumbering)
+}
+
+/// Edits shown as plain text: renumbering, when hidden.
+fn plain(opts: &TerminalOptions) -> impl Fn(&Edit) -> bool + '_ {
+    move |e: &Edit| !opts.show_renumbering && e.class == EditClass::Renumbering
 }
 
 /// Render a report for a terminal.
@@ -157,13 +186,27 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         &report.rows
     };
     // Which rows to show: every changed row and `context` rows around it.
-    let changed = |r: &Row| !matches!(r.kind, RowKind::Equal | RowKind::Resegmented);
+    let changed = |r: &Row| !matches!(r.kind, RowKind::Equal | RowKind::Resegmented) && !hidden(report, r, opts);
     let mut show = vec![false; rows.len()];
     for (i, r) in rows.iter().enumerate() {
         if changed(r) {
             let lo = i.saturating_sub(opts.context);
             let hi = (i + opts.context + 1).min(rows.len());
             show[lo..hi].iter_mut().for_each(|s| *s = true);
+        }
+    }
+    // Side by side, a numbered document shows each changed article whole,
+    // its two versions starting on the same line under its labels.
+    let mut unit_start: Vec<Option<(Option<String>, Option<String>)>> = Vec::new();
+    if opts.side_by_side && rows.iter().flat_map(|r| [&r.old, &r.new]).flatten().any(|s| !s.path.is_empty()) {
+        unit_start = vec![None; rows.len()];
+        for t in super::table::table(report).rows {
+            let g = t.rows.clone();
+            if g.len() <= WHOLE_UNIT_ROWS && show[g.clone()].iter().any(|&s| s) && g.clone().any(|i| changed(&rows[i]))
+            {
+                show[g.clone()].iter_mut().for_each(|s| *s = true);
+            }
+            unit_start[g.start] = Some((t.old.label, t.new.label));
         }
     }
     if opts.side_by_side && show.iter().any(|&s| s) {
@@ -184,6 +227,15 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
             out.push('\n');
         }
         last_shown = Some(i);
+        // A unit's labels above its rows, unless its text starts with them.
+        if let Some(Some((o, n))) = unit_start.get(i) {
+            let says = |label: &Option<String>, s: &Option<Span>| {
+                label.as_ref().is_none_or(|l| s.as_ref().is_none_or(|s| s.text.trim_start().starts_with(l.as_str())))
+            };
+            if !(says(o, &r.old) && says(n, &r.new)) {
+                unit_labels(&mut out, o.as_deref(), n.as_deref(), opts);
+            }
+        }
         if opts.side_by_side {
             side_by_side_row(&mut out, report, r, opts);
         } else if changed(r) {
@@ -202,7 +254,7 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        let text = summary(report, opts.color);
+        let text = summary_text(report, opts.color, !opts.show_renumbering);
         if opts.side_by_side {
             // The two-column view promises a width; keep the summary inside it.
             for line in text.lines() {
@@ -215,8 +267,27 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
     out
 }
 
+/// Articles longer than this many sentences are not shown whole side by
+/// side (a chapter of a novel is a unit too): only the changes and their
+/// context.
+const WHOLE_UNIT_ROWS: usize = 24;
+
+/// The labels of the unit that starts here, one above each column.
+fn unit_labels(out: &mut String, old: Option<&str>, new: Option<&str>, opts: &TerminalOptions) {
+    if old.is_some() || new.is_some() {
+        column_heads(out, &name(old.unwrap_or("")), &name(new.unwrap_or("")), opts);
+    }
+}
+
 /// The names of the two versions above the two columns.
 fn side_by_side_names(out: &mut String, report: &Report, opts: &TerminalOptions) {
+    let (o, n) = (format!("--- {}", name(&report.old.path)), format!("+++ {}", name(&report.new.path)));
+    column_heads(out, &o, &n, opts);
+}
+
+/// One line with `left` above the old column and `right` above the new one
+/// (each cut to its column's width).
+fn column_heads(out: &mut String, left: &str, right: &str, opts: &TerminalOptions) {
     let c = opts.color;
     let num_w = 5;
     let col = opts.width.saturating_sub(2 * (num_w + 1) + 3) / 2;
@@ -233,8 +304,8 @@ fn side_by_side_names(out: &mut String, report: &Report, opts: &TerminalOptions)
         }
         (t, w)
     };
-    let (o, ow) = fit(&format!("--- {}", name(&report.old.path)));
-    let (n, _) = fit(&format!("+++ {}", name(&report.new.path)));
+    let (o, ow) = fit(left);
+    let (n, _) = fit(right);
     let pad = " ".repeat(col.saturating_sub(ow));
     let blank = " ".repeat(num_w + 1);
     let _ = writeln!(
@@ -255,7 +326,8 @@ fn header(out: &mut String, report: &Report, change: &Change, opts: &TerminalOpt
         ChangeKind::Modified => format!("modified, {}", change.class.label()),
         ChangeKind::Added => "added".into(),
         ChangeKind::Removed => "removed".into(),
-        ChangeKind::Moved => "moved".into(),
+        ChangeKind::Moved if change.edits.is_empty() => "moved".into(),
+        ChangeKind::Moved => format!("moved, {}", change.class.label()),
     };
     let line = format!("@@ {o} → {n} @@ {what}");
     let _ = writeln!(out, "{}", paint(&line, Sty::Head, opts.color));
@@ -266,7 +338,12 @@ fn header(out: &mut String, report: &Report, change: &Change, opts: &TerminalOpt
 fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptions, lead: &mut String) {
     let c = opts.color;
     let change = row.change.and_then(|i| report.changes.get(i));
+    let context = hidden(report, row, opts);
     match (row.kind, change) {
+        (RowKind::Equal | RowKind::Resegmented, _) | (RowKind::Modified, _) if context => {
+            let text = row.new.as_ref().or(row.old.as_ref()).map(|s| flat(&s.text)).unwrap_or_default();
+            let _ = writeln!(out, "  {}", paint(&text, Sty::Dim, c));
+        }
         (RowKind::Equal | RowKind::Resegmented, _) => {
             let text = row.new.as_ref().or(row.old.as_ref()).map(|s| flat(&s.text)).unwrap_or_default();
             let _ = writeln!(out, "  {}", paint(&text, Sty::Dim, c));
@@ -275,7 +352,10 @@ fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptio
             header(out, report, ch, opts);
             out.push_str(&std::mem::take(lead));
             let mut line = String::from("~ ");
-            let pieces = merged_pieces(ch);
+            let pieces = match &ch.new {
+                Some(span) => merged_span_pieces(span, &ch.edits, plain(opts)),
+                None => span_pieces(ch.old.as_ref().expect("a change has a side"), &ch.edits, true, plain(opts)),
+            };
             let last = pieces.len().saturating_sub(1);
             let edited = pieces.iter().any(|p| !matches!(p, Piece::Same(_)));
             for (k, p) in pieces.iter().enumerate() {
@@ -299,22 +379,44 @@ fn inline_row(out: &mut String, report: &Report, row: &Row, opts: &TerminalOptio
             let _ = writeln!(out, "{line}");
         }
         (RowKind::Added, Some(ch)) => {
-            header(out, report, ch, opts);
+            // A unit added as a whole: one header, a line per sentence.
+            let span = row.new.as_ref().or(ch.new.as_ref());
+            if ch.new.as_ref().zip(span).is_none_or(|(a, b)| a.start == b.start) {
+                header(out, report, ch, opts);
+            }
             out.push_str(&std::mem::take(lead));
-            let t = ch.new.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
+            let t = span.map(|s| flat(&s.text)).unwrap_or_default();
             let _ = writeln!(out, "+ {}", paint(&t, Sty::Ins, c));
         }
         (RowKind::Removed, Some(ch)) => {
-            header(out, report, ch, opts);
+            let span = row.old.as_ref().or(ch.old.as_ref());
+            if ch.old.as_ref().zip(span).is_none_or(|(a, b)| a.start == b.start) {
+                header(out, report, ch, opts);
+            }
             out.push_str(&std::mem::take(lead));
-            let t = ch.old.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
+            let t = span.map(|s| flat(&s.text)).unwrap_or_default();
             let _ = writeln!(out, "- {}", paint(&t, Sty::Del, c));
         }
         (RowKind::MovedTo, Some(ch)) => {
-            header(out, report, ch, opts);
+            // A unit that moved as a whole: one header, a line per sentence.
+            if ch.new.as_ref().zip(row.new.as_ref()).is_none_or(|(a, b)| a.start == b.start) {
+                header(out, report, ch, opts);
+            }
             out.push_str(&std::mem::take(lead));
-            let t = ch.new.as_ref().map(|s| flat(&s.text)).unwrap_or_default();
-            let _ = writeln!(out, "> {}", paint(&t, Sty::Moved, c));
+            let Some(span) = row.new.as_ref().or(ch.new.as_ref()) else { return };
+            let mut line = String::from("> ");
+            if ch.edits.is_empty() {
+                line += &paint(&flat(&span.text), Sty::Moved, c);
+            } else {
+                for p in merged_span_pieces(span, edits_within(ch, span, false), plain(opts)) {
+                    match p {
+                        Piece::Same(s) => line += &paint(&flat(s), Sty::Moved, c),
+                        Piece::Deleted(s) => line += &paint(&flat(s), Sty::Del, c),
+                        Piece::Inserted(s) => line += &paint(&flat(s), Sty::Ins, c),
+                    }
+                }
+            }
+            let _ = writeln!(out, "{line}");
         }
         (RowKind::MovedFrom, ch) => {
             out.push_str(&std::mem::take(lead));
@@ -373,10 +475,16 @@ fn side_by_side_row(out: &mut String, report: &Report, row: &Row, opts: &Termina
     let whole = |s: &Option<Span>, sty: Sty| -> Vec<(String, Sty)> {
         s.as_ref().map(|s| vec![(flat(&s.text), sty)]).unwrap_or_default()
     };
+    let side = |s: &Option<Span>, ch: &Change, old: bool| -> Vec<(String, Sty)> {
+        s.as_ref().map(|s| to_pieces(span_pieces(s, edits_within(ch, s, old), old, plain(opts)))).unwrap_or_default()
+    };
     let (left, right, mark) = match (row.kind, change) {
-        (RowKind::Modified, Some(ch)) => (to_pieces(old_pieces(ch)), to_pieces(new_pieces(ch)), '~'),
+        _ if hidden(report, row, opts) => (whole(&row.old, Sty::Dim), whole(&row.new, Sty::Dim), ' '),
+        (RowKind::Modified, Some(ch)) => (side(&row.old, ch, true), side(&row.new, ch, false), '~'),
         (RowKind::Added, _) => (vec![], whole(&row.new, Sty::Ins), '+'),
         (RowKind::Removed, _) => (whole(&row.old, Sty::Del), vec![], '-'),
+        (RowKind::MovedTo, Some(ch)) if !ch.edits.is_empty() => (vec![], side(&row.new, ch, false), '>'),
+        (RowKind::MovedFrom, Some(ch)) if !ch.edits.is_empty() => (side(&row.old, ch, true), vec![], '<'),
         (RowKind::MovedTo, _) => (vec![], whole(&row.new, Sty::Moved), '>'),
         (RowKind::MovedFrom, _) => (whole(&row.old, Sty::Moved), vec![], '<'),
         _ => (whole(&row.old, Sty::Dim), whole(&row.new, Sty::Dim), ' '),
@@ -440,6 +548,11 @@ fn wrap_words(line: &str, width: usize) -> String {
 
 /// The closing summary.
 pub fn summary(report: &Report, color: bool) -> String {
+    summary_text(report, color, false)
+}
+
+/// The closing summary; `hidden`: renumbering edits were not shown.
+fn summary_text(report: &Report, color: bool, hidden: bool) -> String {
     let s = &report.summary;
     let mut out = String::new();
     let counts = format!(
@@ -460,17 +573,58 @@ pub fn summary(report: &Report, color: bool) -> String {
         let e: Vec<String> = s.edits.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
         let _ = writeln!(out, "{} {}", paint("Edits:", Sty::Head, color), e.join(", "));
     }
+    if let Some(er) = &s.error_rate {
+        let _ = writeln!(out, "{} {}", paint("Error rate:", Sty::Head, color), er.label());
+    }
+    if !s.renumbered.is_empty() {
+        let units: Vec<String> = s.renumbered.iter().map(|(unit, n)| plural(*n, unit, &format!("{unit}s"))).collect();
+        let edits = s.edits.get(&EditClass::Renumbering).copied().unwrap_or(0);
+        let note = if hidden && edits > 0 {
+            format!(" ({} not shown; --show-renumbering shows them)", plural(edits, "edit", "edits"))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "{} {}{note}", paint("Renumbered:", Sty::Head, color), units.join(", "));
+    }
+    if !s.recurring.is_empty() {
+        const SHOWN: usize = 5;
+        let mut groups: Vec<String> = s
+            .recurring
+            .iter()
+            .take(SHOWN)
+            .map(|g| format!("{} → {} ×{}", shown(&g.old), shown(&g.new), g.count))
+            .collect();
+        if s.recurring.len() > SHOWN {
+            groups.push(format!("{} more", s.recurring.len() - SHOWN));
+        }
+        let _ = writeln!(out, "{} {}", paint("Recurring:", Sty::Head, color), groups.join(", "));
+    }
     let mut ignored: Vec<String> =
         Rule::ALL.iter().filter_map(|r| s.absorbed.get(r).map(|n| format!("{n} {}", r.label()))).collect();
     if s.resegmented > 0 {
         ignored.push(format!("{} sentence-split", s.resegmented));
     }
-    if ignored.is_empty() {
-        let _ = writeln!(out, "{} no normalisation differences", paint("Ignored:", Sty::Head, color));
+    // Punctuation ignored because a version has none (see `recogniser`).
+    let auto = if report.options.auto_ignore_punctuation {
+        "; all punctuation, as a version has none (--keep-punctuation compares it)"
     } else {
-        let _ = writeln!(out, "{} {} differences", paint("Ignored:", Sty::Head, color), ignored.join(", "));
+        ""
+    };
+    if ignored.is_empty() {
+        let _ = writeln!(out, "{} no normalisation differences{auto}", paint("Ignored:", Sty::Head, color));
+    } else {
+        let _ = writeln!(out, "{} {} differences{auto}", paint("Ignored:", Sty::Head, color), ignored.join(", "));
     }
     out
+}
+
+/// An edit's text in the summary: `∅` for nothing, one line.
+fn shown(s: &str) -> String {
+    if s.is_empty() {
+        "∅".into()
+    } else {
+        flat(s)
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -487,6 +641,9 @@ fn version_facts(v: &crate::report::VersionInfo) -> String {
     }
     if v.replaced_bytes > 0 {
         facts.push(format!("{} undecodable, replaced", plural(v.replaced_bytes, "byte", "bytes")));
+    }
+    if v.unpunctuated {
+        facts.push("no punctuation: a recogniser transcript?".into());
     }
     facts.join(", ")
 }

@@ -15,6 +15,7 @@
 
   var pos = d.getElementById('pos');
   var hideBox = d.getElementById('hide-punct');
+  var renumBox = d.getElementById('hide-renum'); // only when something was renumbered
   var viewBtn = d.getElementById('view');
   var overview = d.getElementById('overview');
   var marks = new Map(); // change id -> overview mark
@@ -30,8 +31,11 @@
     links.set(a.getAttribute('data-c'), a);
   });
 
-  function hiding() { return body.classList.contains('hide-punct'); }
-  function active(el) { return !(hiding() && el.getAttribute('data-class') === 'punctuation'); }
+  function active(el) {
+    var cls = el.getAttribute('data-class');
+    return !(body.classList.contains('hide-punct') && cls === 'punctuation') &&
+      !(body.classList.contains('hide-renum') && cls === 'renumbering');
+  }
 
   function update() {
     var n = 0;
@@ -258,13 +262,19 @@
 
   function applyFilter() {
     body.classList.toggle('hide-punct', hideBox.checked);
+    if (renumBox) { body.classList.toggle('hide-renum', renumBox.checked); }
     if (cur >= 0 && !active(stops[cur])) { setCurrent(-1, false); }
     update();
   }
+  function countClass(cls) {
+    return String(stops.filter(function (el) { return el.getAttribute('data-class') === cls; }).length);
+  }
   hideBox.addEventListener('change', applyFilter);
-  d.getElementById('npunct').textContent = String(stops.filter(function (el) {
-    return el.getAttribute('data-class') === 'punctuation';
-  }).length);
+  d.getElementById('npunct').textContent = countClass('punctuation');
+  if (renumBox) {
+    renumBox.addEventListener('change', applyFilter);
+    d.getElementById('nrenum').textContent = countClass('renumbering');
+  }
   applyFilter(); // the browser may have restored the checkbox
 
   if (location.hash) { jumpTo(decodeURIComponent(location.hash.slice(1))); }

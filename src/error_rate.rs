@@ -1,0 +1,603 @@
+//! Word and character error rates: the standard score of one transcript
+//! against another, reported with every comparison (`summary.error_rate`).
+//!
+//! The OLD version is the reference, NEW the hypothesis. The tokens are
+//! those of the compared key text ([`Document::keys`]): normalised as the
+//! options say (width folded, lower-cased with `ignore_case`, traditional
+//! characters folded with `fold_chinese`), with punctuation always
+//! removed, and with filler words removed under `ignore_fillers`:
+//!
+//! - **char** unit (CER), when the reference is mostly Han text: every
+//!   letter, digit and Han character is a token;
+//! - **word** unit (WER) otherwise: every Han character, and every run of
+//!   other letters and digits, is a token. An apostrophe between two
+//!   letters stays in its word (`don't`), and so do `.`, `,` and `:`
+//!   between two digits (`6.7`, `1,300`, `10:30`); every other mark
+//!   separates (`well-known` is two words).
+//!
+//! The counts come from a minimum edit alignment with unit costs, as jiwer
+//! and NIST sclite compute them: rate = (S + D + I) / N with N = H + S + D
+//! the reference length. Among the alignments of minimum cost the one
+//! chosen is the one rapidfuzz (under jiwer) chooses — common prefix and
+//! suffix matched first, then traced back from the end preferring a
+//! deletion, a substitution, an insertion and a match, in that order — so
+//! that the hits, substitutions, deletions and insertions agree with
+//! jiwer's, not only the rate.
+//!
+//! **Speed.** A full edit-distance table of two books (a million tokens
+//! each) cannot be built. The alignment the report is made of already
+//! pairs the versions: every equal and resegmented row whose two sides have
+//! the same tokens is taken as hits, and the exact dynamic program runs
+//! only on the stretches between them (a changed sentence or a few),
+//! after their common prefix and suffix are set aside. A stretch too
+//! large for the table ([`MAX_CELLS`]) is first diffed with Myers'
+//! algorithm (under the comparison's deadline) and each replaced hunk is
+//! aligned exactly when it fits, or by pairing its deletions and
+//! insertions as substitutions when it does not; the result is then an
+//! upper bound on the edit distance and [`ErrorRate::exact`] is false.
+
+use crate::diff::Row;
+use crate::report::RowKind;
+use crate::segment::Document;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::time::Instant;
+
+/// The largest edit-distance table (cells) built for one stretch: 4 Mi
+/// cells of 4 bytes.
+pub const MAX_CELLS: usize = 1 << 22;
+
+/// What an error rate counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorUnit {
+    /// Words: word error rate (WER), for Latin-script text.
+    Word,
+    /// Characters: character error rate (CER), for Chinese text.
+    Char,
+}
+
+impl ErrorUnit {
+    /// `WER` or `CER`.
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            ErrorUnit::Word => "WER",
+            ErrorUnit::Char => "CER",
+        }
+    }
+
+    /// `words` or `chars`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            ErrorUnit::Word => "words",
+            ErrorUnit::Char => "chars",
+        }
+    }
+}
+
+/// The error rate of the new version against the old one as the reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRate {
+    /// Words (WER) or characters (CER).
+    pub unit: ErrorUnit,
+    /// Which version is the reference: always `"old"`.
+    pub reference: String,
+    /// Reference tokens the hypothesis has, aligned.
+    pub hits: usize,
+    /// Reference tokens replaced by another token.
+    pub substitutions: usize,
+    /// Reference tokens the hypothesis lacks.
+    pub deletions: usize,
+    /// Hypothesis tokens the reference lacks.
+    pub insertions: usize,
+    /// (S + D + I) / N with N = H + S + D; 0 when both versions are
+    /// empty, 1 when only the reference is.
+    pub rate: f64,
+    /// The counts are from a minimum edit alignment. False when a stretch
+    /// was too large for the exact table and the counts are an upper bound.
+    pub exact: bool,
+}
+
+impl ErrorRate {
+    /// Reference length N = H + S + D.
+    pub fn reference_len(&self) -> usize {
+        self.hits + self.substitutions + self.deletions
+    }
+
+    /// `CER 2.31% (S 12, D 3, I 5 of 866 chars)`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} {:.2}% (S {}, D {}, I {} of {} {}){}",
+            self.unit.abbreviation(),
+            self.rate * 100.0,
+            self.substitutions,
+            self.deletions,
+            self.insertions,
+            self.reference_len(),
+            self.unit.plural(),
+            if self.exact { "" } else { ", at most" }
+        )
+    }
+}
+
+/// Hit, substitution, deletion and insertion counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub hits: usize,
+    pub subs: usize,
+    pub dels: usize,
+    pub ins: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.hits += o.hits;
+        self.subs += o.subs;
+        self.dels += o.dels;
+        self.ins += o.ins;
+    }
+}
+
+/// How a key text is cut into tokens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tokenizer {
+    /// Words or characters.
+    pub unit: ErrorUnit,
+    /// Leave filler words out.
+    pub drop_fillers: bool,
+}
+
+impl Tokenizer {
+    /// Append the tokens of `key` to `out`.
+    pub fn tokens<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
+        if self.unit == ErrorUnit::Char {
+            if self.drop_fillers {
+                // Words first (to drop `um` from Chinese text), then each
+                // character of the words that are left.
+                let mut words = Vec::new();
+                Tokenizer { unit: ErrorUnit::Word, drop_fillers: true }.tokens(key, &mut words);
+                for w in words {
+                    out.extend(
+                        w.char_indices().filter(|(_, c)| c.is_alphanumeric()).map(|(i, c)| &w[i..i + c.len_utf8()]),
+                    );
+                }
+            } else {
+                out.extend(
+                    key.char_indices().filter(|(_, c)| c.is_alphanumeric()).map(|(i, c)| &key[i..i + c.len_utf8()]),
+                );
+            }
+            return;
+        }
+        let first = out.len();
+        self.word_tokens(key, out);
+        if self.drop_fillers {
+            // Two-character fillers (那个), as two Han tokens.
+            let mut k = first;
+            let mut w = first;
+            while k < out.len() {
+                let pair = out.get(k + 1).is_some_and(|n| {
+                    crate::recogniser::ZH_FILLERS
+                        .iter()
+                        .any(|f| f.chars().count() == 2 && f.strip_prefix(out[k]) == Some(n))
+                });
+                if pair {
+                    k += 2;
+                    continue;
+                }
+                out[w] = out[k];
+                w += 1;
+                k += 1;
+            }
+            out.truncate(w);
+        }
+    }
+
+    /// How many tokens [`Tokenizer::tokens`] gives for `key`, without
+    /// making them: the anchors' count (most of a book), so it is fast on
+    /// ASCII and common Han text.
+    pub fn count(&self, key: &str) -> usize {
+        let alnum = |c: char| {
+            matches!(c as u32, 0x4E00..=0x9FFF) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
+        };
+        match self.unit {
+            _ if self.drop_fillers => {
+                let mut v = Vec::new();
+                self.tokens(key, &mut v);
+                v.len()
+            }
+            ErrorUnit::Char if key.is_ascii() => key.bytes().filter(u8::is_ascii_alphanumeric).count(),
+            ErrorUnit::Char => key.chars().filter(|&c| alnum(c)).count(),
+            ErrorUnit::Word if key.is_ascii() => {
+                let b = key.as_bytes();
+                let mut n = 0;
+                for i in 0..b.len() {
+                    if !b[i].is_ascii_alphanumeric() {
+                        continue;
+                    }
+                    let continues = i >= 1 && b[i - 1].is_ascii_alphanumeric()
+                        || i >= 2
+                            && b[i - 2].is_ascii_alphanumeric()
+                            && match b[i - 1] {
+                                b'\'' => b[i - 2].is_ascii_alphabetic() && b[i].is_ascii_alphabetic(),
+                                b'.' | b',' | b':' => b[i - 2].is_ascii_digit() && b[i].is_ascii_digit(),
+                                _ => false,
+                            };
+                    n += usize::from(!continues);
+                }
+                n
+            }
+            ErrorUnit::Word => {
+                let han = |c: char| matches!(c as u32, 0x4E00..=0x9FFF) || crate::chars::is_han(c);
+                let word = |c: char| alnum(c) && !han(c);
+                let (mut p2, mut p1) = (' ', ' ');
+                let mut n = 0;
+                for c in key.chars() {
+                    if han(c) {
+                        n += 1;
+                    } else if word(c) {
+                        let continues = word(p1)
+                            || word(p2)
+                                && match p1 {
+                                    '\'' | '’' => p2.is_alphabetic() && c.is_alphabetic(),
+                                    '.' | ',' | ':' => p2.is_ascii_digit() && c.is_ascii_digit(),
+                                    _ => false,
+                                };
+                        n += usize::from(!continues);
+                    }
+                    (p2, p1) = (p1, c);
+                }
+                n
+            }
+        }
+    }
+
+    /// [`Tokenizer::tokens`] in word units, single-word fillers dropped.
+    fn word_tokens<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
+        let fillers = |t: &str| self.drop_fillers && crate::recogniser::is_filler_word(&t.to_lowercase());
+        let mut start: Option<usize> = None; // start of the word being read
+        let mut chars = key.char_indices().peekable();
+        let mut prev = ' ';
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map_or(' ', |&(_, n)| n);
+            let han = crate::chars::is_han(c);
+            let word_char = c.is_alphanumeric() && !han;
+            // Marks that stay inside a word or a number.
+            let joins = start.is_some()
+                && match c {
+                    '\'' | '’' => prev.is_alphabetic() && next.is_alphabetic() && !crate::chars::is_han(next),
+                    '.' | ',' | ':' => prev.is_ascii_digit() && next.is_ascii_digit(),
+                    _ => false,
+                };
+            if word_char || joins {
+                start.get_or_insert(i);
+            } else {
+                if let Some(s) = start.take() {
+                    let t = &key[s..i];
+                    if !fillers(t) {
+                        out.push(t);
+                    }
+                }
+                if han {
+                    let t = &key[i..i + c.len_utf8()];
+                    if !fillers(t) {
+                        out.push(t);
+                    }
+                }
+            }
+            prev = c;
+        }
+        if let Some(s) = start {
+            let t = &key[s..];
+            if !fillers(t) {
+                out.push(t);
+            }
+        }
+    }
+}
+
+/// The byte offset in [`Document::keys`] of key character `c`.
+fn key_byte(doc: &Document, c: usize) -> usize {
+    if c >= doc.key_chars {
+        return doc.keys.len();
+    }
+    let s = doc.sentences.partition_point(|s| s.chars.end <= c);
+    let nth = |text: &str, n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    match doc.sentences.get(s) {
+        Some(sen) if sen.chars.start <= c => sen.key.start + nth(&doc.keys[sen.key.clone()], c - sen.chars.start),
+        // Between two sentences: count back from the next one.
+        Some(sen) => {
+            let back = sen.chars.start - c;
+            doc.keys[..sen.key.start].char_indices().rev().nth(back - 1).map_or(0, |(i, _)| i)
+        }
+        None => match doc.sentences.last() {
+            Some(last) => last.key.end + nth(&doc.keys[last.key.end..], c - last.chars.end),
+            None => nth(&doc.keys, c),
+        },
+    }
+}
+
+/// The key text of key characters `r`.
+fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
+    if r.is_empty() {
+        return "";
+    }
+    // A whole sentence (the usual case): its key range is known.
+    let s = doc.sentences.partition_point(|s| s.chars.start < r.start);
+    if let Some(sen) = doc.sentences.get(s).filter(|sen| sen.chars == *r) {
+        return &doc.keys[sen.key.clone()];
+    }
+    &doc.keys[key_byte(doc, r.start)..key_byte(doc, r.end)]
+}
+
+/// The error rate of `new` against `old`, both tokenised by `tok`, using
+/// the `rows` of their alignment as anchors (see the module docs).
+pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Tokenizer, deadline: Instant) -> ErrorRate {
+    let mut total = Counts::default();
+    let mut exact = true;
+    let (mut po, mut pn) = (0usize, 0usize);
+    let mut bufs = (Vec::new(), Vec::new());
+    for r in rows {
+        if !matches!(r.kind, RowKind::Equal | RowKind::Resegmented)
+            || r.old_chars.start < po
+            || r.new_chars.start < pn
+            || r.old_chars.is_empty()
+        {
+            continue;
+        }
+        let (ka, kb) = (key_text(old, &r.old_chars), key_text(new, &r.new_chars));
+        // Equal keys (nearly every anchor) have equal tokens: count them.
+        let hits = if ka == kb {
+            tok.count(ka)
+        } else {
+            let (a, b) = (&mut bufs.0, &mut bufs.1);
+            a.clear();
+            b.clear();
+            tok.tokens(ka, a);
+            tok.tokens(kb, b);
+            if a != b {
+                continue; // not an anchor: it is part of the stretch around it
+            }
+            a.len()
+        };
+        let (sa, sb) = (key_text(old, &(po..r.old_chars.start)), key_text(new, &(pn..r.new_chars.start)));
+        exact &= stretch(sa, sb, tok, deadline, &mut bufs, &mut total);
+        total.hits += hits;
+        po = r.old_chars.end;
+        pn = r.new_chars.end;
+    }
+    let (sa, sb) = (key_text(old, &(po..old.key_chars)), key_text(new, &(pn..new.key_chars)));
+    exact &= stretch(sa, sb, tok, deadline, &mut bufs, &mut total);
+    rate_of(total, tok.unit, exact)
+}
+
+/// The report's value for counts `c`.
+fn rate_of(c: Counts, unit: ErrorUnit, exact: bool) -> ErrorRate {
+    let n = c.hits + c.subs + c.dels;
+    let errors = c.subs + c.dels + c.ins;
+    let rate = if n > 0 {
+        errors as f64 / n as f64
+    } else if errors > 0 {
+        1.0
+    } else {
+        0.0
+    };
+    ErrorRate {
+        unit,
+        reference: "old".into(),
+        hits: c.hits,
+        substitutions: c.subs,
+        deletions: c.dels,
+        insertions: c.ins,
+        rate,
+        exact,
+    }
+}
+
+/// Align the tokens of two stretches of key text and add the counts;
+/// false when the answer is only an upper bound.
+fn stretch<'a>(
+    a: &'a str,
+    b: &'a str,
+    tok: Tokenizer,
+    deadline: Instant,
+    bufs: &mut (Vec<&'a str>, Vec<&'a str>),
+    total: &mut Counts,
+) -> bool {
+    // Between two anchors there is often only the space between sentences.
+    if !a.chars().chain(b.chars()).any(char::is_alphanumeric) {
+        return true;
+    }
+    let (ta, tb) = (&mut bufs.0, &mut bufs.1);
+    ta.clear();
+    tb.clear();
+    tok.tokens(a, ta);
+    tok.tokens(b, tb);
+    let (c, exact) = align(ta, tb, deadline);
+    total.add(c);
+    exact
+}
+
+/// The counts of a minimum edit alignment of `a` (reference) and `b`
+/// (hypothesis); false when a part was too large to align exactly.
+pub(crate) fn align<T: Eq + std::hash::Hash>(a: &[T], b: &[T], deadline: Instant) -> (Counts, bool) {
+    let mut c = Counts::default();
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let suf = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    c.hits += pre + suf;
+    if a.is_empty() || b.is_empty() {
+        c.dels += a.len();
+        c.ins += b.len();
+        return (c, true);
+    }
+    if (a.len() + 1).saturating_mul(b.len() + 1) <= MAX_CELLS {
+        c.add(levenshtein(a, b));
+        return (c, true);
+    }
+    // Too large for one table: Myers' shortest insert/delete script first.
+    for op in similar::capture_diff_slices_deadline(similar::Algorithm::Myers, a, b, Some(deadline)) {
+        match op {
+            similar::DiffOp::Equal { len, .. } => c.hits += len,
+            similar::DiffOp::Delete { old_len, .. } => c.dels += old_len,
+            similar::DiffOp::Insert { new_len, .. } => c.ins += new_len,
+            similar::DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                let (x, y) = (&a[old_index..old_index + old_len], &b[new_index..new_index + new_len]);
+                if (x.len() + 1).saturating_mul(y.len() + 1) <= MAX_CELLS {
+                    c.add(levenshtein(x, y));
+                } else {
+                    let s = old_len.min(new_len);
+                    c.subs += s;
+                    c.dels += old_len - s;
+                    c.ins += new_len - s;
+                }
+            }
+        }
+    }
+    (c, false)
+}
+
+/// Exact minimum edit alignment by the full table, traced back from the
+/// end preferring deletion, substitution, insertion, match (rapidfuzz's
+/// choice among equally short alignments).
+fn levenshtein<T: Eq>(a: &[T], b: &[T]) -> Counts {
+    let (n, m) = (a.len(), b.len());
+    let w = m + 1;
+    let mut d = vec![0u32; (n + 1) * w];
+    for (j, cell) in d[..w].iter_mut().enumerate() {
+        *cell = j as u32;
+    }
+    for i in 1..=n {
+        let row = i * w;
+        d[row] = i as u32;
+        for j in 1..=m {
+            let sub = d[row - w + j - 1] + u32::from(a[i - 1] != b[j - 1]);
+            let del = d[row - w + j] + 1;
+            let ins = d[row + j - 1] + 1;
+            d[row + j] = sub.min(del).min(ins);
+        }
+    }
+    let mut c = Counts::default();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let here = d[i * w + j];
+        if i > 0 && here == d[(i - 1) * w + j] + 1 {
+            c.dels += 1;
+            i -= 1;
+        } else if i > 0 && j > 0 && a[i - 1] != b[j - 1] && here == d[(i - 1) * w + j - 1] + 1 {
+            c.subs += 1;
+            i -= 1;
+            j -= 1;
+        } else if j > 0 && here == d[i * w + j - 1] + 1 {
+            c.ins += 1;
+            j -= 1;
+        } else {
+            debug_assert!(i > 0 && j > 0 && a[i - 1] == b[j - 1] && here == d[(i - 1) * w + j - 1]);
+            c.hits += 1;
+            i -= 1;
+            j -= 1;
+        }
+    }
+    c
+}
+
+/// The tokens [`error_rate`] scores, for a version segmented with the
+/// report's options: for `bench/error_rate.py`, which checks the counts
+/// against jiwer on the same sequences.
+#[cfg(feature = "internals")]
+pub fn scored_tokens(doc: &Document, unit: ErrorUnit, drop_fillers: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    Tokenizer { unit, drop_fillers }.tokens(&doc.keys, &mut out);
+    out.into_iter().map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn far() -> Instant {
+        Instant::now() + std::time::Duration::from_secs(60)
+    }
+
+    fn words(s: &str) -> Vec<&str> {
+        s.split_whitespace().collect()
+    }
+
+    fn counts(a: &str, b: &str) -> (usize, usize, usize, usize) {
+        let (c, exact) = align(&words(a), &words(b), far());
+        assert!(exact);
+        (c.hits, c.subs, c.dels, c.ins)
+    }
+
+    #[test]
+    fn counts_agree_with_jiwer_on_ties() {
+        // Values from jiwer 4.0 (rapidfuzz 3.14): process_words(ref, hyp).
+        assert_eq!(counts("a b", "b c"), (0, 2, 0, 0));
+        assert_eq!(counts("a b c d", "b x y z"), (0, 4, 0, 0));
+        assert_eq!(counts("x a b", "a b y"), (2, 0, 1, 1));
+        assert_eq!(counts("the cat sat on the mat", "the cat sat on mat"), (5, 0, 1, 0));
+        assert_eq!(counts("", "a b"), (0, 0, 0, 2));
+        assert_eq!(counts("a b", ""), (0, 0, 2, 0));
+    }
+
+    #[test]
+    fn tokens_follow_the_unit() {
+        let tok = |unit, s: &'static str| {
+            let mut out = Vec::new();
+            Tokenizer { unit, drop_fillers: true }.tokens(s, &mut out);
+            out
+        };
+        assert_eq!(
+            tok(ErrorUnit::Word, "we don't, um, say 6.7 well-known"),
+            ["we", "don't", "say", "6.7", "well", "known"]
+        );
+        assert_eq!(tok(ErrorUnit::Word, "在华 APEC 投资。"), ["在", "华", "APEC", "投", "资"]);
+        assert_eq!(tok(ErrorUnit::Char, "呃，在华 AB 6.7亿。"), ["在", "华", "A", "B", "6", "7", "亿"]);
+        assert_eq!(tok(ErrorUnit::Char, "那个，在华那个人"), ["在", "华", "人"]);
+    }
+
+    #[test]
+    fn counting_agrees_with_tokenising() {
+        let samples = [
+            "we don't, um, say 6.7 well-known 1,300 at 10:30 a.b 'quoted' it's''s",
+            "在华 APEC 投资。6.7亿 x'y z:1 1:z ,,a",
+            "o'clock 3.14.15 a''b '' 7,,8 ",
+            "",
+            "   ",
+            "é'b ünïcode words",
+            "Pávlovna’s “Well,” — 2,5 中’a a’中 x.中 9:中",
+        ];
+        for unit in [ErrorUnit::Word, ErrorUnit::Char] {
+            for drop_fillers in [false, true] {
+                let t = Tokenizer { unit, drop_fillers };
+                for s in samples {
+                    let mut v = Vec::new();
+                    t.tokens(s, &mut v);
+                    assert_eq!(t.count(s), v.len(), "{unit:?} {drop_fillers} {s:?}: {v:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rates_on_small_pairs() {
+        let r = rate_of(Counts { hits: 8, subs: 1, dels: 1, ins: 2 }, ErrorUnit::Word, true);
+        assert!((r.rate - 0.4).abs() < 1e-12);
+        assert_eq!(r.label(), "WER 40.00% (S 1, D 1, I 2 of 10 words)");
+        assert_eq!(rate_of(Counts::default(), ErrorUnit::Char, true).rate, 0.0);
+        assert_eq!(rate_of(Counts { ins: 3, ..Counts::default() }, ErrorUnit::Char, true).rate, 1.0);
+    }
+
+    #[test]
+    fn a_stretch_too_large_for_the_table_is_an_upper_bound() {
+        let a: Vec<u32> = (0..3000).collect();
+        let mut b = a.clone();
+        b[1500] = 99_999;
+        b.insert(10, 77_777);
+        b.remove(2900);
+        let (c, exact) = align(&a, &b, far());
+        assert!(!exact);
+        assert_eq!((c.subs + c.dels + c.ins), 3);
+        assert_eq!(c.hits + c.subs + c.dels, 3000);
+    }
+}
