@@ -336,7 +336,10 @@ pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Toke
     let mut exact = true;
     let (mut po, mut pn) = (0usize, 0usize);
     let mut bufs = (Vec::new(), Vec::new());
-    for r in rows {
+    // The first row after the last anchor.
+    let mut after = 0;
+    let mut budget = EXACT_CELLS;
+    for (i, r) in rows.iter().enumerate() {
         if !matches!(r.kind, RowKind::Equal | RowKind::Resegmented)
             || r.old_chars.start < po
             || r.new_chars.start < pn
@@ -359,15 +362,115 @@ pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Toke
             }
             a.len()
         };
-        let (sa, sb) = (key_text(old, &(po..r.old_chars.start)), key_text(new, &(pn..r.new_chars.start)));
-        exact &= stretch(sa, sb, tok, deadline, &mut bufs, &mut total);
+        let between = Between {
+            old,
+            new,
+            rows: &rows[after..i],
+            old_chars: po..r.old_chars.start,
+            new_chars: pn..r.new_chars.start,
+        };
+        exact &= between.score(tok, deadline, &mut bufs, &mut total, &mut budget);
         total.hits += hits;
         po = r.old_chars.end;
         pn = r.new_chars.end;
+        after = i + 1;
     }
-    let (sa, sb) = (key_text(old, &(po..old.key_chars)), key_text(new, &(pn..new.key_chars)));
-    exact &= stretch(sa, sb, tok, deadline, &mut bufs, &mut total);
+    let between =
+        Between { old, new, rows: &rows[after..], old_chars: po..old.key_chars, new_chars: pn..new.key_chars };
+    exact &= between.score(tok, deadline, &mut bufs, &mut total, &mut budget);
     rate_of(total, tok.unit, exact)
+}
+
+/// The stretch of both versions between two anchors, and the alignment's
+/// rows in it.
+struct Between<'d> {
+    old: &'d Document,
+    new: &'d Document,
+    rows: &'d [Row],
+    old_chars: Range<usize>,
+    new_chars: Range<usize>,
+}
+
+impl<'d> Between<'d> {
+    /// Add the counts of the stretch; false when they are an upper bound.
+    ///
+    /// A stretch too large for one table (every sentence of a book
+    /// reworded, two unrelated texts), or for what is left of the report's
+    /// `budget` of [`EXACT_CELLS`], is cut where the alignment paired an
+    /// old text with a new one: each pair, and each run of added and
+    /// removed text between pairs, is aligned on its own — exactly when it
+    /// fits [`PIECE_CELLS`], else by pairing its tokens as substitutions
+    /// (the alignment found nothing in common there). The cost stays linear in
+    /// the stretch, where one shortest edit script over it would grow with
+    /// its length times its differences.
+    fn score(
+        &self,
+        tok: Tokenizer,
+        deadline: Instant,
+        bufs: &mut (Vec<&'d str>, Vec<&'d str>),
+        total: &mut Counts,
+        budget: &mut usize,
+    ) -> bool {
+        let (sa, sb) = (key_text(self.old, &self.old_chars), key_text(self.new, &self.new_chars));
+        let cells = (tok.count(sa) + 1).saturating_mul(tok.count(sb) + 1);
+        if self.rows.len() < 2 || (cells <= MAX_CELLS && cells <= *budget) {
+            *budget = budget.saturating_sub(cells);
+            return stretch(sa, sb, tok, deadline, bufs, total);
+        }
+        let (mut co, mut cn) = (self.old_chars.start, self.new_chars.start);
+        let run = |o: Range<usize>, n: Range<usize>, bufs: &mut (Vec<&'d str>, Vec<&'d str>), total: &mut Counts| {
+            let (a, b) = (key_text(self.old, &o), key_text(self.new, &n));
+            if !a.chars().chain(b.chars()).any(char::is_alphanumeric) {
+                return;
+            }
+            let (ta, tb) = (&mut bufs.0, &mut bufs.1);
+            ta.clear();
+            tb.clear();
+            tok.tokens(a, ta);
+            tok.tokens(b, tb);
+            total.add(align_or_pair(ta, tb));
+        };
+        for r in self.rows {
+            let paired = !r.old_chars.is_empty()
+                && !r.new_chars.is_empty()
+                && r.old_chars.start >= co
+                && r.new_chars.start >= cn
+                && r.old_chars.end <= self.old_chars.end
+                && r.new_chars.end <= self.new_chars.end;
+            if paired {
+                run(co..r.old_chars.start, cn..r.new_chars.start, bufs, total);
+                run(r.old_chars.clone(), r.new_chars.clone(), bufs, total);
+                (co, cn) = (r.old_chars.end, r.new_chars.end);
+            }
+        }
+        run(co..self.old_chars.end, cn..self.new_chars.end, bufs, total);
+        false
+    }
+}
+
+/// [`align`] for a piece of a stretch cut at the alignment's pairs: exact
+/// when its band fits [`PIECE_CELLS`]; otherwise, past the common
+/// beginning and end, tokens are paired in order as substitutions and the
+/// rest deleted or inserted. A piece that needs more is text the
+/// alignment moved or found nothing in common with (sentences permuted,
+/// unrelated paragraphs): filling a table for it would cost time and tell
+/// little.
+fn align_or_pair<T: Eq + std::hash::Hash>(a: &[T], b: &[T]) -> Counts {
+    let mut c = Counts::default();
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let suf = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    c.hits += pre + suf;
+    if let Some(exact) = levenshtein_interned(a, b, PIECE_CELLS) {
+        c.add(exact);
+    } else {
+        let s = a.len().min(b.len());
+        c.subs += s;
+        c.dels += a.len() - s;
+        c.ins += b.len() - s;
+    }
+    c
 }
 
 /// The report's value for counts `c`.
@@ -432,7 +535,7 @@ pub(crate) fn align<T: Eq + std::hash::Hash>(a: &[T], b: &[T], deadline: Instant
         return (c, true);
     }
     if (a.len() + 1).saturating_mul(b.len() + 1) <= MAX_CELLS {
-        c.add(levenshtein(a, b));
+        c.add(levenshtein_interned(a, b, usize::MAX).expect("no budget"));
         return (c, true);
     }
     // Too large for one table: Myers' shortest insert/delete script first.
@@ -444,7 +547,7 @@ pub(crate) fn align<T: Eq + std::hash::Hash>(a: &[T], b: &[T], deadline: Instant
             similar::DiffOp::Replace { old_index, old_len, new_index, new_len } => {
                 let (x, y) = (&a[old_index..old_index + old_len], &b[new_index..new_index + new_len]);
                 if (x.len() + 1).saturating_mul(y.len() + 1) <= MAX_CELLS {
-                    c.add(levenshtein(x, y));
+                    c.add(levenshtein_interned(x, y, usize::MAX).expect("no budget"));
                 } else {
                     let s = old_len.min(new_len);
                     c.subs += s;
@@ -457,48 +560,217 @@ pub(crate) fn align<T: Eq + std::hash::Hash>(a: &[T], b: &[T], deadline: Instant
     (c, false)
 }
 
-/// Exact minimum edit alignment by the full table, traced back from the
-/// end preferring deletion, substitution, insertion, match (rapidfuzz's
-/// choice among equally short alignments).
+/// [`levenshtein`] on small integers standing for the tokens: the table
+/// compares every token of `a` with every token of `b`, and comparing two
+/// numbers is several times cheaper than comparing two strings (a book
+/// with every sentence reworded fills tens of millions of cells). `None`
+/// when the table would need more than `budget` cells.
+fn levenshtein_interned<T: Eq + std::hash::Hash>(a: &[T], b: &[T], budget: usize) -> Option<Counts> {
+    if Band::new(a.len(), b.len(), first_k(a.len(), b.len())).cells() > budget {
+        return None;
+    }
+    let mut ids: std::collections::HashMap<&T, u32> = std::collections::HashMap::with_capacity(a.len() + b.len());
+    let mut number = |t| {
+        let next = ids.len() as u32;
+        *ids.entry(t).or_insert(next)
+    };
+    let a: Vec<u32> = a.iter().map(&mut number).collect();
+    let b: Vec<u32> = b.iter().map(&mut number).collect();
+    levenshtein_within(&a, &b, budget)
+}
+
+/// Cells the exact tables of one report may fill together (about 30 ms):
+/// past them, stretches are cut at the alignment's pairs
+/// ([`Between::score`]) and the rate is an upper bound. Normal pairs use
+/// a few per cent of it; sentences permuted through a book would
+/// otherwise fill a full table for each stretch between two anchors.
+const EXACT_CELLS: usize = 8 * MAX_CELLS;
+
+/// Cells a piece of a stretch may fill before it is paired instead
+/// ([`align_or_pair`]): a quarter of a million, about a millisecond.
+const PIECE_CELLS: usize = 1 << 18;
+
+/// The first cost bound tried for `n` against `m` tokens.
+fn first_k(n: usize, m: usize) -> usize {
+    n.abs_diff(m) + 16
+}
+
+/// Exact minimum edit alignment, traced back from the end preferring
+/// deletion, substitution, insertion, match (rapidfuzz's choice among
+/// equally short alignments).
+///
+/// Ukkonen's band: an alignment that costs at most `k` never leaves the
+/// diagonals within `k` of both the start and the end, so the table is
+/// filled only there, and `k` doubles until the cost found is within it.
+/// Versions that differ by a few words in a long paragraph fill a thin
+/// band instead of the whole square. The band holds every cell of every
+/// cheapest alignment with its true value, and no other cell can tie with
+/// them, so the traceback takes the same steps as the full table's
+/// (`banded_equals_the_full_table`).
+#[cfg(test)]
 fn levenshtein<T: Eq>(a: &[T], b: &[T]) -> Counts {
+    levenshtein_within(a, b, usize::MAX).expect("no budget")
+}
+
+/// [`levenshtein`], or `None` once the band would need more than `budget`
+/// cells.
+fn levenshtein_within<T: Eq>(a: &[T], b: &[T], budget: usize) -> Option<Counts> {
     let (n, m) = (a.len(), b.len());
-    let w = m + 1;
-    let mut d = vec![0u32; (n + 1) * w];
-    for (j, cell) in d[..w].iter_mut().enumerate() {
-        *cell = j as u32;
-    }
-    for i in 1..=n {
-        let row = i * w;
-        d[row] = i as u32;
-        for j in 1..=m {
-            let sub = d[row - w + j - 1] + u32::from(a[i - 1] != b[j - 1]);
-            let del = d[row - w + j] + 1;
-            let ins = d[row + j - 1] + 1;
-            d[row + j] = sub.min(del).min(ins);
+    let mut k = first_k(n, m);
+    TABLE.with_borrow_mut(|d| loop {
+        let band = Band::new(n, m, k);
+        if band.cells() > budget {
+            return None;
         }
+        band.fill(a, b, d);
+        if band.whole || d[band.at(n, m)] as usize <= k {
+            let counts = band.trace(d, a, b);
+            if d.capacity() > KEEP_CELLS {
+                *d = Vec::new();
+            }
+            return Some(counts);
+        }
+        // Quadruple: a pair that is not alike reaches the whole table in
+        // few rounds, at most a third more work than filling it at once.
+        k = k.saturating_mul(4);
+    })
+}
+
+thread_local! {
+    /// The table, reused: a book's hard shapes fill thousands of them, and
+    /// a fresh allocation of each costs more in page faults than the filling.
+    static TABLE: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Tables larger than this (in cells) are given back after use.
+const KEEP_CELLS: usize = 1 << 20;
+
+/// The diagonals `j - i` in `lo..=hi` of the `(n+1) × (m+1)` table.
+///
+/// A thin band is stored diagonal by diagonal (`shift` 1: row `i` holds
+/// the diagonals `lo..=hi`); the whole table row by row (`shift` 0: row
+/// `i` holds the columns `0..=m`). Either way each row is `stride` cells
+/// with one [`FAR`] cell on either side, so that a cell's three neighbours
+/// are at fixed distances in the store whether or not they are in it.
+struct Band {
+    n: usize,
+    m: usize,
+    lo: isize,
+    hi: isize,
+    stride: usize,
+    shift: usize,
+    /// The band covers the whole table.
+    whole: bool,
+}
+
+/// A cell outside the band: larger than any cost, and safe to add 1 to.
+const FAR: u32 = u32::MAX / 2;
+
+impl Band {
+    /// The cells through which an alignment costing at most `k` can pass,
+    /// `|j - i| + |(m - n) - (j - i)| <= k`; the whole table once that is
+    /// more than half as wide as a row.
+    fn new(n: usize, m: usize, k: usize) -> Band {
+        let delta = m as isize - n as isize;
+        let spare = (k.saturating_sub(delta.unsigned_abs()) / 2) as isize;
+        let (lo, hi) = (delta.min(0) - spare, delta.max(0) + spare);
+        if (hi - lo + 1) * 2 > (m + 1) as isize || (lo <= -(n as isize) && hi >= m as isize) {
+            return Band { n, m, lo: -(n as isize), hi: m as isize, stride: m + 3, shift: 0, whole: true };
+        }
+        Band { n, m, lo, hi, stride: (hi - lo + 3) as usize, shift: 1, whole: false }
     }
-    let mut c = Counts::default();
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        let here = d[i * w + j];
-        if i > 0 && here == d[(i - 1) * w + j] + 1 {
-            c.dels += 1;
-            i -= 1;
-        } else if i > 0 && j > 0 && a[i - 1] != b[j - 1] && here == d[(i - 1) * w + j - 1] + 1 {
-            c.subs += 1;
-            i -= 1;
-            j -= 1;
-        } else if j > 0 && here == d[i * w + j - 1] + 1 {
-            c.ins += 1;
-            j -= 1;
+
+    /// The cells of the store.
+    fn cells(&self) -> usize {
+        (self.n + 1).saturating_mul(self.stride)
+    }
+
+    /// Index of cell `(i, j)`, which must be in the band.
+    fn at(&self, i: usize, j: usize) -> usize {
+        let first = if self.whole { 0 } else { i as isize + self.lo };
+        i * self.stride + (j as isize - first) as usize + 1
+    }
+
+    /// The value of `(i, j)`, [`FAR`] outside the band.
+    fn get(&self, d: &[u32], i: usize, j: usize) -> u32 {
+        let t = j as isize - i as isize;
+        if t < self.lo || t > self.hi {
+            FAR
         } else {
-            debug_assert!(i > 0 && j > 0 && a[i - 1] == b[j - 1] && here == d[(i - 1) * w + j - 1]);
-            c.hits += 1;
-            i -= 1;
-            j -= 1;
+            d[self.at(i, j)]
         }
     }
-    c
+
+    /// The columns of row `i` in the band.
+    fn columns(&self, i: usize) -> std::ops::RangeInclusive<usize> {
+        let first = (i as isize + self.lo).max(0) as usize;
+        let last = (i as isize + self.hi).min(self.m as isize) as usize;
+        first..=last
+    }
+
+    /// The edit distances of every prefix pair in the band, in `d`. Cells
+    /// never written (outside the band, or `j` past either end) are
+    /// [`FAR`].
+    fn fill<T: Eq>(&self, a: &[T], b: &[T], d: &mut Vec<u32>) {
+        let s = self.stride;
+        d.clear();
+        d.resize(self.cells(), FAR);
+        for j in self.columns(0) {
+            let at = self.at(0, j);
+            d[at] = j as u32;
+        }
+        // Offsets of (i-1, j-1) and (i-1, j) from (i, j): a row up, on the
+        // same diagonal and the next one (band), or one column left and
+        // the same column (whole table); (i, j-1) is always the cell before.
+        let (up_left, up) = (s + 1 - self.shift, s - self.shift);
+        for i in 1..=self.n {
+            let cols = self.columns(i);
+            let mut j = *cols.start();
+            let end = *cols.end();
+            if j == 0 {
+                let at = self.at(i, 0);
+                d[at] = i as u32;
+                j = 1;
+            }
+            if j > end {
+                continue;
+            }
+            let x = &a[i - 1];
+            let first = self.at(i, j);
+            for (at, y) in (first..).zip(&b[j - 1..end]) {
+                let sub = d[at - up_left] + u32::from(x != y);
+                let del = d[at - up] + 1;
+                let ins = d[at - 1] + 1;
+                d[at] = sub.min(del).min(ins);
+            }
+        }
+    }
+
+    /// Count the steps of the alignment traced back from `(n, m)`.
+    fn trace<T: Eq>(&self, d: &[u32], a: &[T], b: &[T]) -> Counts {
+        let mut c = Counts::default();
+        let (mut i, mut j) = (self.n, self.m);
+        while i > 0 || j > 0 {
+            let here = self.get(d, i, j);
+            if i > 0 && here == self.get(d, i - 1, j) + 1 {
+                c.dels += 1;
+                i -= 1;
+            } else if i > 0 && j > 0 && a[i - 1] != b[j - 1] && here == self.get(d, i - 1, j - 1) + 1 {
+                c.subs += 1;
+                i -= 1;
+                j -= 1;
+            } else if j > 0 && here == self.get(d, i, j - 1) + 1 {
+                c.ins += 1;
+                j -= 1;
+            } else {
+                debug_assert!(i > 0 && j > 0 && a[i - 1] == b[j - 1] && here == self.get(d, i - 1, j - 1));
+                c.hits += 1;
+                i -= 1;
+                j -= 1;
+            }
+        }
+        c
+    }
 }
 
 /// The tokens [`error_rate`] scores, for a version segmented with the
@@ -527,6 +799,84 @@ mod tests {
         let (c, exact) = align(&words(a), &words(b), far());
         assert!(exact);
         (c.hits, c.subs, c.dels, c.ins)
+    }
+
+    /// The whole table, as `levenshtein` filled it before the band: the
+    /// reference the band must agree with.
+    fn full_table<T: Eq>(a: &[T], b: &[T]) -> Counts {
+        let (n, m) = (a.len(), b.len());
+        let w = m + 1;
+        let mut d = vec![0u32; (n + 1) * w];
+        for (j, cell) in d[..w].iter_mut().enumerate() {
+            *cell = j as u32;
+        }
+        for i in 1..=n {
+            let row = i * w;
+            d[row] = i as u32;
+            for j in 1..=m {
+                let sub = d[row - w + j - 1] + u32::from(a[i - 1] != b[j - 1]);
+                let del = d[row - w + j] + 1;
+                let ins = d[row + j - 1] + 1;
+                d[row + j] = sub.min(del).min(ins);
+            }
+        }
+        let mut c = Counts::default();
+        let (mut i, mut j) = (n, m);
+        while i > 0 || j > 0 {
+            let here = d[i * w + j];
+            if i > 0 && here == d[(i - 1) * w + j] + 1 {
+                c.dels += 1;
+                i -= 1;
+            } else if i > 0 && j > 0 && a[i - 1] != b[j - 1] && here == d[(i - 1) * w + j - 1] + 1 {
+                c.subs += 1;
+                i -= 1;
+                j -= 1;
+            } else if j > 0 && here == d[i * w + j - 1] + 1 {
+                c.ins += 1;
+                j -= 1;
+            } else {
+                debug_assert!(i > 0 && j > 0 && a[i - 1] == b[j - 1] && here == d[(i - 1) * w + j - 1]);
+                c.hits += 1;
+                i -= 1;
+                j -= 1;
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn banded_equals_the_full_table() {
+        // A small deterministic generator: pairs alike and unlike, of
+        // every length up to 60 over alphabets of 2 to 6 letters.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |bound: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % bound
+        };
+        for _ in 0..3000 {
+            let letters = 2 + next(5);
+            let n = next(60) as usize;
+            let a: Vec<u64> = (0..n).map(|_| next(letters)).collect();
+            // b: a with a few edits, or unrelated.
+            let b: Vec<u64> = if next(4) == 0 {
+                (0..next(60)).map(|_| next(letters)).collect()
+            } else {
+                let mut b = a.clone();
+                for _ in 0..next(8) {
+                    let at = next(b.len() as u64 + 1) as usize;
+                    match next(3) {
+                        0 if at < b.len() => b[at] = next(letters),
+                        1 if at < b.len() => drop(b.remove(at)),
+                        _ => b.insert(at, next(letters)),
+                    }
+                }
+                b
+            };
+            let (x, y) = (levenshtein(&a, &b), full_table(&a, &b));
+            assert_eq!((x.hits, x.subs, x.dels, x.ins), (y.hits, y.subs, y.dels, y.ins), "{a:?} {b:?}");
+        }
     }
 
     #[test]

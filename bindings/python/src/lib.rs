@@ -270,20 +270,26 @@ fn render_safely(py: Python<'_>, f: impl FnOnce() -> String + Send) -> PyResult<
 
 /// A report (dicts and lists, or JSON text) as a self-contained HTML page.
 #[pyfunction]
-#[pyo3(signature = (report, title=None, generated=None))]
+#[pyo3(signature = (report, title=None, generated=None, layout="rows"))]
 fn render_html(
     py: Python<'_>,
     report: &Bound<'_, PyAny>,
     title: Option<String>,
     generated: Option<String>,
+    layout: &str,
 ) -> PyResult<String> {
+    let layout = match layout {
+        "rows" => html::Layout::Rows,
+        "table" => html::Layout::Table,
+        other => return Err(PyValueError::new_err(format!("layout: {other:?} is not one of \"rows\", \"table\""))),
+    };
     let report = parse_report(report)?;
-    render_safely(py, move || html::render(&report, &html::HtmlOptions { title, generated }))
+    render_safely(py, move || html::render(&report, &html::HtmlOptions { title, generated, layout }))
 }
 
 /// A report (dicts and lists, or JSON text) as the terminal report.
 #[pyfunction]
-#[pyo3(signature = (report, color, side_by_side, width, context, elide, summary))]
+#[pyo3(signature = (report, color, side_by_side, width, context, elide, summary, show_renumbering=false))]
 #[allow(clippy::too_many_arguments)] // the Python signature, one argument each
 fn render_terminal(
     py: Python<'_>,
@@ -294,9 +300,10 @@ fn render_terminal(
     context: usize,
     elide: Option<usize>,
     summary: bool,
+    show_renumbering: bool,
 ) -> PyResult<String> {
     let report = parse_report(report)?;
-    let opts = terminal::TerminalOptions { color, context, side_by_side, width, summary, elide };
+    let opts = terminal::TerminalOptions { color, context, side_by_side, width, summary, elide, show_renumbering };
     render_safely(py, move || terminal::render(&report, &opts))
 }
 

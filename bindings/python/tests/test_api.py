@@ -281,3 +281,18 @@ def test_the_readme_example_works(capsys):
     out = capsys.readouterr().out
     assert out.startswith("5 modified, 99.5 % similar\n")
     assert out.count("华 → 中国") == 2 and "~ 在[-华-]{+中国+}投资。" in out
+
+
+def test_numbered_document_views(samples):
+    """The 对照表 layout and renumbering switch reach Python as in the CLI."""
+    law = samples / "law"
+    r = tvdiff.compare_files(law / "binjiang-2018.txt", law / "binjiang-2024.txt", full=True)
+    hidden = tvdiff.render_terminal(r)
+    shown = tvdiff.render_terminal(r, show_renumbering=True)
+    assert "Renumbered: 25 articles" in hidden
+    assert shown.count("\n@@") > hidden.count("\n@@")
+    table = tvdiff.render_html(r, layout="table")
+    assert "修改前" in table and "修改后" in table
+    assert table != tvdiff.render_html(r)
+    with pytest.raises(ValueError, match="layout"):
+        tvdiff.render_html(r, layout="columns")

@@ -160,17 +160,28 @@ def _report(report: Union[Report, str]) -> Union[Report, str]:
     return report
 
 
-def render_html(report: Union[Report, str], title: Optional[str] = None, *, generated: Optional[str] = None) -> str:
+def render_html(
+    report: Union[Report, str],
+    title: Optional[str] = None,
+    *,
+    generated: Optional[str] = None,
+    layout: str = "rows",
+) -> str:
     """Render a report as one self-contained HTML page (no outside
     resources): both versions side by side, changes highlighted, a change
     list and navigation (docs/html.md). ``title`` defaults to
     ``tvdiff: OLD → NEW``; ``generated`` is a date shown on the page.
+    ``layout="table"`` gives the comparison table of a numbered document
+    (修改前/修改后, one row per article; docs/structure.md), as
+    ``tvdiff --layout table``.
 
     A report from ``compare(..., full=True)`` shows the unchanged text
     around the changes too; without ``rows`` the page lists the changes
     only. ``report`` may also be the JSON text of a report.
     """
-    return _tvdiff.render_html(_report(report), title, generated)
+    if layout not in ("rows", "table"):
+        raise ValueError(f"layout: {layout!r} is not one of 'rows', 'table'")
+    return _tvdiff.render_html(_report(report), title, generated, layout)
 
 
 def render_terminal(
@@ -182,6 +193,7 @@ def render_terminal(
     context: int = 1,
     elide: Optional[int] = None,
     summary: bool = True,
+    show_renumbering: bool = False,
 ) -> str:
     """Render a report as the terminal report of ``tvdiff OLD NEW``.
 
@@ -190,11 +202,13 @@ def render_terminal(
     ``width`` display columns. ``context`` unchanged sentences are shown
     around each change (they need a ``full=True`` report); ``elide``
     shortens unchanged stretches inside a changed sentence to that many
-    characters around each edit; ``summary`` adds the closing counts.
+    characters around each edit; ``summary`` adds the closing counts;
+    ``show_renumbering`` lists changes that only renumber articles (hidden
+    and counted by default, as ``tvdiff --show-renumbering``).
     """
     if width < 20:
         raise ValueError("width: at least 20 columns")
-    return _tvdiff.render_terminal(_report(report), color, side_by_side, width, context, elide, summary)
+    return _tvdiff.render_terminal(_report(report), color, side_by_side, width, context, elide, summary, show_renumbering)
 
 
 def _siglum(n: int) -> str:

@@ -61,7 +61,13 @@ def compare_files(
     max_size: Optional[int] = None,
     **options: Any,
 ) -> Report: ...
-def render_html(report: Union[Report, str], title: Optional[str] = None, *, generated: Optional[str] = None) -> str: ...
+def render_html(
+    report: Union[Report, str],
+    title: Optional[str] = None,
+    *,
+    generated: Optional[str] = None,
+    layout: str = "rows",
+) -> str: ...
 def render_terminal(
     report: Union[Report, str],
     color: bool = False,
@@ -71,6 +77,7 @@ def render_terminal(
     context: int = 1,
     elide: Optional[int] = None,
     summary: bool = True,
+    show_renumbering: bool = False,
 ) -> str: ...
 def collate(
     texts_or_paths: Sequence[Union[str, bytes, os.PathLike[str]]],
