@@ -579,16 +579,16 @@ fn levenshtein_interned<T: Eq + std::hash::Hash>(a: &[T], b: &[T], budget: usize
     levenshtein_within(&a, &b, budget)
 }
 
-/// Cells the exact tables of one report may fill together (about 30 ms):
+/// Cells the exact tables of one report may fill together (about 8 ms):
 /// past them, stretches are cut at the alignment's pairs
 /// ([`Between::score`]) and the rate is an upper bound. Normal pairs use
 /// a few per cent of it; sentences permuted through a book would
 /// otherwise fill a full table for each stretch between two anchors.
-const EXACT_CELLS: usize = 8 * MAX_CELLS;
+const EXACT_CELLS: usize = 2 * MAX_CELLS;
 
 /// Cells a piece of a stretch may fill before it is paired instead
-/// ([`align_or_pair`]): a quarter of a million, about a millisecond.
-const PIECE_CELLS: usize = 1 << 18;
+/// ([`align_or_pair`]): 65,536, a fraction of a millisecond.
+const PIECE_CELLS: usize = 1 << 16;
 
 /// The first cost bound tried for `n` against `m` tokens.
 fn first_k(n: usize, m: usize) -> usize {
