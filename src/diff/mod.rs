@@ -241,6 +241,12 @@ const MASKED_NUMBER: u32 = u32::MAX - 1;
 /// whatever the number (`二十九` is three Han tokens, `三十` two); returns
 /// whether any was masked.
 fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
+    // Most texts have no unit label: leave their tokens as they are.
+    let mut sentences = t.sentence.iter().copied().collect::<Vec<_>>();
+    sentences.dedup();
+    if !sentences.iter().any(|&s| crate::structure::label_number(doc.key(s)).is_some()) {
+        return false;
+    }
     let mut out = tokens::Tokens::default();
     let mut any = false;
     let mut k = 0;
@@ -286,8 +292,23 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
 
 /// Do two stretches of key text differ, spaces aside?
 fn differs(old: &Document, o: &Range<usize>, new: &Document, n: &Range<usize>) -> bool {
-    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
-    strip(key_text(old, o)) != strip(key_text(new, n))
+    !same_but_spaces(key_text(old, o), key_text(new, n))
+}
+
+/// Are two keys the same once spaces are left out? (Without building the
+/// two stripped strings: a book whose every sentence changed asks this of
+/// tens of thousands of rows.)
+fn same_but_spaces(a: &str, b: &str) -> bool {
+    a == b || a.chars().filter(|&c| c != ' ').eq(b.chars().filter(|&c| c != ' '))
+}
+
+/// A hash of a key with its spaces left out, for [`find_moves`].
+fn spaceless_hash(key: &str) -> u64 {
+    // FNV-1a over the bytes (a space is one byte in UTF-8, never part of
+    // another character's).
+    key.bytes()
+        .filter(|&b| b != b' ')
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// Step 5: settle the changed rows. A run of rows that are each too
@@ -303,32 +324,45 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // whose tokens mostly matched is alike enough whatever the profile
     // says, and its profile is not computed (a book whose every sentence
     // changed has tens of thousands of such rows).
-    for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
-        if r.similarity < (opts.threshold + 0.3).min(0.95) {
-            r.similarity = alike(old, &r.old_chars, new, &r.new_chars);
-        }
+    let unsure: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].kind == RowKind::Modified && rows[i].similarity < (opts.threshold + 0.3).min(0.95))
+        .collect();
+    // Each step's time, for TVDIFF_TRACE.
+    let mut laps: Vec<(&str, std::time::Duration)> = Vec::new();
+    let mut last = Instant::now();
+    let mut lap = |name, laps: &mut Vec<_>| {
+        laps.push((name, last.elapsed()));
+        last = Instant::now();
+    };
+    let alikes = par_map(&unsure, |&i| alike(old, &rows[i].old_chars, new, &rows[i].new_chars));
+    for (i, a) in unsure.into_iter().zip(alikes) {
+        rows[i].similarity = a;
     }
+    lap("alike", &mut laps);
     split_off_sentences(old, new, rows);
+    lap("split off", &mut laps);
     hand_over_fragments(old, new, rows, opts.threshold);
+    lap("hand over", &mut laps);
     regroup_unlike(new, rows, opts.threshold);
+    lap("regroup", &mut laps);
     if opts.detect_moves {
         // Before pairing by similarity: a sentence that reappears word for
         // word elsewhere is a move, not a rewording of its neighbour.
         find_moves(old, new, rows);
     }
+    lap("moves", &mut laps);
     pair_alike_rows(old, new, rows, opts.threshold);
-    let tm = Instant::now();
+    lap("pair alike", &mut laps);
     if let Some(t) = opts.move_threshold.filter(|_| opts.detect_moves) {
         // After pairing neighbours: what is left removed here and added
         // there may be one sentence that moved and was reworded.
         find_similar_moves(old, new, rows, [t, opts.threshold], opts.deadline);
     }
-    let tm = tm.elapsed();
+    lap("moves by similarity", &mut laps);
     settle_equal(old, new, rows);
     let t1 = Instant::now();
     // The rows to diff inline, with their two sides: modified rows, and
     // the new halves of moves whose wording changed.
-    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
     let jobs: Vec<(usize, Range<usize>, Range<usize>)> = (0..rows.len())
         .filter_map(|i| {
             let r = &rows[i];
@@ -336,8 +370,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
                 RowKind::Modified => Some((i, r.old_chars.clone(), r.new_chars.clone())),
                 RowKind::MovedTo => {
                     let from = &rows[r.partner?].old_chars;
-                    (strip(key_text(old, from)) != strip(key_text(new, &r.new_chars)))
-                        .then(|| (i, from.clone(), r.new_chars.clone()))
+                    differs(old, from, new, &r.new_chars).then(|| (i, from.clone(), r.new_chars.clone()))
                 }
                 _ => None,
             }
@@ -389,8 +422,9 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     }
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
-            "tvdiff: refine: settle {:?} (moves by similarity {tm:?}), segmenter {:?}, inline {:?}",
+            "tvdiff: refine: settle {:?} ({}), segmenter {:?}, inline {:?}",
             t1 - t,
+            laps.iter().map(|(name, d)| format!("{name} {d:?}")).collect::<Vec<_>>().join(", "),
             t2 - t1,
             t2.elapsed()
         );
@@ -401,9 +435,8 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
 /// spaces aside) is equal, or resegmented when its new text is not one
 /// whole sentence.
 fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
-    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
     for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
-        if strip(key_text(old, &r.old_chars)) != strip(key_text(new, &r.new_chars)) {
+        if differs(old, &r.old_chars, new, &r.new_chars) {
             continue;
         }
         let whole = r.new.len() == 1 && new.sentences[r.new.start].chars == r.new_chars;
@@ -736,25 +769,26 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 /// Step 6: a removed sentence whose key (spaces aside) equals an added
 /// sentence's key is a move: the two rows become its two halves.
 fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
-    let strip = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
-    let mut removed: HashMap<String, Vec<usize>> = HashMap::new();
+    // Removed rows by the hash of their key; a hash shared by different
+    // keys is told apart by comparing the keys.
+    let mut removed: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
         if r.kind == RowKind::Removed {
-            removed.entry(strip(key_text(old, &r.old_chars))).or_default().push(i);
+            removed.entry(spaceless_hash(key_text(old, &r.old_chars))).or_default().push(i);
         }
     }
     if removed.is_empty() {
         return;
     }
-    for list in removed.values_mut() {
-        list.reverse(); // pop() takes the earliest
-    }
     for i in 0..rows.len() {
         if rows[i].kind != RowKind::Added {
             continue;
         }
-        let key = strip(key_text(new, &rows[i].new_chars));
-        if let Some(from) = removed.get_mut(&key).and_then(|v| v.pop()) {
+        let key = key_text(new, &rows[i].new_chars);
+        let Some(list) = removed.get_mut(&spaceless_hash(key)) else { continue };
+        // The earliest removed row with this key.
+        let at = list.iter().position(|&from| same_but_spaces(key_text(old, &rows[from].old_chars), key));
+        if let Some(from) = at.map(|k| list.remove(k)) {
             rows[i].kind = RowKind::MovedTo;
             rows[i].partner = Some(from);
             rows[i].similarity = 1.0;
@@ -812,8 +846,9 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
     }
     let tau = threshold.clamp(0.0, 1.0);
     let sketch = |doc: &Document, r: &Range<usize>| similarity::Sketch::new(key_text(doc, r));
-    let rs: Vec<similarity::Sketch> = removed.iter().map(|&i| sketch(old, &rows[i].old_chars)).collect();
-    let ads: Vec<similarity::Sketch> = added.iter().map(|&i| sketch(new, &rows[i].new_chars)).collect();
+    let seen: &[Row] = rows;
+    let rs: Vec<similarity::Sketch> = par_map(&removed, |&i| sketch(old, &seen[i].old_chars));
+    let ads: Vec<similarity::Sketch> = par_map(&added, |&i| sketch(new, &seen[i].new_chars));
     // The smaller side is indexed and the other looks it up (both ways
     // when they are as large: the mirrored comparison finds the same pairs).
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
@@ -900,49 +935,75 @@ fn similar_pairs(
         }
         a = b;
     }
-    let mut out = Vec::new();
-    let mut votes = vec![0u32; index.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut best: Vec<(u32, u32)> = Vec::new();
-    for (n, sk) in probes.iter().enumerate() {
-        if n % 256 == 0 && Instant::now() > deadline {
-            break;
-        }
-        for x in elements(sk) {
-            let Some(&(a, b)) = runs.get(&x) else { continue };
-            for &(_, k) in &postings[a as usize..b as usize] {
-                if votes[k as usize] == 0 {
-                    touched.push(k);
+    // The probes in chunks, on every core: each chunk counts its votes in
+    // its own table; the pairs come back in probe order.
+    let chunk = PAR_MIN.max(probes.len().div_ceil(4 * rayon::current_num_threads()));
+    let per_chunk: Vec<Vec<(usize, usize, f32)>> = {
+        use rayon::prelude::*;
+        probes
+            .par_chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                let mut out = Vec::new();
+                let mut votes = vec![0u32; index.len()];
+                let mut touched: Vec<u32> = Vec::new();
+                let mut best: Vec<(u32, u32)> = Vec::new();
+                for (n, sk) in part.iter().enumerate().map(|(k, sk)| (c * chunk + k, sk)) {
+                    if n % 256 == 0 && Instant::now() > deadline {
+                        break;
+                    }
+                    for x in elements(sk) {
+                        let Some(&(a, b)) = runs.get(&x) else { continue };
+                        for &(_, k) in &postings[a as usize..b as usize] {
+                            if votes[k as usize] == 0 {
+                                touched.push(k);
+                            }
+                            votes[k as usize] += 1;
+                        }
+                    }
+                    // A candidate shares at least two elements (one is chance).
+                    best.clear();
+                    best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
+                    for &k in &touched {
+                        votes[k as usize] = 0;
+                    }
+                    touched.clear();
+                    let keep = MOVE_CANDIDATES.min(best.len());
+                    if keep == 0 {
+                        continue;
+                    }
+                    best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
+                    for &(_, k) in &best[..keep] {
+                        let other = &index[k as usize];
+                        // Dice can reach tau only if the sizes and signatures allow it.
+                        let (x, y) = (sk.profile.len(), other.profile.len());
+                        if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
+                            continue;
+                        }
+                        let d = sk.dice(other);
+                        if d >= tau {
+                            out.push((k as usize, n, d));
+                        }
+                    }
                 }
-                votes[k as usize] += 1;
-            }
-        }
-        // A candidate shares at least two elements (one is chance).
-        best.clear();
-        best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
-        for &k in &touched {
-            votes[k as usize] = 0;
-        }
-        touched.clear();
-        let keep = MOVE_CANDIDATES.min(best.len());
-        if keep == 0 {
-            continue;
-        }
-        best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
-        for &(_, k) in &best[..keep] {
-            let other = &index[k as usize];
-            // Dice can reach tau only if the sizes and signatures allow it.
-            let (x, y) = (sk.profile.len(), other.profile.len());
-            if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
-                continue;
-            }
-            let d = sk.dice(other);
-            if d >= tau {
-                out.push((k as usize, n, d));
-            }
-        }
+                out
+            })
+            .collect()
+    };
+    per_chunk.concat()
+}
+
+/// Below this many items a step runs on one thread ([`par_map`]).
+const PAR_MIN: usize = 512;
+
+/// `f` of every item, in order; on every core when there are many items
+/// (a book whose every sentence changed, two unrelated texts).
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 * PAR_MIN {
+        return items.iter().map(f).collect();
     }
-    out
+    use rayon::prelude::*;
+    items.par_iter().with_min_len(PAR_MIN).map(&f).collect()
 }
 
 /// Make removed row `from` and added row `to` the two halves of a move.
