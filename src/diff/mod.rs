@@ -242,9 +242,8 @@ const MASKED_NUMBER: u32 = u32::MAX - 1;
 /// whether any was masked.
 fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
     // Most texts have no unit label: leave their tokens as they are.
-    let mut sentences = t.sentence.iter().copied().collect::<Vec<_>>();
-    sentences.dedup();
-    if !sentences.iter().any(|&s| crate::structure::label_number(doc.key(s)).is_some()) {
+    let firsts = (0..t.len()).filter(|&k| k == 0 || t.sentence[k] != t.sentence[k - 1]);
+    if !firsts.map(|k| t.sentence[k]).any(|s| crate::structure::label_number(doc.key(s)).is_some()) {
         return false;
     }
     let mut out = tokens::Tokens::default();
