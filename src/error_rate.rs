@@ -331,14 +331,43 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 
 /// The error rate of `new` against `old`, both tokenised by `tok`, using
 /// the `rows` of their alignment as anchors (see the module docs).
+///
+/// In three steps: the anchors' tokens are counted and the stretches
+/// between them listed ([`stretches`]); each stretch is given the exact
+/// table or is cut at the alignment's pairs, in document order, while the
+/// report's budget of [`EXACT_CELLS`] lasts ([`plan`]); then the stretches
+/// are scored, on every core (they are independent, and the sum does not
+/// depend on the order).
 pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Tokenizer, deadline: Instant) -> ErrorRate {
-    let mut total = Counts::default();
+    let (hits, between) = stretches(old, new, rows, tok);
+    let whole = plan(&between, tok);
+    // One stretch may be most of a book: they are handed out one by one.
+    let scored = crate::diff::par_map(&between.iter().zip(whole).collect::<Vec<_>>(), 1, |(b, whole)| {
+        if *whole {
+            b.exact(tok, deadline)
+        } else {
+            (b.cut(tok), false)
+        }
+    });
+    let mut total = Counts { hits, ..Counts::default() };
     let mut exact = true;
+    for (c, e) in scored {
+        total.add(c);
+        exact &= e;
+    }
+    rate_of(total, tok.unit, exact)
+}
+
+/// Step 1: the tokens of the anchors (rows the alignment found equal whose
+/// tokens are equal, in order on both sides) and the stretches between
+/// them, with the rows each holds.
+fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tokenizer) -> (usize, Vec<Between<'d>>) {
+    let mut hits = 0;
+    let mut out = Vec::new();
     let (mut po, mut pn) = (0usize, 0usize);
-    let mut bufs = (Vec::new(), Vec::new());
+    let (mut a, mut b) = (Vec::new(), Vec::new());
     // The first row after the last anchor.
     let mut after = 0;
-    let mut budget = EXACT_CELLS;
     for (i, r) in rows.iter().enumerate() {
         if !matches!(r.kind, RowKind::Equal | RowKind::Resegmented)
             || r.old_chars.start < po
@@ -349,36 +378,55 @@ pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Toke
         }
         let (ka, kb) = (key_text(old, &r.old_chars), key_text(new, &r.new_chars));
         // Equal keys (nearly every anchor) have equal tokens: count them.
-        let hits = if ka == kb {
+        let anchor_hits = if ka == kb {
             tok.count(ka)
         } else {
-            let (a, b) = (&mut bufs.0, &mut bufs.1);
             a.clear();
             b.clear();
-            tok.tokens(ka, a);
-            tok.tokens(kb, b);
+            tok.tokens(ka, &mut a);
+            tok.tokens(kb, &mut b);
             if a != b {
                 continue; // not an anchor: it is part of the stretch around it
             }
             a.len()
         };
-        let between = Between {
+        out.push(Between {
             old,
             new,
             rows: &rows[after..i],
             old_chars: po..r.old_chars.start,
             new_chars: pn..r.new_chars.start,
-        };
-        exact &= between.score(tok, deadline, &mut bufs, &mut total, &mut budget);
-        total.hits += hits;
+        });
+        hits += anchor_hits;
         po = r.old_chars.end;
         pn = r.new_chars.end;
         after = i + 1;
     }
-    let between =
-        Between { old, new, rows: &rows[after..], old_chars: po..old.key_chars, new_chars: pn..new.key_chars };
-    exact &= between.score(tok, deadline, &mut bufs, &mut total, &mut budget);
-    rate_of(total, tok.unit, exact)
+    out.push(Between { old, new, rows: &rows[after..], old_chars: po..old.key_chars, new_chars: pn..new.key_chars });
+    (hits, out)
+}
+
+/// Step 2: which stretches get the exact table. A stretch with fewer than
+/// two rows always does (there is nowhere to cut it); another does when
+/// its table fits [`MAX_CELLS`] and what is left of [`EXACT_CELLS`], taken
+/// in document order so the answer never depends on timing.
+fn plan(between: &[Between], tok: Tokenizer) -> Vec<bool> {
+    let cells = crate::diff::par_map(between, 64, |b| {
+        let (sa, sb) = (key_text(b.old, &b.old_chars), key_text(b.new, &b.new_chars));
+        (tok.count(sa) + 1).saturating_mul(tok.count(sb) + 1)
+    });
+    let mut budget = EXACT_CELLS;
+    between
+        .iter()
+        .zip(cells)
+        .map(|(b, cells)| {
+            let whole = b.rows.len() < 2 || (cells <= MAX_CELLS && cells <= budget);
+            if whole {
+                budget = budget.saturating_sub(cells);
+            }
+            whole
+        })
+        .collect()
 }
 
 /// The stretch of both versions between two anchors, and the alignment's
@@ -392,44 +440,28 @@ struct Between<'d> {
 }
 
 impl<'d> Between<'d> {
-    /// Add the counts of the stretch; false when they are an upper bound.
-    ///
-    /// A stretch too large for one table (every sentence of a book
-    /// reworded, two unrelated texts), or for what is left of the report's
-    /// `budget` of [`EXACT_CELLS`], is cut where the alignment paired an
-    /// old text with a new one: each pair, and each run of added and
-    /// removed text between pairs, is aligned on its own — exactly when it
-    /// fits [`PIECE_CELLS`], else by pairing its tokens as substitutions
-    /// (the alignment found nothing in common there). The cost stays linear in
-    /// the stretch, where one shortest edit script over it would grow with
-    /// its length times its differences.
-    fn score(
-        &self,
-        tok: Tokenizer,
-        deadline: Instant,
-        bufs: &mut (Vec<&'d str>, Vec<&'d str>),
-        total: &mut Counts,
-        budget: &mut usize,
-    ) -> bool {
+    /// Step 3a: the counts of the whole stretch aligned at once, and
+    /// whether they are exact (see [`align`]).
+    fn exact(&self, tok: Tokenizer, deadline: Instant) -> (Counts, bool) {
         let (sa, sb) = (key_text(self.old, &self.old_chars), key_text(self.new, &self.new_chars));
-        let cells = (tok.count(sa) + 1).saturating_mul(tok.count(sb) + 1);
-        if self.rows.len() < 2 || (cells <= MAX_CELLS && cells <= *budget) {
-            *budget = budget.saturating_sub(cells);
-            return stretch(sa, sb, tok, deadline, bufs, total);
-        }
+        let mut total = Counts::default();
+        let exact = stretch(sa, sb, tok, deadline, &mut (Vec::new(), Vec::new()), &mut total);
+        (total, exact)
+    }
+
+    /// Step 3b: the counts of a stretch too large for one table (every
+    /// sentence of a book reworded, two unrelated texts), or for what was
+    /// left of the budget, an upper bound. It is cut where the alignment
+    /// paired an old text with a new one: each pair, and each run of
+    /// added and removed text between pairs, is aligned on its own —
+    /// exactly when it fits [`PIECE_CELLS`], else by pairing its tokens as
+    /// substitutions (the alignment found nothing in common there). The
+    /// cost stays linear in the stretch, where one shortest edit script
+    /// over it would grow with its length times its differences.
+    fn cut(&self, tok: Tokenizer) -> Counts {
+        // The pieces first (in order), then their counts, on every core.
+        let mut pieces: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         let (mut co, mut cn) = (self.old_chars.start, self.new_chars.start);
-        let run = |o: Range<usize>, n: Range<usize>, bufs: &mut (Vec<&'d str>, Vec<&'d str>), total: &mut Counts| {
-            let (a, b) = (key_text(self.old, &o), key_text(self.new, &n));
-            if !a.chars().chain(b.chars()).any(char::is_alphanumeric) {
-                return;
-            }
-            let (ta, tb) = (&mut bufs.0, &mut bufs.1);
-            ta.clear();
-            tb.clear();
-            tok.tokens(a, ta);
-            tok.tokens(b, tb);
-            total.add(align_or_pair(ta, tb));
-        };
         for r in self.rows {
             let paired = !r.old_chars.is_empty()
                 && !r.new_chars.is_empty()
@@ -438,13 +470,27 @@ impl<'d> Between<'d> {
                 && r.old_chars.end <= self.old_chars.end
                 && r.new_chars.end <= self.new_chars.end;
             if paired {
-                run(co..r.old_chars.start, cn..r.new_chars.start, bufs, total);
-                run(r.old_chars.clone(), r.new_chars.clone(), bufs, total);
+                pieces.push((co..r.old_chars.start, cn..r.new_chars.start));
+                pieces.push((r.old_chars.clone(), r.new_chars.clone()));
                 (co, cn) = (r.old_chars.end, r.new_chars.end);
             }
         }
-        run(co..self.old_chars.end, cn..self.new_chars.end, bufs, total);
-        false
+        pieces.push((co..self.old_chars.end, cn..self.new_chars.end));
+        let counts = crate::diff::par_map(&pieces, 256, |(o, n)| {
+            let (a, b) = (key_text(self.old, o), key_text(self.new, n));
+            if !a.chars().chain(b.chars()).any(char::is_alphanumeric) {
+                return Counts::default();
+            }
+            let (mut ta, mut tb): (Vec<&'d str>, Vec<&'d str>) = (Vec::new(), Vec::new());
+            tok.tokens(a, &mut ta);
+            tok.tokens(b, &mut tb);
+            align_or_pair(&ta, &tb)
+        });
+        let mut total = Counts::default();
+        for c in counts {
+            total.add(c);
+        }
+        total
     }
 }
 

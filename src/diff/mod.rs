@@ -333,7 +333,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         laps.push((name, last.elapsed()));
         last = Instant::now();
     };
-    let alikes = par_map(&unsure, |&i| alike(old, &rows[i].old_chars, new, &rows[i].new_chars));
+    let alikes = par_map(&unsure, PAR_MIN, |&i| alike(old, &rows[i].old_chars, new, &rows[i].new_chars));
     for (i, a) in unsure.into_iter().zip(alikes) {
         rows[i].similarity = a;
     }
@@ -846,8 +846,8 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
     let tau = threshold.clamp(0.0, 1.0);
     let sketch = |doc: &Document, r: &Range<usize>| similarity::Sketch::new(key_text(doc, r));
     let seen: &[Row] = rows;
-    let rs: Vec<similarity::Sketch> = par_map(&removed, |&i| sketch(old, &seen[i].old_chars));
-    let ads: Vec<similarity::Sketch> = par_map(&added, |&i| sketch(new, &seen[i].new_chars));
+    let rs: Vec<similarity::Sketch> = par_map(&removed, PAR_MIN, |&i| sketch(old, &seen[i].old_chars));
+    let ads: Vec<similarity::Sketch> = par_map(&added, PAR_MIN, |&i| sketch(new, &seen[i].new_chars));
     // The smaller side is indexed and the other looks it up (both ways
     // when they are as large: the mirrored comparison finds the same pairs).
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
@@ -920,19 +920,33 @@ fn similar_pairs(
             new
         })
     }
-    // Postings sorted by element, and where each element's run is.
-    let mut postings: Vec<(u32, u32)> =
-        index.iter().enumerate().flat_map(|(k, s)| elements(s).map(move |x| (x, k as u32))).collect();
-    postings.sort_unstable();
-    let mut runs: HashMap<u32, (u32, u32)> = HashMap::new();
-    let mut a = 0;
-    while a < postings.len() {
-        let x = postings[a].0;
-        let b = a + postings[a..].partition_point(|p| p.0 == x);
-        if b - a <= MOVE_POSTING_CAP {
-            runs.insert(x, (a as u32, b as u32));
+    // The inverted index: for each element shared by at most
+    // MOVE_POSTING_CAP items, its run of item numbers in `postings` (counted
+    // first, then filled, in item order).
+    let mut count: ElementMap<u32> = ElementMap::default();
+    for s in index {
+        for x in elements(s) {
+            *count.entry(x).or_default() += 1;
         }
-        a = b;
+    }
+    let mut runs: ElementMap<(u32, u32)> = ElementMap::default();
+    runs.reserve(count.len());
+    let mut total = 0u32;
+    for (&x, &c) in &count {
+        if c as usize <= MOVE_POSTING_CAP {
+            runs.insert(x, (total, total));
+            total += c;
+        }
+    }
+    drop(count);
+    let mut postings = vec![0u32; total as usize];
+    for (k, s) in index.iter().enumerate() {
+        for x in elements(s) {
+            if let Some(run) = runs.get_mut(&x) {
+                postings[run.1 as usize] = k as u32;
+                run.1 += 1;
+            }
+        }
     }
     // The probes in chunks, on every core: each chunk counts its votes in
     // its own table; the pairs come back in probe order.
@@ -953,7 +967,7 @@ fn similar_pairs(
                     }
                     for x in elements(sk) {
                         let Some(&(a, b)) = runs.get(&x) else { continue };
-                        for &(_, k) in &postings[a as usize..b as usize] {
+                        for &k in &postings[a as usize..b as usize] {
                             if votes[k as usize] == 0 {
                                 touched.push(k);
                             }
@@ -979,8 +993,7 @@ fn similar_pairs(
                         if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
                             continue;
                         }
-                        let d = sk.dice(other);
-                        if d >= tau {
+                        if let Some(d) = sk.dice_at_least(other, tau) {
                             out.push((k as usize, n, d));
                         }
                     }
@@ -992,17 +1005,45 @@ fn similar_pairs(
     per_chunk.concat()
 }
 
+/// A map keyed by profile elements (see [`similarity::profile`]): a
+/// multiplication mixes them well enough, where the default hasher would
+/// cost more than the lookups it serves (a million of them for two
+/// unrelated books).
+type ElementMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<ElementHasher>>;
+
+/// The hasher of [`ElementMap`].
+#[derive(Default)]
+struct ElementHasher(u64);
+
+impl std::hash::Hasher for ElementHasher {
+    fn finish(&self) -> u64 {
+        // The high bits of the product are the mixed ones; fold them down
+        // for the table's index.
+        self.0 ^ (self.0 >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b) ^ (self.0 as u32));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (u64::from(n) ^ self.0.rotate_left(5)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Below this many items a step runs on one thread ([`par_map`]).
 const PAR_MIN: usize = 512;
 
-/// `f` of every item, in order; on every core when there are many items
-/// (a book whose every sentence changed, two unrelated texts).
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() < 2 * PAR_MIN {
+/// `f` of every item, in order; on every core when there are at least
+/// two chunks of `chunk` items (a book whose every sentence changed, two
+/// unrelated texts). Small steps run on the calling thread: handing a few
+/// cheap items to other threads costs more than it saves.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 * chunk.max(1) {
         return items.iter().map(f).collect();
     }
     use rayon::prelude::*;
-    items.par_iter().with_min_len(PAR_MIN).map(&f).collect()
+    items.par_iter().with_min_len(chunk).map(&f).collect()
 }
 
 /// Make removed row `from` and added row `to` the two halves of a move.

@@ -18,8 +18,14 @@ pub(crate) fn profile(key: &str) -> Vec<u32> {
     let mut word: Option<u32> = None;
     let mut prev_letter: Option<u32> = None;
     for c in key.chars() {
-        if !crate::chars::is_han(c) && crate::chars::is_word_char(c) {
-            let lc = c.to_lowercase().next().unwrap_or(c) as u32;
+        // (ASCII first: most keys that are not Han are.)
+        let wordy = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
+        } else {
+            !crate::chars::is_han(c) && crate::chars::is_word_char(c)
+        };
+        if wordy {
+            let lc = if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) } as u32;
             word = Some(word.unwrap_or(0x811C_9DC5).wrapping_mul(0x0100_0193) ^ lc);
             // Letter pairs inside words keep `123456`/`123457x` or
             // `communication`/`communications` similar.
@@ -103,9 +109,33 @@ impl Sketch {
         2.0 * common as f32 >= 0.7 * tau * (self.ones + other.ones) as f32
     }
 
-    /// Dice of the two profiles.
-    pub fn dice(&self, other: &Sketch) -> f32 {
-        dice(&self.profile, &other.profile)
+    /// Dice of the two profiles when it is at least `tau`: the merge stops
+    /// as soon as the elements left could no longer bring it there (most
+    /// candidates of a move search are not alike), and the value is
+    /// otherwise exactly [`dice`]'s.
+    pub fn dice_at_least(&self, other: &Sketch, tau: f32) -> Option<f32> {
+        let (a, b) = (&self.profile, &other.profile);
+        let total = (a.len() + b.len()) as f32;
+        if a.is_empty() && b.is_empty() {
+            return Some(1.0).filter(|&d| d >= tau);
+        }
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            // Every 32 steps: could the rest still reach tau?
+            if (i + j) % 32 == 0 && 2.0 * (n + (a.len() - i).min(b.len() - j)) as f32 / total < tau {
+                return None;
+            }
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Some(2.0 * n as f32 / total).filter(|&d| d >= tau)
     }
 }
 
@@ -132,7 +162,7 @@ pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Opt
         if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !po[i].may_reach(&pn[j], tau) {
             return None;
         }
-        Some(po[i].dice(&pn[j])).filter(|&d| d >= tau)
+        po[i].dice_at_least(&pn[j], tau)
     };
     if m.saturating_mul(n) > PAIR_FULL {
         return pair_in_window(m, n, alike);
