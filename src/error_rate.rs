@@ -29,12 +29,18 @@
 //! pairs the versions: every equal and resegmented row whose two sides have
 //! the same tokens is taken as hits, and the exact dynamic program runs
 //! only on the stretches between them (a changed sentence or a few),
-//! after their common prefix and suffix are set aside. A stretch too
-//! large for the table ([`MAX_CELLS`]) is first diffed with Myers'
-//! algorithm (under the comparison's deadline) and each replaced hunk is
-//! aligned exactly when it fits, or by pairing its deletions and
-//! insertions as substitutions when it does not; the result is then an
-//! upper bound on the edit distance and [`ErrorRate::exact`] is false.
+//! after their common prefix and suffix are set aside, on numbered tokens
+//! and in Ukkonen's band (only the diagonals an alignment of the cost found
+//! so far can use). When every stretch fits the table ([`MAX_CELLS`]) and
+//! all of them a budget per report, the rate is exact. Otherwise (every
+//! sentence of a book reworded, sentences permuted, unrelated texts) a
+//! large stretch is cut where the alignment paired an old text with a new
+//! one, each piece aligned on its own — exactly when it is small, by
+//! pairing its tokens as substitutions when it is not — and the result is
+//! an upper bound on the edit distance: [`ErrorRate::exact`] is false. A
+//! stretch with a single row too large for the table is first diffed with
+//! Myers' algorithm (under the comparison's deadline), and each replaced
+//! hunk is aligned as a piece. The stretches are scored on every core.
 
 use crate::diff::Row;
 use crate::report::RowKind;
@@ -120,6 +126,12 @@ impl ErrorRate {
     }
 }
 
+/// `char::is_alphanumeric`, with the common Han characters and ASCII
+/// answered before Unicode's tables are consulted (they are slow for Han).
+fn alnum(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// Hit, substitution, deletion and insertion counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Counts {
@@ -157,14 +169,10 @@ impl Tokenizer {
                 let mut words = Vec::new();
                 Tokenizer { unit: ErrorUnit::Word, drop_fillers: true }.tokens(key, &mut words);
                 for w in words {
-                    out.extend(
-                        w.char_indices().filter(|(_, c)| c.is_alphanumeric()).map(|(i, c)| &w[i..i + c.len_utf8()]),
-                    );
+                    out.extend(w.char_indices().filter(|&(_, c)| alnum(c)).map(|(i, c)| &w[i..i + c.len_utf8()]));
                 }
             } else {
-                out.extend(
-                    key.char_indices().filter(|(_, c)| c.is_alphanumeric()).map(|(i, c)| &key[i..i + c.len_utf8()]),
-                );
+                out.extend(key.char_indices().filter(|&(_, c)| alnum(c)).map(|(i, c)| &key[i..i + c.len_utf8()]));
             }
             return;
         }
@@ -196,9 +204,6 @@ impl Tokenizer {
     /// making them: the anchors' count (most of a book), so it is fast on
     /// ASCII and common Han text.
     pub fn count(&self, key: &str) -> usize {
-        let alnum = |c: char| {
-            matches!(c as u32, 0x4E00..=0x9FFF) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
-        };
         match self.unit {
             _ if self.drop_fillers => {
                 let mut v = Vec::new();
@@ -334,8 +339,8 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 ///
 /// In three steps: the anchors' tokens are counted and the stretches
 /// between them listed ([`stretches`]); each stretch is given the exact
-/// table or is cut at the alignment's pairs, in document order, while the
-/// report's budget of [`EXACT_CELLS`] lasts ([`plan`]); then the stretches
+/// table or is cut at the alignment's pairs ([`plan`]: all exact when
+/// they fit the report's budget of [`EXACT_CELLS`]); then the stretches
 /// are scored, on every core (they are independent, and the sum does not
 /// depend on the order).
 pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Tokenizer, deadline: Instant) -> ErrorRate {
@@ -406,27 +411,25 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
     (hits, out)
 }
 
-/// Step 2: which stretches get the exact table. A stretch with fewer than
-/// two rows always does (there is nowhere to cut it); another does when
-/// its table fits [`MAX_CELLS`] and what is left of [`EXACT_CELLS`], taken
-/// in document order so the answer never depends on timing.
+/// Step 2: which stretches get the exact table. When every stretch fits
+/// [`MAX_CELLS`] and all of them together fit [`EXACT_CELLS`], all do and
+/// the rate is exact (nearly every pair). Otherwise the rate is an upper
+/// bound whatever is done, and only the stretches a piece's table
+/// ([`PIECE_CELLS`]) holds are aligned whole; the others are cut. A
+/// stretch with fewer than two rows is always aligned whole: there is
+/// nowhere to cut it.
 fn plan(between: &[Between], tok: Tokenizer) -> Vec<bool> {
     let cells = crate::diff::par_map(between, 64, |b| {
         let (sa, sb) = (key_text(b.old, &b.old_chars), key_text(b.new, &b.new_chars));
         (tok.count(sa) + 1).saturating_mul(tok.count(sb) + 1)
     });
-    let mut budget = EXACT_CELLS;
-    between
-        .iter()
-        .zip(cells)
-        .map(|(b, cells)| {
-            let whole = b.rows.len() < 2 || (cells <= MAX_CELLS && cells <= budget);
-            if whole {
-                budget = budget.saturating_sub(cells);
-            }
-            whole
-        })
-        .collect()
+    let cuttable = |b: &Between| b.rows.len() >= 2;
+    let mut sum = 0usize;
+    let all = between.iter().zip(&cells).all(|(b, &c)| {
+        sum = sum.saturating_add(if cuttable(b) { c } else { 0 });
+        !cuttable(b) || c <= MAX_CELLS
+    }) && sum <= EXACT_CELLS;
+    between.iter().zip(cells).map(|(b, c)| all || !cuttable(b) || c <= PIECE_CELLS).collect()
 }
 
 /// The stretch of both versions between two anchors, and the alignment's
@@ -478,7 +481,7 @@ impl<'d> Between<'d> {
         pieces.push((co..self.old_chars.end, cn..self.new_chars.end));
         let counts = crate::diff::par_map(&pieces, 256, |(o, n)| {
             let (a, b) = (key_text(self.old, o), key_text(self.new, n));
-            if !a.chars().chain(b.chars()).any(char::is_alphanumeric) {
+            if !a.chars().chain(b.chars()).any(alnum) {
                 return Counts::default();
             }
             let (mut ta, mut tb): (Vec<&'d str>, Vec<&'d str>) = (Vec::new(), Vec::new());
@@ -553,7 +556,7 @@ fn stretch<'a>(
     total: &mut Counts,
 ) -> bool {
     // Between two anchors there is often only the space between sentences.
-    if !a.chars().chain(b.chars()).any(char::is_alphanumeric) {
+    if !a.chars().chain(b.chars()).any(alnum) {
         return true;
     }
     let (ta, tb) = (&mut bufs.0, &mut bufs.1);
@@ -626,10 +629,10 @@ fn levenshtein_interned<T: Eq + std::hash::Hash>(a: &[T], b: &[T], budget: usize
 }
 
 /// Cells the exact tables of one report may fill together (about 8 ms):
-/// past them, stretches are cut at the alignment's pairs
-/// ([`Between::score`]) and the rate is an upper bound. Normal pairs use
-/// a few per cent of it; sentences permuted through a book would
-/// otherwise fill a full table for each stretch between two anchors.
+/// past them, stretches are cut at the alignment's pairs ([`plan`],
+/// [`Between::cut`]) and the rate is an upper bound. Normal pairs use a
+/// few per cent of it; sentences permuted through a book would otherwise
+/// fill a full table for each stretch between two anchors.
 const EXACT_CELLS: usize = 2 * MAX_CELLS;
 
 /// Cells a piece of a stretch may fill before it is paired instead
