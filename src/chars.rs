@@ -48,8 +48,15 @@ pub fn is_latin(c: char) -> bool {
 }
 
 /// Is `c` a letter or digit that belongs to a word (any script)?
+#[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    // ASCII and the common Han block (all letters) first: Unicode's tables
+    // are slow for Han, and a Chinese book asks this of every character.
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric()
+    }
 }
 
 /// Is `c` punctuation (ASCII, general, CJK or full-width)?
@@ -134,6 +141,13 @@ pub fn dominant_script(text: &str) -> Script {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn word_chars_agree_with_unicode() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(super::is_word_char(c), c.is_alphanumeric() || c == '_', "{c:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -403,20 +403,26 @@ pub(crate) fn unique_anchors(
     if ra.len() < k || rb.len() < k {
         return Vec::new();
     }
-    // gram → (occurrences in a, position in a, occurrences in b, position in b)
-    let mut seen: GramMap<(u32, usize, u32, usize)> = GramMap::with_capacity_and_hasher(ra.len(), Default::default());
+    if ra.end.max(rb.end) > u32::MAX as usize {
+        return Vec::new(); // (4 Gi tokens: no input gets there under the size cap)
+    }
+    // gram → (occurrences in a, position in a, occurrences in b, position
+    // in b), positions as u32 (token streams are far shorter): a book's
+    // table is millions of entries, and its size is what the time goes to.
+    let mut seen: GramMap<(u32, u32, u32, u32)> = GramMap::with_capacity_and_hasher(ra.len(), Default::default());
     for i in ra.start..=ra.end - k {
-        let e = seen.entry(gram(a, i, k)).or_insert((0, i, 0, 0));
+        let e = seen.entry(gram(a, i, k)).or_insert((0, i as u32, 0, 0));
         e.0 = e.0.saturating_add(1);
     }
     for j in rb.start..=rb.end - k {
         if let Some(e) = seen.get_mut(&gram(b, j, k)) {
             e.2 = e.2.saturating_add(1);
-            e.3 = j;
+            e.3 = j as u32;
         }
     }
     let mut pairs: Vec<(usize, usize)> = seen
         .into_values()
+        .map(|(ca, pa, cb, pb)| (ca, pa as usize, cb, pb as usize))
         .filter(|&(ca, pa, cb, pb)| ca == 1 && cb == 1 && a[pa..pa + k] == b[pb..pb + k])
         .map(|(_, pa, _, pb)| (pa, pb))
         .collect();
