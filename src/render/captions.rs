@@ -34,7 +34,7 @@
 
 use super::{merged_pieces, Piece};
 use crate::render::escape::name;
-use crate::report::{Change, ChangeKind, Report, Span};
+use crate::report::{Change, ChangeKind, Report, Span, TimeSpan};
 use std::fmt::Write;
 use unicode_width::UnicodeWidthChar;
 
@@ -75,8 +75,9 @@ pub struct DiffCues {
 pub fn cues(report: &Report) -> DiffCues {
     let mut timed: Vec<DiffCue> = Vec::new();
     let mut untimed = Vec::new();
+    let place = Placement::new(report);
     for c in &report.changes {
-        let Some((start, end)) = own_time(c).or_else(|| placed_time(report, c)) else {
+        let Some((start, end)) = own_time(c).or_else(|| place.time(c)) else {
             untimed.push(c.id);
             continue;
         };
@@ -109,18 +110,57 @@ fn own_time(c: &Change) -> Option<(f64, f64)> {
     Some((t.start, t.end))
 }
 
-/// Where a change without a time stands: after the nearest earlier row with
-/// a time, or before the nearest later one.
-fn placed_time(report: &Report, c: &Change) -> Option<(f64, f64)> {
-    let at = report.rows.iter().position(|r| r.change == Some(c.id))?;
-    let time = |s: &Option<Span>| s.as_ref().and_then(|s| s.time);
-    let rows = &report.rows;
-    if let Some(t) = rows[..at].iter().rev().find_map(|r| time(&r.new).or(time(&r.old))) {
-        return Some((t.end, t.end + PLACED_SECONDS));
+/// Where changes without a time stand: after the nearest earlier row with
+/// a time, or before the nearest later one. Worked out for all rows in two
+/// passes (a book compared with its captions has tens of thousands of
+/// changes; looking around each one's row was quadratic).
+struct Placement {
+    /// The first row of each change, by change id.
+    row_of: std::collections::HashMap<usize, usize>,
+    /// The time of the last row with one before row `i`.
+    before: Vec<Option<TimeSpan>>,
+    /// The time of the first row with one after row `i`.
+    after: Vec<Option<TimeSpan>>,
+}
+
+impl Placement {
+    fn new(report: &Report) -> Placement {
+        let rows = &report.rows;
+        let time = |r: &crate::report::Row| {
+            let t = |s: &Option<Span>| s.as_ref().and_then(|s| s.time);
+            t(&r.new).or(t(&r.old))
+        };
+        let mut row_of = std::collections::HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(id) = r.change {
+                row_of.entry(id).or_insert(i);
+            }
+        }
+        let mut before = Vec::with_capacity(rows.len());
+        let mut last = None;
+        for r in rows {
+            before.push(last);
+            last = time(r).or(last);
+        }
+        let mut after = vec![None; rows.len()];
+        let mut next = None;
+        for (i, r) in rows.iter().enumerate().rev() {
+            after[i] = next;
+            next = time(r).or(next);
+        }
+        Placement { row_of, before, after }
     }
-    let t = rows[at + 1..].iter().find_map(|r| time(&r.new).or(time(&r.old)))?;
-    let start = (t.start - PLACED_SECONDS).max(0.0);
-    Some((start, start + PLACED_SECONDS))
+
+    /// Where change `c` stands, if it has a row and some row has a time.
+    fn time(&self, c: &Change) -> Option<(f64, f64)> {
+        let at = *self.row_of.get(&c.id)?;
+        if let Some(t) = self.before[at] {
+            return Some((t.end, t.end + PLACED_SECONDS));
+        }
+        let t = self.after[at]?;
+        let start = (t.start - PLACED_SECONDS).max(0.0);
+        Some((start, start + PLACED_SECONDS))
+    }
 }
 
 /// One line of text for a change.
