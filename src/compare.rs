@@ -89,14 +89,17 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // The error rate reads only the alignment: it is scored while the
     // report is built.
     let tokens = Tokenizer { unit: error_unit(&oinfo, &ninfo), drop_fillers: opts.ignore_fillers };
-    let ((mut summary, changes, report_rows), (rate, t_rate)) = std::thread::scope(|s| {
-        let h = s.spawn(|| {
+    // rayon's join, not a thread of its own: the error rate uses rayon's
+    // pool, and under `tvdiff batch` (or a library user's rayon code) this
+    // thread is one of the pool's workers; waiting for a plain thread that
+    // waits for the pool would leave the pool without workers.
+    let ((mut summary, changes, report_rows), (rate, t_rate)) = rayon::join(
+        || build(&versions, &rows, opts),
+        || {
             let t = Instant::now();
             (error_rate(&od, &nd, &rows, tokens, deadline), t.elapsed())
-        });
-        let built = build(&versions, &rows, opts);
-        (built, h.join().expect("error-rate thread panicked"))
-    });
+        },
+    );
     summary.error_rate = Some(rate);
     let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
