@@ -418,15 +418,16 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     // Every witness against the base, through the diff layer `compare` uses.
     let diff_opts =
         DiffOptions { threshold: opts.threshold, detect_moves: opts.detect_moves, move_threshold: None, deadline };
-    let rows: Vec<Vec<Row>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..k)
-            .map(|w| {
-                let docs = &docs;
-                s.spawn(move || if w == base { Vec::new() } else { diff(&docs[base].doc, &docs[w].doc, &diff_opts) })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("alignment thread panicked")).collect()
-    });
+    // On rayon's pool, not threads of their own: the diff layer uses the
+    // pool too, and a caller that is itself one of its workers must not
+    // wait on threads that wait on it.
+    let rows: Vec<Vec<Row>> = {
+        use rayon::prelude::*;
+        (0..k)
+            .into_par_iter()
+            .map(|w| if w == base { Vec::new() } else { diff(&docs[base].doc, &docs[w].doc, &diff_opts) })
+            .collect()
+    };
 
     // One word segmenter for every stretch that can take part in an inline
     // diff: those not equal to the base for some witness (see `tokenize`'s

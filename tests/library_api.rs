@@ -113,3 +113,42 @@ fn a_report_without_rows_renders_its_changes() {
     let html = tvdiff::render::html::render(&r, &Default::default());
     assert!(html.contains("中国"));
 }
+
+/// rayon's pool, every worker busy comparing: the library
+/// parallelises inside on the same pool, so no worker may end up waiting
+/// on a thread that waits on the pool (the batch command once hung so).
+/// The pairs are large enough for every parallel step (thousands of
+/// changed sentences); a watchdog turns a hang into a failure.
+#[test]
+fn compare_and_collate_finish_inside_a_busy_rayon_pool() {
+    use rayon::prelude::*;
+    // Sentences permuted and reworded: thousands of removed, added and
+    // modified rows.
+    let text = |word: &str, order: usize| {
+        (0..3_000)
+            .map(|i| (i * order) % 3_001)
+            .map(|i| format!("Sentence {i} {word} the {} topic of part {} in chapter {}. ", i % 7, i / 7, i % 13))
+            .collect::<String>()
+    };
+    let (old, new) = (Source::from_text("old.txt", &text("says", 1)), Source::from_text("new.txt", &text("tells", 7)));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The global pool (the one the library's own steps use), with more
+        // comparisons than it has workers.
+        let busy = 2 * rayon::current_num_threads();
+        let changed: Vec<usize> = (0..busy)
+            .into_par_iter()
+            .map(|_| compare(&old, &new, &Options::default()).expect("compares").changes.len())
+            .collect();
+        let sources = [("A".to_string(), old.clone()), ("B".to_string(), new.clone()), ("C".to_string(), old)];
+        let collated: Vec<bool> = (0..busy)
+            .into_par_iter()
+            .map(|_| tvdiff::collate::collate(&sources, 0, &Options::default()).is_ok())
+            .collect();
+        let _ = tx.send((changed, collated));
+    });
+    let (changed, collated) =
+        rx.recv_timeout(std::time::Duration::from_secs(120)).expect("compare inside a busy rayon pool deadlocked");
+    assert!(changed.iter().all(|&n| n > 1_000 && n == changed[0]), "{changed:?}");
+    assert!(collated.iter().all(|&ok| ok));
+}
