@@ -130,7 +130,7 @@ fn compare_and_collate_finish_inside_a_busy_rayon_pool() {
             .map(|i| format!("Sentence {i} {word} the {} topic of part {} in chapter {}. ", i % 7, i / 7, i % 13))
             .collect::<String>()
     };
-    let (old, new) = (Source::from_text("old.txt", &text("says", 1)), Source::from_text("new.txt", &text("tells", 7)));
+    let (old, new) = (Source::from_text("old.txt", text("says", 1)), Source::from_text("new.txt", text("tells", 7)));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         // The global pool (the one the library's own steps use), with more
