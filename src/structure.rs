@@ -598,11 +598,19 @@ impl Outline {
     /// Read the headings of `source`'s lines.
     pub fn detect(source: &crate::input::Source) -> Outline {
         let text = source.text.as_str();
+        // Headings the document's own markup declared (a Markdown, HTML or
+        // Word heading), by the byte where their line starts.
+        let marked = &source.origin.headings;
+        let marked_at = |start: usize| marked.binary_search_by_key(&start, |&(at, _)| at).ok().map(|k| marked[k].1);
         let mut found: Vec<(usize, LineHeading, &str)> = Vec::new();
         for i in 0..source.line_count() {
             let line = source.line(i);
             let raw = &text[line.start..line.end];
-            if let Some(h) = heading(raw) {
+            let declared = || {
+                let level = marked_at(line.start).filter(|_| !raw.trim().is_empty())?;
+                Some(LineHeading { kind: Kind::Markdown(level.min(6)), number: None, label: 0..raw.len(), alone: true })
+            };
+            if let Some(h) = heading(raw).or_else(declared) {
                 found.push((line.start, h, raw));
             }
         }

@@ -339,3 +339,39 @@ proptest! {
         }
     }
 }
+
+/// Headings the document's markup declares — Markdown `##`, HTML `<h2>`,
+/// Word's Heading 2 — label the changes under them even without a number
+/// (samples/formats/headings-*: pandoc made the .docx and .html from the
+/// .md). Plain text has no such markup: there the lines stay text.
+#[test]
+fn declared_headings_label_the_changes_under_them() {
+    for ext in ["md", "html", "docx"] {
+        let (old, new) =
+            (sample(&format!("formats/headings-old.{ext}")), sample(&format!("formats/headings-new.{ext}")));
+        let (r, run) = json_report(&[&old, &new]);
+        assert_eq!(run.status, 1, "{ext}: {}", run.stderr);
+        let labels: Vec<(Option<String>, Vec<String>)> = r
+            .changes
+            .iter()
+            .map(|c| {
+                let s = c.old.as_ref().expect("a modified sentence");
+                (s.section.clone(), s.path.clone())
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (Some("Background".to_string()), vec!["Council minutes".to_string(), "Background".to_string()]),
+                (Some("Decisions".to_string()), vec!["Council minutes".to_string(), "Decisions".to_string()]),
+            ],
+            "{ext}"
+        );
+        let terminal = run_cmd(tvdiff().args(["--color", "never", &old, &new]));
+        assert!(
+            terminal.stdout.contains("Background @@") && terminal.stdout.contains("Decisions @@"),
+            "{ext}: {}",
+            terminal.stdout
+        );
+    }
+}

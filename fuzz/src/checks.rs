@@ -696,6 +696,13 @@ pub fn read(format: &str, data: &[u8]) {
                 o.breaks.iter().all(|&b| b <= text.len() && text.is_char_boundary(b)),
                 "{format}: a hard break outside the text"
             );
+            assert!(o.headings.windows(2).all(|w| w[0].0 < w[1].0), "{format}: headings not sorted");
+            assert!(
+                o.headings.iter().all(|&(h, level)| {
+                    h < text.len() && (h == 0 || text[..h].ends_with('\n')) && (1..=9).contains(&level)
+                }),
+                "{format}: a heading not at a line start of the text, or of no level"
+            );
             assert!(o.pages.windows(2).all(|w| w[0].0 <= w[1].0), "{format}: pages not sorted");
             assert!(
                 o.pages.iter().all(|&(p, _)| p <= text.len() && text.is_char_boundary(p)),

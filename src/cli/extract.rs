@@ -63,12 +63,19 @@ struct Extraction<'a> {
     pages: Vec<PageStart>,
     cues: &'a [Cue],
     breaks: &'a [usize],
+    headings: Vec<HeadingStart>,
     notes: &'a [String],
 }
 
 #[derive(Serialize)]
 struct PageStart {
     page: u32,
+    start: usize,
+}
+
+#[derive(Serialize)]
+struct HeadingStart {
+    level: u8,
     start: usize,
 }
 
@@ -93,6 +100,7 @@ pub fn run(args: &ExtractArgs) -> Result<i32, Error> {
                 pages: o.pages.iter().map(|&(start, page)| PageStart { page, start }).collect(),
                 cues: &o.cues,
                 breaks: &o.breaks,
+                headings: o.headings.iter().map(|&(start, level)| HeadingStart { level, start }).collect(),
                 notes: &o.notes,
             };
             let mut s = serde_json::to_string_pretty(&doc)

@@ -77,7 +77,11 @@ pub(crate) fn read(name: &str, bytes: &[u8], _opts: &DecodeOptions) -> Result<Re
     let mut prose = Prose::default();
     let mut counts = Counts::default();
     let mut refs: Vec<(bool, String)> = Vec::new();
-    walk(name, "word/document.xml", &document, &mut prose, &mut counts, &mut refs)?;
+    let styles = match part(name, &mut archive, "word/styles.xml")? {
+        Some(xml) => heading_styles(&xml),
+        None => HashMap::new(),
+    };
+    walk(name, "word/document.xml", &document, &mut prose, &mut counts, &mut refs, &styles)?;
     let mut notes = Vec::new();
     let mut placed = 0;
     for (endnote, file) in [(false, "word/footnotes.xml"), (true, "word/endnotes.xml")] {
@@ -113,8 +117,8 @@ pub(crate) fn read(name: &str, bytes: &[u8], _opts: &DecodeOptions) -> Result<Re
             if counts.deletions == 1 { "" } else { "s" }
         ));
     }
-    let (text, breaks) = prose.finish();
-    let extracted = Extracted { text, origin: Origin { breaks, notes, ..Origin::default() } };
+    let (text, breaks, headings) = prose.finish_with_headings();
+    let extracted = Extracted { text, origin: Origin { breaks, headings, notes, ..Origin::default() } };
     Ok(Reading { extracted, encoding: "UTF-8 (Word XML)".into(), replaced_bytes: 0 })
 }
 
@@ -158,6 +162,44 @@ fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
 }
 
+/// The heading level of paragraph style `id`: Word's built-in
+/// `Heading1`…`Heading9` and `Title` (what pandoc and English Word write),
+/// or a style whose name in styles.xml is `heading N` / `Title` (Word in
+/// other languages gives them other ids, such as `1` or `a3`).
+fn heading_level(id: &str, styles: &HashMap<String, u8>) -> Option<u8> {
+    styles.get(id).copied().or_else(|| style_name_level(id))
+}
+
+/// `heading 3` / `Heading3` → 3, `Title` → 1 (case and spaces aside).
+fn style_name_level(name: &str) -> Option<u8> {
+    let n: String = name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    if n == "title" {
+        return Some(1);
+    }
+    let level: u8 = n.strip_prefix("heading")?.parse().ok()?;
+    (1..=9).contains(&level).then_some(level)
+}
+
+/// Paragraph style ids whose names say they are headings, with levels.
+fn heading_styles(xml: &str) -> HashMap<String, u8> {
+    let mut out = HashMap::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut id: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(ref e)) if local(e) == b"style" => id = attr(e, b"styleId"),
+            Ok(Event::Empty(ref e)) if local(e) == b"name" => {
+                if let (Some(id), Some(level)) = (&id, attr(e, b"val").as_deref().and_then(style_name_level)) {
+                    out.insert(id.clone(), level);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break, // a damaged styles part: no heading styles
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Walk the XML of a story (the body, or one note), appending its text.
 /// Footnote and endnote references are collected in `refs`.
 fn walk(
@@ -167,6 +209,7 @@ fn walk(
     prose: &mut Prose,
     counts: &mut Counts,
     refs: &mut Vec<(bool, String)>,
+    styles: &HashMap<String, u8>,
 ) -> Result<(), Error> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut in_text = false; // inside w:t
@@ -204,6 +247,11 @@ fn walk(
                 b"tab" if deleted == 0 && paragraphs > 0 && !prose.at_paragraph_start() => prose.push(" "),
                 b"br" | b"cr" if deleted == 0 => prose.line_break(),
                 b"noBreakHyphen" if deleted == 0 => prose.push("-"),
+                b"pStyle" if paragraphs > 0 => {
+                    if let Some(level) = attr(e, b"val").and_then(|id| heading_level(&id, styles)) {
+                        prose.heading(level);
+                    }
+                }
                 b"footnoteReference" | b"endnoteReference" if deleted == 0 => {
                     if let Some(id) = attr(e, b"id") {
                         refs.push((local(e) == b"endnoteReference", id));
@@ -275,7 +323,7 @@ fn notes_of(name: &str, path: &str, xml: &str, counts: &mut Counts) -> Result<Ha
         if let (Some(id), None | Some("normal")) = (id.as_deref(), kind.as_deref()) {
             let mut prose = Prose::default();
             let mut refs = Vec::new();
-            walk(name, path, body, &mut prose, counts, &mut refs)?;
+            walk(name, path, body, &mut prose, counts, &mut refs, &HashMap::new())?;
             out.insert(id.to_string(), prose.finish().0.trim_end().to_string());
         }
         rest = &from[end.max(1)..];

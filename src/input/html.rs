@@ -56,8 +56,8 @@ pub(crate) fn read(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Rea
     let mut prose = Prose::default();
     let root = main_content(&doc);
     push_text(root, root_keeps_header(root), &mut prose);
-    let (text, breaks) = prose.finish();
-    Ok(Reading::decoded(Extracted { text, origin: Origin { breaks, ..Origin::default() } }, &decoded))
+    let (text, breaks, headings) = prose.finish_with_headings();
+    Ok(Reading::decoded(Extracted { text, origin: Origin { breaks, headings, ..Origin::default() } }, &decoded))
 }
 
 /// Append the text of an HTML fragment (a Markdown HTML block) to `prose`.
@@ -349,6 +349,9 @@ fn push_text(root: NodeRef<Node>, keep_header: bool, prose: &mut Prose) {
                     } else if is_block(name) {
                         prose.paragraph();
                     }
+                    if let Some(level) = heading_level(name) {
+                        prose.heading(level);
+                    }
                     if name == "pre" {
                         pre_depth += 1;
                     }
@@ -378,6 +381,14 @@ fn push_text(root: NodeRef<Node>, keep_header: bool, prose: &mut Prose) {
                 }
             }
         }
+    }
+}
+
+/// The level of a heading element: `h1` → 1 … `h6` → 6.
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
+        _ => None,
     }
 }
 

@@ -30,8 +30,8 @@ pub(crate) fn read(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Rea
     let decoded = decode::decode(name, bytes, opts)?;
     let source = decoded.text.strip_prefix('\u{FEFF}').unwrap_or(&decoded.text);
     let body = strip_front_matter(source);
-    let (text, breaks) = render(body);
-    Ok(Reading::decoded(Extracted { text, origin: Origin { breaks, ..Origin::default() } }, &decoded))
+    let (text, breaks, headings) = render(body);
+    Ok(Reading::decoded(Extracted { text, origin: Origin { breaks, headings, ..Origin::default() } }, &decoded))
 }
 
 /// The document without a `---` (YAML) or `+++` (TOML) block at the top.
@@ -56,7 +56,7 @@ fn strip_front_matter(s: &str) -> &str {
     s
 }
 
-fn render(markdown: &str) -> (String, Vec<usize>) {
+fn render(markdown: &str) -> (String, Vec<usize>, Vec<(usize, u8)>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -80,8 +80,11 @@ fn render(markdown: &str) -> (String, Vec<usize>) {
                     in_code_block = true;
                     prose.paragraph();
                 }
+                Tag::Heading { level, .. } => {
+                    prose.paragraph();
+                    prose.heading(level as u8);
+                }
                 Tag::Paragraph
-                | Tag::Heading { .. }
                 | Tag::BlockQuote(_)
                 | Tag::Item
                 | Tag::TableCell
@@ -133,7 +136,7 @@ fn render(markdown: &str) -> (String, Vec<usize>) {
             _ => {}
         }
     }
-    prose.finish()
+    prose.finish_with_headings()
 }
 
 #[cfg(test)]

@@ -76,6 +76,12 @@ pub struct Origin {
     /// stands (a paragraph, heading, list item or table cell starts): the
     /// segmenter never runs text on across one.
     pub breaks: Vec<usize>,
+    /// Byte offsets of line starts in the extracted text where a heading
+    /// of the document's own markup starts (Markdown `#`, HTML `<h1>`–`<h6>`,
+    /// Word's Heading styles), with its level (1 is the top). The
+    /// structure detector takes them as headings even when their text has
+    /// no number (see docs/structure.md).
+    pub headings: Vec<(usize, u8)>,
     /// What the reader did that a user should know (`"tracked deletions
     /// dropped"`, `"running headers removed: 12"`).
     pub notes: Vec<String>,

@@ -22,6 +22,10 @@ use crate::chars::is_cjk;
 pub(crate) struct Prose {
     text: String,
     breaks: Vec<usize>,
+    /// Heading starts and their levels (1 = the top).
+    headings: Vec<(usize, u8)>,
+    /// The next piece starts a heading of this level.
+    heading: Option<u8>,
     /// A soft break is pending between the text so far and the next piece.
     soft: bool,
     /// A space is pending (white space between inline HTML elements).
@@ -104,7 +108,18 @@ impl Prose {
                 self.text.push(' ');
             }
         }
+        if let Some(level) = self.heading.take() {
+            self.headings.push((self.text.len(), level));
+        }
         self.text.push_str(piece);
+    }
+
+    /// The next paragraph is a heading of `level` (1–6 in Markdown and
+    /// HTML, 1–9 in Word; 1 is the top). Call it after the break that
+    /// starts the heading's paragraph; the break that ends it forgets a
+    /// heading with no text.
+    pub fn heading(&mut self, level: u8) {
+        self.heading = Some(level.max(1));
     }
 
     /// Append text whose white space is not to be kept as it is (HTML
@@ -182,6 +197,8 @@ impl Prose {
         if !self.text.is_empty() {
             self.hard = Some(Break::Paragraph);
         }
+        // A heading that ended without text labels nothing.
+        self.heading = None;
     }
 
     /// Is the next piece the first of a paragraph (or of the text)?
@@ -224,14 +241,21 @@ impl Prose {
     }
 
     /// The text (ending with one `\n` if it has any) and the hard breaks.
-    pub fn finish(mut self) -> (String, Vec<usize>) {
+    pub fn finish(self) -> (String, Vec<usize>) {
+        let (text, breaks, _) = self.finish_with_headings();
+        (text, breaks)
+    }
+
+    /// [`Prose::finish`], and where headings start, with their levels.
+    pub fn finish_with_headings(mut self) -> (String, Vec<usize>, Vec<(usize, u8)>) {
         let trimmed = self.text.trim_end().len();
         self.text.truncate(trimmed);
         if !self.text.is_empty() {
             self.text.push('\n');
         }
         self.breaks.retain(|&b| b < self.text.len());
-        (self.text, self.breaks)
+        self.headings.retain(|&(b, _)| b < self.text.len());
+        (self.text, self.breaks, self.headings)
     }
 }
 
@@ -242,6 +266,25 @@ pub(crate) fn is_space(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn headings_are_where_their_text_starts_and_empty_ones_label_nothing() {
+        let mut p = super::Prose::default();
+        p.paragraph();
+        p.heading(1);
+        p.push("Title");
+        p.paragraph();
+        p.paragraph();
+        p.heading(2);
+        p.paragraph(); // an empty heading
+        p.push("Body text.");
+        p.paragraph();
+        p.heading(3);
+        p.push("Part");
+        let (text, _, headings) = p.finish_with_headings();
+        assert_eq!(text, "Title\n\nBody text.\n\nPart\n");
+        assert_eq!(headings, [(0, 1), (text.find("Part").unwrap(), 3)]);
+    }
+
     use super::*;
 
     #[test]
