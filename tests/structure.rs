@@ -261,9 +261,13 @@ fn the_readme_console_blocks_are_what_the_binary_prints() {
     let blocks: Vec<&str> = readme.split("```console\n").skip(1).map(|b| b.split("\n```").next().unwrap()).collect();
     assert!(blocks.len() >= 2, "the README shows a comparison table");
     for block in blocks {
-        let (command, expected) = block.split_once('\n').unwrap();
-        let args: Vec<&str> = command.strip_prefix("$ tvdiff ").expect("a tvdiff command").split(' ').collect();
-        let out = run(&args);
-        assert_eq!(out.stdout, format!("{expected}\n"), "README.md: `{command}` prints something else");
+        // A block may show several commands, each followed by its output.
+        for example in block.split("\n$ ").map(|e| e.strip_prefix("$ ").unwrap_or(e)) {
+            let (command, expected) = example.split_once('\n').unwrap_or((example, ""));
+            let args: Vec<&str> = command.strip_prefix("tvdiff ").expect("a tvdiff command").split(' ').collect();
+            let out = run(&args);
+            let expected = if expected.is_empty() { String::new() } else { format!("{expected}\n") };
+            assert_eq!(out.stdout, expected, "README.md: `{command}` prints something else");
+        }
     }
 }
