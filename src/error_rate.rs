@@ -142,6 +142,14 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
+    /// `n` old tokens against `m` new ones paired in order: substitutions,
+    /// then the rest deleted or inserted (an upper bound, for text too
+    /// large to align).
+    fn paired(n: usize, m: usize) -> Counts {
+        let s = n.min(m);
+        Counts { hits: 0, subs: s, dels: n - s, ins: m - s }
+    }
+
     fn add(&mut self, o: Counts) {
         self.hits += o.hits;
         self.subs += o.subs;
@@ -447,9 +455,7 @@ impl<'d> Between<'d> {
     /// whether they are exact (see [`align`]).
     fn exact(&self, tok: Tokenizer, deadline: Instant) -> (Counts, bool) {
         let (sa, sb) = (key_text(self.old, &self.old_chars), key_text(self.new, &self.new_chars));
-        let mut total = Counts::default();
-        let exact = stretch(sa, sb, tok, deadline, &mut (Vec::new(), Vec::new()), &mut total);
-        (total, exact)
+        tokens_of(sa, sb, tok).map_or((Counts::default(), true), |(ta, tb)| align(&ta, &tb, deadline))
     }
 
     /// Step 3b: the counts of a stretch too large for one table (every
@@ -480,14 +486,8 @@ impl<'d> Between<'d> {
         }
         pieces.push((co..self.old_chars.end, cn..self.new_chars.end));
         let counts = crate::diff::par_map(&pieces, 256, |(o, n)| {
-            let (a, b) = (key_text(self.old, o), key_text(self.new, n));
-            if !a.chars().chain(b.chars()).any(alnum) {
-                return Counts::default();
-            }
-            let (mut ta, mut tb): (Vec<&'d str>, Vec<&'d str>) = (Vec::new(), Vec::new());
-            tok.tokens(a, &mut ta);
-            tok.tokens(b, &mut tb);
-            align_or_pair(&ta, &tb)
+            tokens_of(key_text(self.old, o), key_text(self.new, n), tok)
+                .map_or(Counts::default(), |(ta, tb)| align_or_pair(&ta, &tb))
         });
         let mut total = Counts::default();
         for c in counts {
@@ -505,21 +505,19 @@ impl<'d> Between<'d> {
 /// unrelated paragraphs): filling a table for it would cost time and tell
 /// little.
 fn align_or_pair<T: Eq + std::hash::Hash>(a: &[T], b: &[T]) -> Counts {
-    let mut c = Counts::default();
+    let (mut c, a, b) = trim_common(a, b);
+    c.add(levenshtein_interned(a, b, PIECE_CELLS).unwrap_or_else(|| Counts::paired(a.len(), b.len())));
+    c
+}
+
+/// The common beginning and end of `a` and `b` as hits, and what lies
+/// between.
+fn trim_common<'t, T: Eq>(a: &'t [T], b: &'t [T]) -> (Counts, &'t [T], &'t [T]) {
     let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (&a[pre..], &b[pre..]);
     let suf = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
-    c.hits += pre + suf;
-    if let Some(exact) = levenshtein_interned(a, b, PIECE_CELLS) {
-        c.add(exact);
-    } else {
-        let s = a.len().min(b.len());
-        c.subs += s;
-        c.dels += a.len() - s;
-        c.ins += b.len() - s;
-    }
-    c
+    let hits = Counts { hits: pre + suf, ..Counts::default() };
+    (hits, &a[..a.len() - suf], &b[..b.len() - suf])
 }
 
 /// The report's value for counts `c`.
@@ -545,39 +543,23 @@ fn rate_of(c: Counts, unit: ErrorUnit, exact: bool) -> ErrorRate {
     }
 }
 
-/// Align the tokens of two stretches of key text and add the counts;
-/// false when the answer is only an upper bound.
-fn stretch<'a>(
-    a: &'a str,
-    b: &'a str,
-    tok: Tokenizer,
-    deadline: Instant,
-    bufs: &mut (Vec<&'a str>, Vec<&'a str>),
-    total: &mut Counts,
-) -> bool {
-    // Between two anchors there is often only the space between sentences.
+/// The tokens of two stretches of key text, or `None` when neither holds
+/// a letter or digit (between two anchors there is often only the space
+/// between sentences).
+fn tokens_of<'a>(a: &'a str, b: &'a str, tok: Tokenizer) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
     if !a.chars().chain(b.chars()).any(alnum) {
-        return true;
+        return None;
     }
-    let (ta, tb) = (&mut bufs.0, &mut bufs.1);
-    ta.clear();
-    tb.clear();
-    tok.tokens(a, ta);
-    tok.tokens(b, tb);
-    let (c, exact) = align(ta, tb, deadline);
-    total.add(c);
-    exact
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    tok.tokens(a, &mut ta);
+    tok.tokens(b, &mut tb);
+    Some((ta, tb))
 }
 
 /// The counts of a minimum edit alignment of `a` (reference) and `b`
 /// (hypothesis); false when a part was too large to align exactly.
 pub(crate) fn align<T: Eq + std::hash::Hash>(a: &[T], b: &[T], deadline: Instant) -> (Counts, bool) {
-    let mut c = Counts::default();
-    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[pre..], &b[pre..]);
-    let suf = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
-    c.hits += pre + suf;
+    let (mut c, a, b) = trim_common(a, b);
     if a.is_empty() || b.is_empty() {
         c.dels += a.len();
         c.ins += b.len();
@@ -598,10 +580,7 @@ pub(crate) fn align<T: Eq + std::hash::Hash>(a: &[T], b: &[T], deadline: Instant
                 if (x.len() + 1).saturating_mul(y.len() + 1) <= MAX_CELLS {
                     c.add(levenshtein_interned(x, y, usize::MAX).expect("no budget"));
                 } else {
-                    let s = old_len.min(new_len);
-                    c.subs += s;
-                    c.dels += old_len - s;
-                    c.ins += new_len - s;
+                    c.add(Counts::paired(old_len, new_len));
                 }
             }
         }
