@@ -229,51 +229,7 @@ if [ "$QUICK" != 1 ]; then
     # the same size. Each shape is timed alternately with the normal pair
     # (bench/ratio.py), so the ratio holds whatever the machine's load.
     echo "== hard shapes (1 MB, as multiples of a normal pair)" >&2
-    python3 - "$CORPUS" "$P" <<'EOF2'
-import random, re, sys
-corpus, p = sys.argv[1:]
-MB = 1 << 20
-def cut(text, n):
-    b = text.encode()[:n]
-    return b[: b.rfind(b"\n") + 1].decode()
-zh = open(f"{corpus}/zh_large.txt", encoding="utf-8").read()
-en = open(f"{corpus}/en_large.txt", encoding="utf-8").read().replace("\r\n", "\n")
-en = en[en.find("CHAPTER I", en.find("CHAPTER I") + 10):]  # past the table of contents
-for lang, text in (("zh", zh), ("en", en)):
-    rng = random.Random(10)
-    first = cut(text, MB)
-    rest = text.encode()[len(first.encode()):].decode(errors="ignore")
-    open(f"{p}/hard_{lang}.txt", "w").write(first)
-    open(f"{p}/hard_{lang}_unrelated.txt", "w").write(cut(rest, MB))
-    if lang == "zh":
-        ends, word = "。！？", re.compile(r"[\u4e00-\u9fff]")
-        han = [c for c in first if "\u4e00" <= c <= "\u9fff"]
-        def change(sentence):
-            # One Han character of the sentence replaced by another.
-            spots = [m.start() for m in word.finditer(sentence)]
-            if not spots:
-                return sentence
-            i = rng.choice(spots)
-            return sentence[:i] + rng.choice(han) + sentence[i + 1:]
-        split = re.compile(r"[^。！？]*[。！？]+[”」』]?|[^。！？]+$")
-    else:
-        words = re.findall(r"\b[a-z]{3,}\b", first)
-        def change(sentence):
-            spots = [m for m in re.finditer(r"\b[a-z]{3,}\b", sentence)]
-            if not spots:
-                return sentence
-            m = rng.choice(spots)
-            return sentence[:m.start()] + rng.choice(words) + sentence[m.end():]
-        split = re.compile(r"[^.!?]*[.!?]+[\"’”]?\s*|[^.!?]+$")
-    sentences = [s for s in split.findall(first) if s]
-    open(f"{p}/hard_{lang}_every.txt", "w").write("".join(change(s) for s in sentences))
-    paragraphs = first.split("\n\n" if lang == "en" else "\n")
-    rng.shuffle(paragraphs)
-    open(f"{p}/hard_{lang}_shuffled.txt", "w").write(("\n\n" if lang == "en" else "\n").join(paragraphs))
-    perm = sentences[:]
-    rng.shuffle(perm)
-    open(f"{p}/hard_{lang}_permuted.txt", "w").write("".join(perm))
-EOF2
+    python3 "$ROOT/bench/hard_shapes.py" "$CORPUS" "$P" || exit 2
     for lang in zh en; do
         "$MV" --seed 11 --edits 200 "$P/hard_$lang.txt" "$P/hard_${lang}_normal.txt" "$P/hard_${lang}_normal.truth.json"
         python3 "$ROOT/bench/ratio.py" --runs "$RUNS" --json "$RES" --group "hard.$lang" \

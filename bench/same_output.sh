@@ -48,14 +48,10 @@ if [ ! -f "$P/.done" ]; then
         "$MV" --seed 2 --noise-only "$CORPUS/${lang}_large.txt" "$P/${lang}_noise.txt" "$P/${lang}_noise.truth.json"
     done
     python3 - "$CORPUS" "$P" "$ROOT" <<'EOF'
-import random, re, sys
+import sys
 corpus, p, root = sys.argv[1:]
 MB = 1 << 20
-def cut(text, n):
-    b = text.encode()[:n]
-    return b[: b.rfind(b"\n") + 1].decode()
 zh = open(f"{corpus}/zh_large.txt", encoding="utf-8").read()
-en = open(f"{corpus}/en_large.txt", encoding="utf-8").read().replace("\r\n", "\n")
 han = "".join(c for c in zh if "\u4e00" <= c <= "\u9fff")
 s = han * (5 * MB // 3 // len(han) + 1)
 open(f"{p}/nopunct.txt", "w").write(s[: 5 * MB // 3])
@@ -67,42 +63,8 @@ open(f"{p}/empty.txt", "w").write("")
 t = open(f"{root}/samples/fixtures/lf-new.txt", encoding="utf-8").read()
 open(f"{p}/utf16le_bom.txt", "wb").write(b"\xff\xfe" + t.encode("utf-16-le"))
 open(f"{p}/utf16be_bom.txt", "wb").write(b"\xfe\xff" + t.encode("utf-16-be"))
-# The hard shapes (as bench/run.sh makes them).
-en = en[en.find("CHAPTER I", en.find("CHAPTER I") + 10):]
-for lang, text in (("zh", zh), ("en", en)):
-    rng = random.Random(10)
-    first = cut(text, MB)
-    rest = text.encode()[len(first.encode()):].decode(errors="ignore")
-    open(f"{p}/hard_{lang}.txt", "w").write(first)
-    open(f"{p}/hard_{lang}_unrelated.txt", "w").write(cut(rest, MB))
-    if lang == "zh":
-        word = re.compile(r"[\u4e00-\u9fff]")
-        hanset = [c for c in first if "\u4e00" <= c <= "\u9fff"]
-        def change(sentence):
-            spots = [m.start() for m in word.finditer(sentence)]
-            if not spots:
-                return sentence
-            i = rng.choice(spots)
-            return sentence[:i] + rng.choice(hanset) + sentence[i + 1:]
-        split = re.compile(r"[^。！？]*[。！？]+[”」』]?|[^。！？]+$")
-    else:
-        words = re.findall(r"\b[a-z]{3,}\b", first)
-        def change(sentence):
-            spots = [m for m in re.finditer(r"\b[a-z]{3,}\b", sentence)]
-            if not spots:
-                return sentence
-            m = rng.choice(spots)
-            return sentence[:m.start()] + rng.choice(words) + sentence[m.end():]
-        split = re.compile(r"[^.!?]*[.!?]+[\"’”]?\s*|[^.!?]+$")
-    sentences = [s for s in split.findall(first) if s]
-    open(f"{p}/hard_{lang}_every.txt", "w").write("".join(change(s) for s in sentences))
-    paragraphs = first.split("\n\n" if lang == "en" else "\n")
-    rng.shuffle(paragraphs)
-    open(f"{p}/hard_{lang}_shuffled.txt", "w").write(("\n\n" if lang == "en" else "\n").join(paragraphs))
-    perm = sentences[:]
-    rng.shuffle(perm)
-    open(f"{p}/hard_{lang}_permuted.txt", "w").write("".join(perm))
 EOF
+    python3 "$ROOT/bench/hard_shapes.py" "$CORPUS" "$P" || exit 2
     "$MV" --seed 5 --edits 200 "$P/nopunct.txt" "$P/nopunct_edits.txt" "$P/nopunct_edits.truth.json"
     touch "$P/.done"
 fi
