@@ -193,14 +193,7 @@ fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<
         };
         let eq_len = |q: Option<&Piece>| q.filter(|q| q.kind == PieceKind::Equal).map_or(0, |q| q.old.len());
         let (before, after) = (eq_len(i.checked_sub(1).and_then(|j| pieces.get(j))), eq_len(pieces.get(i + 1)));
-        let mut left = 0;
-        while left < before && seq[r.start - 1 - left] == seq[r.end - 1 - left] {
-            left += 1;
-        }
-        let mut right = 0;
-        while right < after && seq[r.start + right] == seq[r.end + right] {
-            right += 1;
-        }
+        let (left, right) = slide_room(seq, &r, before, after);
         if left == 0 && right == 0 {
             continue;
         }
@@ -231,6 +224,22 @@ fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<
         push_merged(&mut out, p);
     }
     out
+}
+
+/// How far an insertion or deletion of `seq[r]` can slide and stay the
+/// same edit: left into the `before` equal items before it, right into
+/// the `after` items after it (`a b b c` → `a b c` can delete either `b`).
+/// Shared by the token alignment's and the inline diff's placement.
+pub(crate) fn slide_room<T: PartialEq>(seq: &[T], r: &Range<usize>, before: usize, after: usize) -> (usize, usize) {
+    let mut left = 0;
+    while left < before && seq[r.start - 1 - left] == seq[r.end - 1 - left] {
+        left += 1;
+    }
+    let mut right = 0;
+    while right < after && seq[r.start + right] == seq[r.end + right] {
+        right += 1;
+    }
+    (left, right)
 }
 
 /// The character range covered by token range `r` (an empty token range

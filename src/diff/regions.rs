@@ -527,14 +527,7 @@ pub(crate) fn slide(a: &[u32], b: &[u32], mut ops: Vec<Op>, bounds: &Bounds) -> 
         let deletion = new.is_empty();
         let (seq, r) = if deletion { (a, old.clone()) } else { (b, new.clone()) };
         let (before, after) = (eq_len(i.checked_sub(1).and_then(|j| ops.get(j))), eq_len(ops.get(i + 1)));
-        let mut left = 0;
-        while left < before && seq[r.start - 1 - left] == seq[r.end - 1 - left] {
-            left += 1;
-        }
-        let mut right = 0;
-        while right < after && seq[r.start + right] == seq[r.end + right] {
-            right += 1;
-        }
+        let (left, right) = crate::inline::slide_room(seq, &r, before, after);
         if left == 0 && right == 0 {
             continue;
         }
