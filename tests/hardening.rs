@@ -273,14 +273,47 @@ fn a_full_disk_is_an_error_not_a_success() {
         assert!(err.contains(&format!("{}: cannot write", full.display())), "{err}");
         assert!(std::fs::metadata(&full).unwrap().file_type().is_char_device());
     }
-    // Standard output on a full disk.
-    let out = Command::new(bin())
-        .args([o.as_os_str(), n.as_os_str()])
-        .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output: cannot write"));
+    // Standard output on a full disk, for a report made in memory and for
+    // JSON, which is written as it is rendered.
+    for format in ["terminal", "json"] {
+        let out = Command::new(bin())
+            .args([OsStr::new("-f"), OsStr::new(format), o.as_os_str(), n.as_os_str()])
+            .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("standard output: cannot write"), "{format}");
+    }
+}
+
+/// JSON is streamed to its destination; every destination gets the same
+/// complete report: standard output, a new file, a replaced file, a file
+/// with two names (written in place).
+#[test]
+fn a_streamed_json_report_is_the_same_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, n) = pair(dir.path());
+    let (status, stdout, stderr) = run_os([OsStr::new("-f"), OsStr::new("json"), o.as_os_str(), n.as_os_str()]);
+    assert_eq!(status, 1, "{}", String::from_utf8_lossy(&stderr));
+    let json: serde_json::Value = serde_json::from_slice(&stdout).expect("complete JSON");
+    assert!(!json["changes"].as_array().unwrap().is_empty());
+    let (fresh, replaced, linked) = (dir.path().join("r.json"), dir.path().join("old.json"), dir.path().join("l.json"));
+    std::fs::write(&replaced, "old report").unwrap();
+    std::fs::write(&linked, "old report").unwrap();
+    std::fs::hard_link(&linked, dir.path().join("l2.json")).unwrap();
+    for target in [&fresh, &replaced, &linked] {
+        let (status, _, stderr) = run_os([
+            OsStr::new("-f"),
+            OsStr::new("json"),
+            OsStr::new("-o"),
+            target.as_os_str(),
+            o.as_os_str(),
+            n.as_os_str(),
+        ]);
+        assert_eq!(status, 1, "{}", String::from_utf8_lossy(&stderr));
+        assert_eq!(std::fs::read(target).unwrap(), stdout, "{}", target.display());
+    }
+    assert_eq!(std::fs::read(dir.path().join("l2.json")).unwrap(), stdout, "both names show the new report");
 }
 
 // ---- 3, 4, 6, 10. batch -----------------------------------------------

@@ -1,7 +1,10 @@
 //! `tvdiff OLD NEW`: compare two versions.
 
-use super::{emit, output, terminal_width, use_color, CommonArgs, Destination, Format, Layout, OutputArgs, Paging};
+use super::{
+    emit, emit_content, output, terminal_width, use_color, CommonArgs, Destination, Format, Layout, OutputArgs, Paging,
+};
 use std::path::Path;
+use std::time::{Duration, Instant};
 use tvdiff::error::{Error, EXIT_DIFFERENT, EXIT_SAME};
 use tvdiff::input::Source;
 use tvdiff::render::escape;
@@ -18,6 +21,19 @@ pub struct Naming {
     pub new: Option<String>,
     /// Called by git as an external diff: differences exit 0, no pager.
     pub git: bool,
+}
+
+/// The run's stages on standard error, with `TVDIFF_TRACE` set (the
+/// library traces its own inside `compare`).
+fn trace(started: Instant, read: Duration, compare: Duration, render: Duration) {
+    if std::env::var_os("TVDIFF_TRACE").is_some() {
+        eprintln!(
+            "tvdiff: run: read {read:?}, compare {:?}, render {:?}, write {:?}",
+            compare - read,
+            render - compare,
+            started.elapsed() - render
+        );
+    }
 }
 
 fn is_dir(p: &Path) -> bool {
@@ -46,6 +62,7 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
     let mut opts = common.options();
     // Only renderers that show the whole text read the rows.
     opts.rows = !out.quiet && (out.format != Format::Json || out.full);
+    let started = Instant::now();
     let (o, n) = std::thread::scope(|s| {
         let h = s.spawn(|| Source::from_path_with(old, &opts.decode));
         let n = Source::from_path_with(new, &opts.decode);
@@ -58,13 +75,31 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
     if let Some(name) = &naming.new {
         n.name = name.clone();
     }
+    let t_read = started.elapsed();
     let report = tvdiff::compare(&o, &n, &opts)?;
+    let t_compare = started.elapsed();
     let status = if report.has_changes() && !naming.git { EXIT_DIFFERENT } else { EXIT_SAME };
     if out.quiet {
         return Ok(status);
     }
+    let changes = report.changes.len();
+    let dest = Destination {
+        file: out.output.as_deref(),
+        inputs: &inputs,
+        paging: if naming.git { Paging::Never } else { out.paging },
+        what: Some(format!("{changes} {}", if changes == 1 { "change" } else { "changes" })),
+    };
+    let t_render = started.elapsed();
+    if out.format == Format::Json {
+        // Written as it is rendered: a report of every sentence changed is
+        // ten times the size of its inputs.
+        let write = |w: &mut dyn std::io::Write| tvdiff::render::json::write(&report, out.full, w);
+        emit_content(&dest, &output::Content::Stream(&write))?;
+        trace(started, t_read, t_compare, t_render);
+        return Ok(status);
+    }
     let text = match out.format {
-        Format::Json => tvdiff::render::json::render(&report, out.full),
+        Format::Json => unreachable!("written above"),
         Format::Html => {
             let layout = match out.layout {
                 Layout::Rows => html::Layout::Rows,
@@ -104,13 +139,8 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
             }
         }
     };
-    let changes = report.changes.len();
-    let dest = Destination {
-        file: out.output.as_deref(),
-        inputs: &inputs,
-        paging: if naming.git { Paging::Never } else { out.paging },
-        what: Some(format!("{changes} {}", if changes == 1 { "change" } else { "changes" })),
-    };
+    let t_render = started.elapsed();
     emit(&dest, &text)?;
+    trace(started, t_read, t_compare, t_render);
     Ok(status)
 }

@@ -285,9 +285,14 @@ pub struct Destination<'a> {
 /// Write a report: to its file, or to standard output (through a pager on a
 /// terminal).
 pub fn emit(dest: &Destination, content: &str) -> Result<(), Error> {
+    emit_content(dest, &output::Content::Bytes(content.as_bytes()))
+}
+
+/// [`emit`] for a report written as it is rendered (see [`output::Content`]).
+pub fn emit_content(dest: &Destination, content: &output::Content) -> Result<(), Error> {
     match dest.file {
         Some(path) => {
-            output::write_file(path, content.as_bytes(), dest.inputs)?;
+            output::write_content(path, content, dest.inputs)?;
             if let Some(what) = &dest.what {
                 if std::io::stderr().is_terminal() {
                     output::message(&format!("wrote {} ({what})", tvdiff::render::escape::path(path)));
@@ -296,10 +301,10 @@ pub fn emit(dest: &Destination, content: &str) -> Result<(), Error> {
             Ok(())
         }
         None => {
-            if pager::page(content, dest.paging) {
+            if pager::wanted(dest.paging) && pager::page(&content.to_text(), dest.paging) {
                 return Ok(());
             }
-            output::stdout(content.as_bytes()).map(|_| ())
+            output::stdout_content(content).map(|_| ())
         }
     }
 }

@@ -15,9 +15,13 @@
 //!   over it, so a failed run leaves the old file as it was.
 //! - A regular file with several names (hard links) is written in place,
 //!   so every name shows the new report. (A rename would leave the other
-//!   names with the old content.) The report is complete in memory before
-//!   the file is opened, so only an I/O error can cut it short, and that
-//!   is reported.
+//!   names with the old content.) The analysis is finished before the file
+//!   is opened and rendering cannot fail, so only an I/O error can cut the
+//!   report short, and that is reported.
+//!
+//! A report is either text made in memory or written as it is rendered
+//! ([`Content::Stream`]: a JSON report of tens of megabytes is never held
+//! whole); both go through the same paths.
 //!
 //! Every write error — a full disk (`/dev/full`), a failed flush or sync —
 //! is an error naming the path, exit status 2. Standard output closed by
@@ -102,9 +106,44 @@ fn resolve(path: &Path) -> PathBuf {
     p
 }
 
+/// A report to write: bytes made in memory, or a function that writes them
+/// to a (buffered) writer as they are rendered.
+pub enum Content<'a> {
+    /// The whole report.
+    Bytes(&'a [u8]),
+    /// Writes the report; called once per write.
+    Stream(&'a dyn Fn(&mut dyn Write) -> std::io::Result<()>),
+}
+
+impl Content<'_> {
+    fn write_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Content::Bytes(b) => out.write_all(b),
+            Content::Stream(f) => f(out),
+        }
+    }
+
+    /// The report in memory (for a pager, which must see it whole).
+    pub fn to_text(&self) -> String {
+        match self {
+            Content::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+            Content::Stream(f) => {
+                let mut v = Vec::new();
+                f(&mut v).expect("writing to memory does not fail");
+                String::from_utf8_lossy(&v).into_owned()
+            }
+        }
+    }
+}
+
 /// Write `content` to `path` as the module documentation says, after
 /// checking that `path` is none of `inputs`.
 pub fn write_file(path: &Path, content: &[u8], inputs: &[&Path]) -> Result<(), Error> {
+    write_content(path, &Content::Bytes(content), inputs)
+}
+
+/// [`write_file`] for any [`Content`].
+pub fn write_content(path: &Path, content: &Content, inputs: &[&Path]) -> Result<(), Error> {
     check_not_an_input(path, inputs)?;
     let target = resolve(path);
     let fail = |e: std::io::Error| output_error(path, &e);
@@ -113,11 +152,11 @@ pub fn write_file(path: &Path, content: &[u8], inputs: &[&Path]) -> Result<(), E
         Ok(m) if !m.is_file() => {
             // A device, FIFO or terminal: write through it.
             let mut f = OpenOptions::new().write(true).open(&target).map_err(fail)?;
-            f.write_all(content).and_then(|_| f.flush()).map_err(fail)
+            content.write_to(&mut f).and_then(|_| f.flush()).map_err(fail)
         }
         Ok(m) if hard_linked(&m) => {
             let mut f = OpenOptions::new().write(true).truncate(true).open(&target).map_err(fail)?;
-            f.write_all(content).and_then(|_| f.flush()).and_then(|_| f.sync_all()).map_err(fail)
+            content.write_to(&mut f).and_then(|_| f.flush()).and_then(|_| f.sync_all()).map_err(fail)
         }
         Ok(m) => replace(&target, content, Some(&m)).map_err(fail),
         Err(_) => replace(&target, content, None).map_err(fail),
@@ -137,7 +176,7 @@ fn hard_linked(_: &Metadata) -> bool {
 
 /// A temporary file next to `target`, renamed over it; `old` is the file
 /// it replaces, whose permissions (and owner) it keeps.
-fn replace(target: &Path, content: &[u8], old: Option<&Metadata>) -> std::io::Result<()> {
+fn replace(target: &Path, content: &Content, old: Option<&Metadata>) -> std::io::Result<()> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -153,7 +192,7 @@ fn replace(target: &Path, content: &[u8], old: Option<&Metadata>) -> std::io::Re
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(content)?;
+    content.write_to(tmp.as_file_mut())?;
     tmp.flush()?;
     if let Some(old) = old {
         keep_owner_and_mode(tmp.as_file(), old)?;
@@ -176,8 +215,13 @@ fn keep_owner_and_mode(file: &File, old: &Metadata) -> std::io::Result<()> {
 /// Write to standard output. A reader that closed the pipe early is not an
 /// error (`Ok(false)`: stop writing); any other failure is.
 pub fn stdout(content: &[u8]) -> Result<bool, Error> {
+    stdout_content(&Content::Bytes(content))
+}
+
+/// [`stdout`] for any [`Content`].
+pub fn stdout_content(content: &Content) -> Result<bool, Error> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(content).and_then(|_| out.flush()) {
+    match content.write_to(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(Error::Output { path: "standard output".into(), message: e.to_string() }),

@@ -23,11 +23,17 @@ fn command() -> Option<String> {
     (!chosen.is_empty() && chosen != "cat").then_some(chosen)
 }
 
+/// Could a report go through a pager at all (a terminal, paging not
+/// turned off)? When not, it is written straight to standard output.
+pub fn wanted(paging: Paging) -> bool {
+    paging != Paging::Never && std::io::stdout().is_terminal()
+}
+
 /// Send `content` through the pager when `paging` says so. `true` when the
 /// pager took it (or the user quit it early); `false` when the caller
 /// should write it to standard output itself.
 pub fn page(content: &str, paging: Paging) -> bool {
-    if paging == Paging::Never || !std::io::stdout().is_terminal() {
+    if !wanted(paging) {
         return false;
     }
     if paging == Paging::Auto {
