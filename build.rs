@@ -10,9 +10,11 @@
 //!   increasing character order):
 //!   - `first[0..=nodes]`: the children of node `n` are `first[n]..first[n + 1]`;
 //!   - `label[0..nodes]`: the character on the edge into node `n`;
-//!   - `freq[0..nodes]`: 1 + the frequency of the word ending at node `n`,
-//!     or 0 if no word ends there.
-//! - `dict_trie.rs`: the sizes and the dictionary's total frequency.
+//!   - `freq[0..nodes]`: 1 + the index in `FREQS` of the frequency of the
+//!     word ending at node `n`, or 0 if no word ends there.
+//! - `dict_trie.rs`: the sizes, the dictionary's total frequency and
+//!   `FREQS`, its distinct word frequencies in increasing order (a few
+//!   thousand: the segmenter takes each one's logarithm once).
 //!
 //! Lines are read as `jieba_rs::Jieba::with_dict` reads them: the first two
 //! whitespace-separated fields are the word and its frequency (a missing
@@ -77,6 +79,10 @@ fn main() {
 
     // Renumber breadth-first, so each node's children are consecutive.
     let count = nodes.len();
+    let mut freqs: Vec<u32> = entries.iter().map(|e| e.1).collect();
+    freqs.sort_unstable();
+    freqs.dedup();
+    let freq_index = |f: u32| freqs.binary_search(&f).expect("a listed frequency") as u32;
     let mut first = Vec::with_capacity(count + 1);
     let mut label = Vec::with_capacity(count);
     let mut freq = Vec::with_capacity(count);
@@ -84,7 +90,7 @@ fn main() {
     let mut next_id = 1u32;
     while let Some((c, n)) = queue.pop_front() {
         label.push(c as u32);
-        freq.push(nodes[n].freq.map_or(0, |f| f + 1));
+        freq.push(nodes[n].freq.map_or(0, |f| freq_index(f) + 1));
         first.push(next_id);
         next_id += nodes[n].children.len() as u32;
         queue.extend(nodes[n].children.iter().copied());
@@ -105,5 +111,7 @@ fn main() {
     writeln!(rs, "#[allow(dead_code)]\npub const WORDS: usize = {};", entries.len()).unwrap();
     writeln!(rs, "/// Sum of the frequencies of the distinct words.").unwrap();
     writeln!(rs, "pub const TOTAL: u64 = {total};").unwrap();
+    writeln!(rs, "/// The distinct word frequencies, in increasing order.").unwrap();
+    writeln!(rs, "pub static FREQS: [u32; {}] = {freqs:?};", freqs.len()).unwrap();
     std::fs::write(out.join("dict_trie.rs"), rs).expect("write dict_trie.rs");
 }

@@ -14,9 +14,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 use tvdiff::input::{Lang, LineFilter, Source};
+use tvdiff::internals::diff_chars;
 use tvdiff::internals::segment;
-use tvdiff::internals::WordSegmenter;
-use tvdiff::internals::{diff_chars, diff_chars_with};
 use tvdiff::internals::{normalize_line, normalize_str};
 use tvdiff::report::ChangeKind;
 use tvdiff::NormalizeOptions;
@@ -102,13 +101,9 @@ fn long_pair() -> (Vec<char>, Vec<char>) {
 
 fn inline(c: &mut Criterion) {
     let (o, n) = long_pair();
-    let seg = WordSegmenter::for_chars(o.iter().chain(&n).copied());
     let mut g = c.benchmark_group("inline");
-    g.bench_function(format!("diff_chars/{}+{} chars, segmenter built per call", o.len(), n.len()), |b| {
+    g.bench_function(format!("diff_chars/{}+{} chars", o.len(), n.len()), |b| {
         b.iter(|| black_box(diff_chars(&o, &n, None).len()))
-    });
-    g.bench_function(format!("diff_chars_with/{}+{} chars, segmenter built once", o.len(), n.len()), |b| {
-        b.iter(|| black_box(diff_chars_with(&seg, &o, &n, None).len()))
     });
     g.finish();
 }

@@ -45,13 +45,13 @@ use crate::classify::{change_class, edit_class};
 use crate::diff::similarity::pair_alike;
 use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
-use crate::inline::{diff_sentences_with, Piece, PieceKind};
+use crate::inline::{diff_sentences, Piece, PieceKind};
 use crate::input::Source;
 use crate::normalize::{byte_range, key_string, NChar};
 use crate::report::RowKind;
 use crate::report::{EditClass, Locator, Span};
 use crate::segment::{segment, Document};
-use crate::tokenize::{tokenize_with, TokenKind, WordSegmenter};
+use crate::tokenize::{tokenize, TokenKind};
 use crate::Options;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -429,19 +429,8 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
             .collect()
     };
 
-    // One word segmenter for every stretch that can take part in an inline
-    // diff: those not equal to the base for some witness (see `tokenize`'s
-    // docs: one per sentence would cost more than the diffs).
-    let seg = crate::tokenize::shared_segmenter(rows.iter().enumerate().flat_map(|(w, wr)| {
-        let docs = &docs;
-        wr.iter().filter(|r| r.kind != RowKind::Equal).flat_map(move |r| {
-            let o = &docs[base].chars[r.old_chars.clone()];
-            let n = &docs[w].chars[r.new_chars.clone()];
-            o.iter().chain(n).map(|c| c.ch)
-        })
-    }));
     let slots = multi_align(&docs, base, &rows, opts);
-    Ok(build(sources, &docs, base, slots, &seg, opts, deadline))
+    Ok(build(sources, &docs, base, slots, opts, deadline))
 }
 
 /// Is `s` usable as a siglum: an XML name (it becomes a TEI `xml:id`)
@@ -674,7 +663,6 @@ fn build(
     docs: &[Segmented],
     base: usize,
     slots: Vec<Slot>,
-    seg: &WordSegmenter,
     opts: &Options,
     deadline: Instant,
 ) -> Collation {
@@ -690,7 +678,7 @@ fn build(
         if let Some(b) = slot.base_sentence {
             pos_of_base[b] = index;
         }
-        let mut ctx = PosCtx { sources, docs, base, seg, locators: &mut locators, stats: &mut stats, deadline };
+        let mut ctx = PosCtx { sources, docs, base, locators: &mut locators, stats: &mut stats, deadline };
         let pos = position(index, slot, &mut ctx, &mut next_vp);
         positions.push(pos);
     }
@@ -788,9 +776,9 @@ struct Words {
 }
 
 impl Words {
-    fn new(chars: &[char], seg: &WordSegmenter) -> Words {
+    fn new(chars: &[char]) -> Words {
         let mut word = vec![0..0; chars.len()];
-        for t in tokenize_with(chars, seg) {
+        for t in tokenize(chars) {
             let whole = matches!(t.kind, TokenKind::Han | TokenKind::Word);
             for i in t.range.clone() {
                 word[i] = if whole { t.range.clone() } else { i..i + 1 };
@@ -844,14 +832,13 @@ struct PosCtx<'a, 'b> {
     sources: &'a [(String, Source)],
     docs: &'a [Segmented],
     base: usize,
-    seg: &'a WordSegmenter,
     locators: &'b mut [Locator<'a>],
     stats: &'b mut PairStats,
     deadline: Instant,
 }
 
 fn position(index: usize, slot: Slot, cx: &mut PosCtx, next_vp: &mut usize) -> Position {
-    let PosCtx { sources, docs, base, seg, deadline, .. } = *cx;
+    let PosCtx { sources, docs, base, deadline, .. } = *cx;
     let locators = &mut *cx.locators;
     let stats = &mut *cx.stats;
     let k = sources.len();
@@ -912,10 +899,10 @@ fn position(index: usize, slot: Slot, cx: &mut PosCtx, next_vp: &mut usize) -> P
         let diffs: Vec<Option<Vec<Piece>>> = (0..k)
             .map(|w| {
                 (members[w].is_some() && group_of[w] != group_of[anchor])
-                    .then(|| diff_sentences_with(seg, ac, chars_of(w), Some(deadline)))
+                    .then(|| diff_sentences(ac, chars_of(w), Some(deadline)))
             })
             .collect();
-        let words = Words::new(&achars, seg);
+        let words = Words::new(&achars);
         let mut spans: Vec<(usize, usize)> = diffs
             .iter()
             .flatten()

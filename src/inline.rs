@@ -19,7 +19,7 @@
 
 use crate::chars::{is_han, is_punct};
 use crate::normalize::NChar;
-use crate::tokenize::{tokenize_with, WordSegmenter};
+use crate::tokenize::tokenize;
 use similar::{Algorithm, DiffOp};
 use std::ops::Range;
 use std::time::Instant;
@@ -51,33 +51,19 @@ pub struct Piece {
 /// Diff two sentences given as key characters.
 #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn diff_sentences(old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
-    let seg = crate::tokenize::shared_segmenter(old.iter().chain(new).map(|c| c.ch));
-    diff_sentences_with(&seg, old, new, deadline)
-}
-
-/// [`diff_sentences`] with a word segmenter built in advance (for many
-/// sentences at once, see [`WordSegmenter::for_chars`]).
-pub fn diff_sentences_with(seg: &WordSegmenter, old: &[NChar], new: &[NChar], deadline: Option<Instant>) -> Vec<Piece> {
     let oc: Vec<char> = old.iter().map(|c| c.ch).collect();
     let nc: Vec<char> = new.iter().map(|c| c.ch).collect();
-    diff_chars_with(seg, &oc, &nc, deadline)
+    diff_chars(&oc, &nc, deadline)
 }
 
 /// Diff two character sequences (keys) by word tokens; see the module docs.
-#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
-pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
-    let seg = crate::tokenize::shared_segmenter(oc.iter().chain(nc).copied());
-    diff_chars_with(&seg, oc, nc, deadline)
-}
-
-/// [`diff_chars`] with a word segmenter built in advance.
 ///
 /// The result does not depend on which side is called old: a diff
 /// algorithm may choose between equally short edit scripts differently in
 /// the two directions, so the pair is always diffed in one canonical order
 /// and the result mirrored when needed. compare(a, b) and compare(b, a)
 /// therefore report mirrored edits.
-pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
+pub fn diff_chars(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
     // Only the stretch between the common beginning and end needs words:
     // widened to the nearest characters that are no part of a word (a
     // mark, a space), it is cut into exactly the words the whole sentence
@@ -88,7 +74,7 @@ pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: 
     if from > 0 || to_old < oc.len() {
         let mut pieces = Vec::with_capacity(8);
         push_merged(&mut pieces, Piece { kind: PieceKind::Equal, old: 0..from, new: 0..from });
-        for p in diff_chars_with(seg, &oc[from..to_old], &nc[from..to_new], deadline) {
+        for p in diff_chars(&oc[from..to_old], &nc[from..to_new], deadline) {
             let shift = |r: Range<usize>| r.start + from..r.end + from;
             push_merged(&mut pieces, Piece { kind: p.kind, old: shift(p.old), new: shift(p.new) });
         }
@@ -98,7 +84,7 @@ pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: 
         return pieces;
     }
     if oc > nc {
-        let mut pieces = diff_ordered(seg, nc, oc, deadline);
+        let mut pieces = diff_ordered(nc, oc, deadline);
         for p in &mut pieces {
             std::mem::swap(&mut p.old, &mut p.new);
             p.kind = match p.kind {
@@ -109,7 +95,7 @@ pub fn diff_chars_with(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: 
         }
         return pieces;
     }
-    diff_ordered(seg, oc, nc, deadline)
+    diff_ordered(oc, nc, deadline)
 }
 
 /// The common beginning and end of `oc` and `nc`, each stopped at a
@@ -150,9 +136,9 @@ fn changed_window(oc: &[char], nc: &[char]) -> (usize, usize, usize) {
     (p, oc.len() - s, nc.len() - s)
 }
 
-fn diff_ordered(seg: &WordSegmenter, oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
-    let ot = tokenize_with(oc, seg);
-    let nt = tokenize_with(nc, seg);
+fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
+    let ot = tokenize(oc);
+    let nt = tokenize(nc);
     let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();
     let nkeys: Vec<&[char]> = nt.iter().map(|t| &nc[t.range.clone()]).collect();
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &okeys, &nkeys, deadline);

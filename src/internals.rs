@@ -6,7 +6,7 @@
 
 pub use crate::chars::{dominant_script, is_cjk, is_han, is_invisible, is_punct};
 pub use crate::error_rate::scored_tokens;
-pub use crate::inline::{diff_chars, diff_chars_with, diff_sentences, Piece, PieceKind};
+pub use crate::inline::{diff_chars, diff_sentences, Piece, PieceKind};
 pub use crate::normalize::{byte_range, key_string, normalize_line, normalize_line_into, normalize_str, NChar};
 pub use crate::segment::{segment, CharCursor, Document, Sentence, MAX_SENTENCE_CHARS};
-pub use crate::tokenize::{tokenize, tokenize_with, WordSegmenter};
+pub use crate::tokenize::tokenize;

@@ -40,10 +40,9 @@ pub(crate) mod regions;
 pub(crate) mod similarity;
 pub(crate) mod tokens;
 
-use crate::inline::{diff_sentences_with, Piece, PieceKind};
+use crate::inline::{diff_sentences, Piece, PieceKind};
 use crate::report::RowKind;
 use crate::segment::{CharCursor, Document};
-use crate::tokenize::WordSegmenter;
 use anchor::Seg;
 use project::Shape;
 use std::collections::HashMap;
@@ -378,13 +377,10 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     if jobs.is_empty() {
         return;
     }
-    // One word segmenter for all modified rows (see tokenize's docs).
-    let seg: std::sync::Arc<WordSegmenter> =
-        crate::tokenize::shared_segmenter(jobs.iter().flat_map(|(_, o, n)| key_chars(old, o).chain(key_chars(new, n))));
     let t2 = Instant::now();
     // Inline diffs, on two threads when there are many (a book whose every
-    // sentence changed): the segmenter is shared, each thread reads the
-    // key characters through its own cursors.
+    // sentence changed): each thread reads the key characters through its
+    // own cursors (the word segmenter has no state to share).
     let inline = |part: &[(usize, Range<usize>, Range<usize>)]| -> Vec<(Vec<Piece>, f32)> {
         let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
         part.iter()
@@ -394,7 +390,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
                 let pieces = if Instant::now() > opts.deadline {
                     vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
                 } else {
-                    diff_sentences_with(&seg, o, n, Some(opts.deadline))
+                    diff_sentences(o, n, Some(opts.deadline))
                 };
                 let eq: usize =
                     pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
@@ -737,12 +733,6 @@ fn whole(new: &Document, r: Range<usize>) -> Option<Range<usize>> {
     let last = new.sentences.partition_point(|s| s.chars.end < r.end);
     let (a, b) = (new.sentences.get(first)?, new.sentences.get(last)?);
     (a.chars.start == r.start && b.chars.end == r.end).then_some(first..last + 1)
-}
-
-/// The key characters `r` of `doc`, as chars.
-fn key_chars<'d>(doc: &'d Document, r: &Range<usize>) -> impl Iterator<Item = char> + 'd {
-    let text = key_text(doc, r);
-    text.chars()
 }
 
 /// Key text of key characters `r` (which start and end at sentence
