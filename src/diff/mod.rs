@@ -744,10 +744,23 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
     // The sentence holding r.start, and the byte where r starts in it.
     let s = doc.sentences.partition_point(|s| s.chars.end <= r.start);
     let Some(first) = doc.sentences.get(s) else { return "" };
+    // At a sentence's start or end (nearly always) the byte is known;
+    // inside one, its characters are counted from the start, or from the
+    // end when that is nearer.
     let offset = |sentence: &crate::segment::Sentence, at: usize| {
-        let key = &doc.keys[sentence.key.clone()];
         let n = at.saturating_sub(sentence.chars.start);
-        sentence.key.start + key.char_indices().nth(n).map_or(key.len(), |(b, _)| b)
+        let (len, key) = (sentence.chars.len(), &doc.keys[sentence.key.clone()]);
+        if n == 0 {
+            sentence.key.start
+        } else if n >= len {
+            sentence.key.end
+        } else if key.len() == len {
+            sentence.key.start + n // ASCII
+        } else if n <= len / 2 {
+            sentence.key.start + key.char_indices().nth(n).map_or(key.len(), |(b, _)| b)
+        } else {
+            sentence.key.start + key.char_indices().rev().nth(len - n - 1).map_or(0, |(b, _)| b)
+        }
     };
     let start = offset(first, r.start);
     let e = doc.sentences.partition_point(|s| s.chars.end < r.end).min(doc.sentences.len() - 1);
@@ -1163,5 +1176,11 @@ mod tests {
         assert_eq!(key_text(&da, &(1..3)), "好世");
         assert_eq!(key_text(&da, &(0..8)), "你好世界.再见!");
         assert_eq!(key_text(&da, &(5..5)), "");
+        // Counted from the end of the sentence, and across two.
+        assert_eq!(key_text(&da, &(6..7)), "见");
+        assert_eq!(key_text(&da, &(3..6)), "界.再");
+        let (_, _, de, _) = docs("Hello there world. Bye now.", "", NormalizeOptions::default());
+        assert_eq!(key_text(&de, &(6..11)), "there");
+        assert_eq!(key_text(&de, &(13..23)), "orld. Bye ");
     }
 }
