@@ -136,11 +136,19 @@ fn changed_window(oc: &[char], nc: &[char]) -> (usize, usize, usize) {
     (p, oc.len() - s, nc.len() - s)
 }
 
+/// Token pairs below which an inline diff runs without looking at the
+/// clock.
+const SMALL_DIFF: usize = 4096;
+
 fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
     let ot = tokenize(oc);
     let nt = tokenize(nc);
     let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();
     let nkeys: Vec<&[char]> = nt.iter().map(|t| &nc[t.range.clone()]).collect();
+    // A small diff finishes in microseconds: asking the clock at every
+    // step of it (as a deadline makes Myers do) would cost more than the
+    // diff. Past the deadline the caller stops starting new ones.
+    let deadline = deadline.filter(|_| okeys.len() * nkeys.len() > SMALL_DIFF);
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &okeys, &nkeys, deadline);
 
     // Token ranges -> character ranges.
