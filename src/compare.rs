@@ -26,6 +26,7 @@ use crate::segment::{segment, CharCursor, Document};
 use crate::structure::{Outline, Renumbering};
 use crate::Options;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -287,18 +288,22 @@ struct Versions<'a> {
 
 /// The report: a fold over the rows of the alignment.
 fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+    build_in_pieces(v, aligned, opts, FOLD_PIECE)
+}
+
+/// [`build`], folding pieces of about `piece` rows at a time.
+fn build_in_pieces(
+    v: &Versions,
+    aligned: &[Row],
+    opts: &Options,
+    piece: usize,
+) -> (Summary, Vec<Change>, Vec<ReportRow>) {
     let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
-    let mut ol = Locator::new(old);
-    let mut nl = Locator::new(new);
     let mut summary = Summary::default();
     let mut absorbed = equal_noise(old, new, od, nd, aligned);
-    let mut matched_chars = 0usize;
     let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
         + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
     let renumbering = renumbering(v, aligned);
-    // Normalised (old, new) keys of every edit, for the recurring groups.
-    let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
-
     // Change ids first, so that a moved-from row can point at its change.
     // The sentences of a unit added, removed or moved together are one change.
     let group = unit_groups(v, aligned);
@@ -317,8 +322,11 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
             .collect()
     };
     let mut change_of_row = vec![None; aligned.len()];
+    // The number of changes made by the rows before each row.
+    let mut ids_before = vec![0; aligned.len() + 1];
     let mut next = 0;
     for (i, r) in aligned.iter().enumerate() {
+        ids_before[i] = next;
         if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo)
             && !only_fillers(i)
         {
@@ -330,214 +338,50 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
             next += 1;
         }
     }
+    ids_before[aligned.len()] = next;
     for (i, r) in aligned.iter().enumerate() {
         if r.kind == RowKind::MovedFrom {
             change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
         }
     }
 
-    let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
+    // The fold over the rows, in pieces on rayon's pool for a large
+    // report (every sentence changed): each piece starts where no unit
+    // group and no run of resegmented rows crosses, so it folds alone,
+    // and the pieces are joined in order.
+    let cx = Fold {
+        v,
+        aligned,
+        opts,
+        renumbering: &renumbering,
+        group: &group,
+        fillers: &fillers,
+        change_of_row: &change_of_row,
+    };
+    let pieces = fold_pieces(aligned, &group, piece);
+    let folded: Vec<Folded> = crate::diff::par_map(&pieces, 1, |r| cx.fold(r.clone(), ids_before[r.start]));
     let mut changes = Vec::with_capacity(next);
     let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
-    let mut in_reseg = false;
-    // The byte ranges a unit change grows to (old, new), made into spans
-    // once, after the fold (a span copies its text).
+    let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
-    let grow = |extent: &mut BTreeMap<usize, [Option<Range<usize>>; 2]>, c: &Change, side: usize, b: Range<usize>| {
-        let e =
-            extent.entry(c.id).or_insert_with(|| [c.old.as_ref(), c.new.as_ref()].map(|s| s.map(|s| s.start..s.end)));
-        if let Some(r) = e[side].as_mut() {
-            *r = r.start.min(b.start)..r.end.max(b.end);
+    let mut matched_chars = 0usize;
+    for f in folded {
+        debug_assert_eq!(f.first_change, changes.len());
+        changes.extend(f.changes);
+        rows.extend(f.rows);
+        keys.extend(f.keys);
+        extent.extend(f.extent);
+        matched_chars += f.matched_chars;
+        for (rule, n) in f.absorbed {
+            *absorbed.entry(rule).or_default() += n;
         }
-    };
-    let span = |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Span> {
-        (!chars.is_empty()).then(|| {
-            let b = byte_span(doc, sentences, chars);
-            loc.span(b.start, b.end)
-        })
-    };
-    for (i, r) in aligned.iter().enumerate() {
-        let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
-        if r.kind != RowKind::Resegmented {
-            in_reseg = false;
-        }
-        if only_fillers(i) {
-            summary.equal += 1;
-            *absorbed.entry(Rule::Filler).or_default() += fillers[i];
-            matched_chars += r.old_chars.len() + r.new_chars.len();
-            if opts.rows {
-                let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
-                rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None });
-            }
-            continue;
-        }
-        match r.kind {
-            RowKind::Equal => {
-                // (Their noise was counted by `equal_noise`.)
-                summary.equal += 1;
-                matched_chars += r.old_chars.len() + r.new_chars.len();
-            }
-            RowKind::Resegmented => {
-                summary.equal += 1;
-                // Consecutive rows that share a new sentence are one place.
-                if !in_reseg {
-                    summary.resegmented += 1;
-                }
-                in_reseg = true;
-                matched_chars += r.old_chars.len() + r.new_chars.len();
-            }
-            RowKind::Modified => {
-                summary.modified += 1;
-                let (oc, nc) = (ocur.get(r.old_chars.clone()), ncur.get(r.new_chars.clone()));
-                let (old_span, new_span) =
-                    (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
-                let mut ed = EditsOf {
-                    old,
-                    new,
-                    ol: &mut ol,
-                    nl: &mut nl,
-                    absorbed: &mut absorbed,
-                    drop_fillers: opts.ignore_fillers,
-                };
-                let (mut edits, eq, ks) = ed.edits(oc, nc, &r.pieces);
-                matched_chars += eq;
-                classify_renumbering(&renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
-                keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (changes.len(), k, a, b)));
-                let (os, ns) = sentences(r);
-                // Page and time of the changed words, not of the whole sentence.
-                let (mut old_span, mut new_span) = (old_span, new_span);
-                let at = |f: fn(&Edit) -> Location| edits.iter().map(f).map(|l| (l.start, l.end)).collect::<Vec<_>>();
-                if let Some(s) = old_span.as_mut() {
-                    ol.place(s, &at(|e| e.old_at));
-                }
-                if let Some(s) = new_span.as_mut() {
-                    nl.place(s, &at(|e| e.new_at));
-                }
-                changes.push(Change {
-                    id: changes.len(),
-                    kind: ChangeKind::Modified,
-                    class: change_class(edits.iter().map(|e| e.class)),
-                    old: old_span,
-                    new: new_span,
-                    similarity: r.similarity,
-                    edits,
-                    old_sentences: os,
-                    new_sentences: ns,
-                });
-            }
-            RowKind::Added | RowKind::Removed => {
-                let added = r.kind == RowKind::Added;
-                if added {
-                    summary.added += 1;
-                } else {
-                    summary.removed += 1;
-                }
-                let key = if added { ncur.get(r.new_chars.clone()) } else { ocur.get(r.old_chars.clone()) };
-                let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
-                    EditClass::Punctuation
-                } else {
-                    EditClass::Wording
-                };
-                let (os, ns) = sentences(r);
-                if group[i] != i {
-                    // The next sentence of a unit added or removed as a whole.
-                    let c = changes.last_mut().expect("a group starts with a change");
-                    let (side, doc, sents, chars) =
-                        if added { (1, nd, &r.new, &r.new_chars) } else { (0, od, &r.old, &r.old_chars) };
-                    grow(&mut extent, c, side, byte_span(doc, sents, chars));
-                    c.old_sentences[1] = c.old_sentences[1].max(os[1]);
-                    c.new_sentences[1] = c.new_sentences[1].max(ns[1]);
-                    if class == EditClass::Wording {
-                        c.class = EditClass::Wording;
-                    }
-                    // (Its own span for the rows, below.)
-                    if opts.rows {
-                        let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
-                        rows.push(ReportRow { kind: r.kind, old: o, new: n, change: change_of_row[i] });
-                    }
-                    continue;
-                }
-                changes.push(Change {
-                    id: changes.len(),
-                    kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
-                    class,
-                    old: span(&mut ol, od, &r.old, &r.old_chars),
-                    new: span(&mut nl, nd, &r.new, &r.new_chars),
-                    similarity: 0.0,
-                    edits: vec![],
-                    old_sentences: os,
-                    new_sentences: ns,
-                });
-            }
-            RowKind::MovedTo => {
-                summary.moved += 1;
-                let from = &aligned[r.partner.expect("a move has two halves")];
-                let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
-                let mut ol2 = Locator::new(old);
-                let mut ed = EditsOf {
-                    old,
-                    new,
-                    ol: &mut ol2,
-                    nl: &mut nl,
-                    absorbed: &mut absorbed,
-                    drop_fillers: opts.ignore_fillers,
-                };
-                let (mut edits, eq, ks) = if r.pieces.is_empty() {
-                    // Moved unchanged: its noise only.
-                    count_row_noise(&old.text, &fo, &new.text, fnc, ed.absorbed);
-                    (vec![], fo.len() + fnc.len(), vec![])
-                } else {
-                    ed.edits(&fo, fnc, &r.pieces)
-                };
-                matched_chars += eq;
-                let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
-                let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
-                classify_renumbering(&renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
-                if group[i] != i {
-                    // The next sentence of a unit that moved together: one change.
-                    let c = changes.last_mut().expect("a group starts with a change");
-                    keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (c.id, c.edits.len() + k, a, b)));
-                    grow(&mut extent, c, 0, byte_span(od, &from.old, &from.old_chars));
-                    grow(&mut extent, c, 1, byte_span(nd, &r.new, &r.new_chars));
-                    c.edits.append(&mut edits);
-                    c.old_sentences[1] = from.old.end;
-                    c.new_sentences[1] = r.new.end;
-                    c.similarity = c.similarity.min(r.similarity);
-                    c.class = if c.edits.is_empty() {
-                        EditClass::Wording
-                    } else {
-                        change_class(c.edits.iter().map(|e| e.class))
-                    };
-                } else {
-                    keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (changes.len(), k, a, b)));
-                    changes.push(Change {
-                        id: changes.len(),
-                        kind: ChangeKind::Moved,
-                        class: if edits.is_empty() {
-                            EditClass::Wording
-                        } else {
-                            change_class(edits.iter().map(|e| e.class))
-                        },
-                        old: old_span,
-                        new: new_span,
-                        similarity: r.similarity,
-                        edits,
-                        old_sentences: [from.old.start, from.old.end],
-                        new_sentences: [r.new.start, r.new.end],
-                    });
-                }
-            }
-            RowKind::MovedFrom => {}
-        }
-        if !opts.rows {
-            continue;
-        }
-        let (old_span, new_span) = match r.kind {
-            RowKind::MovedTo => (None, span(&mut nl, nd, &r.new, &r.new_chars)),
-            RowKind::MovedFrom => (span(&mut ol, od, &r.old, &r.old_chars), None),
-            _ => (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars)),
-        };
-        rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
+        let c = f.counts;
+        summary.equal += c.equal;
+        summary.resegmented += c.resegmented;
+        summary.modified += c.modified;
+        summary.added += c.added;
+        summary.removed += c.removed;
+        summary.moved += c.moved;
     }
     for (id, [o, n]) in extent {
         let c = &mut changes[id];
@@ -560,6 +404,304 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
     summary.recurring = recurring(&mut changes, keys);
     label_sections(v, &mut changes, &mut rows);
     (summary, changes, rows)
+}
+
+/// What folding the rows needs (see [`build`]).
+#[derive(Clone, Copy)]
+struct Fold<'a> {
+    v: &'a Versions<'a>,
+    aligned: &'a [Row],
+    opts: &'a Options,
+    renumbering: &'a Renumbering,
+    group: &'a [usize],
+    fillers: &'a [usize],
+    change_of_row: &'a [Option<usize>],
+}
+
+/// Row counts of a piece of the fold, for the summary.
+#[derive(Default)]
+struct Counted {
+    equal: usize,
+    resegmented: usize,
+    modified: usize,
+    added: usize,
+    removed: usize,
+    moved: usize,
+}
+
+/// What a piece of the fold made: its changes (ids from `first_change`
+/// on), rows, edit keys, unit extents, counts, noise and matched
+/// characters.
+struct Folded {
+    first_change: usize,
+    changes: Vec<Change>,
+    rows: Vec<ReportRow>,
+    keys: Vec<(usize, usize, String, String)>,
+    extent: BTreeMap<usize, [Option<Range<usize>>; 2]>,
+    counts: Counted,
+    absorbed: Absorbed,
+    matched_chars: usize,
+}
+
+/// Rows per piece of the fold (a few thousand changes: enough to be worth
+/// a task, few enough pieces to share two cores with the error rate).
+const FOLD_PIECE: usize = 2048;
+
+/// Where the fold can be cut into pieces: row ranges covering `aligned`,
+/// each starting at a row that no unit group reaches back across (no row
+/// at or after it belongs to a group whose first row is before it) and
+/// that is not resegmented (a run of those counts once).
+fn fold_pieces(aligned: &[Row], group: &[usize], size: usize) -> Vec<Range<usize>> {
+    let size = size.max(1);
+    let n = aligned.len();
+    // The smallest group head at or after each row.
+    let mut min_head = vec![usize::MAX; n + 1];
+    for i in (0..n).rev() {
+        min_head[i] = min_head[i + 1].min(group.get(i).copied().unwrap_or(i));
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = size;
+    while i < n {
+        if min_head[i] >= i && aligned[i].kind != RowKind::Resegmented {
+            out.push(start..i);
+            start = i;
+            i = i.saturating_add(size);
+        } else {
+            i += 1;
+        }
+    }
+    out.push(start..n);
+    out
+}
+
+impl Fold<'_> {
+    /// Fold rows `piece` into changes (and report rows with
+    /// [`Options::rows`]).
+    /// `first_change`: the id of the piece's first change (the number of
+    /// changes the rows before it made).
+    fn fold(&self, piece: Range<usize>, first_change: usize) -> Folded {
+        let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row } = *self;
+        let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
+        let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
+        let (mut ol, mut nl) = (Locator::new(old), Locator::new(new));
+        let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
+        let mut changes: Vec<Change> = Vec::new();
+        let mut rows = Vec::new();
+        let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
+        let mut counts = Counted::default();
+        let summary = &mut counts;
+        let mut absorbed = Absorbed::new();
+        let mut matched_chars = 0usize;
+        let mut in_reseg = false;
+        // The byte ranges a unit change grows to (old, new), made into spans
+        // once, after the fold (a span copies its text).
+        let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
+        let grow =
+            |extent: &mut BTreeMap<usize, [Option<Range<usize>>; 2]>, c: &Change, side: usize, b: Range<usize>| {
+                let e = extent
+                    .entry(c.id)
+                    .or_insert_with(|| [c.old.as_ref(), c.new.as_ref()].map(|s| s.map(|s| s.start..s.end)));
+                if let Some(r) = e[side].as_mut() {
+                    *r = r.start.min(b.start)..r.end.max(b.end);
+                }
+            };
+        let span =
+            |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Span> {
+                (!chars.is_empty()).then(|| {
+                    let b = byte_span(doc, sentences, chars);
+                    loc.span(b.start, b.end)
+                })
+            };
+        for (i, r) in aligned.iter().enumerate().take(piece.end).skip(piece.start) {
+            let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
+            if r.kind != RowKind::Resegmented {
+                in_reseg = false;
+            }
+            if only_fillers(i) {
+                summary.equal += 1;
+                *absorbed.entry(Rule::Filler).or_default() += fillers[i];
+                matched_chars += r.old_chars.len() + r.new_chars.len();
+                if opts.rows {
+                    let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                    rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None });
+                }
+                continue;
+            }
+            match r.kind {
+                RowKind::Equal => {
+                    // (Their noise was counted by `equal_noise`.)
+                    summary.equal += 1;
+                    matched_chars += r.old_chars.len() + r.new_chars.len();
+                }
+                RowKind::Resegmented => {
+                    summary.equal += 1;
+                    // Consecutive rows that share a new sentence are one place.
+                    if !in_reseg {
+                        summary.resegmented += 1;
+                    }
+                    in_reseg = true;
+                    matched_chars += r.old_chars.len() + r.new_chars.len();
+                }
+                RowKind::Modified => {
+                    summary.modified += 1;
+                    let (oc, nc) = (ocur.get(r.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                    let (old_span, new_span) =
+                        (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                    let mut ed = EditsOf {
+                        old,
+                        new,
+                        ol: &mut ol,
+                        nl: &mut nl,
+                        absorbed: &mut absorbed,
+                        drop_fillers: opts.ignore_fillers,
+                    };
+                    let (mut edits, eq, ks) = ed.edits(oc, nc, &r.pieces);
+                    matched_chars += eq;
+                    classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
+                    keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (first_change + changes.len(), k, a, b)));
+                    let (os, ns) = sentences(r);
+                    // Page and time of the changed words, not of the whole sentence.
+                    let (mut old_span, mut new_span) = (old_span, new_span);
+                    let at =
+                        |f: fn(&Edit) -> Location| edits.iter().map(f).map(|l| (l.start, l.end)).collect::<Vec<_>>();
+                    if let Some(s) = old_span.as_mut() {
+                        ol.place(s, &at(|e| e.old_at));
+                    }
+                    if let Some(s) = new_span.as_mut() {
+                        nl.place(s, &at(|e| e.new_at));
+                    }
+                    changes.push(Change {
+                        id: first_change + changes.len(),
+                        kind: ChangeKind::Modified,
+                        class: change_class(edits.iter().map(|e| e.class)),
+                        old: old_span,
+                        new: new_span,
+                        similarity: r.similarity,
+                        edits,
+                        old_sentences: os,
+                        new_sentences: ns,
+                    });
+                }
+                RowKind::Added | RowKind::Removed => {
+                    let added = r.kind == RowKind::Added;
+                    if added {
+                        summary.added += 1;
+                    } else {
+                        summary.removed += 1;
+                    }
+                    let key = if added { ncur.get(r.new_chars.clone()) } else { ocur.get(r.old_chars.clone()) };
+                    let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
+                        EditClass::Punctuation
+                    } else {
+                        EditClass::Wording
+                    };
+                    let (os, ns) = sentences(r);
+                    if group[i] != i {
+                        // The next sentence of a unit added or removed as a whole.
+                        let c = changes.last_mut().expect("a group starts with a change");
+                        let (side, doc, sents, chars) =
+                            if added { (1, nd, &r.new, &r.new_chars) } else { (0, od, &r.old, &r.old_chars) };
+                        grow(&mut extent, c, side, byte_span(doc, sents, chars));
+                        c.old_sentences[1] = c.old_sentences[1].max(os[1]);
+                        c.new_sentences[1] = c.new_sentences[1].max(ns[1]);
+                        if class == EditClass::Wording {
+                            c.class = EditClass::Wording;
+                        }
+                        // (Its own span for the rows, below.)
+                        if opts.rows {
+                            let (o, n) =
+                                (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                            rows.push(ReportRow { kind: r.kind, old: o, new: n, change: change_of_row[i] });
+                        }
+                        continue;
+                    }
+                    changes.push(Change {
+                        id: first_change + changes.len(),
+                        kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
+                        class,
+                        old: span(&mut ol, od, &r.old, &r.old_chars),
+                        new: span(&mut nl, nd, &r.new, &r.new_chars),
+                        similarity: 0.0,
+                        edits: vec![],
+                        old_sentences: os,
+                        new_sentences: ns,
+                    });
+                }
+                RowKind::MovedTo => {
+                    summary.moved += 1;
+                    let from = &aligned[r.partner.expect("a move has two halves")];
+                    let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                    let mut ol2 = Locator::new(old);
+                    let mut ed = EditsOf {
+                        old,
+                        new,
+                        ol: &mut ol2,
+                        nl: &mut nl,
+                        absorbed: &mut absorbed,
+                        drop_fillers: opts.ignore_fillers,
+                    };
+                    let (mut edits, eq, ks) = if r.pieces.is_empty() {
+                        // Moved unchanged: its noise only.
+                        count_row_noise(&old.text, &fo, &new.text, fnc, ed.absorbed);
+                        (vec![], fo.len() + fnc.len(), vec![])
+                    } else {
+                        ed.edits(&fo, fnc, &r.pieces)
+                    };
+                    matched_chars += eq;
+                    let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
+                    let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
+                    classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
+                    if group[i] != i {
+                        // The next sentence of a unit that moved together: one change.
+                        let c = changes.last_mut().expect("a group starts with a change");
+                        keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (c.id, c.edits.len() + k, a, b)));
+                        grow(&mut extent, c, 0, byte_span(od, &from.old, &from.old_chars));
+                        grow(&mut extent, c, 1, byte_span(nd, &r.new, &r.new_chars));
+                        c.edits.append(&mut edits);
+                        c.old_sentences[1] = from.old.end;
+                        c.new_sentences[1] = r.new.end;
+                        c.similarity = c.similarity.min(r.similarity);
+                        c.class = if c.edits.is_empty() {
+                            EditClass::Wording
+                        } else {
+                            change_class(c.edits.iter().map(|e| e.class))
+                        };
+                    } else {
+                        keys.extend(
+                            ks.into_iter().enumerate().map(|(k, (a, b))| (first_change + changes.len(), k, a, b)),
+                        );
+                        changes.push(Change {
+                            id: first_change + changes.len(),
+                            kind: ChangeKind::Moved,
+                            class: if edits.is_empty() {
+                                EditClass::Wording
+                            } else {
+                                change_class(edits.iter().map(|e| e.class))
+                            },
+                            old: old_span,
+                            new: new_span,
+                            similarity: r.similarity,
+                            edits,
+                            old_sentences: [from.old.start, from.old.end],
+                            new_sentences: [r.new.start, r.new.end],
+                        });
+                    }
+                }
+                RowKind::MovedFrom => {}
+            }
+            if !opts.rows {
+                continue;
+            }
+            let (old_span, new_span) = match r.kind {
+                RowKind::MovedTo => (None, span(&mut nl, nd, &r.new, &r.new_chars)),
+                RowKind::MovedFrom => (span(&mut ol, od, &r.old, &r.old_chars), None),
+                _ => (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars)),
+            };
+            rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
+        }
+        Folded { first_change, changes, rows, keys, extent, counts, absorbed, matched_chars }
+    }
 }
 
 /// Builds the edits of a changed pair of stretches (a modified row, a
@@ -743,7 +885,7 @@ type EditKey<'a> = (&'a str, &'a str, EditClass);
 /// `keys`: (change, edit, old key, new key) of every edit, in order.
 fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) -> Vec<Recurring> {
     // Per key: how many, and the first occurrence (index into keys).
-    let mut count: HashMap<EditKey, (usize, usize)> = HashMap::new();
+    let mut count: FxHashMap<EditKey, (usize, usize)> = FxHashMap::default();
     for (order, (c, e, o, n)) in keys.iter().enumerate() {
         let class = changes[*c].edits[*e].class;
         if class != EditClass::Renumbering {
@@ -753,7 +895,7 @@ fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) 
     let mut groups: Vec<(EditKey, usize, usize)> =
         count.into_iter().filter(|(_, (n, _))| *n >= 3).map(|(k, (n, first))| (k, n, first)).collect();
     groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let index: HashMap<EditKey, usize> = groups.iter().enumerate().map(|(g, (k, _, _))| (*k, g)).collect();
+    let index: FxHashMap<EditKey, usize> = groups.iter().enumerate().map(|(g, (k, _, _))| (*k, g)).collect();
     let out: Vec<Recurring> = groups
         .iter()
         .map(|&((_, _, class), count, first)| {
@@ -775,6 +917,10 @@ fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) 
 /// a modified change by where its first edit is, everything else by where
 /// it starts.
 fn label_sections(v: &Versions, changes: &mut [Change], rows: &mut [ReportRow]) {
+    use rayon::prelude::*;
+    // (Each span on its own, on rayon's pool: a label and a path are
+    // strings made for every change.)
+    const MIN: usize = 1024;
     for old in [true, false] {
         let outline = if old { v.oo } else { v.no };
         if outline.is_empty() {
@@ -783,17 +929,66 @@ fn label_sections(v: &Versions, changes: &mut [Change], rows: &mut [ReportRow]) 
         let label = |span: &mut Span, at: usize| {
             (span.section, span.path) = outline.label_at(at);
         };
-        for c in changes.iter_mut() {
+        changes.par_iter_mut().with_min_len(MIN).for_each(|c| {
             let first = c.edits.first().filter(|_| c.kind == ChangeKind::Modified);
             let at = first.map(|e| if old { e.old_at.start } else { e.new_at.start });
             if let Some(s) = if old { c.old.as_mut() } else { c.new.as_mut() } {
                 let at = at.unwrap_or(s.start);
                 label(s, at);
             }
+        });
+        rows.par_iter_mut()
+            .with_min_len(MIN)
+            .filter_map(|r| if old { r.old.as_mut() } else { r.new.as_mut() })
+            .for_each(|s| {
+                let at = s.start;
+                label(s, at);
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Folding the rows in pieces gives the report of one fold, whatever
+    /// the pieces' size: unit groups (articles added, removed and moved
+    /// together), resegmented runs, moves, recurring edits.
+    #[test]
+    fn the_fold_in_pieces_is_the_fold_in_one() {
+        let pairs = [
+            (include_str!("../samples/law/binjiang-2018.txt"), include_str!("../samples/law/binjiang-2024.txt")),
+            (include_str!("../samples/law/harbour-2015.txt"), include_str!("../samples/law/harbour-2023.txt")),
+            (include_str!("../samples/seed-001-xinhua-pdf-zh.txt"), include_str!("../samples/seed-000-blog-en-zh.txt")),
+            (include_str!("../samples/en-wrapped-50.txt"), include_str!("../samples/en-wrapped-72.txt")),
+            (include_str!("../samples/seed-002-summary-en.txt"), include_str!("../samples/seed-004-liveblog-en.txt")),
+        ];
+        let mut seen = 0;
+        for (a, b) in pairs {
+            let (old, new) = (Source::from_text("old", a), Source::from_text("new", b));
+            let opts = Options { rows: true, ..Options::default() };
+            let filter = line_filter(&opts).unwrap();
+            let (od, nd) = (segment(&old, &filter, &opts.normalize), segment(&new, &filter, &opts.normalize));
+            let (oo, no) = (Outline::detect(&old), Outline::detect(&new));
+            let far = Instant::now() + std::time::Duration::from_secs(3600);
+            let diff_opts = DiffOptions {
+                threshold: opts.threshold,
+                detect_moves: true,
+                move_threshold: Some(opts.move_threshold),
+                deadline: far,
+            };
+            let rows = diff(&od, &nd, &diff_opts);
+            let v = Versions { old: &old, new: &new, od: &od, nd: &nd, oo: &oo, no: &no };
+            let whole = build_in_pieces(&v, &rows, &opts, usize::MAX);
+            seen += whole.1.len();
+            assert!(whole.2.len() > 10);
+            for size in [1, 2, 3, 7] {
+                let (summary, changes, report_rows) = build_in_pieces(&v, &rows, &opts, size);
+                assert_eq!(summary, whole.0, "piece size {size}");
+                assert_eq!(changes, whole.1, "piece size {size}");
+                assert_eq!(report_rows, whole.2, "piece size {size}");
+            }
         }
-        for s in rows.iter_mut().filter_map(|r| if old { r.old.as_mut() } else { r.new.as_mut() }) {
-            let at = s.start;
-            label(s, at);
-        }
+        assert!(seen > 50, "{seen} changes");
     }
 }
