@@ -45,8 +45,10 @@ use crate::report::RowKind;
 use crate::segment::{CharCursor, Document};
 use anchor::Seg;
 use project::Shape;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// How the versions are aligned.
@@ -332,14 +334,15 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         laps.push((name, last.elapsed()));
         last = Instant::now();
     };
-    let alikes = par_map(&unsure, PAR_MIN, |&i| alike(old, &rows[i].old_chars, new, &rows[i].new_chars));
+    let sk = Sketches::new(old, new);
+    let alikes = par_map(&unsure, PAR_MIN, |&i| sk.alike(&rows[i].old_chars, &rows[i].new_chars));
     for (i, a) in unsure.into_iter().zip(alikes) {
         rows[i].similarity = a;
     }
     lap("alike", &mut laps);
-    split_off_sentences(old, new, rows);
+    split_off_sentences(&sk, new, rows);
     lap("split off", &mut laps);
-    hand_over_fragments(old, new, rows, opts.threshold);
+    hand_over_fragments(&sk, new, rows, opts.threshold);
     lap("hand over", &mut laps);
     regroup_unlike(new, rows, opts.threshold);
     lap("regroup", &mut laps);
@@ -349,12 +352,12 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         find_moves(old, new, rows);
     }
     lap("moves", &mut laps);
-    pair_alike_rows(old, new, rows, opts.threshold);
+    pair_alike_rows(&sk, rows, opts.threshold);
     lap("pair alike", &mut laps);
     if let Some(t) = opts.move_threshold.filter(|_| opts.detect_moves) {
         // After pairing neighbours: what is left removed here and added
         // there may be one sentence that moved and was reworded.
-        find_similar_moves(old, new, rows, [t, opts.threshold], opts.deadline);
+        find_similar_moves(&sk, rows, [t, opts.threshold], opts.deadline);
     }
     lap("moves by similarity", &mut laps);
     settle_equal(old, new, rows);
@@ -440,9 +443,42 @@ fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
     }
 }
 
-/// How alike two stretches of key text are (see [`similarity`]).
-fn alike(old: &Document, o: &Range<usize>, new: &Document, n: &Range<usize>) -> f32 {
-    similarity::dice(&similarity::profile(key_text(old, o)), &similarity::profile(key_text(new, n)))
+/// The similarity sketches of the two versions' stretches (see
+/// [`similarity`]), a whole sentence's made once however many steps ask
+/// for it: on 1 MB of unrelated text every sentence is asked for three or
+/// four times (alike, pair alike, moves by similarity), and making a
+/// profile (cutting, hashing, sorting) was a fifth of the time.
+struct Sketches<'d> {
+    docs: [&'d Document; 2],
+    /// Per side, per sentence; made on the first request.
+    cache: [OnceLock<Vec<OnceLock<similarity::Sketch>>>; 2],
+}
+
+/// [`Sketches`] sides.
+const OLD: usize = 0;
+const NEW: usize = 1;
+
+impl<'d> Sketches<'d> {
+    fn new(old: &'d Document, new: &'d Document) -> Self {
+        Sketches { docs: [old, new], cache: [OnceLock::new(), OnceLock::new()] }
+    }
+
+    /// The sketch of key characters `r` of side `side`.
+    fn get(&self, side: usize, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
+        let doc = self.docs[side];
+        let s = doc.sentences.partition_point(|s| s.chars.end <= r.start);
+        if doc.sentences.get(s).is_some_and(|sen| sen.chars == *r) {
+            let cache = self.cache[side].get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
+            return Cow::Borrowed(cache[s].get_or_init(|| similarity::Sketch::new(doc.key(s))));
+        }
+        Cow::Owned(similarity::Sketch::new(key_text(doc, r)))
+    }
+
+    /// How alike old stretch `o` and new stretch `n` are: Dice of their
+    /// profiles.
+    fn alike(&self, o: &Range<usize>, n: &Range<usize>) -> f32 {
+        similarity::dice(&self.get(OLD, o).profile, &self.get(NEW, n).profile)
+    }
 }
 
 /// Whole new sentences at the start and at the end of new tokens `r`
@@ -471,7 +507,7 @@ fn bare_sentences(tb: &tokens::Tokens, matched: &[bool], r: &Range<usize>) -> [u
 /// against `…至治平。此二篇，…。`, the inserted sentence in the same hunk
 /// as the rewording); the ones that share no token with the row's old
 /// sentence are split off as added rows.
-fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
+fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let [lead, tail] = r.bare;
@@ -485,7 +521,7 @@ fn split_off_sentences(old: &Document, new: &Document, rows: &mut Vec<Row>) {
         let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars.clone());
         let mut with = Vec::with_capacity(lead + tail + 1);
         with.extend((r.new.start..core.start).map(|s| added(s, r.old.start)));
-        let similarity = alike(old, &r.old_chars, new, &chars);
+        let similarity = sk.alike(&r.old_chars, &chars);
         with.push(Row { new: core.clone(), new_chars: chars, similarity, bare: [0, 0], ..r.clone() });
         with.extend((core.end..r.new.end).map(|s| added(s, r.old.end)));
         replace.push((i..i + 1, with));
@@ -533,7 +569,7 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
 /// over); unlike rows holding other scraps of the same sentence on the way
 /// (`会计账簿。` cut into `会计`, `账` and `簿。` over three old sentences)
 /// give theirs too.
-fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], threshold: f32) {
+fn hand_over_fragments(sk: &Sketches, new: &Document, rows: &mut [Row], threshold: f32) {
     for i in 0..rows.len() {
         if rows[i].kind != RowKind::Modified || rows[i].new.len() != 1 {
             continue;
@@ -595,7 +631,7 @@ fn hand_over_fragments(old: &Document, new: &Document, rows: &mut [Row], thresho
         let merged = rows[t].new_chars.start.min(scrap.start)..rows[t].new_chars.end.max(scrap.end);
         // The neighbour must stay as alike as a reworded sentence is.
         let before = if rows[t].kind == RowKind::Modified { rows[t].similarity } else { 1.0 };
-        let after = alike(old, &rows[t].old_chars, new, &merged);
+        let after = sk.alike(&rows[t].old_chars, &merged);
         if after < threshold.min(before - 0.05) {
             continue;
         }
@@ -667,7 +703,7 @@ const MAX_PAIRED_RUN: usize = 100;
 /// paragraph), sentences as alike as a reworded sentence is are paired
 /// after all, in order (see [`similarity::pair_alike`]): one modified row
 /// each, instead of a removal and an addition.
-fn pair_alike_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, threshold: f32) {
+fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
     let loose = |r: &Row| matches!(r.kind, RowKind::Removed | RowKind::Added);
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
     let mut i = 0;
@@ -689,9 +725,9 @@ fn pair_alike_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, threshol
         if removed.is_empty() || added.is_empty() || removed.len().min(added.len()) > MAX_PAIRED_RUN {
             continue;
         }
-        let okeys: Vec<&str> = removed.iter().map(|r| key_text(old, &r.old_chars)).collect();
-        let nkeys: Vec<&str> = added.iter().map(|r| key_text(new, &r.new_chars)).collect();
-        let pairs = similarity::pair_alike(&okeys, &nkeys, threshold);
+        let osk: Vec<Cow<similarity::Sketch>> = removed.iter().map(|r| sk.get(OLD, &r.old_chars)).collect();
+        let nsk: Vec<Cow<similarity::Sketch>> = added.iter().map(|r| sk.get(NEW, &r.new_chars)).collect();
+        let pairs = similarity::pair_alike_sketches(&osk, &nsk, threshold);
         if !pairs.iter().any(|p| p.0.is_some() && p.1.is_some()) {
             continue;
         }
@@ -707,7 +743,7 @@ fn pair_alike_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, threshol
                         ro.old_chars.clone(),
                         rn.new_chars.clone(),
                     );
-                    r.similarity = alike(old, &r.old_chars, new, &r.new_chars);
+                    r.similarity = sk.alike(&r.old_chars, &r.new_chars);
                     with.push(r);
                 }
                 (Some(o), None) => with.push(removed[o].clone()),
@@ -832,8 +868,9 @@ const MOVE_CANDIDATES: usize = 6;
 /// as a reworded sentence is (`thresholds[1]`, `--threshold`) — short
 /// sentences too — or both start with a unit label of the same kind
 /// (`第九条`/`第二十九条`: an article's heading moves with it).
-fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) {
+fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) {
     let [threshold, reworded] = thresholds;
+    let [old, new] = sk.docs;
     let long = |doc: &Document, r: &Range<usize>| r.len() >= MOVE_MIN_CHARS && !key_text(doc, r).is_empty();
     let (mut removed, mut added): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     for (i, r) in rows.iter().enumerate() {
@@ -847,10 +884,9 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
         return;
     }
     let tau = threshold.clamp(0.0, 1.0);
-    let sketch = |doc: &Document, r: &Range<usize>| similarity::Sketch::new(key_text(doc, r));
     let seen: &[Row] = rows;
-    let rs: Vec<similarity::Sketch> = par_map(&removed, PAR_MIN, |&i| sketch(old, &seen[i].old_chars));
-    let ads: Vec<similarity::Sketch> = par_map(&added, PAR_MIN, |&i| sketch(new, &seen[i].new_chars));
+    let rs: Vec<Cow<similarity::Sketch>> = par_map(&removed, PAR_MIN, |&i| sk.get(OLD, &seen[i].old_chars));
+    let ads: Vec<Cow<similarity::Sketch>> = par_map(&added, PAR_MIN, |&i| sk.get(NEW, &seen[i].new_chars));
     // The smaller side is indexed and the other looks it up (both ways
     // when they are as large: the mirrored comparison finds the same pairs).
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
@@ -889,7 +925,7 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
                     break;
                 }
                 let (o, n) = (&rows[nf].old_chars, &rows[nt].new_chars);
-                let d = alike(old, o, new, n);
+                let d = sk.alike(o, n);
                 let same_unit = unit(old, o).is_some() && unit(old, o) == unit(new, n);
                 if d < reworded && !same_unit {
                     break;
@@ -907,9 +943,9 @@ fn find_similar_moves(old: &Document, new: &Document, rows: &mut [Row], threshol
 /// by more than [`MOVE_POSTING_CAP`] items do not count, nor the letter
 /// pairs inside words, which every English sentence shares) and only its
 /// [`MOVE_CANDIDATES`] best candidates are compared in full.
-fn similar_pairs(
-    index: &[similarity::Sketch],
-    probes: &[similarity::Sketch],
+fn similar_pairs<S: std::ops::Deref<Target = similarity::Sketch> + Sync>(
+    index: &[S],
+    probes: &[S],
     tau: f32,
     deadline: Instant,
 ) -> Vec<(usize, usize, f32)> {

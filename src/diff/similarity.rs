@@ -81,6 +81,7 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
 
 /// A profile with a 256-bit signature of its elements, so that most
 /// pairs that cannot be alike are ruled out without comparing profiles.
+#[derive(Clone)]
 pub(crate) struct Sketch {
     pub profile: Vec<u32>,
     bits: [u64; 4],
@@ -152,9 +153,18 @@ const PAIR_WINDOW: usize = 16;
 /// Returns, in order, `(Some(i), Some(j))` for a pair and `(Some(i), None)`
 /// / `(None, Some(j))` for an item left alone.
 pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Option<usize>, Option<usize>)> {
-    let (m, n) = (old.len(), new.len());
     let po: Vec<Sketch> = old.iter().map(|k| Sketch::new(k)).collect();
     let pn: Vec<Sketch> = new.iter().map(|k| Sketch::new(k)).collect();
+    pair_alike_sketches(&po.iter().collect::<Vec<_>>(), &pn.iter().collect::<Vec<_>>(), threshold)
+}
+
+/// [`pair_alike`] on sketches made already.
+pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch>>(
+    po: &[S],
+    pn: &[S],
+    threshold: f32,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let (m, n) = (po.len(), pn.len());
     let tau = threshold.clamp(0.0, 0.99);
     // Dice can reach the threshold only if the lengths and signatures allow it.
     let alike = |i: usize, j: usize| -> Option<f32> {
