@@ -342,6 +342,20 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
     &doc.keys[key_byte(doc, r.start)..key_byte(doc, r.end)]
 }
 
+/// The key text of a row's side: key characters `chars`, which the row's
+/// `sentences` hold. When they are those sentences whole (nearly every
+/// anchor) the key range is known without searching.
+fn row_key<'d>(doc: &'d Document, sentences: &Range<usize>, chars: &Range<usize>) -> &'d str {
+    if let (Some(first), Some(last)) = (doc.sentences.get(sentences.start), sentences.end.checked_sub(1)) {
+        if let Some(last) = doc.sentences.get(last).filter(|_| sentences.start < sentences.end) {
+            if first.chars.start == chars.start && last.chars.end == chars.end {
+                return &doc.keys[first.key.start..last.key.end];
+            }
+        }
+    }
+    key_text(doc, chars)
+}
+
 /// The error rate of `new` against `old`, both tokenised by `tok`, using
 /// the `rows` of their alignment as anchors (see the module docs).
 ///
@@ -375,33 +389,33 @@ pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Toke
 /// tokens are equal, in order on both sides) and the stretches between
 /// them, with the rows each holds.
 fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tokenizer) -> (usize, Vec<Between<'d>>) {
+    // The tokens of every row that can be an anchor (found equal, tokens
+    // equal), on every core: a book is tens of thousands of such rows,
+    // and tokenising them is most of the rate's work on a normal pair.
+    let anchor_hits = |r: &Row| -> Option<usize> {
+        if !matches!(r.kind, RowKind::Equal | RowKind::Resegmented) || r.old_chars.is_empty() {
+            return None;
+        }
+        let (ka, kb) = (row_key(old, &r.old, &r.old_chars), row_key(new, &r.new, &r.new_chars));
+        // Equal keys (nearly every anchor) have equal tokens: count them.
+        if ka == kb {
+            return Some(tok.count(ka));
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        tok.tokens(ka, &mut a);
+        tok.tokens(kb, &mut b);
+        (a == b).then_some(a.len())
+    };
+    let candidates: Vec<Option<usize>> = crate::diff::par_map(rows, ANCHOR_CHUNK, anchor_hits);
     let mut hits = 0;
     let mut out = Vec::new();
     let (mut po, mut pn) = (0usize, 0usize);
-    let (mut a, mut b) = (Vec::new(), Vec::new());
     // The first row after the last anchor.
     let mut after = 0;
-    for (i, r) in rows.iter().enumerate() {
-        if !matches!(r.kind, RowKind::Equal | RowKind::Resegmented)
-            || r.old_chars.start < po
-            || r.new_chars.start < pn
-            || r.old_chars.is_empty()
-        {
+    for (i, (r, cand)) in rows.iter().zip(candidates).enumerate() {
+        // In order on both sides; otherwise part of the stretch around it.
+        let Some(anchor_hits) = cand.filter(|_| r.old_chars.start >= po && r.new_chars.start >= pn) else {
             continue;
-        }
-        let (ka, kb) = (key_text(old, &r.old_chars), key_text(new, &r.new_chars));
-        // Equal keys (nearly every anchor) have equal tokens: count them.
-        let anchor_hits = if ka == kb {
-            tok.count(ka)
-        } else {
-            a.clear();
-            b.clear();
-            tok.tokens(ka, &mut a);
-            tok.tokens(kb, &mut b);
-            if a != b {
-                continue; // not an anchor: it is part of the stretch around it
-            }
-            a.len()
         };
         out.push(Between {
             old,
@@ -418,6 +432,9 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
     out.push(Between { old, new, rows: &rows[after..], old_chars: po..old.key_chars, new_chars: pn..new.key_chars });
     (hits, out)
 }
+
+/// Rows per task when the anchors are counted on rayon's pool.
+const ANCHOR_CHUNK: usize = 4096;
 
 /// Step 2: which stretches get the exact table. When every stretch fits
 /// [`MAX_CELLS`] and all of them together fit [`EXACT_CELLS`], all do and
