@@ -259,11 +259,11 @@ fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
         }
     } else {
         let k = gram_len(n);
-        let chain = unique_anchors(a, ra.clone(), b, rb.clone(), k);
+        let (chain, related_here) = unique_anchors_related(a, ra.clone(), b, rb.clone(), k);
         // Anchors covering a fair part of the smaller side prove the two
         // related; otherwise ask.
         let proven = chain.len() * k * 5 >= ra.len().min(rb.len());
-        if !proven && !related(a, ra.clone(), b, rb.clone(), RELATED_GRAM) {
+        if !proven && !related_here.unwrap_or_else(|| related(a, ra.clone(), b, rb.clone(), RELATED_GRAM)) {
             out.hunk(ra, rb);
         } else if chain.is_empty() {
             myers_range(a, ra, b, rb, deadline, out);
@@ -393,6 +393,7 @@ fn gram(s: &[u32], i: usize, k: usize) -> u64 {
 /// Step 3: runs of `k` tokens that occur exactly once in each range,
 /// chained in order: the start positions `(old, new)` of the longest chain
 /// increasing on both sides, without overlaps.
+#[cfg(test)]
 pub(crate) fn unique_anchors(
     a: &[u32],
     ra: Range<usize>,
@@ -400,11 +401,24 @@ pub(crate) fn unique_anchors(
     rb: Range<usize>,
     k: usize,
 ) -> Vec<(usize, usize)> {
+    unique_anchors_related(a, ra, b, rb, k).0
+}
+
+/// [`unique_anchors`], and when `k` is [`related`]'s gram length, what
+/// `related` would answer, read off the same table of grams (a large
+/// range of unrelated text asks both; the table is most of the cost).
+fn unique_anchors_related(
+    a: &[u32],
+    ra: Range<usize>,
+    b: &[u32],
+    rb: Range<usize>,
+    k: usize,
+) -> (Vec<(usize, usize)>, Option<bool>) {
     if ra.len() < k || rb.len() < k {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     if ra.end.max(rb.end) > u32::MAX as usize {
-        return Vec::new(); // (4 Gi tokens: no input gets there under the size cap)
+        return (Vec::new(), None); // (4 Gi tokens: no input gets there under the size cap)
     }
     // gram → (occurrences in a, position in a, occurrences in b, position
     // in b), positions as u32 (token streams are far shorter): a book's
@@ -420,6 +434,25 @@ pub(crate) fn unique_anchors(
             e.3 = j as u32;
         }
     }
+    // `related`'s sample, looked up here: a gram of the smaller side is in
+    // the larger one when the table has it (b's grams) or counted it in b
+    // (a's grams).
+    let related = (k == RELATED_GRAM).then(|| {
+        let a_smaller = ra.len() <= rb.len();
+        let rs = if a_smaller { ra.clone() } else { rb.clone() };
+        let step = ((rs.len() + 1 - k) / RELATED_SAMPLE).max(1);
+        let (mut hits, mut tried) = (0usize, 0usize);
+        for i in (rs.start..=rs.end - k).step_by(step) {
+            tried += 1;
+            let found = if a_smaller {
+                seen.get(&gram(a, i, k)).is_some_and(|e| e.2 > 0)
+            } else {
+                seen.contains_key(&gram(b, i, k))
+            };
+            hits += usize::from(found);
+        }
+        hits * 5 >= tried
+    });
     let mut pairs: Vec<(usize, usize)> = seen
         .into_values()
         .map(|(ca, pa, cb, pb)| (ca, pa as usize, cb, pb as usize))
@@ -435,7 +468,7 @@ pub(crate) fn unique_anchors(
             out.push((x, y));
         }
     }
-    out
+    (out, related)
 }
 
 /// The longest chain of `pairs` (sorted by old position, old positions
@@ -469,6 +502,8 @@ pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)
 /// related: two unrelated pages of one book share many character pairs
 /// (`笑道`, `了一`), few runs of four.
 const RELATED_GRAM: usize = 4;
+/// About how many grams of the smaller side [`related`] looks up.
+const RELATED_SAMPLE: usize = 4_000;
 
 /// Step 4: do the two ranges share enough of their `k`-grams (at least a
 /// fifth of the smaller side's) to be worth a Myers search? Sampled: at
@@ -478,7 +513,7 @@ pub(crate) fn related(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, 
     let (small, rs, large, rl) = if ra.len() <= rb.len() { (a, ra, b, rb) } else { (b, rb, a, ra) };
     let grams: GramSet = (rl.start..=rl.end - k).map(|i| gram(large, i, k)).collect();
     let n = rs.len() + 1 - k;
-    let step = (n / 4_000).max(1);
+    let step = (n / RELATED_SAMPLE).max(1);
     let (mut hits, mut tried) = (0usize, 0usize);
     for i in (rs.start..=rs.end - k).step_by(step) {
         tried += 1;
@@ -683,6 +718,38 @@ mod tests {
         let chain = unique_anchors(&a, 0..a.len(), &b, 0..b.len(), 1);
         let letters: Vec<char> = chain.iter().map(|&(x, _)| a[x] as u8 as char).collect();
         assert_eq!(letters, ['a', 'b', 'Y', 'c', 'd']);
+    }
+
+    /// The relatedness read off the anchors' table is `related`'s answer:
+    /// random streams over small and large alphabets (related and not),
+    /// either side the smaller, lengths around the sampling step.
+    #[test]
+    fn relatedness_from_the_anchor_table_is_related() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut answers = [0, 0];
+        for case in 0..200 {
+            let (la, lb) = (4 + next(12_000) as usize, 4 + next(12_000) as usize);
+            let alphabet = [3, 8, 50, 5_000][case % 4];
+            let a: Vec<u32> = (0..la).map(|_| next(alphabet) as u32).collect();
+            // b: a copy of part of a with some tokens changed, or fresh.
+            let b: Vec<u32> = if case % 3 == 0 {
+                (0..lb).map(|_| next(alphabet) as u32 + 7_000).collect()
+            } else {
+                (0..lb).map(|i| if next(4) == 0 { next(alphabet) as u32 } else { a[i % la] }).collect()
+            };
+            let (_, here) = unique_anchors_related(&a, 0..la, &b, 0..lb, RELATED_GRAM);
+            let want = related(&a, 0..la, &b, 0..lb, RELATED_GRAM);
+            assert_eq!(here, Some(want), "case {case}: {la} vs {lb} tokens over {alphabet}");
+            answers[usize::from(want)] += 1;
+            assert_eq!(unique_anchors_related(&a, 0..la, &b, 0..lb, 2).1, None);
+        }
+        assert!(answers[0] > 20 && answers[1] > 20, "{answers:?}");
     }
 
     #[test]
