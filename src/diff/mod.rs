@@ -247,9 +247,11 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
     if !firsts.map(|k| t.sentence[k]).any(|s| crate::structure::label_number(doc.key(s)).is_some()) {
         return false;
     }
-    let mut out = tokens::Tokens::default();
+    // Compacted in place (a masked number of several tokens becomes one):
+    // the write position `w` never passes the read position, and a region
+    // of a book is hundreds of thousands of tokens not to copy.
     let mut any = false;
-    let mut k = 0;
+    let (mut k, mut w) = (0, 0);
     while k < t.len() {
         let sentence = t.sentence[k];
         let start = k;
@@ -263,30 +265,31 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
         });
         let mut j = start;
         while j < k {
-            match &number {
+            let (id, chars) = match &number {
                 Some(n) if t.chars[j].start >= n.start && t.chars[j].end <= n.end => {
                     let mut e = j;
                     while e < k && t.chars[e].start >= n.start && t.chars[e].end <= n.end {
                         e += 1;
                     }
-                    out.ids.push(MASKED_NUMBER);
-                    out.chars.push(t.chars[j].start..t.chars[e - 1].end);
-                    out.sentence.push(sentence);
                     any = true;
+                    let chars = t.chars[j].start..t.chars[e - 1].end;
                     j = e;
+                    (MASKED_NUMBER, chars)
                 }
                 _ => {
-                    out.ids.push(t.ids[j]);
-                    out.chars.push(t.chars[j].clone());
-                    out.sentence.push(sentence);
                     j += 1;
+                    (t.ids[j - 1], t.chars[j - 1].clone())
                 }
-            }
+            };
+            t.ids[w] = id;
+            t.chars[w] = chars;
+            t.sentence[w] = sentence;
+            w += 1;
         }
     }
-    if any {
-        *t = out;
-    }
+    t.ids.truncate(w);
+    t.chars.truncate(w);
+    t.sentence.truncate(w);
     any
 }
 
