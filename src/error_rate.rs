@@ -417,13 +417,17 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
         let Some(anchor_hits) = cand.filter(|_| r.old_chars.start >= po && r.new_chars.start >= pn) else {
             continue;
         };
-        out.push(Between {
-            old,
-            new,
-            rows: &rows[after..i],
-            old_chars: po..r.old_chars.start,
-            new_chars: pn..r.new_chars.start,
-        });
+        // (Two anchors side by side, nearly all of a normal pair, leave
+        // nothing between them to score.)
+        if after < i || po < r.old_chars.start || pn < r.new_chars.start {
+            out.push(Between {
+                old,
+                new,
+                rows: &rows[after..i],
+                old_chars: po..r.old_chars.start,
+                new_chars: pn..r.new_chars.start,
+            });
+        }
         hits += anchor_hits;
         po = r.old_chars.end;
         pn = r.new_chars.end;
