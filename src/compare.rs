@@ -631,21 +631,28 @@ impl Fold<'_> {
                 RowKind::MovedTo => {
                     summary.moved += 1;
                     let from = &aligned[r.partner.expect("a move has two halves")];
-                    let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
                     let mut ol2 = Locator::new(old);
-                    let mut ed = EditsOf {
-                        old,
-                        new,
-                        ol: &mut ol2,
-                        nl: &mut nl,
-                        absorbed: &mut absorbed,
-                        drop_fillers: opts.ignore_fillers,
-                    };
                     let (mut edits, eq, ks) = if r.pieces.is_empty() {
-                        // Moved unchanged: its noise only.
-                        count_row_noise(&old.text, &fo, &new.text, fnc, ed.absorbed);
-                        (vec![], fo.len() + fnc.len(), vec![])
+                        // Moved unchanged: its noise only, and none when
+                        // the two original texts are the same (a sentence
+                        // moved as it was: no key characters to rebuild).
+                        let (ob, nb) =
+                            (byte_span(od, &from.old, &from.old_chars), byte_span(nd, &r.new, &r.new_chars));
+                        if old.text.get(ob) != new.text.get(nb) {
+                            let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                            count_row_noise(&old.text, &fo, &new.text, fnc, &mut absorbed);
+                        }
+                        (vec![], from.old_chars.len() + r.new_chars.len(), vec![])
                     } else {
+                        let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                        let mut ed = EditsOf {
+                            old,
+                            new,
+                            ol: &mut ol2,
+                            nl: &mut nl,
+                            absorbed: &mut absorbed,
+                            drop_fillers: opts.ignore_fillers,
+                        };
                         ed.edits(&fo, fnc, &r.pieces)
                     };
                     matched_chars += eq;
