@@ -636,8 +636,7 @@ impl Fold<'_> {
                         // Moved unchanged: its noise only, and none when
                         // the two original texts are the same (a sentence
                         // moved as it was: no key characters to rebuild).
-                        let (ob, nb) =
-                            (byte_span(od, &from.old, &from.old_chars), byte_span(nd, &r.new, &r.new_chars));
+                        let (ob, nb) = (byte_span(od, &from.old, &from.old_chars), byte_span(nd, &r.new, &r.new_chars));
                         if old.text.get(ob) != new.text.get(nb) {
                             let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
                             count_row_noise(&old.text, &fo, &new.text, fnc, &mut absorbed);

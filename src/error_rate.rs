@@ -267,6 +267,47 @@ impl Tokenizer {
     /// [`Tokenizer::tokens`] in word units, single-word fillers dropped.
     fn word_tokens<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
         let fillers = |t: &str| self.drop_fillers && crate::recogniser::is_filler_word(&t.to_lowercase());
+        if key.is_ascii() {
+            // The same rules on bytes (most English keys): letters and
+            // digits make words, an apostrophe between letters and `.`,
+            // `,` or `:` between digits stay inside them.
+            let b = key.as_bytes();
+            let mut start: Option<usize> = None;
+            for i in 0..b.len() {
+                let c = b[i];
+                let joins = start.is_some()
+                    && match c {
+                        b'\'' => {
+                            i > 0 && b[i - 1].is_ascii_alphabetic() && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+                        }
+                        b'.' | b',' | b':' => {
+                            i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                        }
+                        _ => false,
+                    };
+                if c.is_ascii_alphanumeric() || joins {
+                    start.get_or_insert(i);
+                } else if let Some(s) = start.take() {
+                    let t = &key[s..i];
+                    if !fillers(t) {
+                        out.push(t);
+                    }
+                }
+            }
+            if let Some(s) = start {
+                let t = &key[s..];
+                if !fillers(t) {
+                    out.push(t);
+                }
+            }
+            return;
+        }
+        self.word_tokens_chars(key, out);
+    }
+
+    /// [`Tokenizer::word_tokens`] character by character (any text).
+    fn word_tokens_chars<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
+        let fillers = |t: &str| self.drop_fillers && crate::recogniser::is_filler_word(&t.to_lowercase());
         let mut start: Option<usize> = None; // start of the word being read
         let mut chars = key.char_indices().peekable();
         let mut prev = ' ';
@@ -974,6 +1015,31 @@ mod tests {
                     t.tokens(s, &mut v);
                     assert_eq!(t.count(s), v.len(), "{unit:?} {drop_fillers} {s:?}: {v:?}");
                 }
+            }
+        }
+    }
+
+    /// The byte path for ASCII keys cuts as the character path does.
+    #[test]
+    fn ascii_words_are_cut_as_characters_are() {
+        let alphabet = b"ab'Z09.,: -'x1.2,3:4um";
+        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        for _ in 0..20_000 {
+            let len = (seed % 24) as usize;
+            let key: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            for drop_fillers in [false, true] {
+                let t = Tokenizer { unit: ErrorUnit::Word, drop_fillers };
+                let (mut fast, mut chars) = (Vec::new(), Vec::new());
+                t.word_tokens(&key, &mut fast);
+                t.word_tokens_chars(&key, &mut chars);
+                assert_eq!(fast, chars, "{key:?}");
             }
         }
     }
