@@ -1,8 +1,11 @@
 //! JSON renderer: the report as documented in `docs/json.md`.
 
-use crate::report::{Change, Report, Row, Summary, VersionInfo};
+use crate::report::Report;
+#[cfg(test)]
+use crate::report::{Change, Row, Summary, VersionInfo};
 use serde::Serialize;
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct View<'a> {
     tool: Tool,
@@ -50,19 +53,138 @@ pub fn render(report: &Report, full: bool) -> String {
 /// ```
 pub fn write(report: &Report, full: bool, out: impl std::io::Write) -> std::io::Result<()> {
     use std::io::Write as _;
-    let view = View {
-        tool: Tool { name: "tvdiff", version: env!("CARGO_PKG_VERSION") },
-        old: &report.old,
-        new: &report.new,
-        options: &report.options,
-        summary: &report.summary,
-        changes: &report.changes,
-        rows: full.then_some(report.rows.as_slice()),
-    };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    // The model always serialises (plain data, string keys): a failure is
-    // the writer's, and serde_json keeps the I/O error inside its own.
-    serde_json::to_writer_pretty(&mut out, &view).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")?;
+    // The object `View` describes, written field by field as serde_json's
+    // pretty printer writes it (a test compares the two), so that the
+    // long arrays can be rendered in pieces on rayon's pool.
+    let tool = Tool { name: "tvdiff", version: env!("CARGO_PKG_VERSION") };
+    out.write_all(b"{\n")?;
+    field(&mut out, "tool", &tool)?;
+    field(&mut out, "old", &report.old)?;
+    field(&mut out, "new", &report.new)?;
+    field(&mut out, "options", &report.options)?;
+    field(&mut out, "summary", &report.summary)?;
+    array(&mut out, "changes", &report.changes, !full)?;
+    if full {
+        array(&mut out, "rows", &report.rows, true)?;
+    }
+    out.write_all(b"}\n")?;
     out.flush()
+}
+
+/// `  "name": value,` at the first level of the report object.
+fn field<T: Serialize>(out: &mut impl std::io::Write, name: &str, value: &T) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    pretty(&mut buf, &mut Vec::new(), value, 1);
+    write!(out, "  \"{name}\": ")?;
+    out.write_all(&buf)?;
+    out.write_all(b",\n")
+}
+
+/// `  "name": [ … ]` (`,` after it unless `last`): the items rendered in
+/// pieces on rayon's pool, a few pieces at a time, and written in order.
+fn array<T: Serialize + Sync>(
+    out: &mut impl std::io::Write,
+    name: &str,
+    items: &[T],
+    last: bool,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    /// Items per piece, and pieces rendered before they are written (the
+    /// JSON is never held whole).
+    const PIECE: usize = 256;
+    const WAVE: usize = 8;
+    write!(out, "  \"{name}\": ")?;
+    if items.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"[\n")?;
+        for (w, wave) in items.chunks(PIECE * WAVE).enumerate() {
+            let pieces: Vec<Vec<u8>> = wave
+                .par_chunks(PIECE)
+                .enumerate()
+                .map(|(p, piece)| {
+                    let (mut buf, mut scratch) = (Vec::new(), Vec::new());
+                    for (k, item) in piece.iter().enumerate() {
+                        let at = w * PIECE * WAVE + p * PIECE + k;
+                        buf.extend_from_slice(b"    ");
+                        pretty(&mut buf, &mut scratch, item, 2);
+                        buf.extend_from_slice(if at + 1 == items.len() { b"\n" } else { b",\n" });
+                    }
+                    buf
+                })
+                .collect();
+            for p in pieces {
+                out.write_all(&p)?;
+            }
+        }
+        out.write_all(b"  ]")?;
+    }
+    out.write_all(if last { b"\n" } else { b",\n" })
+}
+
+/// Append `value` as serde_json's pretty printer writes it `level` levels
+/// deep: its own pretty form with two spaces per level after each line
+/// break (JSON strings hold no raw line break, so each one is the
+/// printer's). `own` is scratch space, reused from one value to the next.
+fn pretty<T: Serialize>(buf: &mut Vec<u8>, own: &mut Vec<u8>, value: &T, level: usize) {
+    own.clear();
+    // The model always serialises (plain data, string keys).
+    serde_json::to_writer_pretty(&mut *own, value).expect("the report model always serialises");
+    let indent = &b"        "[..2 * level];
+    let mut rest = &own[..];
+    while let Some(i) = memchr::memchr(b'\n', rest) {
+        buf.extend_from_slice(&rest[..=i]);
+        buf.extend_from_slice(indent);
+        rest = &rest[i + 1..];
+    }
+    buf.extend_from_slice(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{compare, input::Source, Options};
+
+    /// The report as serde_json writes the whole object: what `write`
+    /// must produce byte for byte.
+    fn reference(report: &Report, full: bool) -> Vec<u8> {
+        let view = View {
+            tool: Tool { name: "tvdiff", version: env!("CARGO_PKG_VERSION") },
+            old: &report.old,
+            new: &report.new,
+            options: &report.options,
+            summary: &report.summary,
+            changes: &report.changes,
+            rows: full.then_some(report.rows.as_slice()),
+        };
+        let mut out = serde_json::to_vec_pretty(&view).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn written_in_pieces_as_serde_json_writes_it_whole() {
+        let long_old: String = (0..9000).map(|i| format!("第{i}句说的是“苹果”\t和梨。\n")).collect();
+        let long_new: String =
+            (0..9000).map(|i| format!("第{i}句说的是\"苹果\"和{}。\n", ["梨", "桃"][i % 2])).collect();
+        let pairs = [
+            ("a.txt", "在华投资。", "b.txt", "在中国投资。"),
+            ("same", "Same text.", "same", "Same text."),
+            ("", "", "empty", ""),
+            ("old\u{1b}", long_old.as_str(), "new\\\"", long_new.as_str()),
+        ];
+        let mut items = 0;
+        for (na, a, nb, b) in pairs {
+            let opts = Options { rows: true, ..Options::default() };
+            let report = compare(&Source::from_text(na, a), &Source::from_text(nb, b), &opts).unwrap();
+            items += report.changes.len();
+            for full in [false, true] {
+                let mut out = Vec::new();
+                write(&report, full, &mut out).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(reference(&report, full)).unwrap());
+            }
+        }
+        assert!(items > 2 * 256 * 8, "{items} changes: more than one wave of pieces");
+    }
 }
