@@ -124,14 +124,34 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
     let t1 = Instant::now();
     let mut words = tokens::Interner::default();
     let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
+    // Regions are tokenised in order (the interner gives both versions'
+    // equal words equal ids) and aligned on rayon's pool a batch at a
+    // time: a book whose every sentence changed is a hundred regions
+    // between its unchanged headings. A batch holds about REGION_BATCH
+    // tokens, so the token streams of a whole book are never held at once;
+    // the equal rows between its regions wait with them, in order.
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut batch_tokens = 0;
+    let flush = |pending: &mut Vec<Pending>, rows: &mut Vec<Row>| {
+        use rayon::prelude::*;
+        let done: Vec<Vec<Row>> = std::mem::take(pending)
+            .into_par_iter()
+            .map(|p| match p {
+                Pending::Rows(r) => r,
+                Pending::Region { o, n, ta, tb } => region_rows(old, new, o, n, ta, tb, opts),
+            })
+            .collect();
+        rows.extend(done.into_iter().flatten());
+    };
     for seg in segs {
         match seg {
             Seg::Equal { old: o, new: n, len } => {
+                let mut equal = Vec::with_capacity(len);
                 for k in 0..len {
                     let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
                     // Equal but for a unit's number: a modified row.
                     let renumbered = om[o + k].is_some() && old.key(o + k) != new.key(n + k);
-                    rows.push(Row::new(
+                    equal.push(Row::new(
                         if renumbered { RowKind::Modified } else { RowKind::Equal },
                         o + k..o + k + 1,
                         n + k..n + k + 1,
@@ -139,10 +159,25 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
                         ns.chars.clone(),
                     ));
                 }
+                if pending.is_empty() {
+                    rows.extend(equal);
+                } else {
+                    pending.push(Pending::Rows(equal));
+                }
             }
-            Seg::Gap { old: o, new: n } => region_rows(old, new, o, n, &mut words, opts, &mut rows),
+            Seg::Gap { old: o, new: n } => {
+                let ta = tokens::tokens(old, o.clone(), &mut words);
+                let tb = tokens::tokens(new, n.clone(), &mut words);
+                batch_tokens += ta.len() + tb.len();
+                pending.push(Pending::Region { o, n, ta, tb });
+                if batch_tokens >= REGION_BATCH {
+                    flush(&mut pending, &mut rows);
+                    batch_tokens = 0;
+                }
+            }
         }
     }
+    flush(&mut pending, &mut rows);
     let t2 = Instant::now();
     refine_rows(old, new, &mut rows, opts);
     if std::env::var_os("TVDIFF_TRACE").is_some() {
@@ -151,19 +186,29 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
     rows
 }
 
-/// Steps 2–4 for one region: tokens, token alignment, projection.
-#[allow(clippy::too_many_arguments)]
-fn region_rows<'d>(
-    old: &'d Document,
-    new: &'d Document,
+/// Tokens aligned together on rayon's pool (see [`diff`]).
+const REGION_BATCH: usize = 64_000;
+
+/// A stretch of [`diff`]'s rows waiting for its batch of regions.
+enum Pending {
+    /// Rows made already (equal sentences).
+    Rows(Vec<Row>),
+    /// A region's sentences and tokens, to align.
+    Region { o: Range<usize>, n: Range<usize>, ta: tokens::Tokens, tb: tokens::Tokens },
+}
+
+/// Steps 3–4 for one region whose tokens are `ta` and `tb`: token
+/// alignment, projection; returns the region's rows.
+fn region_rows(
+    old: &Document,
+    new: &Document,
     o: Range<usize>,
     n: Range<usize>,
-    words: &mut tokens::Interner<'d>,
+    mut ta: tokens::Tokens,
+    mut tb: tokens::Tokens,
     opts: &DiffOptions,
-    rows: &mut Vec<Row>,
-) {
-    let mut ta = tokens::tokens(old, o.clone(), words);
-    let mut tb = tokens::tokens(new, n.clone(), words);
+) -> Vec<Row> {
+    let mut rows = Vec::new();
     // The numbers of unit labels (`第九条`, `Article 3`) align as one
     // token whatever they are: articles are matched by their text, not by
     // a number a renumbering gave another article.
@@ -232,6 +277,7 @@ fn region_rows<'d>(
         }
         rows.push(row);
     }
+    rows
 }
 
 /// Token id of every masked unit number (no code point, no word id).
