@@ -40,9 +40,9 @@ pub(crate) mod regions;
 pub(crate) mod similarity;
 pub(crate) mod tokens;
 
-use crate::inline::{diff_sentences, Piece, PieceKind};
+use crate::inline::{diff_chars, Piece, PieceKind};
 use crate::report::RowKind;
-use crate::segment::{CharCursor, Document};
+use crate::segment::Document;
 use anchor::Seg;
 use project::Shape;
 use std::borrow::Cow;
@@ -434,15 +434,21 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // sentence changed): each thread reads the key characters through its
     // own cursors (the word segmenter has no state to share).
     let inline = |part: &[(usize, Range<usize>, Range<usize>)]| -> Vec<(Vec<Piece>, f32)> {
-        let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
+        // The key characters straight from the key text (the diff needs no
+        // source ranges), into buffers reused from row to row.
+        let (mut o, mut n): (Vec<char>, Vec<char>) = (Vec::new(), Vec::new());
         part.iter()
             .map(|(_, or, nr)| {
-                let (o, n) = (oc.get(or.clone()), nc.get(nr.clone()));
+                o.clear();
+                o.extend(key_text(old, or).chars());
+                n.clear();
+                n.extend(key_text(new, nr).chars());
+                debug_assert_eq!((o.len(), n.len()), (or.len(), nr.len()));
                 // Past the deadline a row is one replacement: coarse, still true.
                 let pieces = if Instant::now() > opts.deadline {
                     vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
                 } else {
-                    diff_sentences(o, n, Some(opts.deadline))
+                    diff_chars(&o, &n, Some(opts.deadline))
                 };
                 let eq: usize =
                     pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
