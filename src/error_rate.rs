@@ -659,7 +659,13 @@ fn levenshtein_interned<T: Eq + std::hash::Hash>(a: &[T], b: &[T], budget: usize
     if Band::new(a.len(), b.len(), first_k(a.len(), b.len())).cells() > budget {
         return None;
     }
-    let mut ids: std::collections::HashMap<&T, u32> = std::collections::HashMap::with_capacity(a.len() + b.len());
+    // A small table (a changed sentence: most pieces) costs less than
+    // numbering its tokens.
+    if a.len().saturating_mul(b.len()) <= SMALL_TABLE {
+        return levenshtein_within(a, b, budget);
+    }
+    let mut ids: rustc_hash::FxHashMap<&T, u32> = rustc_hash::FxHashMap::default();
+    ids.reserve(a.len() + b.len());
     let mut number = |t| {
         let next = ids.len() as u32;
         *ids.entry(t).or_insert(next)
@@ -668,6 +674,10 @@ fn levenshtein_interned<T: Eq + std::hash::Hash>(a: &[T], b: &[T], budget: usize
     let b: Vec<u32> = b.iter().map(&mut number).collect();
     levenshtein_within(&a, &b, budget)
 }
+
+/// Token pairs below which [`levenshtein_interned`] compares the tokens
+/// themselves.
+const SMALL_TABLE: usize = 1024;
 
 /// Cells the exact tables of one report may fill together (about 8 ms):
 /// past them, stretches are cut at the alignment's pairs ([`plan`],
