@@ -451,6 +451,9 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
     let mut hits = 0;
     let mut out = Vec::new();
     let (mut po, mut pn) = (0usize, 0usize);
+    // Where po and pn are in the key text, when known (an anchor that ends
+    // a sentence): the text between two anchors is then sliced directly.
+    let (mut po_key, mut pn_key) = (Some(0), Some(0));
     // The first row after the last anchor.
     let mut after = 0;
     for (i, (r, cand)) in rows.iter().zip(candidates).enumerate() {
@@ -458,9 +461,17 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
         let Some(anchor_hits) = cand.filter(|_| r.old_chars.start >= po && r.new_chars.start >= pn) else {
             continue;
         };
-        // (Two anchors side by side, nearly all of a normal pair, leave
-        // nothing between them to score.)
-        if after < i || po < r.old_chars.start || pn < r.new_chars.start {
+        // Two anchors side by side, or with only spaces and marks between
+        // them (the space between two English sentences: nearly every
+        // anchor of a normal pair), leave nothing to score.
+        let tokenless = |doc: &Document, from: Option<usize>, sentences: &Range<usize>, chars: &Range<usize>| {
+            let to = doc.sentences.get(sentences.start).filter(|s| s.chars.start == chars.start).map(|s| s.key.start);
+            from.zip(to).and_then(|(a, b)| doc.keys.get(a..b)).is_some_and(|t| !t.chars().any(alnum))
+        };
+        let empty = after == i
+            && (po == r.old_chars.start || tokenless(old, po_key, &r.old, &r.old_chars))
+            && (pn == r.new_chars.start || tokenless(new, pn_key, &r.new, &r.new_chars));
+        if !empty {
             out.push(Between {
                 old,
                 new,
@@ -469,6 +480,11 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
                 new_chars: pn..r.new_chars.start,
             });
         }
+        let end_key = |doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| {
+            let last = sentences.end.checked_sub(1).and_then(|l| doc.sentences.get(l));
+            last.filter(|s| s.chars.end == chars.end && sentences.start < sentences.end).map(|s| s.key.end)
+        };
+        (po_key, pn_key) = (end_key(old, &r.old, &r.old_chars), end_key(new, &r.new, &r.new_chars));
         hits += anchor_hits;
         po = r.old_chars.end;
         pn = r.new_chars.end;
