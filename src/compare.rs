@@ -338,7 +338,6 @@ fn build_in_pieces(
             next += 1;
         }
     }
-    ids_before[aligned.len()] = next;
     for (i, r) in aligned.iter().enumerate() {
         if r.kind == RowKind::MovedFrom {
             change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
@@ -418,17 +417,6 @@ struct Fold<'a> {
     change_of_row: &'a [Option<usize>],
 }
 
-/// Row counts of a piece of the fold, for the summary.
-#[derive(Default)]
-struct Counted {
-    equal: usize,
-    resegmented: usize,
-    modified: usize,
-    added: usize,
-    removed: usize,
-    moved: usize,
-}
-
 /// What a piece of the fold made: its changes (ids from `first_change`
 /// on), rows, edit keys, unit extents, counts, noise and matched
 /// characters.
@@ -438,7 +426,8 @@ struct Folded {
     rows: Vec<ReportRow>,
     keys: Vec<(usize, usize, String, String)>,
     extent: BTreeMap<usize, [Option<Range<usize>>; 2]>,
-    counts: Counted,
+    /// Its row counts (the summary's other fields are filled after the fold).
+    counts: Summary,
     absorbed: Absorbed,
     matched_chars: usize,
 }
@@ -489,8 +478,7 @@ impl Fold<'_> {
         let mut changes: Vec<Change> = Vec::new();
         let mut rows = Vec::new();
         let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
-        let mut counts = Counted::default();
-        let summary = &mut counts;
+        let mut summary = Summary::default();
         let mut absorbed = Absorbed::new();
         let mut matched_chars = 0usize;
         let mut in_reseg = false;
@@ -706,7 +694,7 @@ impl Fold<'_> {
             };
             rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
         }
-        Folded { first_change, changes, rows, keys, extent, counts, absorbed, matched_chars }
+        Folded { first_change, changes, rows, keys, extent, counts: summary, absorbed, matched_chars }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `tvdiff OLD NEW`: compare two versions.
 
 use super::{
-    emit, emit_content, output, terminal_width, use_color, CommonArgs, Destination, Format, Layout, OutputArgs, Paging,
+    emit_content, output, terminal_width, use_color, CommonArgs, Destination, Format, Layout, OutputArgs, Paging,
 };
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -90,25 +90,20 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
         what: Some(format!("{changes} {}", if changes == 1 { "change" } else { "changes" })),
     };
     let t_render = started.elapsed();
-    if out.format == Format::Json {
-        // Written as it is rendered: a report of every sentence changed is
-        // ten times the size of its inputs.
-        let write = |w: &mut dyn std::io::Write| tvdiff::render::json::write(&report, out.full, w);
-        emit_content(&dest, &output::Content::Stream(&write))?;
-        trace(started, t_read, t_compare, t_render);
-        return Ok(status);
-    }
+    // JSON is written as it is rendered (a report of every sentence
+    // changed is ten times the size of its inputs); the others are made
+    // whole first.
     let text = match out.format {
-        Format::Json => unreachable!("written above"),
+        Format::Json => None,
         Format::Html => {
             let layout = match out.layout {
                 Layout::Rows => html::Layout::Rows,
                 Layout::Table => html::Layout::Table,
             };
             let hopts = HtmlOptions { title: None, generated: Some(html::generation_date()?), layout };
-            html::render(&report, &hopts)
+            Some(html::render(&report, &hopts))
         }
-        Format::TableCsv => tvdiff::render::table::csv(&report),
+        Format::TableCsv => Some(tvdiff::render::table::csv(&report)),
         Format::Terminal => {
             let topts = TerminalOptions {
                 color: use_color(out.color, out.output.is_some()),
@@ -119,7 +114,7 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
                 elide: (!out.no_elide).then_some(out.elide as usize),
                 show_renumbering: out.show_renumbering,
             };
-            tvdiff::render::terminal::render(&report, &topts)
+            Some(tvdiff::render::terminal::render(&report, &topts))
         }
         Format::Srt | Format::Vtt => {
             let cues = tvdiff::render::captions::cues(&report);
@@ -132,15 +127,19 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
                     if n == 1 { "is" } else { "are" }
                 ));
             }
-            if out.format == Format::Srt {
+            Some(if out.format == Format::Srt {
                 tvdiff::render::captions::srt(&report)
             } else {
                 tvdiff::render::captions::vtt(&report)
-            }
+            })
         }
     };
-    let t_render = started.elapsed();
-    emit(&dest, &text)?;
+    let write_json = |w: &mut dyn std::io::Write| tvdiff::render::json::write(&report, out.full, w);
+    let content = match &text {
+        Some(text) => output::Content::Bytes(text.as_bytes()),
+        None => output::Content::Stream(&write_json),
+    };
+    emit_content(&dest, &content)?;
     trace(started, t_read, t_compare, t_render);
     Ok(status)
 }
