@@ -253,6 +253,11 @@ impl<'a> KeyTable<'a> {
         (n + n / 3 + 1).next_power_of_two().max(16)
     }
 
+    /// The keys, by id.
+    pub(crate) fn keys(&self) -> &[&'a str] {
+        &self.keys
+    }
+
     /// The id of `key`, a new one if the key is new.
     pub(crate) fn id(&mut self, key: &'a str) -> u32 {
         let tag = hash_key(key.as_bytes(), self.seed) >> 32;

@@ -109,7 +109,7 @@ impl Row {
 
 /// Align `old` with `new`: rows in reading order (old sentences in order,
 /// added sentences where they fall, moves as two rows).
-pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Row> {
+pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions) -> Vec<Row> {
     // Sentences that start a numbered unit anchor by their text without
     // the unit's number: a renumbered article is its old self, reworded by
     // one number (see `crate::structure::mask_label`).
@@ -124,21 +124,41 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
     let t1 = Instant::now();
     let mut words = tokens::Interner::default();
     let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
-    // Regions are tokenised in order (the interner gives both versions'
-    // equal words equal ids) and aligned on rayon's pool a batch at a
-    // time: a book whose every sentence changed is a hundred regions
-    // between its unchanged headings. A batch holds about REGION_BATCH
-    // tokens, so the token streams of a whole book are never held at once;
-    // the equal rows between its regions wait with them, in order.
+    // Regions are aligned on rayon's pool a batch at a time: a book whose
+    // every sentence changed is a hundred regions between its unchanged
+    // headings. A batch holds about REGION_BATCH key characters, so the
+    // token streams of a whole book are never held at once; the equal rows
+    // between its regions wait with them, in order. Each side of each
+    // region is tokenised on the pool too, and its words numbered in
+    // order between the two (see `tokens::Draft`): the interner gives both
+    // versions' equal words equal ids, the same whatever the threads did.
     let mut pending: Vec<Pending> = Vec::new();
-    let mut batch_tokens = 0;
-    let flush = |pending: &mut Vec<Pending>, rows: &mut Vec<Row>| {
+    let mut batch_chars = 0;
+    let flush = |pending: &mut Vec<Pending>, rows: &mut Vec<Row>, words: &mut tokens::Interner<'d>| {
         use rayon::prelude::*;
-        let done: Vec<Vec<Row>> = std::mem::take(pending)
+        // Tokenise, then number the words in order, then align.
+        let mut drafted: Vec<Drafted<'d>> = std::mem::take(pending)
             .into_par_iter()
             .map(|p| match p {
-                Pending::Rows(r) => r,
-                Pending::Region { o, n, ta, tb } => region_rows(old, new, o, n, ta, tb, opts),
+                Pending::Rows(r) => Drafted::Rows(r),
+                Pending::Region { o, n } => {
+                    let (a, b) = rayon::join(|| tokens::draft(old, o.clone()), || tokens::draft(new, n.clone()));
+                    Drafted::Region { o, n, a, b, ids: Default::default() }
+                }
+            })
+            .collect();
+        for d in &mut drafted {
+            if let Drafted::Region { a, b, ids, .. } = d {
+                *ids = [words.number(a), words.number(b)];
+            }
+        }
+        let done: Vec<Vec<Row>> = drafted
+            .into_par_iter()
+            .map(|d| match d {
+                Drafted::Rows(r) => r,
+                Drafted::Region { o, n, a, b, ids: [ia, ib] } => {
+                    region_rows(old, new, o, n, a.finish(&ia), b.finish(&ib), opts)
+                }
             })
             .collect();
         rows.extend(done.into_iter().flatten());
@@ -166,18 +186,16 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
                 }
             }
             Seg::Gap { old: o, new: n } => {
-                let ta = tokens::tokens(old, o.clone(), &mut words);
-                let tb = tokens::tokens(new, n.clone(), &mut words);
-                batch_tokens += ta.len() + tb.len();
-                pending.push(Pending::Region { o, n, ta, tb });
-                if batch_tokens >= REGION_BATCH {
-                    flush(&mut pending, &mut rows);
-                    batch_tokens = 0;
+                batch_chars += chars_of(old, &o) + chars_of(new, &n);
+                pending.push(Pending::Region { o, n });
+                if batch_chars >= REGION_BATCH {
+                    flush(&mut pending, &mut rows, &mut words);
+                    batch_chars = 0;
                 }
             }
         }
     }
-    flush(&mut pending, &mut rows);
+    flush(&mut pending, &mut rows, &mut words);
     let t2 = Instant::now();
     refine_rows(old, new, &mut rows, opts);
     if std::env::var_os("TVDIFF_TRACE").is_some() {
@@ -186,15 +204,32 @@ pub(crate) fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> Vec<Ro
     rows
 }
 
-/// Tokens aligned together on rayon's pool (see [`diff`]).
-const REGION_BATCH: usize = 64_000;
+/// Key characters aligned together on rayon's pool (see [`diff`]).
+const REGION_BATCH: usize = 256_000;
+
+/// Key characters of sentences `r` of `doc`.
+fn chars_of(doc: &Document, r: &Range<usize>) -> usize {
+    match r.end.checked_sub(1).filter(|_| !r.is_empty()) {
+        Some(last) => doc.sentences[last].chars.end - doc.sentences[r.start].chars.start,
+        None => 0,
+    }
+}
 
 /// A stretch of [`diff`]'s rows waiting for its batch of regions.
 enum Pending {
     /// Rows made already (equal sentences).
     Rows(Vec<Row>),
-    /// A region's sentences and tokens, to align.
-    Region { o: Range<usize>, n: Range<usize>, ta: tokens::Tokens, tb: tokens::Tokens },
+    /// A region's sentences, to tokenise and align.
+    Region { o: Range<usize>, n: Range<usize> },
+}
+
+/// A [`Pending`] stretch once its region is tokenised; `ids` are the
+/// final ids of the two drafts' words. (Tens per batch, short-lived: the
+/// size of the larger variant costs nothing worth a box.)
+#[allow(clippy::large_enum_variant)]
+enum Drafted<'a> {
+    Rows(Vec<Row>),
+    Region { o: Range<usize>, n: Range<usize>, a: tokens::Draft<'a>, b: tokens::Draft<'a>, ids: [Vec<u32>; 2] },
 }
 
 /// Steps 3–4 for one region whose tokens are `ta` and `tb`: token
@@ -1007,9 +1042,11 @@ fn similar_pairs<S: std::ops::Deref<Target = similarity::Sketch> + Sync>(
     // Distinct elements of a profile that propose candidates: characters,
     // words and their bigrams (see `similarity::profile`).
     fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
+        // Letter pairs (and the codes that look like them) sort last.
+        let upto = s.profile.partition_point(|&x| x & 0xC000_0000 != 0xC000_0000);
         let mut last = None;
-        s.profile.iter().copied().filter(move |&x| {
-            let new = last != Some(x) && x & 0xC000_0000 != 0xC000_0000;
+        s.profile[..upto].iter().copied().filter(move |&x| {
+            let new = last != Some(x);
             last = Some(x);
             new
         })

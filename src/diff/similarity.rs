@@ -12,9 +12,40 @@
 /// letter pairs inside words, not by single letters: unrelated English
 /// sentences share most letters, but few words and fewer word pairs.
 pub(crate) fn profile(key: &str) -> Vec<u32> {
+    // Built in this thread's scratch buffers and copied out once, at its
+    // size: a move search makes tens of thousands of profiles, and growing
+    // each one push by push cost more than the rest of it.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let (out, inner) = &mut *scratch;
+            profile_into(key, out, inner);
+            let profile = out.as_slice().to_vec();
+            // A long stretch's buffers are not kept.
+            if out.capacity() > SCRATCH_KEEP {
+                *scratch = (Vec::new(), Vec::new());
+            }
+            profile
+        }
+        // (Not reentrant; a fresh pair of buffers if it ever were.)
+        Err(_) => {
+            let (mut out, mut inner) = (Vec::new(), Vec::new());
+            profile_into(key, &mut out, &mut inner);
+            out
+        }
+    })
+}
+
+/// Scratch buffers larger than this (elements) are let go after use.
+const SCRATCH_KEEP: usize = 1 << 16;
+
+/// [`profile`] into `out`, with `inner` as scratch space.
+fn profile_into(key: &str, out: &mut Vec<u32>, inner: &mut Vec<u32>) {
+    out.clear();
+    inner.clear();
     // Units first, then their bigrams, then the letter pairs.
-    let mut out: Vec<u32> = Vec::with_capacity(key.len() + 2);
-    let mut inner: Vec<u32> = Vec::new();
     let mut word: Option<u32> = None;
     let mut prev_letter: Option<u32> = None;
     for c in key.chars() {
@@ -50,9 +81,8 @@ pub(crate) fn profile(key: &str) -> Vec<u32> {
         let (a, b) = (out[i - 1], out[i]);
         out.push((a.wrapping_mul(0x9E37_79B1) ^ b.rotate_left(13)) | 0x8000_0000);
     }
-    out.append(&mut inner);
+    out.append(inner);
     out.sort_unstable();
-    out
 }
 
 pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
