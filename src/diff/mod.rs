@@ -598,20 +598,31 @@ fn bare_sentences(tb: &tokens::Tokens, matched: &[bool], r: &Range<usize>) -> [u
 /// as the rewording); the ones that share no token with the row's old
 /// sentence are split off as added rows.
 fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
-    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        let [lead, tail] = r.bare;
-        if r.kind != RowKind::Modified || lead + tail == 0 {
-            continue;
-        }
-        let sent = |s: usize| &new.sentences[s];
-        let core = r.new.start + lead..r.new.end - tail;
-        let chars =
-            sent(core.start).chars.start.max(r.new_chars.start)..sent(core.end - 1).chars.end.min(r.new_chars.end);
+    let sent = |s: usize| &new.sentences[s];
+    // The rows to split, with the new sentences and characters they keep.
+    let split: Vec<(usize, Range<usize>, Range<usize>)> = (0..rows.len())
+        .filter_map(|i| {
+            let r = &rows[i];
+            let [lead, tail] = r.bare;
+            if r.kind != RowKind::Modified || lead + tail == 0 {
+                return None;
+            }
+            let core = r.new.start + lead..r.new.end - tail;
+            let chars =
+                sent(core.start).chars.start.max(r.new_chars.start)..sent(core.end - 1).chars.end.min(r.new_chars.end);
+            Some((i, core, chars))
+        })
+        .collect();
+    // How alike what is kept is (on the pool: unrelated texts have
+    // thousands of such rows).
+    let seen: &[Row] = rows;
+    let alike = par_map(&split, PAR_MIN, |(i, _, chars)| sk.alike(&seen[*i].old_chars, chars));
+    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::with_capacity(split.len());
+    for ((i, core, chars), similarity) in split.into_iter().zip(alike) {
+        let r = &rows[i];
         let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars.clone());
-        let mut with = Vec::with_capacity(lead + tail + 1);
+        let mut with = Vec::with_capacity(r.new.len());
         with.extend((r.new.start..core.start).map(|s| added(s, r.old.start)));
-        let similarity = sk.alike(&r.old_chars, &chars);
         with.push(Row { new: core.clone(), new_chars: chars, similarity, bare: [0, 0], ..r.clone() });
         with.extend((core.end..r.new.end).map(|s| added(s, r.old.end)));
         replace.push((i..i + 1, with));
@@ -795,7 +806,8 @@ const MAX_PAIRED_RUN: usize = 100;
 /// each, instead of a removal and an addition.
 fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
     let loose = |r: &Row| matches!(r.kind, RowKind::Removed | RowKind::Added);
-    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
+    // The runs of removed and added rows, with the rows of each side.
+    let mut runs: Vec<(Range<usize>, Vec<usize>, Vec<usize>)> = Vec::new();
     let mut i = 0;
     while i < rows.len() {
         if !loose(&rows[i]) {
@@ -806,26 +818,35 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
         while i < rows.len() && loose(&rows[i]) {
             i += 1;
         }
-        let run = &rows[start..i];
-        let removed: Vec<&Row> = run.iter().filter(|r| r.kind == RowKind::Removed).collect();
-        let added: Vec<&Row> = run.iter().filter(|r| r.kind == RowKind::Added).collect();
+        let removed: Vec<usize> = (start..i).filter(|&k| rows[k].kind == RowKind::Removed).collect();
+        let added: Vec<usize> = (start..i).filter(|&k| rows[k].kind == RowKind::Added).collect();
         // A long run is a stretch the token alignment found unrelated (a
         // paragraph moved, two different texts), where a reworded sentence
         // is not to be looked for.
         if removed.is_empty() || added.is_empty() || removed.len().min(added.len()) > MAX_PAIRED_RUN {
             continue;
         }
-        let osk: Vec<Cow<similarity::Sketch>> = removed.iter().map(|r| sk.get(OLD, &r.old_chars)).collect();
-        let nsk: Vec<Cow<similarity::Sketch>> = added.iter().map(|r| sk.get(NEW, &r.new_chars)).collect();
-        let pairs = similarity::pair_alike_sketches(&osk, &nsk, threshold);
+        runs.push((start..i, removed, added));
+    }
+    // Each run paired on its own (on the pool: two unrelated texts have
+    // thousands of runs), then the rows rebuilt in order.
+    let seen: &[Row] = rows;
+    let paired = par_map(&runs, 16, |(_, removed, added)| {
+        let osk: Vec<Cow<similarity::Sketch>> = removed.iter().map(|&k| sk.get(OLD, &seen[k].old_chars)).collect();
+        let nsk: Vec<Cow<similarity::Sketch>> = added.iter().map(|&k| sk.get(NEW, &seen[k].new_chars)).collect();
+        similarity::pair_alike_sketches(&osk, &nsk, threshold)
+    });
+    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
+    for ((span, removed, added), pairs) in runs.into_iter().zip(paired) {
         if !pairs.iter().any(|p| p.0.is_some() && p.1.is_some()) {
             continue;
         }
+        let run = &rows[span.clone()];
         let mut with = Vec::with_capacity(run.len());
         for p in pairs {
             match p {
                 (Some(o), Some(n)) => {
-                    let (ro, rn) = (removed[o], added[n]);
+                    let (ro, rn) = (&rows[removed[o]], &rows[added[n]]);
                     let mut r = Row::new(
                         RowKind::Modified,
                         ro.old.clone(),
@@ -836,10 +857,10 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
                     r.similarity = sk.alike(&r.old_chars, &r.new_chars);
                     with.push(r);
                 }
-                (Some(o), None) => with.push(removed[o].clone()),
+                (Some(o), None) => with.push(rows[removed[o]].clone()),
                 (None, Some(n)) => {
                     // An added row falls before the next old sentence.
-                    let mut r = added[n].clone();
+                    let mut r = rows[added[n]].clone();
                     let at =
                         with.iter().rev().find(|r: &&Row| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
                     r.old = at..at;
@@ -848,7 +869,7 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
                 (None, None) => {}
             }
         }
-        replace.push((start..i, with));
+        replace.push((span, with));
     }
     splice_rows(rows, replace);
 }
@@ -898,22 +919,25 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 /// sentence's key is a move: the two rows become its two halves.
 fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
     // Removed rows by the hash of their key; a hash shared by different
-    // keys is told apart by comparing the keys.
-    let mut removed: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if r.kind == RowKind::Removed {
-            removed.entry(spaceless_hash(key_text(old, &r.old_chars))).or_default().push(i);
-        }
-    }
-    if removed.is_empty() {
+    // keys is told apart by comparing the keys. (The hashes of both sides
+    // are taken on the pool: two unrelated texts are tens of thousands of
+    // removed and added rows.)
+    let of_kind = |kind: RowKind| (0..rows.len()).filter(|&i| rows[i].kind == kind).collect::<Vec<usize>>();
+    let (gone, came) = (of_kind(RowKind::Removed), of_kind(RowKind::Added));
+    if gone.is_empty() || came.is_empty() {
         return;
     }
-    for i in 0..rows.len() {
-        if rows[i].kind != RowKind::Added {
-            continue;
-        }
+    let seen: &[Row] = rows;
+    let gone_hash = par_map(&gone, PAR_MIN, |&i| spaceless_hash(key_text(old, &seen[i].old_chars)));
+    let came_hash = par_map(&came, PAR_MIN, |&i| spaceless_hash(key_text(new, &seen[i].new_chars)));
+    let mut removed: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
+    removed.reserve(gone.len());
+    for (i, h) in gone.into_iter().zip(gone_hash) {
+        removed.entry(h).or_default().push(i);
+    }
+    for (i, h) in came.into_iter().zip(came_hash) {
+        let Some(list) = removed.get_mut(&h) else { continue };
         let key = key_text(new, &rows[i].new_chars);
-        let Some(list) = removed.get_mut(&spaceless_hash(key)) else { continue };
         // The earliest removed row with this key.
         let at = list.iter().position(|&from| same_but_spaces(key_text(old, &rows[from].old_chars), key));
         if let Some(from) = at.map(|k| list.remove(k)) {

@@ -173,6 +173,8 @@ impl Sketch {
 /// Lists whose every pair is compared (old × new items); longer ones are
 /// paired within a window around the diagonal.
 const PAIR_FULL: usize = 40_000;
+/// Lists with at least this many pairs have them compared on the pool.
+const PAIR_PARALLEL: usize = 2_048;
 /// Half-width of that window, in items.
 const PAIR_WINDOW: usize = 16;
 
@@ -189,7 +191,7 @@ pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Opt
 }
 
 /// [`pair_alike`] on sketches made already.
-pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch>>(
+pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch> + Sync>(
     po: &[S],
     pn: &[S],
     threshold: f32,
@@ -207,6 +209,16 @@ pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch>>(
     if m.saturating_mul(n) > PAIR_FULL {
         return pair_in_window(m, n, alike);
     }
+    // Every pair's similarity (the program below asks for each once), on
+    // the pool when there are many: a run of hundreds of long sentences
+    // against dozens is tens of thousands of profile merges.
+    let table: Vec<Option<f32>> = if m * n >= PAIR_PARALLEL {
+        use rayon::prelude::*;
+        (0..m * n).into_par_iter().with_min_len(256).map(|c| alike(c / n, c % n)).collect()
+    } else {
+        (0..m * n).map(|c| alike(c / n, c % n)).collect()
+    };
+    let alike = |i: usize, j: usize| table[i * n + j];
     let w = n + 1;
     let mut score = vec![0f32; (m + 1) * w];
     // 0: from the left (new alone), 1: from above (old alone), 2: pair.
