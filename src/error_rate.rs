@@ -327,10 +327,76 @@ impl Tokenizer {
             }
             return;
         }
-        self.word_tokens_chars(key, out);
+        self.word_tokens_mixed(key, out);
     }
 
-    /// [`Tokenizer::word_tokens`] character by character (any text).
+    /// [`Tokenizer::word_tokens`] for any text, ASCII characters classed
+    /// without Unicode's tables and the next character decoded only after
+    /// a mark that may join (an English book with curly quotes is mostly
+    /// ASCII in keys that are not). Cuts as [`Self::word_tokens_chars`]
+    /// does (a test holds the two equal).
+    fn word_tokens_mixed<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
+        let fillers = |t: &str| self.drop_fillers && crate::recogniser::is_filler_word(&t.to_lowercase());
+        let b = key.as_bytes();
+        let at = |i: usize| -> char {
+            match b.get(i) {
+                None => ' ',
+                Some(&x) if x < 0x80 => char::from(x),
+                Some(_) => key[i..].chars().next().unwrap_or(' '),
+            }
+        };
+        let mut start: Option<usize> = None; // start of the word being read
+        let mut prev = ' ';
+        let mut i = 0;
+        while i < b.len() {
+            let c = at(i);
+            let len = c.len_utf8();
+            let (han, word_char) = if c.is_ascii() {
+                (false, c.is_ascii_alphanumeric())
+            } else {
+                let han = crate::chars::is_han(c);
+                (han, !han && c.is_alphanumeric())
+            };
+            // Marks that stay inside a word or a number.
+            let joins = start.is_some()
+                && match c {
+                    '\'' | '’' => {
+                        let next = at(i + len);
+                        prev.is_alphabetic() && next.is_alphabetic() && !crate::chars::is_han(next)
+                    }
+                    '.' | ',' | ':' => prev.is_ascii_digit() && at(i + len).is_ascii_digit(),
+                    _ => false,
+                };
+            if word_char || joins {
+                start.get_or_insert(i);
+            } else {
+                if let Some(s) = start.take() {
+                    let t = &key[s..i];
+                    if !fillers(t) {
+                        out.push(t);
+                    }
+                }
+                if han {
+                    let t = &key[i..i + len];
+                    if !fillers(t) {
+                        out.push(t);
+                    }
+                }
+            }
+            prev = c;
+            i += len;
+        }
+        if let Some(s) = start {
+            let t = &key[s..];
+            if !fillers(t) {
+                out.push(t);
+            }
+        }
+    }
+
+    /// [`Tokenizer::word_tokens`] character by character (any text): the
+    /// reference the faster paths are tested against.
+    #[cfg(test)]
     fn word_tokens_chars<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
         let fillers = |t: &str| self.drop_fillers && crate::recogniser::is_filler_word(&t.to_lowercase());
         let mut start: Option<usize> = None; // start of the word being read
@@ -1089,6 +1155,31 @@ mod tests {
                 let t = Tokenizer { unit: ErrorUnit::Word, drop_fillers };
                 let (mut fast, mut chars) = (Vec::new(), Vec::new());
                 t.word_tokens(&key, &mut fast);
+                t.word_tokens_chars(&key, &mut chars);
+                assert_eq!(fast, chars, "{key:?}");
+            }
+        }
+    }
+
+    /// The path for mixed text cuts as the character path does.
+    #[test]
+    fn mixed_words_are_cut_as_characters_are() {
+        let alphabet: Vec<char> = "ab'Z0 9.,:-’é中文〇 um呃\u{3400}“”—x1Ä".chars().collect();
+        let mut seed = 0x0A1B_2C3D_4E5F_6071u64;
+        for _ in 0..20_000 {
+            let len = (seed % 20) as usize;
+            let key: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for drop_fillers in [false, true] {
+                let t = Tokenizer { unit: ErrorUnit::Word, drop_fillers };
+                let (mut fast, mut chars) = (Vec::new(), Vec::new());
+                t.word_tokens_mixed(&key, &mut fast);
                 t.word_tokens_chars(&key, &mut chars);
                 assert_eq!(fast, chars, "{key:?}");
             }
