@@ -969,7 +969,7 @@ const MOVE_CANDIDATES: usize = 6;
 /// one sentence that moved and was reworded: the two rows become the two
 /// halves of a move, whose inline diff the report shows.
 ///
-/// Cost stays near linear ([`similar_pairs`]): the profile elements of the
+/// Cost stays near linear ([`MoveIndex`]): the profile elements of the
 /// smaller side go into an inverted index, each sentence of the other side
 /// looks up its elements (skipping those shared by more than
 /// [`MOVE_POSTING_CAP`] sentences) and only its [`MOVE_CANDIDATES`] best
@@ -999,16 +999,25 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     }
     let tau = threshold.clamp(0.0, 1.0);
     let seen: &[Row] = rows;
-    let rs: Vec<Cow<similarity::Sketch>> = par_map(&removed, PAR_MIN, |&i| sk.get(OLD, &seen[i].old_chars));
-    let ads: Vec<Cow<similarity::Sketch>> = par_map(&added, PAR_MIN, |&i| sk.get(NEW, &seen[i].new_chars));
+    let removed_sketches = || par_map(&removed, PAR_MIN, |&i| sk.get(OLD, &seen[i].old_chars));
+    let added_sketches = || par_map(&added, PAR_MIN, |&i| sk.get(NEW, &seen[i].new_chars));
     // The smaller side is indexed and the other looks it up (both ways
-    // when they are as large: the mirrored comparison finds the same pairs).
+    // when they are as large: the mirrored comparison finds the same
+    // pairs). The index is built on one thread while the pool makes the
+    // other side's sketches.
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
-    if ads.len() <= rs.len() {
-        found.extend(similar_pairs(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
-    }
-    if rs.len() <= ads.len() {
-        found.extend(similar_pairs(&rs, &ads, tau, deadline));
+    if added.len() < removed.len() {
+        let ads = added_sketches();
+        let (index, rs) = rayon::join(|| MoveIndex::new(&ads), removed_sketches);
+        found.extend(index.probe(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
+    } else if removed.len() < added.len() {
+        let rs = removed_sketches();
+        let (index, ads) = rayon::join(|| MoveIndex::new(&rs), added_sketches);
+        found.extend(index.probe(&rs, &ads, tau, deadline));
+    } else {
+        let (rs, ads) = (removed_sketches(), added_sketches());
+        found.extend(MoveIndex::new(&ads).probe(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
+        found.extend(MoveIndex::new(&rs).probe(&rs, &ads, tau, deadline));
     }
     let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
     if pairs.is_empty() {
@@ -1051,113 +1060,129 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     }
 }
 
-/// Pairs (index item, probe item, Dice) at least `tau` alike, found
-/// through an inverted index of the `index` profiles' elements: each probe
-/// counts the elements it shares with each indexed item (elements shared
-/// by more than [`MOVE_POSTING_CAP`] items do not count, nor the letter
-/// pairs inside words, which every English sentence shares) and only its
-/// [`MOVE_CANDIDATES`] best candidates are compared in full.
-fn similar_pairs<S: std::ops::Deref<Target = similarity::Sketch> + Sync>(
-    index: &[S],
-    probes: &[S],
-    tau: f32,
-    deadline: Instant,
-) -> Vec<(usize, usize, f32)> {
-    // Distinct elements of a profile that propose candidates: characters,
-    // words and their bigrams (see `similarity::profile`).
-    fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
-        // Letter pairs (and the codes that look like them) sort last.
-        let upto = s.profile.partition_point(|&x| x & 0xC000_0000 != 0xC000_0000);
-        let mut last = None;
-        s.profile[..upto].iter().copied().filter(move |&x| {
-            let new = last != Some(x);
-            last = Some(x);
-            new
-        })
-    }
-    // The inverted index: for each element shared by at most
-    // MOVE_POSTING_CAP items, its run of item numbers in `postings` (counted
-    // first, then filled, in item order).
-    let mut count: ElementMap<u32> = ElementMap::default();
-    for s in index {
-        for x in elements(s) {
-            *count.entry(x).or_default() += 1;
-        }
-    }
-    let mut runs: ElementMap<(u32, u32)> = ElementMap::default();
-    runs.reserve(count.len());
-    let mut total = 0u32;
-    for (&x, &c) in &count {
-        if c as usize <= MOVE_POSTING_CAP {
-            runs.insert(x, (total, total));
-            total += c;
-        }
-    }
-    drop(count);
-    let mut postings = vec![0u32; total as usize];
-    for (k, s) in index.iter().enumerate() {
-        for x in elements(s) {
-            if let Some(run) = runs.get_mut(&x) {
-                postings[run.1 as usize] = k as u32;
-                run.1 += 1;
+/// Distinct elements of a profile that propose candidates: characters,
+/// words and their bigrams (see `similarity::profile`).
+fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
+    // Letter pairs (and the codes that look like them) sort last.
+    let upto = s.profile.partition_point(|&x| x & 0xC000_0000 != 0xC000_0000);
+    let mut last = None;
+    s.profile[..upto].iter().copied().filter(move |&x| {
+        let new = last != Some(x);
+        last = Some(x);
+        new
+    })
+}
+
+/// The inverted index of [`find_similar_moves`]: for each profile element
+/// shared by at most [`MOVE_POSTING_CAP`] indexed items, its run of item
+/// numbers in `postings`.
+struct MoveIndex {
+    runs: ElementMap<(u32, u32)>,
+    postings: Vec<u32>,
+}
+
+impl MoveIndex {
+    /// The index of `index`'s elements (counted first, then filled, in
+    /// item order).
+    fn new<S: std::ops::Deref<Target = similarity::Sketch>>(index: &[S]) -> MoveIndex {
+        let mut count: ElementMap<u32> = ElementMap::default();
+        for s in index {
+            for x in elements(s) {
+                *count.entry(x).or_default() += 1;
             }
         }
+        let mut runs: ElementMap<(u32, u32)> = ElementMap::default();
+        runs.reserve(count.len());
+        let mut total = 0u32;
+        for (&x, &c) in &count {
+            if c as usize <= MOVE_POSTING_CAP {
+                runs.insert(x, (total, total));
+                total += c;
+            }
+        }
+        drop(count);
+        let mut postings = vec![0u32; total as usize];
+        for (k, s) in index.iter().enumerate() {
+            for x in elements(s) {
+                if let Some(run) = runs.get_mut(&x) {
+                    postings[run.1 as usize] = k as u32;
+                    run.1 += 1;
+                }
+            }
+        }
+        MoveIndex { runs, postings }
     }
-    // The probes in chunks, on every core: each chunk counts its votes in
-    // its own table; the pairs come back in probe order.
-    let chunk = PAR_MIN.max(probes.len().div_ceil(4 * rayon::current_num_threads()));
-    let per_chunk: Vec<Vec<(usize, usize, f32)>> = {
-        use rayon::prelude::*;
-        probes
-            .par_chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                let mut out = Vec::new();
-                let mut votes = vec![0u32; index.len()];
-                let mut touched: Vec<u32> = Vec::new();
-                let mut best: Vec<(u32, u32)> = Vec::new();
-                for (n, sk) in part.iter().enumerate().map(|(k, sk)| (c * chunk + k, sk)) {
-                    if n % 256 == 0 && Instant::now() > deadline {
-                        break;
-                    }
-                    for x in elements(sk) {
-                        let Some(&(a, b)) = runs.get(&x) else { continue };
-                        for &k in &postings[a as usize..b as usize] {
-                            if votes[k as usize] == 0 {
-                                touched.push(k);
-                            }
-                            votes[k as usize] += 1;
+
+    /// Pairs (index item, probe item, Dice) at least `tau` alike: each
+    /// probe counts the elements it shares with each indexed item (elements
+    /// shared by more than [`MOVE_POSTING_CAP`] items do not count, nor the
+    /// letter pairs inside words, which every English sentence shares) and
+    /// only its [`MOVE_CANDIDATES`] best candidates are compared in full.
+    /// `index` is what the index was made of.
+    fn probe<S: std::ops::Deref<Target = similarity::Sketch> + Sync>(
+        &self,
+        index: &[S],
+        probes: &[S],
+        tau: f32,
+        deadline: Instant,
+    ) -> Vec<(usize, usize, f32)> {
+        let MoveIndex { runs, postings } = self;
+        // The probes in chunks, on every core: each chunk counts its votes in
+        // its own table; the pairs come back in probe order.
+        let chunk = PAR_MIN.max(probes.len().div_ceil(4 * rayon::current_num_threads()));
+        let per_chunk: Vec<Vec<(usize, usize, f32)>> = {
+            use rayon::prelude::*;
+            probes
+                .par_chunks(chunk)
+                .enumerate()
+                .map(|(c, part)| {
+                    let mut out = Vec::new();
+                    let mut votes = vec![0u32; index.len()];
+                    let mut touched: Vec<u32> = Vec::new();
+                    let mut best: Vec<(u32, u32)> = Vec::new();
+                    for (n, sk) in part.iter().enumerate().map(|(k, sk)| (c * chunk + k, sk)) {
+                        if n % 256 == 0 && Instant::now() > deadline {
+                            break;
                         }
-                    }
-                    // A candidate shares at least two elements (one is chance).
-                    best.clear();
-                    best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
-                    for &k in &touched {
-                        votes[k as usize] = 0;
-                    }
-                    touched.clear();
-                    let keep = MOVE_CANDIDATES.min(best.len());
-                    if keep == 0 {
-                        continue;
-                    }
-                    best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
-                    for &(_, k) in &best[..keep] {
-                        let other = &index[k as usize];
-                        // Dice can reach tau only if the sizes and signatures allow it.
-                        let (x, y) = (sk.profile.len(), other.profile.len());
-                        if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
+                        for x in elements(sk) {
+                            let Some(&(a, b)) = runs.get(&x) else { continue };
+                            for &k in &postings[a as usize..b as usize] {
+                                if votes[k as usize] == 0 {
+                                    touched.push(k);
+                                }
+                                votes[k as usize] += 1;
+                            }
+                        }
+                        // A candidate shares at least two elements (one is chance).
+                        best.clear();
+                        best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
+                        for &k in &touched {
+                            votes[k as usize] = 0;
+                        }
+                        touched.clear();
+                        let keep = MOVE_CANDIDATES.min(best.len());
+                        if keep == 0 {
                             continue;
                         }
-                        if let Some(d) = sk.dice_at_least(other, tau) {
-                            out.push((k as usize, n, d));
+                        best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
+                        for &(_, k) in &best[..keep] {
+                            let other = &index[k as usize];
+                            // Dice can reach tau only if the sizes and signatures allow it.
+                            let (x, y) = (sk.profile.len(), other.profile.len());
+                            if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
+                                continue;
+                            }
+                            if let Some(d) = sk.dice_at_least(other, tau) {
+                                out.push((k as usize, n, d));
+                            }
                         }
                     }
-                }
-                out
-            })
-            .collect()
-    };
-    per_chunk.concat()
+                    out
+                })
+                .collect()
+        };
+        per_chunk.concat()
+    }
 }
 
 /// A map keyed by profile elements (see [`similarity::profile`]): a
