@@ -878,30 +878,45 @@ type EditKey<'a> = (&'a str, &'a str, EditClass);
 /// (then in order of first occurrence); each edit of a group points at it.
 /// `keys`: (change, edit, old key, new key) of every edit, in order.
 fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) -> Vec<Recurring> {
-    // Per key: how many, and the first occurrence (index into keys).
-    let mut count: FxHashMap<EditKey, (usize, usize)> = FxHashMap::default();
+    // Per distinct key (in order of first occurrence): how many, and the
+    // first occurrence (index into keys); per edit, its key's number. One
+    // pass of hashing: a book whose every sentence changed has tens of
+    // thousands of edits.
+    let mut number: FxHashMap<EditKey, usize> = FxHashMap::default();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    let mut of_edit: Vec<Option<usize>> = Vec::with_capacity(keys.len());
     for (order, (c, e, o, n)) in keys.iter().enumerate() {
         let class = changes[*c].edits[*e].class;
-        if class != EditClass::Renumbering {
-            count.entry((o.as_str(), n.as_str(), class)).or_insert((0, order)).0 += 1;
+        if class == EditClass::Renumbering {
+            of_edit.push(None);
+            continue;
         }
+        let k = *number.entry((o.as_str(), n.as_str(), class)).or_insert_with(|| {
+            seen.push((0, order));
+            seen.len() - 1
+        });
+        seen[k].0 += 1;
+        of_edit.push(Some(k));
     }
-    let mut groups: Vec<(EditKey, usize, usize)> =
-        count.into_iter().filter(|(_, (n, _))| *n >= 3).map(|(k, (n, first))| (k, n, first)).collect();
+    drop(number);
+    let mut groups: Vec<(usize, usize, usize)> =
+        seen.iter().enumerate().filter(|(_, (n, _))| *n >= 3).map(|(k, &(n, first))| (k, n, first)).collect();
     groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let index: FxHashMap<EditKey, usize> = groups.iter().enumerate().map(|(g, (k, _, _))| (*k, g)).collect();
+    let mut group_of = vec![None; seen.len()];
+    for (g, &(k, _, _)) in groups.iter().enumerate() {
+        group_of[k] = Some(g);
+    }
     let out: Vec<Recurring> = groups
         .iter()
-        .map(|&((_, _, class), count, first)| {
+        .map(|&(_, count, first)| {
             let (c, e, _, _) = &keys[first];
             let edit = &changes[*c].edits[*e];
-            Recurring { old: edit.old.clone(), new: edit.new.clone(), count, class }
+            Recurring { old: edit.old.clone(), new: edit.new.clone(), count, class: edit.class }
         })
         .collect();
-    for (c, e, o, n) in &keys {
-        let edit = &mut changes[*c].edits[*e];
-        if let Some(&g) = index.get(&(o.as_str(), n.as_str(), edit.class)) {
-            edit.recurring = Some(g);
+    for ((c, e, _, _), k) in keys.iter().zip(of_edit) {
+        if let Some(g) = k.and_then(|k| group_of[k]) {
+            changes[*c].edits[*e].recurring = Some(g);
         }
     }
     out
