@@ -917,7 +917,7 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 
 /// Step 6: a removed sentence whose key (spaces aside) equals an added
 /// sentence's key is a move: the two rows become its two halves.
-fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
+fn find_moves<'d>(old: &'d Document, new: &'d Document, rows: &mut [Row]) {
     // Removed rows by the hash of their key; a hash shared by different
     // keys is told apart by comparing the keys. (The hashes of both sides
     // are taken on the pool: two unrelated texts are tens of thousands of
@@ -928,19 +928,23 @@ fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
         return;
     }
     let seen: &[Row] = rows;
-    let gone_hash = par_map(&gone, PAR_MIN, |&i| spaceless_hash(key_text(old, &seen[i].old_chars)));
-    let came_hash = par_map(&came, PAR_MIN, |&i| spaceless_hash(key_text(new, &seen[i].new_chars)));
+    let keyed = |doc: &'d Document, r: &Range<usize>| {
+        let key = key_text(doc, r);
+        (spaceless_hash(key), key)
+    };
+    let gone_keys = par_map(&gone, PAR_MIN, |&i| keyed(old, &seen[i].old_chars));
+    let came_keys = par_map(&came, PAR_MIN, |&i| keyed(new, &seen[i].new_chars));
+    // Hash -> the removed rows (number in `gone`) with it, in order.
     let mut removed: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
     removed.reserve(gone.len());
-    for (i, h) in gone.into_iter().zip(gone_hash) {
-        removed.entry(h).or_default().push(i);
+    for (k, &(h, _)) in gone_keys.iter().enumerate() {
+        removed.entry(h).or_default().push(k);
     }
-    for (i, h) in came.into_iter().zip(came_hash) {
+    for (i, (h, key)) in came.into_iter().zip(came_keys) {
         let Some(list) = removed.get_mut(&h) else { continue };
-        let key = key_text(new, &rows[i].new_chars);
         // The earliest removed row with this key.
-        let at = list.iter().position(|&from| same_but_spaces(key_text(old, &rows[from].old_chars), key));
-        if let Some(from) = at.map(|k| list.remove(k)) {
+        let at = list.iter().position(|&k| same_but_spaces(gone_keys[k].1, key));
+        if let Some(from) = at.map(|k| gone[list.remove(k)]) {
             rows[i].kind = RowKind::MovedTo;
             rows[i].partner = Some(from);
             rows[i].similarity = 1.0;
