@@ -128,7 +128,7 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     // every sentence changed is a hundred regions between its unchanged
     // headings. A batch holds about REGION_BATCH key characters, so the
     // token streams of a whole book are never held at once; the equal rows
-    // between its regions wait with them, in order. Each side of each
+    // between its regions wait with them, in order. Each side of a large
     // region is tokenised on the pool too, and its words numbered in
     // order between the two (see `tokens::Draft`): the interner gives both
     // versions' equal words equal ids, the same whatever the threads did.
@@ -136,29 +136,37 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     let mut batch_chars = 0;
     let flush = |pending: &mut Vec<Pending>, rows: &mut Vec<Row>, words: &mut tokens::Interner<'d>| {
         use rayon::prelude::*;
-        // Tokenise, then number the words in order, then align.
+        // Tokenise large regions (on the pool), then number the words in
+        // order (tokenising small regions on the way), then align.
         let mut drafted: Vec<Drafted<'d>> = std::mem::take(pending)
             .into_par_iter()
             .map(|p| match p {
                 Pending::Rows(r) => Drafted::Rows(r),
-                Pending::Region { o, n } => {
+                Pending::Region { o, n } if chars_of(old, &o) + chars_of(new, &n) >= DRAFT_MIN => {
                     let (a, b) = rayon::join(|| tokens::draft(old, o.clone()), || tokens::draft(new, n.clone()));
-                    Drafted::Region { o, n, a, b, ids: Default::default() }
+                    Drafted::Drafts { o, n, a, b, ids: Default::default() }
                 }
+                Pending::Region { o, n } => Drafted::Tokens { o, n, ta: Default::default(), tb: Default::default() },
             })
             .collect();
         for d in &mut drafted {
-            if let Drafted::Region { a, b, ids, .. } = d {
-                *ids = [words.number(a), words.number(b)];
+            match d {
+                Drafted::Drafts { a, b, ids, .. } => *ids = [words.number(a), words.number(b)],
+                Drafted::Tokens { o, n, ta, tb } => {
+                    *ta = tokens::tokens(old, o.clone(), words);
+                    *tb = tokens::tokens(new, n.clone(), words);
+                }
+                Drafted::Rows(_) => {}
             }
         }
         let done: Vec<Vec<Row>> = drafted
             .into_par_iter()
             .map(|d| match d {
                 Drafted::Rows(r) => r,
-                Drafted::Region { o, n, a, b, ids: [ia, ib] } => {
+                Drafted::Drafts { o, n, a, b, ids: [ia, ib] } => {
                     region_rows(old, new, o, n, a.finish(&ia), b.finish(&ib), opts)
                 }
+                Drafted::Tokens { o, n, ta, tb } => region_rows(old, new, o, n, ta, tb, opts),
             })
             .collect();
         rows.extend(done.into_iter().flatten());
@@ -223,13 +231,18 @@ enum Pending {
     Region { o: Range<usize>, n: Range<usize> },
 }
 
-/// A [`Pending`] stretch once its region is tokenised; `ids` are the
-/// final ids of the two drafts' words. (Tens per batch, short-lived: the
-/// size of the larger variant costs nothing worth a box.)
+/// Regions with at least this many key characters (both sides) are
+/// tokenised as drafts on the pool; smaller ones in order, on one thread.
+const DRAFT_MIN: usize = 4_096;
+
+/// A [`Pending`] stretch once its region is tokenised: as two drafts and
+/// the final ids of their words, or as final tokens. (Tens per batch,
+/// short-lived: the size of the larger variant costs nothing worth a box.)
 #[allow(clippy::large_enum_variant)]
 enum Drafted<'a> {
     Rows(Vec<Row>),
-    Region { o: Range<usize>, n: Range<usize>, a: tokens::Draft<'a>, b: tokens::Draft<'a>, ids: [Vec<u32>; 2] },
+    Drafts { o: Range<usize>, n: Range<usize>, a: tokens::Draft<'a>, b: tokens::Draft<'a>, ids: [Vec<u32>; 2] },
+    Tokens { o: Range<usize>, n: Range<usize>, ta: tokens::Tokens, tb: tokens::Tokens },
 }
 
 /// Steps 3–4 for one region whose tokens are `ta` and `tb`: token

@@ -94,21 +94,30 @@ impl Tokens {
     }
 }
 
-/// Tokenise sentences `sentences` of `doc`, numbering words in `words`.
-#[cfg(test)]
+/// Tokenise sentences `sentences` of `doc`, numbering words in `words`
+/// as they come (a small region: numbering its words twice, in a draft
+/// and then here, would cost more than the thread saves).
 pub(crate) fn tokens<'a>(doc: &'a Document, sentences: Range<usize>, words: &mut Interner<'a>) -> Tokens {
-    let d = draft(doc, sentences);
-    let ids = words.number(&d);
-    d.finish(&ids)
+    let mut out = reserved(super::chars_of(doc, &sentences));
+    for s in sentences {
+        let sentence = &doc.sentences[s];
+        let key = &doc.keys[sentence.key.clone()];
+        push_sentence(key, sentence.chars.start, s, &mut words.words, &mut out);
+    }
+    out
+}
+
+/// Tokens with room for `n` (at most one per key character: reserved at
+/// once, not grown).
+fn reserved(n: usize) -> Tokens {
+    Tokens { ids: Vec::with_capacity(n), chars: Vec::with_capacity(n), sentence: Vec::with_capacity(n) }
 }
 
 /// Tokenise sentences `sentences` of `doc` (see [`Draft`]).
 pub(crate) fn draft(doc: &Document, sentences: Range<usize>) -> Draft<'_> {
-    // At most one token per key character: reserved at once, not grown.
     let upto = super::chars_of(doc, &sentences);
-    let mut out =
-        Tokens { ids: Vec::with_capacity(upto), chars: Vec::with_capacity(upto), sentence: Vec::with_capacity(upto) };
-    let mut words = super::anchor::KeyTable::new(256);
+    let mut out = reserved(upto);
+    let mut words = super::anchor::KeyTable::new((upto / 8).clamp(16, 1024));
     for s in sentences {
         let sentence = &doc.sentences[s];
         let key = &doc.keys[sentence.key.clone()];
@@ -285,6 +294,31 @@ mod tests {
             assert_eq!(fast, slow, "{key:?}");
             assert_eq!(wf.keys(), ws.keys(), "{key:?}");
         }
+    }
+
+    #[test]
+    fn drafts_numbered_in_order_get_the_ids_of_tokens_made_in_order() {
+        // Regions of two versions, tokenised one after the other with one
+        // interner, and as drafts numbered in the same order afterwards.
+        let a = Source::from_text("a", "We will step up. 中国有 6.7 亿网民, step up 10:30 now! Next one? we must.");
+        let b = Source::from_text("b", "Step up we must. Next two; 网民 now 10:30 and 6.7 again. Will we?");
+        let (da, db) = (
+            segment(&a, &LineFilter::default(), &NormalizeOptions::default()),
+            segment(&b, &LineFilter::default(), &NormalizeOptions::default()),
+        );
+        let regions = [(0..2, 0..1), (2..3, 1..3), (3..da.sentences.len(), 3..db.sentences.len())];
+        let mut one = Interner::default();
+        let direct: Vec<Tokens> = regions
+            .iter()
+            .flat_map(|(o, n)| [tokens(&da, o.clone(), &mut one), tokens(&db, n.clone(), &mut one)])
+            .collect();
+        let drafts: Vec<Draft> =
+            regions.iter().flat_map(|(o, n)| [draft(&da, o.clone()), draft(&db, n.clone())]).collect();
+        let mut two = Interner::default();
+        let ids: Vec<Vec<u32>> = drafts.iter().map(|d| two.number(d)).collect();
+        let drafted: Vec<Tokens> = drafts.into_iter().zip(&ids).map(|(d, ids)| d.finish(ids)).collect();
+        assert_eq!(direct, drafted);
+        assert!(direct.iter().any(|t| t.ids.iter().any(|&id| id >= WORD_BASE + 3)));
     }
 
     #[test]
