@@ -478,9 +478,9 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         return;
     }
     let t2 = Instant::now();
-    // Inline diffs, on two threads when there are many (a book whose every
-    // sentence changed): each thread reads the key characters through its
-    // own cursors (the word segmenter has no state to share).
+    // Inline diffs, on the pool when there are many (a book whose every
+    // sentence changed): each task reads the key characters into its own
+    // buffers (the word segmenter has no state to share).
     let inline = |part: &[(usize, Range<usize>, Range<usize>)]| -> Vec<(Vec<Piece>, f32)> {
         // The key characters straight from the key text (the diff needs no
         // source ranges), into buffers reused from row to row.
@@ -505,17 +505,13 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
             })
             .collect()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let done: Vec<(Vec<Piece>, f32)> = if jobs.len() < 1_000 || threads < 2 {
+    // In chunks on rayon's pool when there are many (the pool balances
+    // them however busy the cores are).
+    let done: Vec<(Vec<Piece>, f32)> = if jobs.len() < 1_000 {
         inline(&jobs)
     } else {
-        let (first, second) = jobs.split_at(jobs.len() / 2);
-        let (mut a, b) = std::thread::scope(|s| {
-            let h = s.spawn(|| inline(second));
-            (inline(first), h.join().expect("inline-diff thread panicked"))
-        });
-        a.extend(b);
-        a
+        use rayon::prelude::*;
+        jobs.par_chunks(INLINE_CHUNK).map(inline).collect::<Vec<_>>().into_iter().flatten().collect()
     };
     for ((i, _, _), (pieces, similarity)) in jobs.iter().zip(done) {
         rows[*i].pieces = pieces;
@@ -531,6 +527,9 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         );
     }
 }
+
+/// Rows whose inline diffs one task of the pool makes.
+const INLINE_CHUNK: usize = 256;
 
 /// A row the refinements left changed in name only (its keys are equal,
 /// spaces aside) is equal, or resegmented when its new text is not one
