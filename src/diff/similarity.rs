@@ -86,17 +86,15 @@ fn profile_into(key: &str, out: &mut Vec<u32>, inner: &mut Vec<u32>) {
 }
 
 pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
+    // A merge without branches on the comparison (which no predictor
+    // guesses: two unrelated profiles interleave at random), several times
+    // faster than a `match` on the ordering.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
@@ -151,20 +149,19 @@ impl Sketch {
             return Some(1.0).filter(|&d| d >= tau);
         }
         let (mut i, mut j, mut n) = (0, 0, 0);
+        let mut steps = 0u32;
         while i < a.len() && j < b.len() {
-            // Every 32 steps: could the rest still reach tau?
-            if (i + j) % 32 == 0 && 2.0 * (n + (a.len() - i).min(b.len() - j)) as f32 / total < tau {
+            // Every 32 steps: could the rest still reach tau? (When it
+            // cannot, the answer is None whenever it is asked.)
+            if steps % 32 == 0 && 2.0 * (n + (a.len() - i).min(b.len() - j)) as f32 / total < tau {
                 return None;
             }
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+            steps += 1;
+            // The merge step of `intersection`, without branches.
+            let (x, y) = (a[i], b[j]);
+            n += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
         Some(2.0 * n as f32 / total).filter(|&d| d >= tau)
     }
