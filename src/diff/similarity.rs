@@ -153,7 +153,7 @@ impl Sketch {
         while i < a.len() && j < b.len() {
             // Every 32 steps: could the rest still reach tau? (When it
             // cannot, the answer is None whenever it is asked.)
-            if steps % 32 == 0 && 2.0 * (n + (a.len() - i).min(b.len() - j)) as f32 / total < tau {
+            if steps.is_multiple_of(32) && 2.0 * (n + (a.len() - i).min(b.len() - j)) as f32 / total < tau {
                 return None;
             }
             steps += 1;
