@@ -75,7 +75,7 @@ pub fn write(report: &Report, full: bool, out: impl std::io::Write) -> std::io::
 /// `  "name": value,` at the first level of the report object.
 fn field<T: Serialize>(out: &mut impl std::io::Write, name: &str, value: &T) -> std::io::Result<()> {
     let mut buf = Vec::new();
-    pretty(&mut buf, &mut Vec::new(), value, 1);
+    pretty(&mut buf, value, 1);
     write!(out, "  \"{name}\": ")?;
     out.write_all(&buf)?;
     out.write_all(b",\n")
@@ -104,11 +104,11 @@ fn array<T: Serialize + Sync>(
                 .par_chunks(PIECE)
                 .enumerate()
                 .map(|(p, piece)| {
-                    let (mut buf, mut scratch) = (Vec::new(), Vec::new());
+                    let mut buf = Vec::new();
                     for (k, item) in piece.iter().enumerate() {
                         let at = w * PIECE * WAVE + p * PIECE + k;
                         buf.extend_from_slice(b"    ");
-                        pretty(&mut buf, &mut scratch, item, 2);
+                        pretty(&mut buf, item, 2);
                         buf.extend_from_slice(if at + 1 == items.len() { b"\n" } else { b",\n" });
                     }
                     buf
@@ -124,21 +124,82 @@ fn array<T: Serialize + Sync>(
 }
 
 /// Append `value` as serde_json's pretty printer writes it `level` levels
-/// deep: its own pretty form with two spaces per level after each line
-/// break (JSON strings hold no raw line break, so each one is the
-/// printer's). `own` is scratch space, reused from one value to the next.
-fn pretty<T: Serialize>(buf: &mut Vec<u8>, own: &mut Vec<u8>, value: &T, level: usize) {
-    own.clear();
+/// deep: its own pretty form with two more spaces per level after each
+/// line break.
+fn pretty<T: Serialize>(buf: &mut Vec<u8>, value: &T, level: usize) {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *buf, Indented { level, depth: 0, has_value: false });
     // The model always serialises (plain data, string keys).
-    serde_json::to_writer_pretty(&mut *own, value).expect("the report model always serialises");
-    let indent = &b"        "[..2 * level];
-    let mut rest = &own[..];
-    while let Some(i) = memchr::memchr(b'\n', rest) {
-        buf.extend_from_slice(&rest[..=i]);
-        buf.extend_from_slice(indent);
-        rest = &rest[i + 1..];
+    value.serialize(&mut ser).expect("the report model always serialises");
+}
+
+/// serde_json's `PrettyFormatter` (two spaces per level) for a value
+/// that starts `level` levels deep: the same bytes the whole report's
+/// pretty printer writes for it there (a test compares the two).
+struct Indented {
+    level: usize,
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level + self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
     }
-    buf.extend_from_slice(rest);
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, mark: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(mark)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, mark: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(mark)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
