@@ -282,7 +282,7 @@ mod census_tests {
                     seed ^= seed >> 7;
                     seed ^= seed << 17;
                     let c = alphabet[(seed % alphabet.len() as u64) as usize];
-                    if letters_only && seed % 97 != 0 && is_punct(c) {
+                    if letters_only && !seed.is_multiple_of(97) && is_punct(c) {
                         'q'
                     } else {
                         c
