@@ -1136,21 +1136,27 @@ mod tests {
         }
     }
 
+    /// A random key of fewer than `max` characters of `alphabet`
+    /// (xorshift on `seed`).
+    fn random_key(alphabet: &[char], seed: &mut u64, max: u64) -> String {
+        let len = (*seed % max) as usize;
+        (0..len)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                alphabet[(*seed % alphabet.len() as u64) as usize]
+            })
+            .collect()
+    }
+
     /// The byte path for ASCII keys cuts as the character path does.
     #[test]
     fn ascii_words_are_cut_as_characters_are() {
-        let alphabet = b"ab'Z09.,: -'x1.2,3:4um";
+        let alphabet: Vec<char> = "ab'Z09.,: -'x1.2,3:4um".chars().collect();
         let mut seed = 0x1234_5678_9ABC_DEF1u64;
         for _ in 0..20_000 {
-            let len = (seed % 24) as usize;
-            let key: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize] as char
-                })
-                .collect();
+            let key = random_key(&alphabet, &mut seed, 24);
             for drop_fillers in [false, true] {
                 let t = Tokenizer { unit: ErrorUnit::Word, drop_fillers };
                 let (mut fast, mut chars) = (Vec::new(), Vec::new());
@@ -1167,15 +1173,7 @@ mod tests {
         let alphabet: Vec<char> = "ab'Z0 9.,:-’é中文〇 um呃\u{3400}“”—x1Ä".chars().collect();
         let mut seed = 0x0A1B_2C3D_4E5F_6071u64;
         for _ in 0..20_000 {
-            let len = (seed % 20) as usize;
-            let key: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize]
-                })
-                .collect();
+            let key = random_key(&alphabet, &mut seed, 20);
             for drop_fillers in [false, true] {
                 let t = Tokenizer { unit: ErrorUnit::Word, drop_fillers };
                 let (mut fast, mut chars) = (Vec::new(), Vec::new());
@@ -1193,15 +1191,7 @@ mod tests {
         let alphabet: Vec<char> = "ab'Z0 9.,:-’é中文〇 um呃\u{3400}“”—x1".chars().collect();
         let mut seed = 0x0F1E_2D3C_4B5A_6978u64;
         for _ in 0..20_000 {
-            let len = (seed % 20) as usize;
-            let key: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize]
-                })
-                .collect();
+            let key = random_key(&alphabet, &mut seed, 20);
             for unit in [ErrorUnit::Word, ErrorUnit::Char] {
                 for drop_fillers in [false, true] {
                     let t = Tokenizer { unit, drop_fillers };
