@@ -217,9 +217,10 @@ const REGION_BATCH: usize = 256_000;
 
 /// Key characters of sentences `r` of `doc`.
 fn chars_of(doc: &Document, r: &Range<usize>) -> usize {
-    match r.end.checked_sub(1).filter(|_| !r.is_empty()) {
-        Some(last) => doc.sentences[last].chars.end - doc.sentences[r.start].chars.start,
-        None => 0,
+    if r.is_empty() {
+        0
+    } else {
+        doc.sentences[r.end - 1].chars.end - doc.sentences[r.start].chars.start
     }
 }
 
@@ -240,8 +241,11 @@ const DRAFT_MIN: usize = 4_096;
 /// short-lived: the size of the larger variant costs nothing worth a box.)
 #[allow(clippy::large_enum_variant)]
 enum Drafted<'a> {
+    /// Rows made already (equal sentences).
     Rows(Vec<Row>),
+    /// A large region: its two sides' drafts and their words' final ids.
     Drafts { o: Range<usize>, n: Range<usize>, a: tokens::Draft<'a>, b: tokens::Draft<'a>, ids: [Vec<u32>; 2] },
+    /// A small region, tokenised in order.
     Tokens { o: Range<usize>, n: Range<usize>, ta: tokens::Tokens, tb: tokens::Tokens },
 }
 
