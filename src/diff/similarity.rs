@@ -13,8 +13,8 @@
 /// sentences share most letters, but few words and fewer word pairs.
 pub(crate) fn profile(key: &str) -> Vec<u32> {
     // Built in this thread's scratch buffers and copied out once, at its
-    // size: a move search makes tens of thousands of profiles, and growing
-    // each one push by push cost more than the rest of it.
+    // size: a move search makes tens of thousands of profiles, each of
+    // which grew push by push through several reallocations.
     thread_local! {
         static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
@@ -87,8 +87,9 @@ fn profile_into(key: &str, out: &mut Vec<u32>, inner: &mut Vec<u32>) {
 
 pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
     // A merge without branches on the comparison (which no predictor
-    // guesses: two unrelated profiles interleave at random), several times
-    // faster than a `match` on the ordering.
+    // guesses: two unrelated profiles interleave at random); a `match` on
+    // the ordering made pairing alike rows of unrelated English text
+    // take 7.0 ms where this takes 4.2.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
