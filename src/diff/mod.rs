@@ -1026,18 +1026,17 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     // pairs). The index is built on one thread while the pool makes the
     // other side's sketches.
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
-    if added.len() < removed.len() {
+    if added.len() <= removed.len() {
         let ads = added_sketches();
         let (index, rs) = rayon::join(|| MoveIndex::new(&ads), removed_sketches);
-        found.extend(index.probe(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
-    } else if removed.len() < added.len() {
+        found.extend(index.probe(&rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
+        if removed.len() == added.len() {
+            found.extend(MoveIndex::new(&rs).probe(&ads, tau, deadline));
+        }
+    } else {
         let rs = removed_sketches();
         let (index, ads) = rayon::join(|| MoveIndex::new(&rs), added_sketches);
-        found.extend(index.probe(&rs, &ads, tau, deadline));
-    } else {
-        let (rs, ads) = (removed_sketches(), added_sketches());
-        found.extend(MoveIndex::new(&ads).probe(&ads, &rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
-        found.extend(MoveIndex::new(&rs).probe(&rs, &ads, tau, deadline));
+        found.extend(index.probe(&ads, tau, deadline));
     }
     let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
     if pairs.is_empty() {
@@ -1093,18 +1092,19 @@ fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// The inverted index of [`find_similar_moves`]: for each profile element
-/// shared by at most [`MOVE_POSTING_CAP`] indexed items, its run of item
-/// numbers in `postings`.
-struct MoveIndex {
+/// The inverted index of [`find_similar_moves`] over the sketches
+/// `items`: for each profile element shared by at most
+/// [`MOVE_POSTING_CAP`] items, its run of item numbers in `postings`.
+struct MoveIndex<'s, S> {
+    items: &'s [S],
     runs: ElementMap<(u32, u32)>,
     postings: Vec<u32>,
 }
 
-impl MoveIndex {
+impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S> {
     /// The index of `index`'s elements (counted first, then filled, in
     /// item order).
-    fn new<S: std::ops::Deref<Target = similarity::Sketch>>(index: &[S]) -> MoveIndex {
+    fn new(index: &'s [S]) -> Self {
         let mut count: ElementMap<u32> = ElementMap::default();
         for s in index {
             for x in elements(s) {
@@ -1130,7 +1130,7 @@ impl MoveIndex {
                 }
             }
         }
-        MoveIndex { runs, postings }
+        MoveIndex { items: index, runs, postings }
     }
 
     /// Pairs (index item, probe item, Dice) at least `tau` alike: each
@@ -1138,15 +1138,8 @@ impl MoveIndex {
     /// shared by more than [`MOVE_POSTING_CAP`] items do not count, nor the
     /// letter pairs inside words, which every English sentence shares) and
     /// only its [`MOVE_CANDIDATES`] best candidates are compared in full.
-    /// `index` is what the index was made of.
-    fn probe<S: std::ops::Deref<Target = similarity::Sketch> + Sync>(
-        &self,
-        index: &[S],
-        probes: &[S],
-        tau: f32,
-        deadline: Instant,
-    ) -> Vec<(usize, usize, f32)> {
-        let MoveIndex { runs, postings } = self;
+    fn probe(&self, probes: &[S], tau: f32, deadline: Instant) -> Vec<(usize, usize, f32)> {
+        let MoveIndex { items: index, runs, postings } = self;
         // The probes in chunks, on every core: each chunk counts its votes in
         // its own table; the pairs come back in probe order.
         let chunk = PAR_MIN.max(probes.len().div_ceil(4 * rayon::current_num_threads()));

@@ -92,12 +92,19 @@ pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
     // take 7.0 ms where this takes 4.2.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        n += usize::from(x == y);
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
+        merge_step(a, b, &mut i, &mut j, &mut n);
     }
     n
+}
+
+/// One step of the merge of two sorted lists that counts what they share
+/// (`i`, `j` in bounds): the outcome of the comparison added, not branched on.
+#[inline(always)]
+fn merge_step(a: &[u32], b: &[u32], i: &mut usize, j: &mut usize, n: &mut usize) {
+    let (x, y) = (a[*i], b[*j]);
+    *n += usize::from(x == y);
+    *i += usize::from(x <= y);
+    *j += usize::from(y <= x);
 }
 
 /// Dice similarity of two profiles.
@@ -158,11 +165,7 @@ impl Sketch {
                 return None;
             }
             steps += 1;
-            // The merge step of `intersection`, without branches.
-            let (x, y) = (a[i], b[j]);
-            n += usize::from(x == y);
-            i += usize::from(x <= y);
-            j += usize::from(y <= x);
+            merge_step(a, b, &mut i, &mut j, &mut n);
         }
         Some(2.0 * n as f32 / total).filter(|&d| d >= tau)
     }

@@ -98,32 +98,27 @@ impl Tokens {
 /// as they come (a small region: numbering its words twice, in a draft
 /// and then here, would cost more than the thread saves).
 pub(crate) fn tokens<'a>(doc: &'a Document, sentences: Range<usize>, words: &mut Interner<'a>) -> Tokens {
-    let mut out = reserved(super::chars_of(doc, &sentences));
-    for s in sentences {
-        let sentence = &doc.sentences[s];
-        let key = &doc.keys[sentence.key.clone()];
-        push_sentence(key, sentence.chars.start, s, &mut words.words, &mut out);
-    }
-    out
-}
-
-/// Tokens with room for `n` (at most one per key character: reserved at
-/// once, not grown).
-fn reserved(n: usize) -> Tokens {
-    Tokens { ids: Vec::with_capacity(n), chars: Vec::with_capacity(n), sentence: Vec::with_capacity(n) }
+    tokenise(doc, sentences, &mut words.words)
 }
 
 /// Tokenise sentences `sentences` of `doc` (see [`Draft`]).
 pub(crate) fn draft(doc: &Document, sentences: Range<usize>) -> Draft<'_> {
-    let upto = super::chars_of(doc, &sentences);
-    let mut out = reserved(upto);
-    let mut words = super::anchor::KeyTable::new((upto / 8).clamp(16, 1024));
+    let mut words = super::anchor::KeyTable::new((super::chars_of(doc, &sentences) / 8).clamp(16, 1024));
+    Draft { tokens: tokenise(doc, sentences, &mut words), words }
+}
+
+/// The tokens of sentences `sentences` of `doc`, words numbered in
+/// `words`.
+fn tokenise<'a>(doc: &'a Document, sentences: Range<usize>, words: &mut super::anchor::KeyTable<'a>) -> Tokens {
+    // At most one token per key character: reserved at once, not grown.
+    let n = super::chars_of(doc, &sentences);
+    let mut out = Tokens { ids: Vec::with_capacity(n), chars: Vec::with_capacity(n), sentence: Vec::with_capacity(n) };
     for s in sentences {
         let sentence = &doc.sentences[s];
         let key = &doc.keys[sentence.key.clone()];
-        push_sentence(key, sentence.chars.start, s, &mut words, &mut out);
+        push_sentence(key, sentence.chars.start, s, words, &mut out);
     }
-    Draft { tokens: out, words }
+    out
 }
 
 fn push_sentence<'a>(
