@@ -18,23 +18,16 @@ pub(crate) fn profile(key: &str) -> Vec<u32> {
     thread_local! {
         static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => {
-            let (out, inner) = &mut *scratch;
-            profile_into(key, out, inner);
-            let profile = out.as_slice().to_vec();
-            // A long stretch's buffers are not kept.
-            if out.capacity() > SCRATCH_KEEP {
-                *scratch = (Vec::new(), Vec::new());
-            }
-            profile
+    // (`profile_into` calls nothing that could come back here.)
+    SCRATCH.with_borrow_mut(|scratch| {
+        let (out, inner) = scratch;
+        profile_into(key, out, inner);
+        let profile = out.as_slice().to_vec();
+        // A long stretch's buffers are not kept.
+        if out.capacity() > SCRATCH_KEEP {
+            *scratch = (Vec::new(), Vec::new());
         }
-        // (Not reentrant; a fresh pair of buffers if it ever were.)
-        Err(_) => {
-            let (mut out, mut inner) = (Vec::new(), Vec::new());
-            profile_into(key, &mut out, &mut inner);
-            out
-        }
+        profile
     })
 }
 
