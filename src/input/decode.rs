@@ -149,16 +149,17 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
 /// (owned bytes without a copy). `Ok` is the answer; `Err` hands the bytes
 /// back for the other decoders.
 fn valid_utf8<'a>(bytes: Cow<'a, [u8]>, label: &str) -> Result<Decoded, Cow<'a, [u8]>> {
+    // simdutf8 checks a Chinese book several times faster than
+    // `std::str::from_utf8`, which is fast on ASCII only.
+    let is_text = |b: &[u8]| simdutf8::basic::from_utf8(b).ok().filter(|t| !t.contains('\0')).is_some();
     let text = match bytes {
-        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+        Cow::Borrowed(b) => match simdutf8::basic::from_utf8(b) {
             Ok(t) if !t.contains('\0') => t.to_owned(),
             _ => return Err(Cow::Borrowed(b)),
         },
-        Cow::Owned(v) => match String::from_utf8(v) {
-            Ok(t) if !t.contains('\0') => t,
-            Ok(t) => return Err(Cow::Owned(t.into_bytes())),
-            Err(e) => return Err(Cow::Owned(e.into_bytes())),
-        },
+        // SAFETY: `is_text` has just checked that `v` is UTF-8.
+        Cow::Owned(v) if is_text(&v) => unsafe { String::from_utf8_unchecked(v) },
+        owned => return Err(owned),
     };
     Ok(Decoded { text, encoding: label.to_string(), replaced_bytes: 0 })
 }
