@@ -49,11 +49,11 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let deadline = opts.deadline(started);
     let filter = line_filter(opts)?;
     // A recogniser's transcript has no punctuation: unless asked to keep
-    // it, punctuation is not compared (see `recogniser`).
-    let (o_bare, n_bare) = std::thread::scope(|s| {
-        let h = s.spawn(|| unpunctuated(&old.text));
-        (h.join().expect("punctuation census thread panicked"), unpunctuated(&new.text))
-    });
+    // it, punctuation is not compared (see `recogniser`). The two versions
+    // go to rayon's pool here and below, not to threads of their own: the
+    // pool's threads are started once and keep their memory between stages
+    // (a new thread's first allocations fault in fresh pages).
+    let (o_bare, n_bare) = rayon::join(|| unpunctuated(&old.text), || unpunctuated(&new.text));
     let mut opts = opts.clone();
     opts.auto_ignore_punctuation = (o_bare || n_bare) && !opts.keep_punctuation && !opts.normalize.ignore_punctuation;
     if opts.auto_ignore_punctuation {
@@ -70,11 +70,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         let outline = Outline::detect(src);
         (doc, info, outline)
     };
-    let ((od, mut oinfo, oo), (nd, mut ninfo, no)) = std::thread::scope(|s| {
-        let h = s.spawn(|| prepare(old));
-        let n = prepare(new);
-        (h.join().expect("segmentation thread panicked"), n)
-    });
+    let ((od, mut oinfo, oo), (nd, mut ninfo, no)) = rayon::join(|| prepare(old), || prepare(new));
     (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
 
     let t_segment = started.elapsed();
@@ -130,11 +126,8 @@ pub fn compare_files(
     opts: &Options,
 ) -> Result<Report, Error> {
     let (old, new) = (old.as_ref(), new.as_ref());
-    let (o, n) = std::thread::scope(|s| {
-        let h = s.spawn(|| Source::from_path_with(old, &opts.decode));
-        let n = Source::from_path_with(new, &opts.decode);
-        (h.join().expect("reader thread panicked"), n)
-    });
+    let (o, n) =
+        rayon::join(|| Source::from_path_with(old, &opts.decode), || Source::from_path_with(new, &opts.decode));
     compare(&o?, &n?, opts)
 }
 
@@ -227,10 +220,7 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
         return count(rows);
     }
     let (first, second) = rows.split_at(rows.len() / 2);
-    let (mut counts, more) = std::thread::scope(|s| {
-        let h = s.spawn(|| count(second));
-        (count(first), h.join().expect("noise-counting thread panicked"))
-    });
+    let (mut counts, more) = rayon::join(|| count(first), || count(second));
     for (rule, n) in more {
         *counts.entry(rule).or_default() += n;
     }

@@ -63,11 +63,8 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
     // Only renderers that show the whole text read the rows.
     opts.rows = !out.quiet && (out.format != Format::Json || out.full);
     let started = Instant::now();
-    let (o, n) = std::thread::scope(|s| {
-        let h = s.spawn(|| Source::from_path_with(old, &opts.decode));
-        let n = Source::from_path_with(new, &opts.decode);
-        (h.join().unwrap_or_else(|_| Err(Error::input("(reader)", "failed"))), n)
-    });
+    let (o, n) =
+        rayon::join(|| Source::from_path_with(old, &opts.decode), || Source::from_path_with(new, &opts.decode));
     let (mut o, mut n) = (o?, n?);
     if let Some(name) = &naming.old {
         o.name = name.clone();

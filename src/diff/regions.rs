@@ -280,11 +280,7 @@ fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
                 right
             };
             let right = if threads() >= 2 {
-                std::thread::scope(|s| {
-                    let h = s.spawn(other);
-                    half(&mut left);
-                    h.join().expect("alignment thread panicked")
-                })
+                rayon::join(|| half(&mut left), other).1
             } else {
                 half(&mut left);
                 other()
