@@ -350,13 +350,29 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         if plain_ascii && bytes[i] < 0x80 {
             // A run of ASCII: only a non-ASCII character after the run's
             // last character can join its cluster (the general path below).
-            let mut end = i;
-            while end < bytes.len() && bytes[end] < 0x80 {
-                end += 1;
-            }
+            let end = i + ascii_prefix(&bytes[i..]);
             let last = if end < bytes.len() { end - 1 } else { end };
-            let mut k = 0;
             let run = &bytes[i..last];
+            if plain_run(run) {
+                // Every byte is its own key, and the loop below would note
+                // nothing but single spaces (see `plain_run`); it would
+                // write the same, taking a branch per word.
+                out.extend(run.iter().zip((base + i) as u32..).map(|(&b, at)| NChar {
+                    ch: char::from(b),
+                    start: at,
+                    end: at + 1,
+                    rules: 0,
+                }));
+                f.single_spaces |= memchr::memchr(b' ', run).is_some();
+                f.last_class = run_class(char::from(run[run.len() - 1]));
+                f.last_space = false;
+                i = last;
+                if i == bytes.len() {
+                    break;
+                }
+                continue;
+            }
+            let mut k = 0;
             while k < run.len() {
                 // Letters and digits, the bulk of a run: their own keys, of
                 // no run class, not spaces.
@@ -505,6 +521,38 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         f.note(&out[before..]);
     }
     f
+}
+
+/// Length of the ASCII prefix of `b`, eight bytes at a time.
+#[inline]
+fn ascii_prefix(b: &[u8]) -> usize {
+    let mut words = b.chunks_exact(8);
+    let mut n = 0;
+    for w in words.by_ref() {
+        let high = u64::from_le_bytes(w.try_into().unwrap_or([0x80; 8])) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + high.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    n + words.remainder().iter().position(|&x| x >= 0x80).unwrap_or(words.remainder().len())
+}
+
+/// Is a run of ASCII (see `fold_chars`) plain text that the character
+/// loop would write byte for byte, noting only single spaces: printable
+/// characters and single spaces between them, starting with neither a
+/// space nor a run character (so that what was written before cannot
+/// matter), ending without a space, with no run (`--`, `..`) and no `-`
+/// after a space for [`fold_runs`] to look at?
+fn plain_run(b: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return false };
+    // Folds without an early exit: the answer is almost always "plain",
+    // and branch-free loops vectorise.
+    let printable = b.iter().fold(true, |ok, &x| ok & (0x20..0x7F).contains(&x));
+    let pairs = b.windows(2).fold(false, |bad, w| {
+        bad | (w[0] == b' ') & (w[1] == b' ' || w[1] == b'-') | (w[0] == w[1]) & (w[0] == b'-' || w[0] == b'.')
+    });
+    !matches!(first, b' ' | b'-' | b'.') && last != b' ' && printable && !pairs
 }
 
 /// What [`fold_chars`] saw, so later passes run only when needed.
@@ -1125,6 +1173,7 @@ mod tests {
                 "—", "——", "…", "……", "-", "--", " - ", ".", "...", " ", "  ", "\t", "\u{3000}", "\u{A0}",
                 "a", "B", "7", "word", "e\u{301}", "\u{301}", "\u{200B}", "\u{FEFF}", "ｶ", "Ａ", "１", "「", "」",
                 "々", "〇", "\u{FDFA}", "\u{2460}", "中\u{301}", "\u{3400}", "\u{F900}", "\u{20000}", "'", "\"",
+                "plain words, it's (so); ", "x.y", "-x", ".x", "x-",
             ]), 0..40),
             width in proptest::bool::ANY,
             spacing in proptest::bool::ANY,
@@ -1134,6 +1183,15 @@ mod tests {
             let text: String = parts.concat();
             let opts = NormalizeOptions { width, spacing, ignore_case: case, fold_chinese: fold, ..Default::default() };
             proptest::prop_assert_eq!(normalize_line(&text, 0..text.len(), &opts), normalize_line_reference(&text, &opts));
+        }
+    }
+
+    #[test]
+    fn ascii_prefix_finds_the_first_non_ascii_byte() {
+        for text in ["", "abc", "abcdefgh", "abcdefghi", "é", "abcdefg中", "abcdefgh中", "abcdefghijklmnop中x", "中"]
+        {
+            let want = text.bytes().position(|b| b >= 0x80).unwrap_or(text.len());
+            assert_eq!(ascii_prefix(text.as_bytes()), want, "{text:?}");
         }
     }
 
