@@ -113,12 +113,20 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     // Sentences that start a numbered unit anchor by their text without
     // the unit's number: a renumbered article is its old self, reworded by
     // one number (see `crate::structure::mask_label`).
-    let masked = |doc: &Document| -> Vec<Option<String>> {
-        (0..doc.sentences.len()).map(|i| crate::structure::mask_label(doc.key(i))).collect()
+    // Few sentences start a unit: the masked keys are kept by sentence
+    // index, in order.
+    let masked = |doc: &Document| -> Vec<(usize, String)> {
+        (0..doc.sentences.len()).filter_map(|i| Some((i, crate::structure::mask_label(doc.key(i))?))).collect()
     };
     let (om, nm) = (masked(old), masked(new));
-    let okeys: Vec<&str> = (0..old.sentences.len()).map(|i| om[i].as_deref().unwrap_or(old.key(i))).collect();
-    let nkeys: Vec<&str> = (0..new.sentences.len()).map(|i| nm[i].as_deref().unwrap_or(new.key(i))).collect();
+    fn keys<'a>(doc: &'a Document, masked: &'a [(usize, String)]) -> Vec<&'a str> {
+        let mut keys: Vec<&str> = (0..doc.sentences.len()).map(|i| doc.key(i)).collect();
+        for (i, key) in masked {
+            keys[*i] = key;
+        }
+        keys
+    }
+    let (okeys, nkeys) = (keys(old, &om), keys(new, &nm));
     let t0 = Instant::now();
     let segs = anchor::anchor(&okeys, &nkeys, opts.deadline);
     let t1 = Instant::now();
@@ -178,7 +186,8 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
                 for k in 0..len {
                     let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
                     // Equal but for a unit's number: a modified row.
-                    let renumbered = om[o + k].is_some() && old.key(o + k) != new.key(n + k);
+                    let renumbered =
+                        om.binary_search_by_key(&(o + k), |m| m.0).is_ok() && old.key(o + k) != new.key(n + k);
                     equal.push(Row::new(
                         if renumbered { RowKind::Modified } else { RowKind::Equal },
                         o + k..o + k + 1,
