@@ -328,6 +328,7 @@ fn build_in_pieces(
             next += 1;
         }
     }
+    ids_before[aligned.len()] = next;
     for (i, r) in aligned.iter().enumerate() {
         if r.kind == RowKind::MovedFrom {
             change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
@@ -337,7 +338,9 @@ fn build_in_pieces(
     // The fold over the rows, in pieces on rayon's pool for a large
     // report (every sentence changed): each piece starts where no unit
     // group and no run of resegmented rows crosses, so it folds alone,
-    // and the pieces are joined in order.
+    // and the pieces are joined in order. Each piece writes its changes
+    // into its own stretch of the report's (the number of changes before
+    // each row is known), so that they are not held twice.
     let cx = Fold {
         v,
         aligned,
@@ -348,15 +351,27 @@ fn build_in_pieces(
         change_of_row: &change_of_row,
     };
     let pieces = fold_pieces(aligned, &group, piece);
-    let folded: Vec<Folded> = crate::diff::par_map(&pieces, 1, |r| cx.fold(r.clone(), ids_before[r.start]));
-    let mut changes = Vec::with_capacity(next);
+    let mut changes = vec![placeholder(); next];
+    let mut shares = Vec::with_capacity(pieces.len());
+    let mut rest: &mut [Change] = &mut changes;
+    for r in pieces {
+        let (share, after) = std::mem::take(&mut rest).split_at_mut(ids_before[r.end] - ids_before[r.start]);
+        shares.push((r, share));
+        rest = after;
+    }
+    let fold = |(r, share): (Range<usize>, &mut [Change])| cx.fold(r.clone(), ids_before[r.start], share);
+    let folded: Vec<Folded> = if shares.len() < 2 {
+        shares.into_iter().map(fold).collect()
+    } else {
+        use rayon::prelude::*;
+        shares.into_par_iter().map(fold).collect()
+    };
     let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
     let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
     for f in folded {
-        debug_assert_eq!(f.first_change, changes.len());
-        changes.extend(f.changes);
+        debug_assert_eq!(f.filled, f.share, "a piece made as many changes as its rows were counted for");
         rows.extend(f.rows);
         keys.extend(f.keys);
         extent.extend(f.extent);
@@ -411,8 +426,9 @@ struct Fold<'a> {
 /// on), rows, edit keys, unit extents, counts, noise and matched
 /// characters.
 struct Folded {
-    first_change: usize,
-    changes: Vec<Change>,
+    /// Changes written into the piece's share, and the share's length.
+    filled: usize,
+    share: usize,
     rows: Vec<ReportRow>,
     keys: Vec<(usize, usize, String, String)>,
     extent: BTreeMap<usize, [Option<Range<usize>>; 2]>,
@@ -420,6 +436,44 @@ struct Folded {
     counts: Summary,
     absorbed: Absorbed,
     matched_chars: usize,
+}
+
+/// A piece's stretch of the report's changes, filled in order by the fold
+/// (which pushes a change, or adds to the last one, as it would to a
+/// vector).
+struct Share<'s> {
+    changes: &'s mut [Change],
+    len: usize,
+}
+
+impl Share<'_> {
+    fn push(&mut self, c: Change) {
+        self.changes[self.len] = c;
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Change> {
+        self.len.checked_sub(1).map(|k| &mut self.changes[k])
+    }
+}
+
+/// What a change's place holds until its piece of the fold fills it.
+fn placeholder() -> Change {
+    Change {
+        id: 0,
+        kind: ChangeKind::Modified,
+        class: EditClass::Wording,
+        old: None,
+        new: None,
+        similarity: 0.0,
+        edits: Vec::new(),
+        old_sentences: [0; 2],
+        new_sentences: [0; 2],
+    }
 }
 
 /// Rows per piece of the fold (a few thousand changes: enough to be worth
@@ -459,13 +513,14 @@ impl Fold<'_> {
     /// [`Options::rows`]).
     /// `first_change`: the id of the piece's first change (the number of
     /// changes the rows before it made).
-    fn fold(&self, piece: Range<usize>, first_change: usize) -> Folded {
+    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded {
         let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row } = *self;
         let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
         let (mut ol, mut nl) = (Locator::new(old), Locator::new(new));
         let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
-        let mut changes: Vec<Change> = Vec::new();
+        let share_len = share.len();
+        let mut changes = Share { changes: share, len: 0 };
         let mut rows = Vec::new();
         let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
         let mut summary = Summary::default();
@@ -684,7 +739,7 @@ impl Fold<'_> {
             };
             rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
         }
-        Folded { first_change, changes, rows, keys, extent, counts: summary, absorbed, matched_chars }
+        Folded { filled: changes.len, share: share_len, rows, keys, extent, counts: summary, absorbed, matched_chars }
     }
 }
 
