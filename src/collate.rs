@@ -401,18 +401,19 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
     check_sigla(sources, base)?;
     let filter = crate::compare::line_filter(opts)?;
     let norm = opts.normalize;
-    let docs: Vec<Segmented> = std::thread::scope(|s| {
-        let handles: Vec<_> = sources
-            .iter()
+    // Every witness segmented on rayon's pool, as `compare` segments its
+    // two versions (in order: `collect` keeps the witnesses' order).
+    let docs: Vec<Segmented> = {
+        use rayon::prelude::*;
+        sources
+            .par_iter()
+            .with_max_len(1)
             .map(|(_, src)| {
-                s.spawn(|| {
-                    let doc = segment(src, &filter, &norm);
-                    Segmented { chars: doc.all_chars(), doc }
-                })
+                let doc = segment(src, &filter, &norm);
+                Segmented { chars: doc.all_chars(), doc }
             })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("segmentation thread panicked")).collect()
-    });
+            .collect()
+    };
 
     let k = sources.len();
     // Every witness against the base, through the diff layer `compare` uses.

@@ -175,19 +175,18 @@ pub fn run(args: &CollateArgs) -> Result<i32, Error> {
         super::output::check_not_an_input(out, &paths)?;
     }
     let opts = args.common.options();
-    let sources: Vec<(String, Source)> = std::thread::scope(|s| {
-        let handles: Vec<_> = wits
-            .iter()
-            .map(|(siglum, path)| {
-                let decode = &opts.decode;
-                s.spawn(move || Source::from_path_with(path, decode).map(|src| (siglum.clone(), src)))
-            })
-            .collect();
-        handles
+    // The witnesses read on rayon's pool, as `compare_files` reads its two
+    // (in order; the first witness that cannot be read is the error).
+    let sources: Vec<(String, Source)> = {
+        use rayon::prelude::*;
+        let decode = &opts.decode;
+        wits.par_iter()
+            .with_max_len(1)
+            .map(|(siglum, path)| Source::from_path_with(path, decode).map(|src| (siglum.clone(), src)))
+            .collect::<Vec<Result<_, Error>>>()
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::input("(reader)", "failed"))))
-            .collect::<Result<Vec<_>, Error>>()
-    })?;
+            .collect::<Result<Vec<_>, Error>>()?
+    };
     let collation = collate(&sources, base, &opts)?;
     let status = if collation.has_variants() { EXIT_DIFFERENT } else { EXIT_SAME };
     if args.output.quiet {
