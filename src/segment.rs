@@ -102,13 +102,6 @@ struct Irregular {
 /// its `NChar` is the character, where the previous one ended, its UTF-8
 /// length long, with no rule. [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s
 /// exactly from the two.
-///
-/// Most irregular characters of a Chinese text are full-width punctuation
-/// folded in place (`，` → `,`, `“` → `"`): right after the previous
-/// character, three bytes of source, one rule that the key character
-/// implies (see [`in_place`]). Those are kept as their index alone, in
-/// `folded`: their source starts where the previous character ended and
-/// is as long as the key character says.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The sentences, in order.
@@ -122,12 +115,8 @@ pub struct Document {
     pub lines_kept: usize,
     /// Lines removed by the language filter or `--ignore-lines`.
     pub lines_dropped: usize,
-    /// The irregular key characters, by index (those folded in place are
-    /// in `folded` instead).
+    /// The irregular key characters, by index.
     irregular: Vec<Irregular>,
-    /// Indices of the key characters folded in place, ascending (never the
-    /// first character of a block or a sentence, which are irregular).
-    folded: Vec<u32>,
     /// For each sentence, the index in `irregular` of its first character
     /// (which is always irregular).
     first_irregular: Vec<u32>,
@@ -171,7 +160,6 @@ impl Document {
         let first = self.irregular.partition_point(|x| (x.index as usize) <= range.start).saturating_sub(1);
         let Some(anchor) = self.irregular.get(first) else { return };
         let mut irregular = self.irregular[first..].iter().peekable();
-        let mut folded = self.folded[self.folded.partition_point(|&i| i < anchor.index)..].iter().peekable();
         let mut at = anchor.start;
         for (index, ch) in (anchor.index as usize..).zip(self.keys[anchor.key_byte as usize..].chars()) {
             if index >= range.end {
@@ -179,7 +167,6 @@ impl Document {
             }
             let c = match irregular.next_if(|x| x.index as usize == index) {
                 Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
-                None if folded.next_if(|&&i| i as usize == index).is_some() => in_place_char(ch, at),
                 None => NChar { ch, start: at, end: at + ch.len_utf8() as u32, rules: 0 },
             };
             at = c.end;
@@ -258,46 +245,34 @@ impl Document {
         let keys = &a.keys[ka.clone()];
         debug_assert_eq!(ia, a.irregular.partition_point(|x| (x.index as usize) < ar.start));
         debug_assert_eq!(ib, b.irregular.partition_point(|x| (x.index as usize) < br.start));
-        let first_folded = |d: &Document, r: &Range<usize>| d.folded.partition_point(|&i| (i as usize) < r.start);
-        let (mut fa, mut fb) = (first_folded(a, &ar), first_folded(b, &br));
         // Per side, after the last position handled: (key byte, source end).
         let (mut sa, mut sb) = (None::<(usize, u32)>, None::<(usize, u32)>);
-        // The position and key byte (relative to the ranges) of the first
-        // character not yet handled.
-        let mut cursor = (0usize, 0usize);
         loop {
             let next = |d: &Document, i: usize, r: &Range<usize>| {
                 d.irregular.get(i).filter(|x| (x.index as usize) < r.end).map(|x| x.index as usize - r.start)
             };
-            let next_folded = |d: &Document, i: usize, r: &Range<usize>| {
-                d.folded.get(i).map(|&x| x as usize).filter(|&x| x < r.end).map(|x| x - r.start)
+            let p = match (next(a, ia, &ar), next(b, ib, &br)) {
+                (None, None) => break,
+                (x, y) => x.unwrap_or(usize::MAX).min(y.unwrap_or(usize::MAX)),
             };
-            let candidates = [next(a, ia, &ar), next_folded(a, fa, &ar), next(b, ib, &br), next_folded(b, fb, &br)];
-            let Some(p) = candidates.into_iter().flatten().min() else { break };
             let here = |d: &Document, i: usize, r: &Range<usize>| {
                 d.irregular.get(i).filter(|x| x.index as usize == r.start + p).copied()
             };
-            let folded_here =
-                |d: &Document, i: usize, r: &Range<usize>| d.folded.get(i) == Some(&((r.start + p) as u32));
             let (xa, xb) = (here(a, ia, &ar), here(b, ib, &br));
-            let (ya, yb) = (folded_here(a, fa, &ar), folded_here(b, fb, &br));
-            // The key byte of position p, from whichever side stores it, or
-            // counted on from the last position handled.
+            // The key byte of position p, from whichever side stores it.
             let byte = match (xa, xb) {
                 (Some(x), _) => x.key_byte as usize - ka.start,
                 (None, Some(x)) => x.key_byte as usize - kb.start,
-                (None, None) => advance(keys, cursor.1, p - cursor.0),
+                (None, None) => unreachable!("p is an irregular position of one side"),
             };
-            debug_assert_eq!(byte, advance(keys, cursor.1, p - cursor.0), "key byte of position {p}");
             let ch = keys[byte..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
             let len = ch.len_utf8();
             // A regular character starts where the previous one ended; the
             // characters since the last handled one were regular too.
-            let side = |x: Option<Irregular>, folded: bool, s: Option<(usize, u32)>| {
+            let side = |x: Option<Irregular>, s: Option<(usize, u32)>| {
                 let prev_end = s.map(|(kb, end)| end + (byte - kb) as u32);
                 let c = match x {
                     Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
-                    None if folded => in_place_char(ch, prev_end.unwrap_or(0)),
                     None => {
                         let at = prev_end.unwrap_or(0);
                         NChar { ch, start: at, end: at + len as u32, rules: 0 }
@@ -305,15 +280,12 @@ impl Document {
                 };
                 (c, prev_end)
             };
-            let ((ca, pa), (cb, pb)) = (side(xa, ya, sa), side(xb, yb, sb));
+            let ((ca, pa), (cb, pb)) = (side(xa, sa), side(xb, sb));
             f(&ca, &cb, pa.zip(pb));
             sa = Some((byte + len, ca.end));
             sb = Some((byte + len, cb.end));
-            cursor = (p + 1, byte + len);
             ia += usize::from(xa.is_some());
             ib += usize::from(xb.is_some());
-            fa += usize::from(ya);
-            fb += usize::from(yb);
         }
         true
     }
@@ -389,12 +361,6 @@ impl Document {
             debug_assert_eq!(regular, c.rules == 0 && run.to == c.start && is_own_text(text, c));
             if regular {
                 run.to = c.end;
-            } else if c.start == run.to && in_place(c.ch) == Some((c.end - c.start, c.rules)) {
-                // Folded in place: the index alone (see `Document`).
-                run.flush(text, &mut self.keys);
-                self.folded.push((self.key_chars + k) as u32);
-                self.keys.push(c.ch);
-                *run = Run { from: c.end, to: c.end };
             } else {
                 self.push_first(text, chars, k, run);
             }
@@ -434,38 +400,6 @@ impl Run {
             self.from = self.to;
         }
     }
-}
-
-/// The source length and rules of key character `ch` when it is a
-/// full-width mark folded in place (see [`Document`]): the common
-/// full-width punctuation of Chinese text, three bytes of UTF-8 each, to
-/// ASCII by [`Rule::Width`], and curly quotes to straight ones by
-/// [`Rule::Quotes`]. A character whose source or rules differ (`＂` folds
-/// to `"` by width, not quotes) is an ordinary irregular one.
-///
-/// [`Rule::Width`]: crate::normalize::Rule::Width
-/// [`Rule::Quotes`]: crate::normalize::Rule::Quotes
-#[inline]
-fn in_place(ch: char) -> Option<(u32, u16)> {
-    use crate::normalize::Rule;
-    match ch {
-        ',' | '.' | ':' | ';' | '?' | '!' | '(' | ')' => Some((3, Rule::Width.bit())),
-        '"' | '\'' => Some((3, Rule::Quotes.bit())),
-        _ => None,
-    }
-}
-
-/// The key character `ch` folded in place, its source starting at `at`.
-#[inline]
-fn in_place_char(ch: char, at: u32) -> NChar {
-    let (len, rules) = in_place(ch).unwrap_or((ch.len_utf8() as u32, 0));
-    NChar { ch, start: at, end: at + len, rules }
-}
-
-/// The byte `n` characters after byte `from` of `s` (its end if there are
-/// fewer).
-fn advance(s: &str, from: usize, n: usize) -> usize {
-    s[from..].char_indices().nth(n).map_or(s.len(), |(i, _)| from + i)
 }
 
 /// Is the original text of `c` exactly its key character?
@@ -1134,10 +1068,10 @@ mod examples {
     }
 
     #[test]
-    fn punctuation_folded_in_place_is_kept_as_an_index_and_rebuilt() {
+    fn key_characters_are_rebuilt_with_their_sources_and_rules() {
         use crate::input::{LineFilter, Source};
         use crate::normalize::{NormalizeOptions, Rule};
-        use crate::segment::{in_place, segment};
+        use crate::segment::segment;
         let text = "他说：“你好，世界。”她问＂为什么？＂\n（完）";
         let src = Source::from_text("t", text);
         let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
@@ -1150,16 +1084,10 @@ mod examples {
             chars.iter().filter(|c| c.ch == '"').map(|c| (c.source(text), c.rules)).collect();
         let (q, w) = (Rule::Quotes.bit(), Rule::Width.bit());
         assert_eq!(quotes, [("“", q), ("”", q), ("＂", w), ("＂", w)]);
-        // Marks after the first of a sentence are kept as indices; `＂`
-        // (width, not quotes) never is, nor the first character of a
-        // sentence.
-        assert!(doc.folded.len() >= 5, "{:?}", doc.folded);
-        for &i in &doc.folded {
-            let c = chars[i as usize];
-            assert_eq!(in_place(c.ch), Some((c.end - c.start, c.rules)), "{c:?}");
-            assert!(doc.sentences.iter().all(|s| s.chars.start != i as usize));
+        // Any stretch is rebuilt as the whole is.
+        for start in 0..chars.len() {
+            assert_eq!(doc.chars(start..chars.len()), chars[start..], "from {start}");
         }
-        assert!(doc.folded.iter().all(|&i| chars[i as usize].source(text) != "＂"));
     }
 
     #[test]
