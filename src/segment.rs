@@ -543,9 +543,12 @@ struct Builder<'a> {
     hard: bool,
     drop_punct: bool,
     norm: NormalizeOptions,
-    /// The last few key characters of the previous block, to choose the
-    /// separator before the next one.
+    /// The last few key characters of the previous block's last sentence,
+    /// to choose the separator before the next one.
     tail: Vec<NChar>,
+    /// Where the previous block's last key character ends in the source
+    /// (spaces after its last sentence included).
+    tail_end: u32,
 }
 
 /// Cut `source` into sentences.
@@ -562,6 +565,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
         drop_punct,
         norm: NormalizeOptions { ignore_punctuation: false, ..*norm },
         tail: Vec::new(),
+        tail_end: 0,
     };
     // Room for the keys up front (they are about as long as the text):
     // growing a string of megabytes copies it again and again.
@@ -748,10 +752,14 @@ impl Builder<'_> {
         // do: a space between Latin words, nothing next to CJK text. A
         // stretch of text that spans two blocks (a row whose new text runs
         // from a heading into its paragraph) then reads as it would in one.
+        // The separator is chosen by the sentences' own ends but stands for
+        // the source between the blocks' outermost key characters (a space
+        // kept at a block's end is the block's own).
         let first = &chars[trimmed[0].start..];
         if let Some(sep) = crate::normalize::line_separator(&self.tail, first, &self.norm) {
-            doc.push_separator(sep);
+            doc.push_separator(NChar { start: self.tail_end, end: chars[0].start, ..sep });
         }
+        self.tail_end = chars[chars.len() - 1].end;
         let last = trimmed[trimmed.len() - 1].end;
         self.tail.clear();
         self.tail.extend_from_slice(&chars[last.saturating_sub(8)..last]);

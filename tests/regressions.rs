@@ -141,3 +141,15 @@ fn names_check_on_random_names() {
         checks::names(&name);
     }
 }
+
+/// With `--keep-spacing`, a space kept at the end of a block (and at the
+/// start of the next) is the block's own key character, but the separator
+/// between the two blocks stood for the source from the last sentence's
+/// end to the next one's start, over those spaces: key characters went
+/// backwards (`' '` at 1..2, then the separator at 1..5). The separator now
+/// stands for the source between the blocks' outermost key characters.
+/// Found by `segment`.
+#[test]
+fn segment_separator_overlaps_kept_spaces() {
+    checks::segment(include_bytes!("regressions/segment-separator-overlaps-kept-spaces.bin"));
+}
