@@ -153,3 +153,27 @@ fn names_check_on_random_names() {
 fn segment_separator_overlaps_kept_spaces() {
     checks::segment(include_bytes!("regressions/segment-separator-overlaps-kept-spaces.bin"));
 }
+
+/// Valid UTF-8 (`\nMMM`) was decoded as UTF-16LE without a byte-order mark:
+/// the detector for NUL-free Chinese UTF-16 ran before the UTF-8 check, and
+/// two bytes at a time these read as Han characters (U+4D0A U+4D4D). It now
+/// sees only bytes that are not UTF-8. Found by `decode`.
+#[test]
+fn decode_ascii_read_as_utf16() {
+    checks::decode(include_bytes!("regressions/decode-ascii-read-as-utf16.bin"));
+}
+
+/// `compare(a, b)` and `compare(b, a)` should report mirrored changes
+/// (docs/architecture.md). Here, with `--keep-width --keep-quotes
+/// --fold-chinese --lang en`, old `-��⏎�` against new `��` is one removed
+/// sentence (`-��`) and one modified (`�` → `��`), but the other way round
+/// one modified row whose new text spans both sentences (`��` →
+/// `-��⏎�`): the token alignment of the region breaks the tie between the
+/// two `�` runs differently in each direction, and the projection onto
+/// sentences follows it. Found by `compare`; not caused by this round's
+/// separator fix (the same counts without it).
+#[test]
+#[ignore = "open: the region's token alignment is not mirrored (see the comment above)"]
+fn compare_mirror_replacement_chars() {
+    checks::compare(include_bytes!("regressions/compare-mirror-replacement-chars.bin"));
+}

@@ -112,7 +112,7 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
         }
         return finish(name, &bytes[len..], len, enc, enc.name().to_string(), opts.lossy);
     }
-    if let Some(enc) = bomless_utf16(&bytes).or_else(|| nul_free_utf16(&bytes)) {
+    if let Some(enc) = bomless_utf16(&bytes) {
         return finish(name, &bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
     if let Some(pos) = memchr::memchr(0, &bytes) {
@@ -122,6 +122,11 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
         Ok(d) => return Ok(d),
         Err(bytes) => bytes,
     };
+    // Only now, for bytes that are not UTF-8: a few ASCII bytes can read as
+    // Han characters two at a time (`\nMMM` is U+4D0A U+4D4D in UTF-16LE).
+    if let Some(enc) = nul_free_utf16(&bytes) {
+        return finish(name, &bytes, 0, enc, enc.name().to_string(), opts.lossy);
+    }
     let bytes = &bytes[..];
     if damaged_utf8(bytes) {
         return finish(name, bytes, 0, UTF_8, "UTF-8".into(), opts.lossy);
@@ -419,6 +424,10 @@ mod tests {
         // Latin-1 English is not taken for UTF-16.
         let latin1 = b"Caf\xe9 society, na\xefve questions and r\xe9sum\xe9s of the day.";
         assert_ne!(dec(latin1).unwrap().encoding, "UTF-16LE");
+        // Nor is valid UTF-8 that reads as Han characters two bytes at a
+        // time (found by the `decode` fuzz target).
+        let d = dec(b"\nMMM").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), ("\nMMM", "UTF-8"));
     }
 
     #[test]
