@@ -115,17 +115,22 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
     if let Some(enc) = bomless_utf16(&bytes) {
         return finish(name, &bytes, 0, enc, enc.name().to_string(), opts.lossy);
     }
-    if let Some(pos) = memchr::memchr(0, &bytes) {
-        return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
-    }
-    let bytes = match valid_utf8(bytes, "UTF-8") {
-        Ok(d) => return Ok(d),
-        Err(bytes) => bytes,
+    let nul = memchr::memchr(0, &bytes);
+    let bytes = match nul {
+        None => match valid_utf8(bytes, "UTF-8") {
+            Ok(d) => return Ok(d),
+            Err(bytes) => bytes,
+        },
+        Some(_) => bytes,
     };
-    // Only now, for bytes that are not UTF-8: a few ASCII bytes can read as
-    // Han characters two at a time (`\nMMM` is U+4D0A U+4D4D in UTF-16LE).
+    // Only for bytes that are not UTF-8 (a few ASCII bytes can read as Han
+    // characters two at a time: `\nMMM` is U+4D0A U+4D4D in UTF-16LE), and
+    // before the binary check (Chinese UTF-16 has a `00` byte in `0A 00`).
     if let Some(enc) = nul_free_utf16(&bytes) {
         return finish(name, &bytes, 0, enc, enc.name().to_string(), opts.lossy);
+    }
+    if let Some(pos) = nul {
+        return Err(Error::input(name, format!("looks like a binary file (NUL byte at offset {pos}), not text")));
     }
     let bytes = &bytes[..];
     if damaged_utf8(bytes) {
