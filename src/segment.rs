@@ -448,15 +448,10 @@ fn char_width(c: char) -> usize {
 /// Han characters counted without a branch on each character, the rest
 /// (punctuation, mostly) looked up.
 fn line_width(chars: &[NChar]) -> usize {
-    let simple = |c: &NChar| (0x20..=0x7E).contains(&(c.ch as u32)) | (0x4E00..=0x9FFF).contains(&(c.ch as u32));
-    let fast: usize = chars
-        .iter()
-        .map(|c| {
-            usize::from((0x20..=0x7E).contains(&(c.ch as u32)))
-                + 2 * usize::from((0x4E00..=0x9FFF).contains(&(c.ch as u32)))
-        })
-        .sum();
-    fast + chars.iter().filter(|c| !simple(c)).map(|c| char_width(c.ch)).sum::<usize>()
+    let ascii = |c: &NChar| (0x20..=0x7E).contains(&(c.ch as u32));
+    let han = |c: &NChar| (0x4E00..=0x9FFF).contains(&(c.ch as u32));
+    let fast: usize = chars.iter().map(|c| usize::from(ascii(c)) + 2 * usize::from(han(c))).sum();
+    fast + chars.iter().filter(|c| !(ascii(c) | han(c))).map(|c| char_width(c.ch)).sum::<usize>()
 }
 
 enum Item {
