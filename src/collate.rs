@@ -749,7 +749,7 @@ fn build(
         .zip(docs)
         .enumerate()
         .map(|(w, ((siglum, src), doc))| {
-            let v = crate::compare::version_info(src, doc);
+            let v = crate::compare::version_info(src, doc, crate::compare::sha256_hex(&src.text));
             Witness {
                 siglum: siglum.clone(),
                 path: v.path,

@@ -62,16 +62,9 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let opts = &opts;
     let t_census = started.elapsed();
     let norm = opts.normalize;
-    // Each thread segments one version and takes its facts (the SHA-256
-    // of a book is a few milliseconds).
-    let prepare = |src: &Source| {
-        let doc = segment(src, &filter, &norm);
-        let info = version_info(src, &doc);
-        let outline = Outline::detect(src);
-        (doc, info, outline)
-    };
-    let ((od, mut oinfo, oo), (nd, mut ninfo, no)) = rayon::join(|| prepare(old), || prepare(new));
-    (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
+    // Each thread segments one version.
+    let seg = |src: &Source| segment(src, &filter, &norm);
+    let (od, nd) = rayon::join(|| seg(old), || seg(new));
 
     let t_segment = started.elapsed();
     let diff_opts = DiffOptions {
@@ -80,7 +73,14 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         move_threshold: Some(opts.move_threshold),
         deadline,
     };
-    let rows = diff(&od, &nd, &diff_opts);
+    // The alignment's first step (anchoring) runs on one thread: the
+    // versions' facts that it does not need (the SHA-256 of a book is a
+    // few milliseconds, the outline of its units) are taken on the other
+    // meanwhile.
+    let facts = |src: &Source| (sha256_hex(&src.text), Outline::detect(src));
+    let (rows, ((osha, oo), (nsha, no))) = rayon::join(|| diff(&od, &nd, &diff_opts), || (facts(old), facts(new)));
+    let (mut oinfo, mut ninfo) = (version_info(old, &od, osha), version_info(new, &nd, nsha));
+    (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
     let t_align = started.elapsed();
     let versions = Versions { old, new, od: &od, nd: &nd, oo: &oo, no: &no };
     // The error rate reads only the alignment: it is scored while the
@@ -151,7 +151,9 @@ pub(crate) fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
 }
 
 /// Facts about one version (compare's `old`/`new`, each collation witness).
-pub(crate) fn version_info(src: &Source, doc: &Document) -> VersionInfo {
+/// The facts of a version that the report shows; `sha256` is
+/// [`sha256_hex`] of its text.
+pub(crate) fn version_info(src: &Source, doc: &Document, sha256: String) -> VersionInfo {
     // The first 100,000 key characters decide.
     let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
     let script = dominant_script(sample);
@@ -160,7 +162,7 @@ pub(crate) fn version_info(src: &Source, doc: &Document) -> VersionInfo {
         bytes: src.text.len(),
         encoding: src.encoding.clone(),
         replaced_bytes: src.replaced_bytes,
-        sha256: hex(&Sha256::digest(src.text.as_bytes())),
+        sha256,
         lines: src.line_count(),
         lines_compared: doc.lines_kept,
         lines_dropped: doc.lines_dropped,
@@ -169,6 +171,11 @@ pub(crate) fn version_info(src: &Source, doc: &Document) -> VersionInfo {
         // `compare` fills it in (it decides before segmenting).
         unpunctuated: false,
     }
+}
+
+/// The SHA-256 of a version's text, in lower-case hex.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
