@@ -118,7 +118,7 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     let masked = |doc: &Document| -> Vec<(usize, String)> {
         (0..doc.sentences.len()).filter_map(|i| Some((i, crate::structure::mask_label(doc.key(i))?))).collect()
     };
-    let (om, nm) = (masked(old), masked(new));
+    let (om, nm) = rayon::join(|| masked(old), || masked(new));
     fn keys<'a>(doc: &'a Document, masked: &'a [(usize, String)]) -> Vec<&'a str> {
         let mut keys: Vec<&str> = (0..doc.sentences.len()).map(|i| doc.key(i)).collect();
         for (i, key) in masked {
@@ -149,7 +149,7 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
         let mut drafted: Vec<Drafted<'d>> = std::mem::take(pending)
             .into_par_iter()
             .map(|p| match p {
-                Pending::Rows(r) => Drafted::Rows(r),
+                Pending::Equal(o, n, len) => Drafted::Equal(o, n, len),
                 Pending::Region { o, n } if chars_of(old, &o) + chars_of(new, &n) >= DRAFT_MIN => {
                     let (a, b) = rayon::join(|| tokens::draft(old, o.clone()), || tokens::draft(new, n.clone()));
                     Drafted::Drafts { o, n, a, b, ids: Default::default() }
@@ -164,42 +164,36 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
                     *ta = tokens::tokens(old, o.clone(), words);
                     *tb = tokens::tokens(new, n.clone(), words);
                 }
-                Drafted::Rows(_) => {}
+                Drafted::Equal(..) => {}
             }
         }
-        let done: Vec<Vec<Row>> = drafted
+        let done: Vec<Result<Vec<Row>, (usize, usize, usize)>> = drafted
             .into_par_iter()
             .map(|d| match d {
-                Drafted::Rows(r) => r,
+                Drafted::Equal(o, n, len) => Err((o, n, len)),
                 Drafted::Drafts { o, n, a, b, ids: [ia, ib] } => {
-                    region_rows(old, new, o, n, a.finish(&ia), b.finish(&ib), opts)
+                    Ok(region_rows(old, new, o, n, a.finish(&ia), b.finish(&ib), opts))
                 }
-                Drafted::Tokens { o, n, ta, tb } => region_rows(old, new, o, n, ta, tb, opts),
+                Drafted::Tokens { o, n, ta, tb } => Ok(region_rows(old, new, o, n, ta, tb, opts)),
             })
             .collect();
-        rows.extend(done.into_iter().flatten());
+        for d in done {
+            match d {
+                Ok(region) => rows.extend(region),
+                Err(equal) => push_equal(old, new, &om, equal, rows),
+            }
+        }
     };
     for seg in segs {
         match seg {
             Seg::Equal { old: o, new: n, len } => {
-                let mut equal = Vec::with_capacity(len);
-                for k in 0..len {
-                    let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
-                    // Equal but for a unit's number: a modified row.
-                    let renumbered =
-                        om.binary_search_by_key(&(o + k), |m| m.0).is_ok() && old.key(o + k) != new.key(n + k);
-                    equal.push(Row::new(
-                        if renumbered { RowKind::Modified } else { RowKind::Equal },
-                        o + k..o + k + 1,
-                        n + k..n + k + 1,
-                        os.chars.clone(),
-                        ns.chars.clone(),
-                    ));
-                }
                 if pending.is_empty() {
-                    rows.extend(equal);
+                    push_equal(old, new, &om, (o, n, len), &mut rows);
                 } else {
-                    pending.push(Pending::Rows(equal));
+                    // Made when the batch is flushed, in place: a book whose
+                    // regions are small and few is one batch, and its equal
+                    // rows would otherwise be held twice.
+                    pending.push(Pending::Equal(o, n, len));
                 }
             }
             Seg::Gap { old: o, new: n } => {
@@ -221,6 +215,31 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     rows
 }
 
+/// Append the rows of `len` equal sentences from old sentence `o` and new
+/// sentence `n`. A sentence that starts a numbered unit and is equal only
+/// with its number masked (`masked`: the old version's masked keys) is a
+/// modified row.
+fn push_equal(
+    old: &Document,
+    new: &Document,
+    masked: &[(usize, String)],
+    (o, n, len): (usize, usize, usize),
+    rows: &mut Vec<Row>,
+) {
+    rows.reserve(len);
+    for k in 0..len {
+        let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
+        let renumbered = masked.binary_search_by_key(&(o + k), |m| m.0).is_ok() && old.key(o + k) != new.key(n + k);
+        rows.push(Row::new(
+            if renumbered { RowKind::Modified } else { RowKind::Equal },
+            o + k..o + k + 1,
+            n + k..n + k + 1,
+            os.chars.clone(),
+            ns.chars.clone(),
+        ));
+    }
+}
+
 /// Key characters aligned together on rayon's pool (see [`diff`]).
 const REGION_BATCH: usize = 256_000;
 
@@ -235,8 +254,9 @@ fn chars_of(doc: &Document, r: &Range<usize>) -> usize {
 
 /// A stretch of [`diff`]'s rows waiting for its batch of regions.
 enum Pending {
-    /// Rows made already (equal sentences).
-    Rows(Vec<Row>),
+    /// `len` equal sentences from old sentence `.0` and new sentence `.1`
+    /// (see [`push_equal`]).
+    Equal(usize, usize, usize),
     /// A region's sentences, to tokenise and align.
     Region { o: Range<usize>, n: Range<usize> },
 }
@@ -250,8 +270,8 @@ const DRAFT_MIN: usize = 4_096;
 /// short-lived: the size of the larger variant costs nothing worth a box.)
 #[allow(clippy::large_enum_variant)]
 enum Drafted<'a> {
-    /// Rows made already (equal sentences).
-    Rows(Vec<Row>),
+    /// Equal sentences, as in [`Pending`].
+    Equal(usize, usize, usize),
     /// A large region: its two sides' drafts and their words' final ids.
     Drafts { o: Range<usize>, n: Range<usize>, a: tokens::Draft<'a>, b: tokens::Draft<'a>, ids: [Vec<u32>; 2] },
     /// A small region, tokenised in order.
