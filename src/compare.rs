@@ -30,6 +30,7 @@ use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Compare two versions.
@@ -62,9 +63,26 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let opts = &opts;
     let t_census = started.elapsed();
     let norm = opts.normalize;
-    // Each thread segments one version.
-    let seg = |src: &Source| segment(src, &filter, &norm);
-    let (od, nd) = rayon::join(|| seg(old), || seg(new));
+    // Each thread segments one version. The versions' facts that the
+    // alignment does not need (the SHA-256 of a book is a few
+    // milliseconds, the outline of its units) are taken by a thread that
+    // has finished segmenting while the other has not (the noisier version
+    // takes longer); what is left is taken while the alignment anchors, a
+    // step that runs on one thread.
+    let facts = |src: &Source| (sha256_hex(&src.text), Outline::detect(src));
+    let finished = AtomicUsize::new(0);
+    let side = |me: &Source, other: &Source| {
+        let doc = segment(me, &filter, &norm);
+        let (mut mine, mut theirs) = (None, None);
+        if finished.fetch_add(1, Ordering::AcqRel) == 0 {
+            mine = Some(facts(me));
+            if finished.load(Ordering::Acquire) == 1 {
+                theirs = Some(facts(other));
+            }
+        }
+        (doc, mine, theirs)
+    };
+    let ((od, o_mine, n_theirs), (nd, n_mine, o_theirs)) = rayon::join(|| side(old, new), || side(new, old));
 
     let t_segment = started.elapsed();
     let diff_opts = DiffOptions {
@@ -73,12 +91,11 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         move_threshold: Some(opts.move_threshold),
         deadline,
     };
-    // The alignment's first step (anchoring) runs on one thread: the
-    // versions' facts that it does not need (the SHA-256 of a book is a
-    // few milliseconds, the outline of its units) are taken on the other
-    // meanwhile.
-    let facts = |src: &Source| (sha256_hex(&src.text), Outline::detect(src));
-    let (rows, ((osha, oo), (nsha, no))) = rayon::join(|| diff(&od, &nd, &diff_opts), || (facts(old), facts(new)));
+    let (ofacts, nfacts) = (o_mine.or(o_theirs), n_mine.or(n_theirs));
+    let (rows, ((osha, oo), (nsha, no))) = rayon::join(
+        || diff(&od, &nd, &diff_opts),
+        || (ofacts.unwrap_or_else(|| facts(old)), nfacts.unwrap_or_else(|| facts(new))),
+    );
     let (mut oinfo, mut ninfo) = (version_info(old, &od, osha), version_info(new, &nd, nsha));
     (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
     let t_align = started.elapsed();
