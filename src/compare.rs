@@ -335,6 +335,7 @@ fn build_in_pieces(
             })
             .collect()
     };
+    let filled = Filled::new(aligned, |i| only_fillers(i), opts);
     let mut change_of_row = vec![None; aligned.len()];
     // The number of changes made by the rows before each row.
     let mut ids_before = vec![0; aligned.len() + 1];
@@ -373,6 +374,7 @@ fn build_in_pieces(
         group: &group,
         fillers: &fillers,
         change_of_row: &change_of_row,
+        filled: &filled,
     };
     let pieces = fold_pieces(aligned, &group, piece);
     let mut changes = vec![placeholder(); next];
@@ -390,7 +392,7 @@ fn build_in_pieces(
         use rayon::prelude::*;
         shares.into_par_iter().map(fold).collect()
     };
-    let mut rows = Vec::with_capacity(if opts.rows { aligned.len() } else { 0 });
+    let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
     let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
@@ -444,6 +446,67 @@ struct Fold<'a> {
     group: &'a [usize],
     fillers: &'a [usize],
     change_of_row: &'a [Option<usize>],
+    filled: &'a Filled,
+}
+
+/// Which rows of the alignment the report fills (see [`Options::rows`] and
+/// [`Options::row_context`]).
+enum Filled {
+    /// None ([`Options::rows`] off).
+    None,
+    /// Every row.
+    All,
+    /// For each row, how many rows right before it are left out, or
+    /// `usize::MAX` when it is left out itself.
+    Some(Vec<usize>),
+}
+
+impl Filled {
+    /// The rows to fill: every row, or with a `row_context` of `n` the rows
+    /// within `n` rows of a changed one (not equal or resegmented, and not
+    /// equal but for filler words: `unchanged`).
+    fn new(aligned: &[Row], unchanged: impl Fn(usize) -> bool, opts: &Options) -> Filled {
+        if !opts.rows {
+            return Filled::None;
+        }
+        let Some(context) = opts.row_context else { return Filled::All };
+        let changed =
+            |i: usize| !matches!(aligned[i].kind, RowKind::Equal | RowKind::Resegmented) && !unchanged(i);
+        // Distance to the nearest changed row before and after each row.
+        let mut near = vec![false; aligned.len()];
+        let mut since: Option<usize> = None;
+        for (i, n) in near.iter_mut().enumerate() {
+            since = if changed(i) { Some(0) } else { since.map(|d| d + 1) };
+            *n = since.is_some_and(|d| d <= context);
+        }
+        let mut until: Option<usize> = None;
+        for (i, n) in near.iter_mut().enumerate().rev() {
+            until = if changed(i) { Some(0) } else { until.map(|d| d + 1) };
+            *n |= until.is_some_and(|d| d <= context);
+        }
+        let mut left_out = 0;
+        let skipped = near
+            .into_iter()
+            .map(|n| {
+                if n {
+                    std::mem::take(&mut left_out)
+                } else {
+                    left_out += 1;
+                    usize::MAX
+                }
+            })
+            .collect();
+        Filled::Some(skipped)
+    }
+
+    /// Is row `i` filled, and how many rows right before it are not?
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Filled::None => None,
+            Filled::All => Some(0),
+            Filled::Some(skipped) => skipped.get(i).copied().filter(|&n| n != usize::MAX),
+        }
+    }
 }
 
 /// What a piece of the fold made: its changes (ids from `first_change`
@@ -538,7 +601,7 @@ impl Fold<'_> {
     /// `first_change`: the id of the piece's first change (the number of
     /// changes the rows before it made).
     fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded {
-        let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row } = *self;
+        let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row, filled } = *self;
         let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
         let (mut ol, mut nl) = (Locator::new(old), Locator::new(new));
@@ -579,9 +642,9 @@ impl Fold<'_> {
                 summary.equal += 1;
                 *absorbed.entry(Rule::Filler).or_default() += fillers[i];
                 matched_chars += r.old_chars.len() + r.new_chars.len();
-                if opts.rows {
+                if let Some(skipped) = filled.get(i) {
                     let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
-                    rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None });
+                    rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None, skipped });
                 }
                 continue;
             }
@@ -666,10 +729,10 @@ impl Fold<'_> {
                             c.class = EditClass::Wording;
                         }
                         // (Its own span for the rows, below.)
-                        if opts.rows {
+                        if let Some(skipped) = filled.get(i) {
                             let (o, n) =
                                 (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
-                            rows.push(ReportRow { kind: r.kind, old: o, new: n, change: change_of_row[i] });
+                            rows.push(ReportRow { kind: r.kind, old: o, new: n, change: change_of_row[i], skipped });
                         }
                         continue;
                     }
@@ -753,15 +816,13 @@ impl Fold<'_> {
                 }
                 RowKind::MovedFrom => {}
             }
-            if !opts.rows {
-                continue;
-            }
+            let Some(skipped) = filled.get(i) else { continue };
             let (old_span, new_span) = match r.kind {
                 RowKind::MovedTo => (None, span(&mut nl, nd, &r.new, &r.new_chars)),
                 RowKind::MovedFrom => (span(&mut ol, od, &r.old, &r.old_chars), None),
                 _ => (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars)),
             };
-            rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i] });
+            rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i], skipped });
         }
         Folded { filled: changes.len, share: share_len, rows, keys, extent, counts: summary, absorbed, matched_chars }
     }

@@ -109,6 +109,15 @@ pub struct Options {
     /// both texts on book-length inputs. Not part of the report's options.
     #[serde(skip_serializing, default = "yes")]
     pub rows: bool,
+    /// With [`Options::rows`]: fill only the rows within this many rows of
+    /// a changed one (one that is not equal or resegmented), as the
+    /// terminal shows each change with its context; each row then says how
+    /// many rows were left out right before it ([`report::Row::skipped`]).
+    /// On a book with a few hundred changes this is a few thousand rows
+    /// instead of tens of thousands, each with its text. `None` (the
+    /// default) fills every row. Not part of the report's options.
+    #[serde(skip_serializing, default)]
+    pub row_context: Option<usize>,
     /// Compare punctuation even when a version has (almost) none, as a
     /// speech recogniser's transcript has: by default punctuation is then
     /// ignored for the comparison (see `auto_ignore_punctuation`).
@@ -162,6 +171,7 @@ impl Default for Options {
             detect_moves: true,
             decode: input::decode::DecodeOptions::default(),
             rows: true,
+            row_context: None,
             keep_punctuation: false,
             ignore_fillers: false,
             auto_ignore_punctuation: false,

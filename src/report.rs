@@ -324,6 +324,15 @@ pub struct Row {
     pub new: Option<Span>,
     /// The change this row shows, if any (index into [`Report::changes`]).
     pub change: Option<usize>,
+    /// Rows of the alignment left out right before this one, when only
+    /// the rows around changes were filled ([`crate::Options::row_context`]);
+    /// 0 when every row is.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Builds [`Span`]s and [`Location`]s from byte offsets into a [`Source`].

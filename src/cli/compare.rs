@@ -62,6 +62,12 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
     let mut opts = common.options();
     // Only renderers that show the whole text read the rows.
     opts.rows = !out.quiet && (out.format != Format::Json || out.full);
+    // The terminal shows each change with `--context` rows around it: only
+    // those rows are made. (Side by side, a numbered document's changed
+    // articles are shown whole: that view reads every row.)
+    if out.format == Format::Terminal && !out.side_by_side {
+        opts.row_context = Some(out.context as usize);
+    }
     let started = Instant::now();
     let (o, n) =
         rayon::join(|| Source::from_path_with(old, &opts.decode), || Source::from_path_with(new, &opts.decode));

@@ -240,6 +240,7 @@ impl CommonArgs {
                 format: self.from,
             },
             rows: true,
+            row_context: None,
             keep_punctuation: self.keep_punctuation,
             ignore_fillers: self.ignore_fillers,
             auto_ignore_punctuation: false,

@@ -153,7 +153,7 @@ pub(crate) fn rows_from_changes(report: &crate::report::Report) -> Vec<crate::re
                 ChangeKind::Moved => RowKind::MovedTo,
             };
             let old = if kind == RowKind::MovedTo { None } else { c.old.clone() };
-            Row { kind, old, new: c.new.clone(), change: Some(c.id) }
+            Row { kind, old, new: c.new.clone(), change: Some(c.id), skipped: 0 }
         })
         .collect()
 }

@@ -197,21 +197,7 @@ fn groups(rows: &[Row], structured: bool) -> Vec<std::ops::Range<usize>> {
 pub fn table(report: &Report) -> Table {
     let fallback;
     let rows: &[Row] = if report.rows.is_empty() {
-        fallback = report
-            .changes
-            .iter()
-            .map(|c| Row {
-                kind: match c.kind {
-                    crate::report::ChangeKind::Modified => RowKind::Modified,
-                    crate::report::ChangeKind::Added => RowKind::Added,
-                    crate::report::ChangeKind::Removed => RowKind::Removed,
-                    crate::report::ChangeKind::Moved => RowKind::MovedTo,
-                },
-                old: (c.kind != crate::report::ChangeKind::Moved).then(|| c.old.clone()).flatten(),
-                new: c.new.clone(),
-                change: Some(c.id),
-            })
-            .collect::<Vec<_>>();
+        fallback = super::rows_from_changes(report);
         &fallback
     } else {
         &report.rows

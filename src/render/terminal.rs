@@ -185,14 +185,25 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
     } else {
         &report.rows
     };
+    // Each row's place in the alignment: a report may hold only the rows
+    // around its changes (`Options::row_context`), each saying how many
+    // were left out before it.
+    let mut at = Vec::with_capacity(rows.len());
+    let mut next = 0usize;
+    for r in rows {
+        next = next.saturating_add(r.skipped);
+        at.push(next);
+        next = next.saturating_add(1);
+    }
     // Which rows to show: every changed row and `context` rows around it.
     let changed = |r: &Row| !matches!(r.kind, RowKind::Equal | RowKind::Resegmented) && !hidden(report, r, opts);
     let mut show = vec![false; rows.len()];
     for (i, r) in rows.iter().enumerate() {
         if changed(r) {
-            let lo = i.saturating_sub(opts.context);
-            let hi = (i + opts.context + 1).min(rows.len());
-            show[lo..hi].iter_mut().for_each(|s| *s = true);
+            let near = |j: &usize| at[i].abs_diff(at[*j]) <= opts.context;
+            let lo = (0..i).rev().take_while(near).last().unwrap_or(i);
+            let hi = (i..rows.len()).take_while(near).last().unwrap_or(i);
+            show[lo..=hi].iter_mut().for_each(|s| *s = true);
         }
     }
     // Side by side, a numbered document shows each changed article whole,
@@ -222,7 +233,7 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         if !show[i] {
             continue;
         }
-        if last_shown.is_some_and(|l| l + 1 != i) {
+        if last_shown.is_some_and(|l| at[l] + 1 != at[i]) {
             out.push_str(&std::mem::take(&mut lead));
             out.push('\n');
         }
@@ -241,7 +252,7 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         } else if changed(r) {
             last_change = Some(i);
             inline_row(&mut out, report, r, opts, &mut lead);
-        } else if last_change.is_some_and(|c| i - c <= opts.context) && lead.is_empty() {
+        } else if last_change.is_some_and(|c| at[i] - at[c] <= opts.context) && lead.is_empty() {
             inline_row(&mut out, report, r, opts, &mut String::new());
         } else {
             let mut line = String::new();

@@ -255,6 +255,7 @@ fn parse_report(report: &Bound<'_, PyAny>) -> PyResult<Report> {
                 old: if c.kind == ChangeKind::Moved { None } else { c.old.clone() },
                 new: c.new.clone(),
                 change: Some(i),
+                skipped: 0,
             })
             .collect();
     }
