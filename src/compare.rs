@@ -335,7 +335,7 @@ fn build_in_pieces(
             })
             .collect()
     };
-    let filled = Filled::new(aligned, |i| only_fillers(i), opts);
+    let filled = Filled::new(aligned, only_fillers, opts);
     let mut change_of_row = vec![None; aligned.len()];
     // The number of changes made by the rows before each row.
     let mut ids_before = vec![0; aligned.len() + 1];
@@ -470,8 +470,7 @@ impl Filled {
             return Filled::None;
         }
         let Some(context) = opts.row_context else { return Filled::All };
-        let changed =
-            |i: usize| !matches!(aligned[i].kind, RowKind::Equal | RowKind::Resegmented) && !unchanged(i);
+        let changed = |i: usize| !matches!(aligned[i].kind, RowKind::Equal | RowKind::Resegmented) && !unchanged(i);
         // Distance to the nearest changed row before and after each row.
         let mut near = vec![false; aligned.len()];
         let mut since: Option<usize> = None;

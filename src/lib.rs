@@ -114,8 +114,10 @@ pub struct Options {
     /// terminal shows each change with its context; each row then says how
     /// many rows were left out right before it ([`report::Row::skipped`]).
     /// On a book with a few hundred changes this is a few thousand rows
-    /// instead of tens of thousands, each with its text. `None` (the
-    /// default) fills every row. Not part of the report's options.
+    /// instead of tens of thousands, each with its text. The HTML report
+    /// marks where rows were left out; the table, CSV and caption views
+    /// need every row. `None` (the default) fills every row. Not part of
+    /// the report's options.
     #[serde(skip_serializing, default)]
     pub row_context: Option<usize>,
     /// Compare punctuation even when a version has (almost) none, as a

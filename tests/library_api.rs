@@ -75,8 +75,23 @@ fn renderers_survive_a_report_edited_by_hand() {
         old_sentences: [usize::MAX, 0],
         new_sentences: [0, usize::MAX],
     });
-    r.rows.push(Row { kind: RowKind::Modified, old: Some(span.clone()), new: Some(span), change: Some(12345) });
-    r.rows.push(Row { kind: RowKind::MovedFrom, old: None, new: None, change: Some(usize::MAX) });
+    // Rows that say they follow rows left out (`Options::row_context`),
+    // more of them than a text could have.
+    r.rows.push(Row {
+        kind: RowKind::Modified,
+        old: Some(span.clone()),
+        new: Some(span.clone()),
+        change: Some(12345),
+        skipped: 3,
+    });
+    r.rows.push(Row {
+        kind: RowKind::Equal,
+        old: Some(span.clone()),
+        new: Some(span),
+        change: None,
+        skipped: usize::MAX,
+    });
+    r.rows.push(Row { kind: RowKind::MovedFrom, old: None, new: None, change: Some(usize::MAX), skipped: usize::MAX });
     r.summary.equal = usize::MAX;
     // Through JSON, as a caller who edited the file would hand it back
     // (JSON has no NaN: those become numbers a hand could have written).

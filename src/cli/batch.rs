@@ -199,6 +199,11 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
     let mut opts = args.common.options();
     // Summaries and JSON reports do not print rows.
     opts.rows = args.reports.is_some() && args.format != Format::Json;
+    // Terminal reports show each change with its context (the default
+    // `TerminalOptions`): only those rows are made.
+    if args.format == Format::Terminal {
+        opts.row_context = Some(TerminalOptions::default().context);
+    }
     // Bad regular expressions are a usage error for the whole batch, not
     // one error per pair.
     tvdiff::compare(&tvdiff::input::Source::from_text("", ""), &tvdiff::input::Source::from_text("", ""), &opts)?;

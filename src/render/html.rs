@@ -233,12 +233,22 @@ impl Body {
         let mut seen = vec![0u8; report.changes.len()];
         let mut i = 0;
         while i < rows.len() {
+            // Rows the report left out (`Options::row_context`): said, and
+            // never inside a collapsed run.
+            if rows[i].skipped > 0 {
+                let n = rows[i].skipped;
+                let what = if n == 1 { "sentence" } else { "sentences" };
+                let _ = writeln!(
+                    body.rows,
+                    "<tr class=\"gap\"><td colspan=\"5\">… {n} unchanged {what} not in this report …</td></tr>"
+                );
+            }
             if show[i] {
                 row_html(&mut body, report, rows, i, &mut seen);
                 i += 1;
                 continue;
             }
-            let end = (i..rows.len()).find(|&j| show[j]).unwrap_or(rows.len());
+            let end = (i..rows.len()).find(|&j| show[j] || j > i && rows[j].skipped > 0).unwrap_or(rows.len());
             if end - i < MIN_COLLAPSE {
                 for j in i..end {
                     row_html(&mut body, report, rows, j, &mut seen);

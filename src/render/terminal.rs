@@ -233,7 +233,7 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         if !show[i] {
             continue;
         }
-        if last_shown.is_some_and(|l| at[l] + 1 != at[i]) {
+        if last_shown.is_some_and(|l| at[l].saturating_add(1) != at[i]) {
             out.push_str(&std::mem::take(&mut lead));
             out.push('\n');
         }
