@@ -179,6 +179,9 @@ def main(out_dir, doc):
     w("half-width punctuation, spaces next to Han text, “”↔「」 or curly↔straight quotes, re-wrapped")
     w("paragraphs). The truth JSON lists every edit with its byte offsets in the new file.")
     w("")
+    w("*tvdiff* is its JSON report (`-f json`); *tvdiff (terminal output)* the default output,")
+    w("what a user at a terminal reads (`--color never`, written to a file).")
+    w("")
     w("*Changes reported*: tvdiff — edits inside modified sentences plus added/removed/moved")
     w("sentences; git — `-`/`+` word lines of `--word-diff=porcelain`; wdiff — `[-…-]` and `{+…+}`")
     w("marks; diff — changed lines (`<`/`>`). *Accuracy* (tvdiff only, `bench/score.py`): recall =")
@@ -191,11 +194,17 @@ def main(out_dir, doc):
     scores = {}
     for g in ("zh.edits", "zh.noise", "en.edits", "en.noise"):
         git = res.get(f"{g}.git")
-        for tool in ("tvdiff", "git", "wdiff", "diff"):
+        for tool in ("tvdiff", "terminal", "git", "wdiff", "diff"):
             r = res.get(f"{g}.{tool}")
             if not r:
                 continue
             n = changes_reported(r)
+            if tool == "terminal":
+                # The same comparison, printed for a terminal.
+                ratio = r["median_s"] / git["median_s"] if git and git["median_s"] else float("nan")
+                w(f"| {g} | tvdiff (terminal output) | {fmt_t(r['median_s'])} | {ratio:.2f} | "
+                  f"{fmt_mb(r['rss_kb'])} | — | the same changes, with a sentence of context each |")
+                continue
             ratio = r["median_s"] / git["median_s"] if git and git["median_s"] else None
             acc = "—"
             truth_path = os.path.join(pairs, g.replace(".", "_") + ".truth.json")
@@ -302,7 +311,7 @@ def main(out_dir, doc):
         insane = [hostile_verdict(r, pairs)[0] for r in hostile if not hostile_verdict(r, pairs)[2]]
         w(f"| hostile cases give a sane answer | {'all sane' if not insane else 'not sane: ' + ', '.join(insane)} "
           f"| {yes(not insane)} |")
-    mem_rows = [r for r in res.values() if r["tool"] == "tvdiff" and (r["group"] in
+    mem_rows = [r for r in res.values() if r["tool"] in ("tvdiff", "terminal") and (r["group"] in
                 ("zh.edits", "en.edits", "zh.noise", "en.noise", "scale.zh", "scale.en")
                 or r["group"].startswith("hardmem."))]
     if mem_rows:

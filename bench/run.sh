@@ -121,6 +121,9 @@ tools() { # GROUP OLD NEW [tvdiff options]
     local g=$1 old=$2 new=$3
     shift 3
     measure "$g.tvdiff" "$g" tvdiff "$RUNS" "$TV" -f json "$@" "$old" "$new"
+    # The default output, what a user at a terminal sees (the changes with
+    # a row of context each).
+    measure "$g.terminal" "$g" terminal "$RUNS" "$TV" --color never "$@" "$old" "$new"
     measure "$g.git" "$g" git "$RUNS" git diff --no-index --no-color --word-diff=porcelain "$old" "$new"
     if have wdiff; then
         measure "$g.wdiff" "$g" wdiff "$RUNS" wdiff "$old" "$new"
