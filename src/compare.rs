@@ -107,7 +107,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // pool, and under `tvdiff batch` (or a library user's rayon code) this
     // thread is one of the pool's workers; waiting for a plain thread that
     // waits for the pool would leave the pool without workers.
-    let ((mut summary, changes, report_rows), (rate, t_rate)) = rayon::join(
+    let ((mut summary, mut changes, mut report_rows), (rate, t_rate)) = rayon::join(
         || build(&versions, &rows, opts),
         || {
             let t = Instant::now();
@@ -115,6 +115,11 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         },
     );
     summary.error_rate = Some(rate);
+    // The alignment and the segmented versions are freed before the spans
+    // get their section labels: with tens of thousands of changes, the
+    // labels come on top of the report's peak otherwise.
+    drop((rows, od, nd));
+    label_sections(&oo, &no, &mut changes, &mut report_rows);
     let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
@@ -432,7 +437,6 @@ fn build_in_pieces(
     summary.absorbed = absorbed;
     summary.renumbered = renumbering.counts();
     summary.recurring = recurring(&mut changes, keys);
-    label_sections(v, &mut changes, &mut rows);
     (summary, changes, rows)
 }
 
@@ -1054,13 +1058,13 @@ fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) 
 /// Label every span with its section and path (in a numbered document):
 /// a modified change by where its first edit is, everything else by where
 /// it starts.
-fn label_sections(v: &Versions, changes: &mut [Change], rows: &mut [ReportRow]) {
+fn label_sections(oo: &Outline, no: &Outline, changes: &mut [Change], rows: &mut [ReportRow]) {
     use rayon::prelude::*;
     // (Each span on its own, on rayon's pool: a label and a path are
     // strings made for every change.)
     const MIN: usize = 1024;
     for old in [true, false] {
-        let outline = if old { v.oo } else { v.no };
+        let outline = if old { oo } else { no };
         if outline.is_empty() {
             continue;
         }
