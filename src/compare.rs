@@ -13,7 +13,7 @@ use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_clas
 use crate::diff::{diff, DiffOptions, Row};
 use crate::error::Error;
 use crate::error_rate::{error_rate, ErrorUnit, Tokenizer};
-use crate::inline::PieceKind;
+use crate::inline::{Piece, PieceKind};
 use crate::input::{LineFilter, Source};
 use crate::normalize::byte_range;
 use crate::normalize::{NChar, Rule};
@@ -512,6 +512,44 @@ impl Filled {
     }
 }
 
+/// How many of key characters `chars` lie inside sentences `sentences` of
+/// `doc`: a row's stretch may run across the text between two sentences
+/// (the space after a full stop), which the summary's total does not count.
+fn in_sentences(doc: &Document, sentences: &Range<usize>, chars: &Range<usize>) -> usize {
+    doc.sentences
+        .get(sentences.clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| s.chars.end.min(chars.end).saturating_sub(s.chars.start.max(chars.start)))
+        .sum()
+}
+
+/// The key characters outside sentences (see [`in_sentences`]) that the
+/// equal pieces of a changed row cover: `chars` is the row's stretch of
+/// `doc` on one side, `new_side` says which side of the pieces it is.
+/// Without pieces (a move of an unchanged sentence) the whole stretch is
+/// equal.
+fn outside_equal(
+    doc: &Document,
+    sentences: &Range<usize>,
+    chars: &Range<usize>,
+    pieces: &[Piece],
+    new_side: bool,
+) -> usize {
+    let outside = |r: Range<usize>| r.len() - in_sentences(doc, sentences, &r);
+    if pieces.is_empty() {
+        return outside(chars.clone());
+    }
+    pieces
+        .iter()
+        .filter(|p| p.kind == PieceKind::Equal)
+        .map(|p| {
+            let r = if new_side { &p.new } else { &p.old };
+            outside(chars.start + r.start..chars.start + r.end)
+        })
+        .sum()
+}
+
 /// What a piece of the fold made: its changes (ids from `first_change`
 /// on), rows, edit keys, unit extents, counts, noise and matched
 /// characters.
@@ -644,7 +682,7 @@ impl Fold<'_> {
             if only_fillers(i) {
                 summary.equal += 1;
                 *absorbed.entry(Rule::Filler).or_default() += fillers[i];
-                matched_chars += r.old_chars.len() + r.new_chars.len();
+                matched_chars += in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
                 if let Some(skipped) = filled.get(i) {
                     let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
                     rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None, skipped });
@@ -655,7 +693,7 @@ impl Fold<'_> {
                 RowKind::Equal => {
                     // (Their noise was counted by `equal_noise`.)
                     summary.equal += 1;
-                    matched_chars += r.old_chars.len() + r.new_chars.len();
+                    matched_chars += in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
                 }
                 RowKind::Resegmented => {
                     summary.equal += 1;
@@ -664,7 +702,7 @@ impl Fold<'_> {
                         summary.resegmented += 1;
                     }
                     in_reseg = true;
-                    matched_chars += r.old_chars.len() + r.new_chars.len();
+                    matched_chars += in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
                 }
                 RowKind::Modified => {
                     summary.modified += 1;
@@ -680,7 +718,10 @@ impl Fold<'_> {
                         drop_fillers: opts.ignore_fillers,
                     };
                     let (mut edits, eq, ks) = ed.edits(oc, nc, &r.pieces);
-                    matched_chars += eq;
+                    matched_chars += eq.saturating_sub(
+                        outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
+                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
+                    );
                     classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
                     keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (first_change + changes.len(), k, a, b)));
                     let (os, ns) = sentences(r);
@@ -777,7 +818,10 @@ impl Fold<'_> {
                         };
                         ed.edits(&fo, fnc, &r.pieces)
                     };
-                    matched_chars += eq;
+                    matched_chars += eq.saturating_sub(
+                        outside_equal(od, &from.old, &from.old_chars, &r.pieces, false)
+                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
+                    );
                     let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
                     let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
                     classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);

@@ -15,6 +15,7 @@ use tvdiff::input::decode::{decode as decode_bytes, DecodeOptions};
 use tvdiff::input::{Lang, LineFilter, Source};
 use tvdiff::internals::{key_string, normalize_line, normalize_str, NChar};
 use tvdiff::internals::{segment as segment_source, MAX_SENTENCE_CHARS};
+use tvdiff::render::terminal::{render as render_terminal, TerminalOptions};
 use tvdiff::report::{Location, Report, Span};
 use tvdiff::NormalizeOptions;
 use tvdiff::Options;
@@ -466,6 +467,20 @@ pub fn compare(data: &[u8]) {
             (back.changes.len(), r.removed, r.added, r.modified, r.moved),
             "compare(b, a) does not mirror compare(a, b): changes, added, removed, modified, moved"
         );
+    }
+    // Options::row_context: only the rows around the changes, from which
+    // the terminal shows what it shows from every row.
+    if opts.timeout_ms > 0 && at & 1 == 1 {
+        let context = usize::from(b >> 3 & 3);
+        let near = tvdiff::compare(&sa, &sb, &Options { row_context: Some(context), ..opts.clone() }).unwrap();
+        for show_renumbering in [false, true] {
+            let topts = TerminalOptions { context, color: false, show_renumbering, ..TerminalOptions::default() };
+            assert_eq!(
+                render_terminal(&near, &topts),
+                render_terminal(&report, &topts),
+                "the terminal shows something else from the rows around the changes (context {context})"
+            );
+        }
     }
     let same = tvdiff::compare(&sa, &sa, &opts).unwrap();
     assert!(
