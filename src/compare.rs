@@ -172,9 +172,8 @@ pub(crate) fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
     Ok(LineFilter { lang: opts.lang, ignore })
 }
 
-/// Facts about one version (compare's `old`/`new`, each collation witness).
-/// The facts of a version that the report shows; `sha256` is
-/// [`sha256_hex`] of its text.
+/// Facts about one version (compare's `old`/`new`, each collation
+/// witness); `sha256` is [`sha256_hex`] of its text.
 pub(crate) fn version_info(src: &Source, doc: &Document, sha256: String) -> VersionInfo {
     // The first 100,000 key characters decide.
     let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
@@ -536,7 +535,7 @@ fn outside_equal(
     pieces: &[Piece],
     new_side: bool,
 ) -> usize {
-    let outside = |r: Range<usize>| r.len() - in_sentences(doc, sentences, &r);
+    let outside = |r: Range<usize>| r.len().saturating_sub(in_sentences(doc, sentences, &r));
     if pieces.is_empty() {
         return outside(chars.clone());
     }

@@ -167,20 +167,20 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
                 Drafted::Equal(..) => {}
             }
         }
-        let done: Vec<Result<Vec<Row>, (usize, usize, usize)>> = drafted
+        let done: Vec<Aligned> = drafted
             .into_par_iter()
             .map(|d| match d {
-                Drafted::Equal(o, n, len) => Err((o, n, len)),
+                Drafted::Equal(o, n, len) => Aligned::Equal(o, n, len),
                 Drafted::Drafts { o, n, a, b, ids: [ia, ib] } => {
-                    Ok(region_rows(old, new, o, n, a.finish(&ia), b.finish(&ib), opts))
+                    Aligned::Rows(region_rows(old, new, o, n, a.finish(&ia), b.finish(&ib), opts))
                 }
-                Drafted::Tokens { o, n, ta, tb } => Ok(region_rows(old, new, o, n, ta, tb, opts)),
+                Drafted::Tokens { o, n, ta, tb } => Aligned::Rows(region_rows(old, new, o, n, ta, tb, opts)),
             })
             .collect();
         for d in done {
             match d {
-                Ok(region) => rows.extend(region),
-                Err(equal) => push_equal(old, new, &om, equal, rows),
+                Aligned::Rows(region) => rows.extend(region),
+                Aligned::Equal(o, n, len) => push_equal(old, new, &om, (o, n, len), rows),
             }
         }
     };
@@ -276,6 +276,13 @@ enum Drafted<'a> {
     Drafts { o: Range<usize>, n: Range<usize>, a: tokens::Draft<'a>, b: tokens::Draft<'a>, ids: [Vec<u32>; 2] },
     /// A small region, tokenised in order.
     Tokens { o: Range<usize>, n: Range<usize>, ta: tokens::Tokens, tb: tokens::Tokens },
+}
+
+/// A [`Drafted`] stretch once aligned: a region's rows, or equal sentences
+/// (as in [`Pending`]) whose rows are made as they are appended.
+enum Aligned {
+    Rows(Vec<Row>),
+    Equal(usize, usize, usize),
 }
 
 /// Steps 3–4 for one region whose tokens are `ta` and `tb`: token
