@@ -4,14 +4,27 @@
 //!
 //! Output, in `OUT_DIR`:
 //!
-//! - `dict_trie.bin`: three arrays of little-endian `u32`, back to back,
-//!   over the trie's nodes numbered in breadth-first order (node 0 is the
+//! - `dict_trie.bin`: one record of three little-endian `u32`s per node of
+//!   the trie, the nodes numbered in breadth-first order (node 0 is the
 //!   root, and the children of a node have consecutive numbers, in
-//!   increasing character order):
-//!   - `first[0..=nodes]`: the children of node `n` are `first[n]..first[n + 1]`;
-//!   - `label[0..nodes]`: the character on the edge into node `n`;
-//!   - `freq[0..nodes]`: 1 + the index in `FREQS` of the frequency of the
-//!     word ending at node `n`, or 0 if no word ends there.
+//!   increasing character order), and one record more at the end:
+//!   - `first`: the children of node `n` are `first[n]..first[n + 1]`;
+//!   - `label`: the character on the edge into node `n`;
+//!   - `freq`: 1 + the index in `FREQS` of the frequency of the word
+//!     ending at node `n`, or 0 if no word ends there.
+//!
+//!   A node's fields sit side by side (not in three arrays) because a word
+//!   lookup reads all three of each node it passes: the binary search over
+//!   a node's children reads their labels, and the child found gives its
+//!   frequency and the range of its own children from the same cache line.
+//! - `dict_pairs.bin`: the trie's second level as a hash table of
+//!   little-endian `u64` slots (linear probing, at most half full, 0 for
+//!   empty): a slot holds the key of a two-character prefix `c1 c2`
+//!   (`c1 << 21 | c2`) above the low 22 bits, which hold the node the
+//!   prefix leads to. A word lookup steps from the root to the first
+//!   character through a directly indexed table; the step to the second
+//!   character would be a binary search among hundreds of children, each
+//!   probe a cache miss in a 6 MB trie, and is one probe here.
 //! - `dict_trie.rs`: the sizes, the dictionary's total frequency and
 //!   `FREQS`, its distinct word frequencies in increasing order (a few
 //!   thousand: the segmenter takes each one's logarithm once).
@@ -83,30 +96,52 @@ fn main() {
     freqs.sort_unstable();
     freqs.dedup();
     let freq_index = |f: u32| freqs.binary_search(&f).expect("a listed frequency") as u32;
-    let mut first = Vec::with_capacity(count + 1);
-    let mut label = Vec::with_capacity(count);
-    let mut freq = Vec::with_capacity(count);
-    let mut queue = VecDeque::from([('\0', 0usize)]);
+    let mut records: Vec<[u32; 3]> = Vec::with_capacity(count + 1);
+    // (label, node, depth, label of the parent)
+    let mut queue = VecDeque::from([('\0', 0usize, 0u32, '\0')]);
     let mut next_id = 1u32;
-    while let Some((c, n)) = queue.pop_front() {
-        label.push(c as u32);
-        freq.push(nodes[n].freq.map_or(0, |f| freq_index(f) + 1));
-        first.push(next_id);
+    let mut second = Vec::new();
+    while let Some((c, n, depth, parent)) = queue.pop_front() {
+        if depth == 2 {
+            second.push((parent, c, records.len() as u32));
+        }
+        records.push([next_id, c as u32, nodes[n].freq.map_or(0, |f| freq_index(f) + 1)]);
         next_id += nodes[n].children.len() as u32;
-        queue.extend(nodes[n].children.iter().copied());
+        queue.extend(nodes[n].children.iter().map(|&(d, child)| (d, child, depth + 1, c)));
     }
-    first.push(next_id);
-    assert_eq!(label.len(), count);
+    assert_eq!(records.len(), count);
+    // The record after the last node: only its `first` is read.
+    records.push([next_id, 0, 0]);
 
-    let mut bin = Vec::with_capacity((3 * count + 1) * 4);
-    for v in first.iter().chain(&label).chain(&freq) {
+    let mut bin = Vec::with_capacity(records.len() * 12);
+    for v in records.iter().flatten() {
         bin.extend_from_slice(&v.to_le_bytes());
     }
+    // The second level as a hash table (see the module docs).
+    let bits = (2 * second.len()).next_power_of_two().trailing_zeros().max(4);
+    let mut table = vec![0u64; 1 << bits];
+    for &(c1, c2, id) in &second {
+        assert!(id < 1 << PAIR_NODE_BITS, "too many trie nodes for the pair table");
+        let key = pair_key(c1, c2);
+        let mut slot = pair_slot(key, bits);
+        while table[slot] != 0 {
+            slot = (slot + 1) & ((1 << bits) - 1);
+        }
+        table[slot] = key << PAIR_NODE_BITS | u64::from(id);
+    }
+    let mut pairs = Vec::with_capacity(table.len() * 8);
+    for v in &table {
+        pairs.extend_from_slice(&v.to_le_bytes());
+    }
+
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("dict_trie.bin"), bin).expect("write dict_trie.bin");
+    std::fs::write(out.join("dict_pairs.bin"), pairs).expect("write dict_pairs.bin");
     let mut rs = String::new();
     writeln!(rs, "/// Nodes of the dictionary trie, the root included.").unwrap();
     writeln!(rs, "pub const NODES: usize = {count};").unwrap();
+    writeln!(rs, "/// log2 of the slots of the pair table.").unwrap();
+    writeln!(rs, "pub const PAIR_BITS: u32 = {bits};").unwrap();
     writeln!(rs, "/// Distinct words in the dictionary.").unwrap();
     writeln!(rs, "#[allow(dead_code)]\npub const WORDS: usize = {};", entries.len()).unwrap();
     writeln!(rs, "/// Sum of the frequencies of the distinct words.").unwrap();
@@ -114,4 +149,19 @@ fn main() {
     writeln!(rs, "/// The distinct word frequencies, in increasing order.").unwrap();
     writeln!(rs, "pub static FREQS: [u32; {}] = {freqs:?};", freqs.len()).unwrap();
     std::fs::write(out.join("dict_trie.rs"), rs).expect("write dict_trie.rs");
+}
+
+/// Bits of a pair table entry that hold the node (the key is above them).
+/// Must agree with `src/tokenize/mod.rs`.
+const PAIR_NODE_BITS: u32 = 22;
+
+/// The key of a pair of characters: 21 bits each, never 0.
+fn pair_key(c1: char, c2: char) -> u64 {
+    u64::from(c1 as u32) << 21 | u64::from(c2 as u32)
+}
+
+/// The home slot of a key in a table of `2^bits` slots (Fibonacci hashing).
+/// Must agree with `src/tokenize/mod.rs`.
+fn pair_slot(key: u64, bits: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }

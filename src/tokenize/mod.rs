@@ -52,20 +52,50 @@ use std::ops::Range;
 mod dict {
     include!(concat!(env!("OUT_DIR"), "/dict_trie.rs"));
 
-    /// `first[0..=NODES]`, `label[0..NODES]`, `freq[0..NODES]`, as
-    /// little-endian `u32`s: node `n`'s children are `first[n]..first[n + 1]`,
-    /// `label[n]` is the character leading to it, and `freq[n]` is 1 + the
-    /// index in [`FREQS`] of the frequency of the word ending there, or 0 if
-    /// none does.
+    /// One record of three little-endian `u32`s per node, and one more at
+    /// the end (see `build.rs`): `first`, so that node `n`'s children are
+    /// `first(n)..first(n + 1)`; `label`, the character leading to the node;
+    /// and `freq`, 1 + the index in [`FREQS`] of the frequency of the word
+    /// ending there, or 0 if none does.
     static TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin"));
+    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 12 * (NODES + 1));
 
-    const LABEL: usize = NODES + 1;
-    const FREQ: usize = LABEL + NODES;
+    const FIRST: usize = 0;
+    const LABEL: usize = 1;
+    const FREQ: usize = 2;
 
+    /// Field `field` of node `n`'s record.
     #[inline(always)]
-    fn at(i: usize) -> u32 {
-        let b = &TRIE[4 * i..4 * i + 4];
+    fn at(n: usize, field: usize) -> u32 {
+        let i = 12 * n + 4 * field;
+        let b = &TRIE[i..i + 4];
         u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// The trie's second level, a hash table (see `build.rs`).
+    static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_pairs.bin"));
+    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_pairs.bin")).len() == 8 << PAIR_BITS);
+    /// Low bits of a slot of `PAIRS` that hold the node (as in `build.rs`).
+    const PAIR_NODE_BITS: u32 = 22;
+
+    /// The node that the two characters `c1 c2` lead to from the root:
+    /// `child(child(0, c1)?, c2)`, in one probe of the pair table.
+    #[inline]
+    pub fn pair(c1: char, c2: char) -> Option<u32> {
+        let key = u64::from(c1 as u32) << 21 | u64::from(c2 as u32);
+        let mask = (1usize << PAIR_BITS) - 1;
+        let mut slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS)) as usize;
+        loop {
+            let b = &PAIRS[8 * slot..8 * slot + 8];
+            let v = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            if v == 0 {
+                return None;
+            }
+            if v >> PAIR_NODE_BITS == key {
+                return Some((v & ((1 << PAIR_NODE_BITS) - 1)) as u32);
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /// The child of node `n` on `c`.
@@ -74,11 +104,11 @@ mod dict {
         if n == 0 && (c as usize) < 0x10000 {
             return Some(root_bmp()[c as usize]).filter(|&n| n != 0);
         }
-        let (mut lo, mut hi) = (at(n as usize), at(n as usize + 1));
+        let (mut lo, mut hi) = (at(n as usize, FIRST), at(n as usize + 1, FIRST));
         let c = c as u32;
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match at(LABEL + mid as usize).cmp(&c) {
+            match at(mid as usize, LABEL).cmp(&c) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -94,8 +124,8 @@ mod dict {
         static ROOT: std::sync::OnceLock<Box<[u32]>> = std::sync::OnceLock::new();
         ROOT.get_or_init(|| {
             let mut table = vec![0u32; 0x10000].into_boxed_slice();
-            for n in at(0)..at(1) {
-                if let Some(slot) = table.get_mut(at(LABEL + n as usize) as usize) {
+            for n in at(0, FIRST)..at(1, FIRST) {
+                if let Some(slot) = table.get_mut(at(n as usize, LABEL) as usize) {
                     *slot = n;
                 }
             }
@@ -106,7 +136,7 @@ mod dict {
     /// The frequency of the word ending at node `n`, if one does.
     #[cfg(test)]
     pub fn freq(n: u32) -> Option<u32> {
-        at(FREQ + n as usize).checked_sub(1).map(|i| FREQS[i as usize])
+        at(n as usize, FREQ).checked_sub(1).map(|i| FREQS[i as usize])
     }
 
     /// `ln` of the frequency of the word ending at node `n`, if one does:
@@ -115,7 +145,7 @@ mod dict {
     #[inline]
     pub fn log_freq(n: u32) -> Option<f64> {
         static LOGS: std::sync::OnceLock<Box<[f64]>> = std::sync::OnceLock::new();
-        let i = at(FREQ + n as usize).checked_sub(1)?;
+        let i = at(n as usize, FREQ).checked_sub(1)?;
         let logs = LOGS.get_or_init(|| FREQS.iter().map(|&f| (f as f64).ln()).collect());
         Some(logs[i as usize])
     }
@@ -174,7 +204,9 @@ fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, out: &m
         let mut best: Option<(f64, usize)> = None;
         let mut node = 0;
         for (end, &c) in (idx + 1..=n).zip(&block[idx..]) {
-            let Some(next) = dict::child(node, c) else { break };
+            // The second character's step is the pair table's.
+            let next = if end == idx + 2 { dict::pair(block[idx], c) } else { dict::child(node, c) };
+            let Some(next) = next else { break };
             node = next;
             if let Some(log_freq) = dict::log_freq(node) {
                 let prob = log_freq - log_total + route[end].0;
@@ -398,6 +430,31 @@ mod tests {
         }
         assert_eq!(dict::child(0, 'x').and_then(|n| dict::child(n, 'y')), None);
         assert!(dict::FREQS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_pair_table_is_the_trie_second_level() {
+        // Every two-character prefix of a word is found, at its node.
+        let mut prefixes = 0;
+        for line in DICT.lines() {
+            let mut chars = line.split(' ').next().unwrap().chars();
+            if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
+                assert_eq!(dict::pair(a, b), dict::child(0, a).and_then(|n| dict::child(n, b)), "{a}{b}");
+                assert!(dict::pair(a, b).is_some());
+                prefixes += 1;
+            }
+        }
+        assert!(prefixes > 100_000);
+        // Pairs that start no word are not found, whatever the characters.
+        for (a, b) in [('x', 'y'), ('中', 'x'), ('\u{10FFFF}', '\u{10FFFF}'), ('\u{1}', '\u{0}'), ('们', '们')] {
+            assert_eq!(dict::pair(a, b), dict::child(0, a).and_then(|n| dict::child(n, b)), "{a}{b}");
+        }
+        let han: Vec<char> = ('\u{4E00}'..='\u{4E00}').chain('\u{4E2D}'..='\u{4F00}').collect();
+        for &a in &han {
+            for &b in &han {
+                assert_eq!(dict::pair(a, b), dict::child(0, a).and_then(|n| dict::child(n, b)), "{a}{b}");
+            }
+        }
     }
 
     #[test]
