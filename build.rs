@@ -4,27 +4,34 @@
 //!
 //! Output, in `OUT_DIR`:
 //!
-//! - `dict_trie.bin`: one record of three little-endian `u32`s per node of
+//! - `dict_trie.bin`: one record of two little-endian `u32`s per node of
 //!   the trie, the nodes numbered in breadth-first order (node 0 is the
 //!   root, and the children of a node have consecutive numbers, in
 //!   increasing character order), and one record more at the end:
 //!   - `first`: the children of node `n` are `first[n]..first[n + 1]`;
-//!   - `label`: the character on the edge into node `n`;
-//!   - `freq`: 1 + the index in `FREQS` of the frequency of the word
-//!     ending at node `n`, or 0 if no word ends there.
+//!   - `label << 13 | freq`: `label` is the character on the edge into
+//!     node `n` (every character of the word list is below U+80000), and
+//!     `freq` is 1 + the index in `FREQS` of the frequency of the word
+//!     ending at node `n`, or 0 if no word ends there (fewer than 8,191
+//!     distinct frequencies).
 //!
-//!   A node's fields sit side by side (not in three arrays) because a word
-//!   lookup reads all three of each node it passes: the binary search over
-//!   a node's children reads their labels, and the child found gives its
-//!   frequency and the range of its own children from the same cache line.
-//! - `dict_pairs.bin`: the trie's second level as a hash table of
-//!   little-endian `u64` slots (linear probing, at most half full, 0 for
-//!   empty): a slot holds the key of a two-character prefix `c1 c2`
-//!   (`c1 << 21 | c2`) above the low 22 bits, which hold the node the
-//!   prefix leads to. A word lookup steps from the root to the first
-//!   character through a directly indexed table; the step to the second
-//!   character would be a binary search among hundreds of children, each
-//!   probe a cache miss in a 6 MB trie, and is one probe here.
+//!   A node's fields sit side by side (not in separate arrays) because a
+//!   word lookup reads them together: the search among a node's children
+//!   reads their labels, and the child found gives its frequency and the
+//!   range of its own children from the same cache line. Eight bytes a
+//!   node keep the trie at 4 MB, and a text touches less of it.
+//! - `dict_index.bin`: for each child of the root (nodes `1..=R`, R the
+//!   root's children), a small hash index of its own children, so that the
+//!   step from a word's first character to its second, a binary search
+//!   among up to thousands of children with a cache miss at each probe,
+//!   is one probe. Little-endian `u32`s: first `R` entries `start << 5 |
+//!   bits` (the node's index is `2^bits` slots from slot `start`; `bits` 0:
+//!   no children), then the slots: `(k + 1) << 16 | tag` for the node's
+//!   `k`-th child, whose label hashes to `tag` in its low 16 bits (0: an
+//!   empty slot; linear probing, at most half full). The home slot is the
+//!   hash's top `bits` bits. Each node's index lies next to its neighbours'
+//!   in character order, so a text touches only the indexes of the
+//!   characters it has, as it touches only their children in the trie.
 //! - `dict_trie.rs`: the sizes, the dictionary's total frequency and
 //!   `FREQS`, its distinct word frequencies in increasing order (a few
 //!   thousand: the segmenter takes each one's logarithm once).
@@ -96,52 +103,66 @@ fn main() {
     freqs.sort_unstable();
     freqs.dedup();
     let freq_index = |f: u32| freqs.binary_search(&f).expect("a listed frequency") as u32;
-    let mut records: Vec<[u32; 3]> = Vec::with_capacity(count + 1);
-    // (label, node, depth, label of the parent)
-    let mut queue = VecDeque::from([('\0', 0usize, 0u32, '\0')]);
+    let mut records: Vec<[u32; 2]> = Vec::with_capacity(count + 1);
+    let mut queue = VecDeque::from([('\0', 0usize)]);
     let mut next_id = 1u32;
-    let mut second = Vec::new();
-    while let Some((c, n, depth, parent)) = queue.pop_front() {
-        if depth == 2 {
-            second.push((parent, c, records.len() as u32));
-        }
-        records.push([next_id, c as u32, nodes[n].freq.map_or(0, |f| freq_index(f) + 1)]);
+    while let Some((c, n)) = queue.pop_front() {
+        let freq = nodes[n].freq.map_or(0, |f| freq_index(f) + 1);
+        assert!((c as u32) < 1 << LABEL_BITS, "a word character above U+7FFFF");
+        assert!(freq < 1 << FREQ_BITS, "too many distinct frequencies");
+        records.push([next_id, (c as u32) << FREQ_BITS | freq]);
         next_id += nodes[n].children.len() as u32;
-        queue.extend(nodes[n].children.iter().map(|&(d, child)| (d, child, depth + 1, c)));
+        queue.extend(nodes[n].children.iter().copied());
     }
     assert_eq!(records.len(), count);
     // The record after the last node: only its `first` is read.
-    records.push([next_id, 0, 0]);
+    records.push([next_id, 0]);
 
-    let mut bin = Vec::with_capacity(records.len() * 12);
+    let mut bin = Vec::with_capacity(records.len() * 8);
     for v in records.iter().flatten() {
         bin.extend_from_slice(&v.to_le_bytes());
     }
-    // The second level as a hash table (see the module docs).
-    let bits = (2 * second.len()).next_power_of_two().trailing_zeros().max(4);
-    let mut table = vec![0u64; 1 << bits];
-    for &(c1, c2, id) in &second {
-        assert!(id < 1 << PAIR_NODE_BITS, "too many trie nodes for the pair table");
-        let key = pair_key(c1, c2);
-        let mut slot = pair_slot(key, bits);
-        while table[slot] != 0 {
-            slot = (slot + 1) & ((1 << bits) - 1);
+    // The indexes of the root's children's children (see the module docs).
+    let roots = (records[1][0] - records[0][0]) as usize;
+    let mut heads = Vec::with_capacity(roots);
+    let mut slots: Vec<u32> = Vec::new();
+    for n in 1..=roots {
+        let (first, end) = (records[n][0] as usize, records[n + 1][0] as usize);
+        let count = end - first;
+        if count == 0 {
+            heads.push(0u32);
+            continue;
         }
-        table[slot] = key << PAIR_NODE_BITS | u64::from(id);
+        let bits = (2 * count).next_power_of_two().trailing_zeros();
+        assert!(bits <= 16 && count < 0xFFFF, "a node with too many children for its index");
+        let start = slots.len();
+        assert!(start < 1 << 27, "the index is too large");
+        heads.push((start as u32) << 5 | bits);
+        slots.resize(start + (1 << bits), 0);
+        for (k, record) in records[first..end].iter().enumerate() {
+            let h = index_hash(record[1] >> FREQ_BITS);
+            let mut i = (h >> (32 - bits)) as usize;
+            while slots[start + i] != 0 {
+                i = (i + 1) & ((1 << bits) - 1);
+            }
+            slots[start + i] = (k as u32 + 1) << 16 | (h & 0xFFFF);
+        }
     }
-    let mut pairs = Vec::with_capacity(table.len() * 8);
-    for v in &table {
-        pairs.extend_from_slice(&v.to_le_bytes());
+    let mut index = Vec::with_capacity((heads.len() + slots.len()) * 4);
+    for v in heads.iter().chain(&slots) {
+        index.extend_from_slice(&v.to_le_bytes());
     }
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("dict_trie.bin"), bin).expect("write dict_trie.bin");
-    std::fs::write(out.join("dict_pairs.bin"), pairs).expect("write dict_pairs.bin");
+    std::fs::write(out.join("dict_index.bin"), index).expect("write dict_index.bin");
     let mut rs = String::new();
     writeln!(rs, "/// Nodes of the dictionary trie, the root included.").unwrap();
     writeln!(rs, "pub const NODES: usize = {count};").unwrap();
-    writeln!(rs, "/// log2 of the slots of the pair table.").unwrap();
-    writeln!(rs, "pub const PAIR_BITS: u32 = {bits};").unwrap();
+    writeln!(rs, "/// Children of the root.").unwrap();
+    writeln!(rs, "pub const ROOTS: usize = {roots};").unwrap();
+    writeln!(rs, "/// Slots of the second-level indexes.").unwrap();
+    writeln!(rs, "pub const INDEX_SLOTS: usize = {};", slots.len()).unwrap();
     writeln!(rs, "/// Distinct words in the dictionary.").unwrap();
     writeln!(rs, "#[allow(dead_code)]\npub const WORDS: usize = {};", entries.len()).unwrap();
     writeln!(rs, "/// Sum of the frequencies of the distinct words.").unwrap();
@@ -151,17 +172,15 @@ fn main() {
     std::fs::write(out.join("dict_trie.rs"), rs).expect("write dict_trie.rs");
 }
 
-/// Bits of a pair table entry that hold the node (the key is above them).
-/// Must agree with `src/tokenize/mod.rs`.
-const PAIR_NODE_BITS: u32 = 22;
+/// Bits of a record's second field that hold the frequency (the label is
+/// above them). Must agree with `src/tokenize/mod.rs`.
+const FREQ_BITS: u32 = 13;
+/// Bits left for the label: every character up to U+7FFFF.
+const LABEL_BITS: u32 = 32 - FREQ_BITS;
 
-/// The key of a pair of characters: 21 bits each, never 0.
-fn pair_key(c1: char, c2: char) -> u64 {
-    u64::from(c1 as u32) << 21 | u64::from(c2 as u32)
-}
-
-/// The home slot of a key in a table of `2^bits` slots (Fibonacci hashing).
-/// Must agree with `src/tokenize/mod.rs`.
-fn pair_slot(key: u64, bits: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+/// The hash of a label for the second-level indexes: the top bits pick
+/// the home slot, the low 16 bits are the tag. Must agree with
+/// `src/tokenize/mod.rs`.
+fn index_hash(label: u32) -> u32 {
+    label.wrapping_mul(0x9E37_79B1)
 }

@@ -52,49 +52,78 @@ use std::ops::Range;
 mod dict {
     include!(concat!(env!("OUT_DIR"), "/dict_trie.rs"));
 
-    /// One record of three little-endian `u32`s per node, and one more at
+    /// One record of two little-endian `u32`s per node, and one more at
     /// the end (see `build.rs`): `first`, so that node `n`'s children are
-    /// `first(n)..first(n + 1)`; `label`, the character leading to the node;
-    /// and `freq`, 1 + the index in [`FREQS`] of the frequency of the word
-    /// ending there, or 0 if none does.
+    /// `first(n)..first(n + 1)`; and the character leading to the node
+    /// above 13 bits that hold 1 + the index in [`FREQS`] of the frequency
+    /// of the word ending there (0 if none does).
     static TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin"));
-    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 12 * (NODES + 1));
+    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 8 * (NODES + 1));
 
     const FIRST: usize = 0;
-    const LABEL: usize = 1;
-    const FREQ: usize = 2;
+    const LABEL_FREQ: usize = 1;
+    /// Low bits of a record's second field that hold the frequency (as in
+    /// `build.rs`); the label is above them.
+    const FREQ_BITS: u32 = 13;
 
     /// Field `field` of node `n`'s record.
     #[inline(always)]
     fn at(n: usize, field: usize) -> u32 {
-        let i = 12 * n + 4 * field;
+        let i = 8 * n + 4 * field;
         let b = &TRIE[i..i + 4];
         u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
-    /// The trie's second level, a hash table (see `build.rs`).
-    static PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_pairs.bin"));
-    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_pairs.bin")).len() == 8 << PAIR_BITS);
-    /// Low bits of a slot of `PAIRS` that hold the node (as in `build.rs`).
-    const PAIR_NODE_BITS: u32 = 22;
+    /// The character on the edge into node `n`.
+    #[inline(always)]
+    fn label(n: usize) -> u32 {
+        at(n, LABEL_FREQ) >> FREQ_BITS
+    }
 
-    /// The node that the two characters `c1 c2` lead to from the root:
-    /// `child(child(0, c1)?, c2)`, in one probe of the pair table.
+    /// 1 + the index in [`FREQS`] of the frequency of the word ending at
+    /// node `n`, or 0.
+    #[inline(always)]
+    fn freq_slot(n: usize) -> u32 {
+        at(n, LABEL_FREQ) & ((1 << FREQ_BITS) - 1)
+    }
+
+    /// The second-level indexes (see `build.rs`): `ROOTS` heads, then
+    /// `INDEX_SLOTS` slots, little-endian `u32`s.
+    static INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin"));
+    const _: () =
+        assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin")).len() == 4 * (ROOTS + INDEX_SLOTS));
+
+    #[inline(always)]
+    fn index_at(i: usize) -> u32 {
+        let b = &INDEX[4 * i..4 * i + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// The child on `c` of node `n`, a child of the root: [`child`], in one
+    /// probe of `n`'s index rather than a binary search of its children.
     #[inline]
-    pub fn pair(c1: char, c2: char) -> Option<u32> {
-        let key = u64::from(c1 as u32) << 21 | u64::from(c2 as u32);
-        let mask = (1usize << PAIR_BITS) - 1;
-        let mut slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - PAIR_BITS)) as usize;
+    pub fn second(n: u32, c: char) -> Option<u32> {
+        let head = index_at((n as usize).checked_sub(1).filter(|&i| i < ROOTS)?);
+        let (start, bits) = ((head >> 5) as usize, head & 31);
+        if bits == 0 {
+            return None;
+        }
+        let h = (c as u32).wrapping_mul(0x9E37_79B1);
+        let (mask, tag) = ((1usize << bits) - 1, h & 0xFFFF);
+        let first = at(n as usize, FIRST);
+        let mut i = (h >> (32 - bits)) as usize;
         loop {
-            let b = &PAIRS[8 * slot..8 * slot + 8];
-            let v = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-            if v == 0 {
+            let slot = index_at(ROOTS + start + i);
+            if slot == 0 {
                 return None;
             }
-            if v >> PAIR_NODE_BITS == key {
-                return Some((v & ((1 << PAIR_NODE_BITS) - 1)) as u32);
+            if slot & 0xFFFF == tag {
+                let child = first + (slot >> 16) - 1;
+                if label(child as usize) == c as u32 {
+                    return Some(child);
+                }
             }
-            slot = (slot + 1) & mask;
+            i = (i + 1) & mask;
         }
     }
 
@@ -108,7 +137,7 @@ mod dict {
         let c = c as u32;
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match at(mid as usize, LABEL).cmp(&c) {
+            match label(mid as usize).cmp(&c) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -125,7 +154,7 @@ mod dict {
         ROOT.get_or_init(|| {
             let mut table = vec![0u32; 0x10000].into_boxed_slice();
             for n in at(0, FIRST)..at(1, FIRST) {
-                if let Some(slot) = table.get_mut(at(n as usize, LABEL) as usize) {
+                if let Some(slot) = table.get_mut(label(n as usize) as usize) {
                     *slot = n;
                 }
             }
@@ -136,7 +165,7 @@ mod dict {
     /// The frequency of the word ending at node `n`, if one does.
     #[cfg(test)]
     pub fn freq(n: u32) -> Option<u32> {
-        at(n as usize, FREQ).checked_sub(1).map(|i| FREQS[i as usize])
+        freq_slot(n as usize).checked_sub(1).map(|i| FREQS[i as usize])
     }
 
     /// `ln` of the frequency of the word ending at node `n`, if one does:
@@ -145,7 +174,7 @@ mod dict {
     #[inline]
     pub fn log_freq(n: u32) -> Option<f64> {
         static LOGS: std::sync::OnceLock<Box<[f64]>> = std::sync::OnceLock::new();
-        let i = at(n as usize, FREQ).checked_sub(1)?;
+        let i = freq_slot(n as usize).checked_sub(1)?;
         let logs = LOGS.get_or_init(|| FREQS.iter().map(|&f| (f as f64).ln()).collect());
         Some(logs[i as usize])
     }
@@ -204,8 +233,8 @@ fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, out: &m
         let mut best: Option<(f64, usize)> = None;
         let mut node = 0;
         for (end, &c) in (idx + 1..=n).zip(&block[idx..]) {
-            // The second character's step is the pair table's.
-            let next = if end == idx + 2 { dict::pair(block[idx], c) } else { dict::child(node, c) };
+            // The step to the second character is by the first's index.
+            let next = if end == idx + 2 { dict::second(node, c) } else { dict::child(node, c) };
             let Some(next) = next else { break };
             node = next;
             if let Some(log_freq) = dict::log_freq(node) {
@@ -433,28 +462,29 @@ mod tests {
     }
 
     #[test]
-    fn the_pair_table_is_the_trie_second_level() {
-        // Every two-character prefix of a word is found, at its node.
-        let mut prefixes = 0;
+    fn the_second_level_index_is_the_trie() {
+        // Every child of every child of the root is found, at its node.
+        let mut found = 0;
         for line in DICT.lines() {
             let mut chars = line.split(' ').next().unwrap().chars();
             if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
-                assert_eq!(dict::pair(a, b), dict::child(0, a).and_then(|n| dict::child(n, b)), "{a}{b}");
-                assert!(dict::pair(a, b).is_some());
-                prefixes += 1;
+                let n = dict::child(0, a).unwrap();
+                assert_eq!(dict::second(n, b), dict::child(n, b), "{a}{b}");
+                assert!(dict::second(n, b).is_some());
+                found += 1;
             }
         }
-        assert!(prefixes > 100_000);
-        // Pairs that start no word are not found, whatever the characters.
-        for (a, b) in [('x', 'y'), ('中', 'x'), ('\u{10FFFF}', '\u{10FFFF}'), ('\u{1}', '\u{0}'), ('们', '们')] {
-            assert_eq!(dict::pair(a, b), dict::child(0, a).and_then(|n| dict::child(n, b)), "{a}{b}");
-        }
-        let han: Vec<char> = ('\u{4E00}'..='\u{4E00}').chain('\u{4E2D}'..='\u{4F00}').collect();
+        assert!(found > 100_000);
+        // Characters that follow no first character are not found.
+        let han: Vec<char> = ('\u{4E00}'..='\u{4F00}').chain(['x', '\u{10FFFF}', '\u{1}', '\u{20000}']).collect();
         for &a in &han {
+            let Some(n) = dict::child(0, a) else { continue };
             for &b in &han {
-                assert_eq!(dict::pair(a, b), dict::child(0, a).and_then(|n| dict::child(n, b)), "{a}{b}");
+                assert_eq!(dict::second(n, b), dict::child(n, b), "{a}{b}");
             }
         }
+        // Only children of the root have an index.
+        assert_eq!(dict::second(0, '中'), None);
     }
 
     #[test]
