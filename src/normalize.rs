@@ -236,9 +236,22 @@ pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &Normaliz
 /// segmenter normalises every line of a book through one reused buffer.
 /// Characters already in `out` are left alone and do not affect the line.
 pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
+    normalize_line_measured(text, range, opts, out);
+}
+
+/// [`normalize_line_into`], returning the display width of the line's key
+/// characters (`line_width` of them), counted as they are written unless a
+/// later pass (runs, script, spaces) rewrote them.
+pub(crate) fn normalize_line_measured(
+    text: &str,
+    range: std::ops::Range<usize>,
+    opts: &NormalizeOptions,
+    out: &mut Vec<NChar>,
+) -> usize {
     let base = out.len();
-    let folded = fold_chars(text, range, opts, out);
+    let folded = fold_chars(text, range.clone(), opts, out);
     debug_assert_eq!(folded.runs, has_run(&out[base..]));
+    let rewritten = opts.dashes && folded.runs || opts.fold_chinese;
     if opts.dashes && folded.runs {
         fold_runs(text, out, base);
     }
@@ -265,6 +278,40 @@ pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &Nor
             debug_assert_eq!(out[base..], reference[..], "handle_spaces");
         }
     }
+    if rewritten || spaces {
+        // An ASCII line's key characters are ASCII, spaces, `—` and `…`:
+        // one column each.
+        if text.as_bytes()[range].is_ascii() {
+            out.len() - base
+        } else {
+            line_width(&out[base..])
+        }
+    } else {
+        debug_assert_eq!(folded.width, line_width(&out[base..]), "width counted while folding");
+        folded.width
+    }
+}
+
+/// Display width of a key character (ASCII and common Han characters
+/// without a table lookup).
+#[inline]
+pub(crate) fn char_width(c: char) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    match c as u32 {
+        0x20..=0x7E => 1,
+        0x4E00..=0x9FFF => 2,
+        _ => c.width().unwrap_or(0),
+    }
+}
+
+/// Display width of a line's key characters: printable ASCII and common
+/// Han characters counted without a branch on each character, the rest
+/// (punctuation, mostly) looked up.
+pub(crate) fn line_width(chars: &[NChar]) -> usize {
+    let ascii = |c: &NChar| (0x20..=0x7E).contains(&(c.ch as u32));
+    let han = |c: &NChar| (0x4E00..=0x9FFF).contains(&(c.ch as u32));
+    let fast: usize = chars.iter().map(|c| usize::from(ascii(c)) + 2 * usize::from(han(c))).sum();
+    fast + chars.iter().filter(|c| !(ascii(c) | han(c))).map(|c| char_width(c.ch)).sum::<usize>()
 }
 
 /// Normalise a whole string (line breaks included, each becoming a space or
@@ -352,6 +399,8 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         if plain_ascii && bytes[i] < 0x80 {
             // A run of ASCII: only a non-ASCII character after the run's
             // last character can join its cluster (the general path below).
+            // Every key character it writes is ASCII, one column wide.
+            let written = out.len();
             let end = i + ascii_prefix(&bytes[i..]);
             let last = if end < bytes.len() { end - 1 } else { end };
             let run = &bytes[i..last];
@@ -368,6 +417,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 f.single_spaces |= memchr::memchr(b' ', run).is_some();
                 f.last_class = run_class(char::from(run[run.len() - 1]));
                 f.last_space = false;
+                f.width += out.len() - written;
                 i = last;
                 if i == bytes.len() {
                     break;
@@ -416,6 +466,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 f.last_space = ch == ' ';
                 out.push(NChar { ch, start: at, end: at + 1, rules });
             }
+            f.width += out.len() - written;
             i = last;
             if i == bytes.len() {
                 break;
@@ -450,6 +501,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                     f.cjk = true;
                     f.last_class = 0;
                     f.last_space = false;
+                    f.width += 2;
                 }
                 [0xE2 | 0xE3 | 0xEF, _, _, rest @ ..] if fast_punct => {
                     let Some((ch, rules)) = common_punct(&bytes[i..]).filter(|_| next_ok(rest)) else { break };
@@ -482,6 +534,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         if !next_joins && (0x4E00..=0x9FFF).contains(&(c as u32)) {
             // Fastest path: common Han characters are their own key.
             out.push(NChar { ch: c, start, end, rules: 0 });
+            f.width += 2;
             f.cjk = true;
             f.last_class = 0;
             f.last_space = false;
@@ -510,6 +563,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         if !next_joins && !is_invisible(c) {
             if c.is_ascii_alphanumeric() && !opts.ignore_case {
                 out.push(NChar { ch: c, start, end, rules: 0 });
+                f.width += 1;
                 f.last_class = 0;
                 f.last_space = false;
                 i += len;
@@ -517,6 +571,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             }
             if c.is_whitespace() || c.is_control() {
                 out.push(NChar { ch: ' ', start, end, rules: space_rules(c) });
+                f.width += 1;
                 f.spaces = true;
                 f.last_class = 0;
                 f.last_space = true;
@@ -592,6 +647,8 @@ struct Folded {
     last_class: u8,
     /// The last character written is a space mark.
     last_space: bool,
+    /// Display width of the characters written (see [`char_width`]).
+    width: usize,
 }
 
 impl Folded {
@@ -604,6 +661,7 @@ impl Folded {
             self.last_class = class;
             self.last_space = c.is_space();
             self.cjk |= !c.ch.is_ascii() && is_cjk(c.ch);
+            self.width += char_width(c.ch);
         }
     }
 }
@@ -1210,7 +1268,8 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// The fast paths (ASCII runs, common Han characters, CJK
-        /// punctuation, the space pass) agree with the general path.
+        /// punctuation, the space pass) agree with the general path, and count
+        /// the width of what they write.
         #[test]
         fn fast_paths_agree_with_the_general_path(
             parts in proptest::collection::vec(proptest::sample::select(vec![
@@ -1229,7 +1288,12 @@ mod tests {
         ) {
             let text: String = parts.concat();
             let opts = NormalizeOptions { width, quotes, spacing, ignore_case: case, fold_chinese: fold, ..Default::default() };
-            proptest::prop_assert_eq!(normalize_line(&text, 0..text.len(), &opts), normalize_line_reference(&text, &opts));
+            let reference = normalize_line_reference(&text, &opts);
+            proptest::prop_assert_eq!(normalize_line(&text, 0..text.len(), &opts), reference.clone());
+            // The width counted while folding is the keys' display width.
+            let mut out = Vec::new();
+            let width = normalize_line_measured(&text, 0..text.len(), &opts, &mut out);
+            proptest::prop_assert_eq!(width, reference.iter().map(|c| char_width(c.ch)).sum::<usize>());
         }
     }
 

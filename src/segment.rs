@@ -33,10 +33,9 @@
 
 use crate::chars::{is_cjk, is_punct};
 use crate::input::{LineFilter, LineStatus, Source};
-use crate::normalize::{join_line, normalize_line_into, NChar, NormalizeOptions};
+use crate::normalize::{join_line, normalize_line_measured, NChar, NormalizeOptions};
 use std::collections::VecDeque;
 use std::ops::Range;
-use unicode_width::UnicodeWidthChar;
 
 /// Longest sentence, in key characters, before it is cut at a clause mark.
 /// Keeps hostile input (megabytes without punctuation) from producing one
@@ -368,7 +367,7 @@ impl Document {
     }
 
     /// Append block character `k` as an irregular one (see `push_block`).
-    #[inline]
+    #[inline(always)]
     fn push_first(&mut self, text: &str, chars: &[NChar], k: usize, run: &mut Run) {
         let c = &chars[k];
         run.flush(text, &mut self.keys);
@@ -433,27 +432,6 @@ impl<'a> CharCursor<'a> {
     }
 }
 
-/// Display width of a key character (ASCII and common Han characters
-/// without a table lookup).
-#[inline]
-fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x20..=0x7E => 1,
-        0x4E00..=0x9FFF => 2,
-        _ => c.width().unwrap_or(0),
-    }
-}
-
-/// Display width of a line's key characters: printable ASCII and common
-/// Han characters counted without a branch on each character, the rest
-/// (punctuation, mostly) looked up.
-fn line_width(chars: &[NChar]) -> usize {
-    let ascii = |c: &NChar| (0x20..=0x7E).contains(&(c.ch as u32));
-    let han = |c: &NChar| (0x4E00..=0x9FFF).contains(&(c.ch as u32));
-    let fast: usize = chars.iter().map(|c| usize::from(ascii(c)) + 2 * usize::from(han(c))).sum();
-    fast + chars.iter().filter(|c| !(ascii(c) | han(c))).map(|c| char_width(c.ch)).sum::<usize>()
-}
-
 enum Item {
     Text(Vec<NChar>, usize),
     Blank,
@@ -494,16 +472,16 @@ impl Lines<'_> {
                 LineStatus::Kept => {
                     let mut chars = self.spare.pop().unwrap_or_default();
                     chars.clear();
-                    normalize_line_into(text, line.start..line.end, self.norm, &mut chars);
+                    let width = normalize_line_measured(text, line.start..line.end, self.norm, &mut chars);
                     if chars.is_empty() {
                         self.spare.push(chars);
                         Item::Blank
                     } else {
                         self.kept += 1;
-                        // An ASCII line's key characters are ASCII, spaces,
-                        // `—` and `…`: one column each.
-                        let width = if raw.is_ascii() { chars.len() } else { line_width(&chars) };
-                        debug_assert_eq!(width, chars.iter().map(|c| char_width(c.ch)).sum::<usize>());
+                        debug_assert_eq!(
+                            width,
+                            chars.iter().map(|c| crate::normalize::char_width(c.ch)).sum::<usize>()
+                        );
                         Item::Text(chars, width)
                     }
                 }
