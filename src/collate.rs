@@ -749,7 +749,12 @@ fn build(
         .zip(docs)
         .enumerate()
         .map(|(w, ((siglum, src), doc))| {
-            let v = crate::compare::version_info(src, doc, crate::compare::sha256_hex(&src.text));
+            let v = crate::compare::version_info(
+                src,
+                doc,
+                crate::compare::sha256_hex(&src.text),
+                crate::compare::key_script(doc),
+            );
             Witness {
                 siglum: siglum.clone(),
                 path: v.path,

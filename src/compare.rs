@@ -92,11 +92,14 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         deadline,
     };
     let (ofacts, nfacts) = (o_mine.or(o_theirs), n_mine.or(n_theirs));
-    let (rows, ((osha, oo), (nsha, no))) = rayon::join(
+    let (rows, ((osha, oo), (nsha, no), (oscript, nscript))) = rayon::join(
         || diff(&od, &nd, &diff_opts),
-        || (ofacts.unwrap_or_else(|| facts(old)), nfacts.unwrap_or_else(|| facts(new))),
+        || {
+            let (o, n) = (ofacts.unwrap_or_else(|| facts(old)), nfacts.unwrap_or_else(|| facts(new)));
+            (o, n, (key_script(&od), key_script(&nd)))
+        },
     );
-    let (mut oinfo, mut ninfo) = (version_info(old, &od, osha), version_info(new, &nd, nsha));
+    let (mut oinfo, mut ninfo) = (version_info(old, &od, osha, oscript), version_info(new, &nd, nsha, nscript));
     (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
     let t_align = started.elapsed();
     let versions = Versions { old, new, od: &od, nd: &nd, oo: &oo, no: &no };
@@ -173,11 +176,9 @@ pub(crate) fn line_filter(opts: &Options) -> Result<LineFilter, Error> {
 }
 
 /// Facts about one version (compare's `old`/`new`, each collation
-/// witness); `sha256` is [`sha256_hex`] of its text.
-pub(crate) fn version_info(src: &Source, doc: &Document, sha256: String) -> VersionInfo {
-    // The first 100,000 key characters decide.
-    let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
-    let script = dominant_script(sample);
+/// witness); `sha256` is [`sha256_hex`] of its text and `script`
+/// [`key_script`] of its document (both taken where a thread is idle).
+pub(crate) fn version_info(src: &Source, doc: &Document, sha256: String, script: Script) -> VersionInfo {
     VersionInfo {
         path: src.name.clone(),
         bytes: src.text.len(),
@@ -192,6 +193,13 @@ pub(crate) fn version_info(src: &Source, doc: &Document, sha256: String) -> Vers
         // `compare` fills it in (it decides before segmenting).
         unpunctuated: false,
     }
+}
+
+/// The dominant script of a segmented version (for [`version_info`]): its
+/// first 100,000 key characters decide.
+pub(crate) fn key_script(doc: &Document) -> Script {
+    let sample = doc.keys.char_indices().nth(100_000).map_or(doc.keys.as_str(), |(end, _)| &doc.keys[..end]);
+    dominant_script(sample)
 }
 
 /// The SHA-256 of a version's text, in lower-case hex.

@@ -115,18 +115,19 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     // one number (see `crate::structure::mask_label`).
     // Few sentences start a unit: the masked keys are kept by sentence
     // index, in order.
-    let masked = |doc: &Document| -> Vec<(usize, String)> {
-        (0..doc.sentences.len()).filter_map(|i| Some((i, crate::structure::mask_label(doc.key(i))?))).collect()
+    // Each version's keys and masked keys are taken on a thread of its own.
+    let keys = |doc: &'d Document| -> (Vec<(usize, String)>, Vec<&'d str>) {
+        let masked = (0..doc.sentences.len()).filter_map(|i| Some((i, crate::structure::mask_label(doc.key(i))?)));
+        (masked.collect(), (0..doc.sentences.len()).map(|i| doc.key(i)).collect())
     };
-    let (om, nm) = rayon::join(|| masked(old), || masked(new));
-    fn keys<'a>(doc: &'a Document, masked: &'a [(usize, String)]) -> Vec<&'a str> {
-        let mut keys: Vec<&str> = (0..doc.sentences.len()).map(|i| doc.key(i)).collect();
+    let ((om, okeys), (nm, nkeys)) = rayon::join(|| keys(old), || keys(new));
+    let (mut okeys, mut nkeys): (Vec<&str>, Vec<&str>) = (okeys, nkeys);
+    for ((masked, keys), mine) in [(&om, &mut okeys), (&nm, &mut nkeys)].into_iter().zip([old, new]) {
+        debug_assert_eq!(keys.len(), mine.sentences.len());
         for (i, key) in masked {
             keys[*i] = key;
         }
-        keys
     }
-    let (okeys, nkeys) = (keys(old, &om), keys(new, &nm));
     let t0 = Instant::now();
     let segs = anchor::anchor(&okeys, &nkeys, opts.deadline);
     let t1 = Instant::now();
