@@ -474,7 +474,12 @@ pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)
     let mut tails: Vec<usize> = Vec::new();
     let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
     for (i, &(_, y)) in pairs.iter().enumerate() {
-        let l = tails.partition_point(|&t| pairs[t].1 < y);
+        // A pair after every chain's end extends the longest: between two
+        // near-identical versions, almost every pair (no binary search).
+        let l = match tails.last() {
+            Some(&t) if pairs[t].1 < y => tails.len(),
+            _ => tails.partition_point(|&t| pairs[t].1 < y),
+        };
         if l > 0 {
             prev[i] = Some(tails[l - 1]);
         }
@@ -753,6 +758,42 @@ mod tests {
         let pairs = [(0, 5), (1, 1), (2, 2), (3, 0), (4, 3), (5, 4)];
         assert_eq!(longest_increasing(&pairs), [(1, 1), (2, 2), (4, 3), (5, 4)]);
         assert!(longest_increasing(&[]).is_empty());
+        // The chain of a random permutation is as the plain patience
+        // sorting (a binary search for every pair) chooses it, and so is
+        // that of a sequence that is mostly increasing.
+        let reference = |pairs: &[(usize, usize)]| {
+            let mut tails: Vec<usize> = Vec::new();
+            let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+            for (i, &(_, y)) in pairs.iter().enumerate() {
+                let l = tails.partition_point(|&t| pairs[t].1 < y);
+                prev[i] = l.checked_sub(1).map(|k| tails[k]);
+                if l == tails.len() {
+                    tails.push(i);
+                } else {
+                    tails[l] = i;
+                }
+            }
+            let mut chain = Vec::new();
+            let mut at = tails.last().copied();
+            while let Some(i) = at {
+                chain.push(pairs[i]);
+                at = prev[i];
+            }
+            chain.reverse();
+            chain
+        };
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for n in [1, 2, 10, 100, 1000] {
+            let shuffled: Vec<(usize, usize)> = (0..n).map(|i| (i, next() % n)).collect();
+            assert_eq!(longest_increasing(&shuffled), reference(&shuffled));
+            let mostly: Vec<(usize, usize)> =
+                (0..n).map(|i| (i, if next() % 10 == 0 { next() % n } else { 3 * i })).collect();
+            assert_eq!(longest_increasing(&mostly), reference(&mostly));
+        }
     }
 
     #[test]
