@@ -27,11 +27,25 @@ pub(crate) enum Seg {
 }
 
 /// Equal runs and the gaps between them, covering both key lists in order.
+#[cfg(test)]
 pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> {
+    let hashes = |keys: &[&str]| keys.iter().map(|k| key_hash(k)).collect::<Vec<_>>();
+    anchor_hashed((old, &hashes(old)), (new, &hashes(new)), deadline)
+}
+
+/// [`anchor`], given each key's [`key_hash`] (`hashes[i]` of `keys[i]`):
+/// the versions' keys are hashed on a thread each before this step, which
+/// runs on one.
+pub(crate) fn anchor_hashed(
+    (old, old_hashes): (&[&str], &[u64]),
+    (new, new_hashes): (&[&str], &[u64]),
+    deadline: Instant,
+) -> Vec<Seg> {
+    debug_assert!(old.len() == old_hashes.len() && new.len() == new_hashes.len());
     // One canonical order, mirrored: anchoring b on a is the mirror image
     // of anchoring a on b (diffs break ties differently in each direction).
     if old > new {
-        return anchor(new, old, deadline)
+        return anchor_hashed((new, new_hashes), (old, old_hashes), deadline)
             .into_iter()
             .map(|s| match s {
                 Seg::Equal { old, new, len } => Seg::Equal { old: new, new: old, len },
@@ -39,7 +53,7 @@ pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> 
             })
             .collect();
     }
-    let ids = Ids::new(old, new);
+    let ids = Ids::with_hashes(old, old_hashes, new, new_hashes);
     let mut segs = Segs(Vec::new());
     patience(&ids, deadline, &mut segs);
     join_gaps(segs.0, old, new)
@@ -188,7 +202,14 @@ pub(crate) struct Ids {
 
 impl Ids {
     /// Dense ids for the keys of both versions.
+    #[cfg(test)]
     pub(crate) fn new<'a>(old: &[&'a str], new: &[&'a str]) -> Ids {
+        let hashes = |keys: &[&str]| keys.iter().map(|k| key_hash(k)).collect::<Vec<_>>();
+        Ids::with_hashes(old, &hashes(old), new, &hashes(new))
+    }
+
+    /// [`Ids::new`], given each key's [`key_hash`].
+    pub(crate) fn with_hashes<'a>(old: &[&'a str], old_hashes: &[u64], new: &[&'a str], new_hashes: &[u64]) -> Ids {
         let mut table = KeyTable::new(old.len());
         // Where each old key was last seen, to follow the new version along
         // the old one.
@@ -197,7 +218,7 @@ impl Ids {
             .iter()
             .enumerate()
             .map(|(i, &key)| {
-                let id = table.id(key);
+                let id = table.id_hashed(key, old_hashes[i]);
                 match last_seen.get_mut(id as usize) {
                     Some(at) => *at = i as u32,
                     None => last_seen.push(i as u32),
@@ -212,12 +233,13 @@ impl Ids {
         let mut next_old = 0;
         let new_ids = new
             .iter()
-            .map(|&key| {
+            .zip(new_hashes)
+            .map(|(&key, &hash)| {
                 if next_old < old.len() && old[next_old] == key {
                     next_old += 1;
                     return old_ids[next_old - 1];
                 }
-                let id = table.id(key);
+                let id = table.id_hashed(key, hash);
                 next_old = match last_seen.get(id as usize) {
                     Some(&at) => at as usize + 1,
                     None => next_old + 1,
@@ -240,12 +262,7 @@ pub(crate) struct KeyTable<'a> {
 
 impl<'a> KeyTable<'a> {
     pub(crate) fn new(expected: usize) -> Self {
-        use std::hash::BuildHasher;
-        // Keyed per process, like `std`'s `RandomState`, so that crafted
-        // input cannot aim for collisions ahead of time.
-        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-        let seed = *SEED.get_or_init(|| std::collections::hash_map::RandomState::new().hash_one(0x5EED_u64));
-        KeyTable { slots: vec![0; Self::size_for(expected)], keys: Vec::with_capacity(expected), seed }
+        KeyTable { slots: vec![0; Self::size_for(expected)], keys: Vec::with_capacity(expected), seed: seed() }
     }
 
     /// Slots for `n` keys: at most three quarters full.
@@ -260,7 +277,14 @@ impl<'a> KeyTable<'a> {
 
     /// The id of `key`, a new one if the key is new.
     pub(crate) fn id(&mut self, key: &'a str) -> u32 {
-        let tag = hash_key(key.as_bytes(), self.seed) >> 32;
+        self.id_hashed(key, hash_key(key.as_bytes(), self.seed))
+    }
+
+    /// [`KeyTable::id`], given the key's [`key_hash`].
+    #[inline]
+    pub(crate) fn id_hashed(&mut self, key: &'a str, hash: u64) -> u32 {
+        debug_assert_eq!(hash, hash_key(key.as_bytes(), self.seed));
+        let tag = hash >> 32;
         let mask = self.slots.len() - 1;
         let mut i = tag as usize & mask;
         loop {
@@ -293,6 +317,19 @@ impl<'a> KeyTable<'a> {
             self.slots[i] = slot;
         }
     }
+}
+
+/// The process's hash seed: keyed per process, like `std`'s `RandomState`,
+/// so that crafted input cannot aim for collisions ahead of time.
+fn seed() -> u64 {
+    use std::hash::BuildHasher;
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SEED.get_or_init(|| std::collections::hash_map::RandomState::new().hash_one(0x5EED_u64))
+}
+
+/// The hash a [`KeyTable`] gives `key`.
+pub(crate) fn key_hash(key: &str) -> u64 {
+    hash_key(key.as_bytes(), seed())
 }
 
 /// A fast keyed string hash: one multiplication per sixteen bytes.

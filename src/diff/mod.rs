@@ -128,8 +128,12 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
             keys[*i] = key;
         }
     }
+    // The anchoring runs on one thread: the keys are hashed before it, a
+    // version on each.
+    let hashes = |keys: &[&str]| keys.iter().map(|k| anchor::key_hash(k)).collect::<Vec<u64>>();
+    let (ohashes, nhashes) = rayon::join(|| hashes(&okeys), || hashes(&nkeys));
     let t0 = Instant::now();
-    let segs = anchor::anchor(&okeys, &nkeys, opts.deadline);
+    let segs = anchor::anchor_hashed((&okeys, &ohashes), (&nkeys, &nhashes), opts.deadline);
     let t1 = Instant::now();
     let mut words = tokens::Interner::default();
     let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
