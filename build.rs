@@ -159,6 +159,10 @@ fn main() {
     let mut rs = String::new();
     writeln!(rs, "/// Nodes of the dictionary trie, the root included.").unwrap();
     writeln!(rs, "pub const NODES: usize = {count};").unwrap();
+    writeln!(rs, "/// Low bits of a record's second field that hold the frequency.").unwrap();
+    writeln!(rs, "pub const FREQ_BITS: u32 = {FREQ_BITS};").unwrap();
+    writeln!(rs, "/// The multiplier of the second-level indexes' hash.").unwrap();
+    writeln!(rs, "pub const INDEX_MUL: u32 = {INDEX_MUL:#X};").unwrap();
     writeln!(rs, "/// Children of the root.").unwrap();
     writeln!(rs, "pub const ROOTS: usize = {roots};").unwrap();
     writeln!(rs, "/// Slots of the second-level indexes.").unwrap();
@@ -173,14 +177,17 @@ fn main() {
 }
 
 /// Bits of a record's second field that hold the frequency (the label is
-/// above them). Must agree with `src/tokenize/mod.rs`.
+/// above them); written to `dict_trie.rs` for the reader.
 const FREQ_BITS: u32 = 13;
 /// Bits left for the label: every character up to U+7FFFF.
 const LABEL_BITS: u32 = 32 - FREQ_BITS;
 
+/// The multiplier of [`index_hash`], written to `dict_trie.rs` for the
+/// reader.
+const INDEX_MUL: u32 = 0x9E37_79B1;
+
 /// The hash of a label for the second-level indexes: the top bits pick
-/// the home slot, the low 16 bits are the tag. Must agree with
-/// `src/tokenize/mod.rs`.
+/// the home slot, the low 16 bits are the tag.
 fn index_hash(label: u32) -> u32 {
-    label.wrapping_mul(0x9E37_79B1)
+    label.wrapping_mul(INDEX_MUL)
 }

@@ -121,8 +121,9 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // The alignment and the segmented versions are freed before the spans
     // get their section labels: with tens of thousands of changes, the
     // labels come on top of the report's peak otherwise. Freeing them
-    // returns megabytes to the system (a millisecond on a book): a thread
-    // of the pool does it while this one labels.
+    // returns megabytes to the system (a millisecond on a book): a worker
+    // of the pool does it while the spans are labelled (with a single
+    // worker, before it labels them).
     rayon::spawn(move || drop((rows, od, nd)));
     label_sections(&oo, &no, &mut changes, &mut report_rows);
     let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };

@@ -1282,12 +1282,23 @@ mod tests {
             ]), 0..40),
             width in proptest::bool::ANY,
             quotes in proptest::bool::ANY,
+            dashes in proptest::bool::ANY,
+            punct in proptest::bool::ANY,
             spacing in proptest::bool::ANY,
             case in proptest::bool::ANY,
             fold in proptest::bool::ANY,
         ) {
             let text: String = parts.concat();
-            let opts = NormalizeOptions { width, quotes, spacing, ignore_case: case, fold_chinese: fold, ..Default::default() };
+            let opts = NormalizeOptions {
+                width,
+                quotes,
+                dashes,
+                spacing,
+                ignore_case: case,
+                ignore_punctuation: punct,
+                fold_chinese: fold,
+                ..Default::default()
+            };
             let reference = normalize_line_reference(&text, &opts);
             proptest::prop_assert_eq!(normalize_line(&text, 0..text.len(), &opts), reference.clone());
             // The width counted while folding is the keys' display width.

@@ -64,10 +64,8 @@ mod dict {
     const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 8 * (NODES + 1));
 
     const FIRST: usize = 0;
+    /// The second field: the label above [`FREQ_BITS`] bits of frequency.
     const LABEL_FREQ: usize = 1;
-    /// Low bits of a record's second field that hold the frequency (as in
-    /// `build.rs`); the label is above them.
-    const FREQ_BITS: u32 = 13;
 
     /// Field `field` of node `n`'s record.
     #[inline(always)]
@@ -111,7 +109,7 @@ mod dict {
         if bits == 0 {
             return None;
         }
-        let h = (c as u32).wrapping_mul(0x9E37_79B1);
+        let h = (c as u32).wrapping_mul(INDEX_MUL);
         let (mask, tag) = ((1usize << bits) - 1, h & 0xFFFF);
         let first = at(n as usize, FIRST);
         let mut i = (h >> (32 - bits)) as usize;
