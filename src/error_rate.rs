@@ -596,11 +596,18 @@ const ANCHOR_CHUNK: usize = 4096;
 /// stretch with fewer than two rows is always aligned whole: there is
 /// nowhere to cut it.
 fn plan(between: &[Between], tok: Tokenizer) -> Vec<bool> {
+    let cuttable = |b: &Between| b.rows.len() >= 2;
+    // Only a cuttable stretch's table size decides anything, and only up
+    // to MAX_CELLS (past it, no stretch is aligned whole unless it fits
+    // PIECE_CELLS): counting stops there.
     let cells = crate::diff::par_map(between, 64, |b| {
         let (sa, sb) = (key_text(b.old, &b.old_chars), key_text(b.new, &b.new_chars));
-        (tok.count(sa) + 1).saturating_mul(tok.count(sb) + 1)
+        if cuttable(b) {
+            cells_within(tok, sa, sb, MAX_CELLS)
+        } else {
+            0
+        }
     });
-    let cuttable = |b: &Between| b.rows.len() >= 2;
     let mut sum = 0usize;
     let all = between.iter().zip(&cells).all(|(b, &c)| {
         sum = sum.saturating_add(if cuttable(b) { c } else { 0 });
@@ -608,6 +615,46 @@ fn plan(between: &[Between], tok: Tokenizer) -> Vec<bool> {
     }) && sum <= EXACT_CELLS;
     between.iter().zip(cells).map(|(b, c)| all || !cuttable(b) || c <= PIECE_CELLS).collect()
 }
+
+/// `(count(a) + 1) × (count(b) + 1)` tokens' table cells, exact when it
+/// is at most `limit`; otherwise some number above `limit`, found without
+/// counting the rest: the texts are counted a chunk at a time, side by
+/// side, and counts only grow. A chunk ends after a space (no word spans
+/// one) or, in characters, anywhere; with fillers dropped the texts are
+/// counted whole.
+fn cells_within(tok: Tokenizer, a: &str, b: &str, limit: usize) -> usize {
+    let whole = |a: &str, b: &str| (tok.count(a) + 1).saturating_mul(tok.count(b) + 1);
+    if tok.drop_fillers {
+        return whole(a, b);
+    }
+    let chunk = |s: &str| -> usize {
+        if s.len() <= CHUNK_BYTES {
+            return s.len();
+        }
+        match tok.unit {
+            ErrorUnit::Char => (CHUNK_BYTES..s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len()),
+            ErrorUnit::Word => {
+                s.as_bytes()[CHUNK_BYTES..].iter().position(|&c| c == b' ').map_or(s.len(), |p| CHUNK_BYTES + p + 1)
+            }
+        }
+    };
+    let (mut ra, mut rb) = (a, b);
+    let (mut ca, mut cb) = (0usize, 0usize);
+    loop {
+        let (ha, ta) = ra.split_at(chunk(ra));
+        let (hb, tb) = rb.split_at(chunk(rb));
+        (ca, cb) = (ca + tok.count(ha), cb + tok.count(hb));
+        (ra, rb) = (ta, tb);
+        let cells = (ca + 1).saturating_mul(cb + 1);
+        if cells > limit || ra.is_empty() && rb.is_empty() {
+            debug_assert!(cells > limit || cells == whole(a, b));
+            return cells;
+        }
+    }
+}
+
+/// Bytes counted at a time by [`cells_within`].
+const CHUNK_BYTES: usize = 16 * 1024;
 
 /// The stretch of both versions between two anchors, and the alignment's
 /// rows in it.
@@ -779,6 +826,24 @@ fn levenshtein_interned<T: Eq + std::hash::Hash>(a: &[T], b: &[T], budget: usize
     };
     let a: Vec<u32> = a.iter().map(&mut number).collect();
     let b: Vec<u32> = b.iter().map(&mut number).collect();
+    // The bag distance (tokens one side has more of than the other) is a
+    // lower bound of the cost, and the band only widens with the bound
+    // tried: when the band of the bag distance is over the budget, so is
+    // the band in which the search would stop (unrelated text, where
+    // `levenshtein_within` would fill ever wider bands up to the budget
+    // before giving up).
+    let mut surplus = vec![0i64; ids.len()];
+    for &x in &a {
+        surplus[x as usize] += 1;
+    }
+    for &x in &b {
+        surplus[x as usize] -= 1;
+    }
+    let (more_a, more_b) = surplus.iter().fold((0, 0), |(p, q), &s| (p + s.max(0), q + (-s).max(0)));
+    if Band::new(a.len(), b.len(), more_a.max(more_b) as usize).cells() > budget {
+        debug_assert_eq!(levenshtein_within(&a, &b, budget), None);
+        return None;
+    }
     levenshtein_within(&a, &b, budget)
 }
 
@@ -993,6 +1058,35 @@ pub fn scored_tokens(doc: &Document, unit: ErrorUnit, drop_fillers: bool) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_cells_are_counted_exactly_up_to_the_limit() {
+        // Texts longer than a chunk, with words that would span a chunk's
+        // end if it were cut anywhere: English, Chinese without spaces,
+        // a mix, and one side much shorter than the other.
+        let en = "It's 6.7 percent, up 1,300 at 10:30 — don't count twice. ".repeat(700);
+        let zh = "互联网是人类的共同家园，让各国人民了解中华优秀传统文化。".repeat(500);
+        let mixed = format!("{en}{zh}{en}");
+        let short = "a few words, 中文 too";
+        for unit in [ErrorUnit::Word, ErrorUnit::Char] {
+            for drop_fillers in [false, true] {
+                let tok = Tokenizer { unit, drop_fillers };
+                for (a, b) in
+                    [(&en[..], &zh[..]), (&mixed[..], short), (short, &mixed[..]), (&en[..], &en[..]), (short, short)]
+                {
+                    let exact = (tok.count(a) + 1) * (tok.count(b) + 1);
+                    for limit in [0, 100, exact - 1, exact, exact + 1, usize::MAX] {
+                        let got = cells_within(tok, a, b, limit);
+                        if exact <= limit {
+                            assert_eq!(got, exact, "{unit:?} {limit}");
+                        } else {
+                            assert!(got > limit, "{unit:?} {limit}: {got}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn far() -> Instant {
         Instant::now() + std::time::Duration::from_secs(60)
