@@ -29,8 +29,7 @@ pub(crate) enum Seg {
 /// Equal runs and the gaps between them, covering both key lists in order.
 #[cfg(test)]
 pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> {
-    let hashes = |keys: &[&str]| keys.iter().map(|k| key_hash(k)).collect::<Vec<_>>();
-    anchor_hashed((old, &hashes(old)), (new, &hashes(new)), deadline)
+    anchor_hashed((old, &key_hashes(old)), (new, &key_hashes(new)), deadline)
 }
 
 /// [`anchor`], given each key's [`key_hash`] (`hashes[i]` of `keys[i]`):
@@ -204,8 +203,7 @@ impl Ids {
     /// Dense ids for the keys of both versions.
     #[cfg(test)]
     pub(crate) fn new<'a>(old: &[&'a str], new: &[&'a str]) -> Ids {
-        let hashes = |keys: &[&str]| keys.iter().map(|k| key_hash(k)).collect::<Vec<_>>();
-        Ids::with_hashes(old, &hashes(old), new, &hashes(new))
+        Ids::with_hashes(old, &key_hashes(old), new, &key_hashes(new))
     }
 
     /// [`Ids::new`], given each key's [`key_hash`].
@@ -330,6 +328,11 @@ fn seed() -> u64 {
 /// The hash a [`KeyTable`] gives `key`.
 pub(crate) fn key_hash(key: &str) -> u64 {
     hash_key(key.as_bytes(), seed())
+}
+
+/// [`key_hash`] of each key.
+pub(crate) fn key_hashes(keys: &[&str]) -> Vec<u64> {
+    keys.iter().map(|k| key_hash(k)).collect()
 }
 
 /// A fast keyed string hash: one multiplication per sixteen bytes.

@@ -115,23 +115,22 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     // one number (see `crate::structure::mask_label`).
     // Few sentences start a unit: the masked keys are kept by sentence
     // index, in order.
-    // Each version's keys and masked keys are taken on a thread of its own.
-    let keys = |doc: &'d Document| -> (Vec<(usize, String)>, Vec<&'d str>) {
-        let masked = (0..doc.sentences.len()).filter_map(|i| Some((i, crate::structure::mask_label(doc.key(i))?)));
-        (masked.collect(), (0..doc.sentences.len()).map(|i| doc.key(i)).collect())
+    // Each version's keys, masked keys and key hashes are taken on a
+    // thread of its own (the anchoring after them runs on one).
+    let keys = |doc: &'d Document| -> (Vec<(usize, String)>, Vec<u64>, Vec<&'d str>) {
+        let keys: Vec<&str> = (0..doc.sentences.len()).map(|i| doc.key(i)).collect();
+        let masked = keys.iter().enumerate().filter_map(|(i, k)| Some((i, crate::structure::mask_label(k)?)));
+        (masked.collect(), anchor::key_hashes(&keys), keys)
     };
-    let ((om, okeys), (nm, nkeys)) = rayon::join(|| keys(old), || keys(new));
+    let ((om, mut ohashes, okeys), (nm, mut nhashes, nkeys)) = rayon::join(|| keys(old), || keys(new));
     let (mut okeys, mut nkeys): (Vec<&str>, Vec<&str>) = (okeys, nkeys);
-    for ((masked, keys), mine) in [(&om, &mut okeys), (&nm, &mut nkeys)].into_iter().zip([old, new]) {
-        debug_assert_eq!(keys.len(), mine.sentences.len());
+    // A masked key stands for its sentence's key (a few headings).
+    for (masked, keys, hashes) in [(&om, &mut okeys, &mut ohashes), (&nm, &mut nkeys, &mut nhashes)] {
         for (i, key) in masked {
             keys[*i] = key;
+            hashes[*i] = anchor::key_hash(key);
         }
     }
-    // The anchoring runs on one thread: the keys are hashed before it, a
-    // version on each.
-    let hashes = |keys: &[&str]| keys.iter().map(|k| anchor::key_hash(k)).collect::<Vec<u64>>();
-    let (ohashes, nhashes) = rayon::join(|| hashes(&okeys), || hashes(&nkeys));
     let t0 = Instant::now();
     let segs = anchor::anchor_hashed((&okeys, &ohashes), (&nkeys, &nhashes), opts.deadline);
     let t1 = Instant::now();
