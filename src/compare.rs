@@ -684,6 +684,8 @@ impl Fold<'_> {
                     loc.span(b.start, b.end)
                 })
             };
+        // The key characters of an equal row that the summary's total counts.
+        let matched = |r: &Row| in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
         for (i, r) in aligned.iter().enumerate().take(piece.end).skip(piece.start) {
             let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
             if r.kind != RowKind::Resegmented {
@@ -692,7 +694,7 @@ impl Fold<'_> {
             if only_fillers(i) {
                 summary.equal += 1;
                 *absorbed.entry(Rule::Filler).or_default() += fillers[i];
-                matched_chars += in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
+                matched_chars += matched(r);
                 if let Some(skipped) = filled.get(i) {
                     let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
                     rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None, skipped });
@@ -703,7 +705,7 @@ impl Fold<'_> {
                 RowKind::Equal => {
                     // (Their noise was counted by `equal_noise`.)
                     summary.equal += 1;
-                    matched_chars += in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
+                    matched_chars += matched(r);
                 }
                 RowKind::Resegmented => {
                     summary.equal += 1;
@@ -712,7 +714,7 @@ impl Fold<'_> {
                         summary.resegmented += 1;
                     }
                     in_reseg = true;
-                    matched_chars += in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
+                    matched_chars += matched(r);
                 }
                 RowKind::Modified => {
                     summary.modified += 1;
