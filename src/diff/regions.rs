@@ -413,21 +413,20 @@ fn unique_anchors_related(
     if ra.len() < k || rb.len() < k {
         return (Vec::new(), None);
     }
-    if ra.end.max(rb.end) > u32::MAX as usize {
-        return (Vec::new(), None); // (4 Gi tokens: no input gets there under the size cap)
+    if ra.end.max(rb.end) > Seen::POSITION as usize {
+        return (Vec::new(), None); // (1 Gi tokens: no input gets there under the size cap)
     }
-    // gram → (occurrences in a, position in a, occurrences in b, position
-    // in b), positions as u32 (token streams are far shorter): a book's
-    // table is millions of entries, and its size is what the time goes to.
-    let mut seen: GramMap<(u32, u32, u32, u32)> = GramMap::with_capacity_and_hasher(ra.len(), Default::default());
+    // gram → where it is in a and in b, each with how often it occurs
+    // there (see `Seen`): a book's table is hundreds of thousands of
+    // entries, and its size is what the time goes to.
+    let mut seen: GramMap<(u32, u32)> = GramMap::with_capacity_and_hasher(ra.len(), Default::default());
     for i in ra.start..=ra.end - k {
-        let e = seen.entry(gram(a, i, k)).or_insert((0, i as u32, 0, 0));
-        e.0 = e.0.saturating_add(1);
+        let e = seen.entry(gram(a, i, k)).or_insert((i as u32, 0));
+        e.0 = Seen::count(e.0);
     }
     for j in rb.start..=rb.end - k {
         if let Some(e) = seen.get_mut(&gram(b, j, k)) {
-            e.2 = e.2.saturating_add(1);
-            e.3 = j as u32;
+            e.1 = Seen::count(j as u32 | e.1 & !Seen::POSITION);
         }
     }
     // `related`'s sample, looked up here: a gram of the smaller side is in
@@ -441,7 +440,7 @@ fn unique_anchors_related(
         for i in (rs.start..=rs.end - k).step_by(step) {
             tried += 1;
             let found = if a_smaller {
-                seen.get(&gram(a, i, k)).is_some_and(|e| e.2 > 0)
+                seen.get(&gram(a, i, k)).is_some_and(|e| Seen::times(e.1) > 0)
             } else {
                 seen.contains_key(&gram(b, i, k))
             };
@@ -451,9 +450,9 @@ fn unique_anchors_related(
     });
     let mut pairs: Vec<(usize, usize)> = seen
         .into_values()
-        .map(|(ca, pa, cb, pb)| (ca, pa as usize, cb, pb as usize))
-        .filter(|&(ca, pa, cb, pb)| ca == 1 && cb == 1 && a[pa..pa + k] == b[pb..pb + k])
-        .map(|(_, pa, _, pb)| (pa, pb))
+        .filter(|&(x, y)| Seen::times(x) == 1 && Seen::times(y) == 1)
+        .map(|(x, y)| ((x & Seen::POSITION) as usize, (y & Seen::POSITION) as usize))
+        .filter(|&(pa, pb)| a[pa..pa + k] == b[pb..pb + k])
         .collect();
     pairs.sort_unstable();
     let chain = longest_increasing(&pairs);
@@ -465,6 +464,33 @@ fn unique_anchors_related(
         }
     }
     (out, related)
+}
+
+/// A gram's place in one side of [`unique_anchors_related`]'s table: a
+/// position (the first occurrence in a, the last in b) in the low 30 bits
+/// and how often it occurs in the top two (0, 1, or 2 for more), so that
+/// an entry is 16 bytes with its key rather than 24.
+struct Seen;
+
+impl Seen {
+    /// The bits of the position.
+    const POSITION: u32 = (1 << 30) - 1;
+
+    /// `place` with one more occurrence counted (2 stands for more).
+    #[inline]
+    fn count(place: u32) -> u32 {
+        if Self::times(place) < 2 {
+            place + (1 << 30)
+        } else {
+            place
+        }
+    }
+
+    /// How often: 0, 1, or 2 for more.
+    #[inline]
+    fn times(place: u32) -> u32 {
+        place >> 30
+    }
 }
 
 /// The longest chain of `pairs` (sorted by old position, old positions
@@ -678,6 +704,18 @@ mod tests {
             (ca, cb) = (o.end, nw.end);
         }
         assert_eq!((ca, cb), (n, m), "{ops:?}");
+    }
+
+    #[test]
+    fn a_gram_place_counts_to_two_and_keeps_its_position() {
+        let at = 123_456;
+        let once = Seen::count(at);
+        assert_eq!((Seen::times(at), Seen::times(once)), (0, 1));
+        let many = Seen::count(Seen::count(once));
+        assert_eq!((Seen::times(Seen::count(once)), Seen::times(many)), (2, 2));
+        assert_eq!(many & Seen::POSITION, at);
+        // The highest position a table holds.
+        assert_eq!(Seen::count(Seen::count(Seen::POSITION)) & Seen::POSITION, Seen::POSITION);
     }
 
     #[test]
