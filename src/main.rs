@@ -95,7 +95,30 @@ fn clap_error(e: clap::Error) -> u8 {
     }
 }
 
+/// Bytes of freed memory glibc's malloc keeps at the top of a heap
+/// instead of returning them to the system (`M_TOP_PAD`; its default is
+/// 128 KB).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const TOP_PAD: i32 = 64 << 20;
+
+/// A comparison allocates and frees tens of megabytes in stages (the
+/// segmented versions, the alignment's token streams, the rows, the
+/// report): with glibc's defaults, memory freed by one stage goes back to
+/// the system and the next stage faults fresh pages in again (two
+/// unrelated 1 MB texts: 16,800 page faults, 10,000 with this). Untouched
+/// pages of the padding are never resident; peak memory grows by a few
+/// megabytes at most. Other platforms keep their allocator's defaults.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets a parameter of glibc's allocator; it is
+    // called first thing in `main`, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, TOP_PAD);
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let args: Vec<OsString> = std::env::args_os().collect();
     // git's external-diff form: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE.
     if let Some((opts, pair)) = cli::git::detect(&args[1..]) {
