@@ -42,6 +42,7 @@
 //! Myers' algorithm (under the comparison's deadline), and each replaced
 //! hunk is aligned as a piece. The stretches are scored on every core.
 
+use crate::chars::is_alnum as alnum;
 use crate::diff::Row;
 use crate::report::RowKind;
 use crate::segment::Document;
@@ -124,12 +125,6 @@ impl ErrorRate {
             if self.exact { "" } else { ", at most" }
         )
     }
-}
-
-/// `char::is_alphanumeric`, with the common Han characters and ASCII
-/// answered before Unicode's tables are consulted (they are slow for Han).
-fn alnum(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Hit, substitution, deletion and insertion counts.
@@ -355,7 +350,7 @@ impl Tokenizer {
                 (false, c.is_ascii_alphanumeric())
             } else {
                 let han = crate::chars::is_han(c);
-                (han, !han && c.is_alphanumeric())
+                (han, !han && alnum(c))
             };
             // Marks that stay inside a word or a number.
             let joins = start.is_some()
@@ -405,7 +400,7 @@ impl Tokenizer {
         while let Some((i, c)) = chars.next() {
             let next = chars.peek().map_or(' ', |&(_, n)| n);
             let han = crate::chars::is_han(c);
-            let word_char = c.is_alphanumeric() && !han;
+            let word_char = alnum(c) && !han;
             // Marks that stay inside a word or a number.
             let joins = start.is_some()
                 && match c {

@@ -65,7 +65,7 @@ pub(crate) fn unpunctuated(text: &str) -> bool {
             (char::from(x), x.is_ascii_alphanumeric(), x.is_ascii_punctuation(), 1)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
-            let alnum = matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric();
+            let alnum = crate::chars::is_alnum(c);
             (c, alnum, !alnum && is_punct(c), c.len_utf8())
         };
         let at = i;
