@@ -340,10 +340,14 @@ pub(crate) fn trim(
     (sa..ea, sb..eb, (ra.start..sa, rb.start..sb), (ea..ra.end, eb..rb.end))
 }
 
-/// `similar`'s Myers diff of the two ranges, under the deadline.
+/// `similar`'s Myers diff of the two ranges, under the deadline when they
+/// are larger than [`SMALL`]: a small diff finishes in microseconds, and
+/// Myers asks the clock at every step under a deadline (a book whose every
+/// sentence changed is tens of thousands of small diffs).
 fn myers_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadline: Instant, out: &mut Ops) {
     let mut capture = Capture::new();
-    let Ok(()) = myers::diff_deadline(&mut capture, a, ra, b, rb, Some(deadline));
+    let deadline = (ra.len() + rb.len() > SMALL).then_some(deadline);
+    let Ok(()) = myers::diff_deadline(&mut capture, a, ra, b, rb, deadline);
     for op in capture.into_ops() {
         match op {
             DiffOp::Equal { old_index, new_index, len } => {
