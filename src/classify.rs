@@ -27,12 +27,24 @@ pub fn edit_class(old: &str, new: &str) -> EditClass {
     if all_punct(old) && all_punct(new) {
         return EditClass::Punctuation;
     }
-    let no_space = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let (a, b) = (no_space(old), no_space(new));
-    if a == b {
+    // Compared character by character, without building the strings: a
+    // book whose every sentence changed classes tens of thousands of edits.
+    fn no_space(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !c.is_whitespace())
+    }
+    if no_space(old).eq(no_space(new)) {
         return EditClass::Spacing;
     }
-    if a.to_lowercase() == b.to_lowercase() {
+    // `str::to_lowercase` lowers each character on its own but for a
+    // capital sigma (final or not by its neighbours): only then is the
+    // string's own method needed.
+    let same_lowered = if old.contains('Σ') || new.contains('Σ') {
+        let lower = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        lower(old) == lower(new)
+    } else {
+        no_space(old).flat_map(char::to_lowercase).eq(no_space(new).flat_map(char::to_lowercase))
+    };
+    if same_lowered {
         return EditClass::Case;
     }
     EditClass::Wording
@@ -121,6 +133,43 @@ fn gap_rule(a: &str, b: &str) -> Rule {
 mod tests {
     use super::*;
     use crate::normalize::{normalize_line, NormalizeOptions};
+
+    /// The classes as the strings would give them: [`edit_class`] compares
+    /// without building them, and must agree.
+    fn edit_class_of_strings(old: &str, new: &str) -> EditClass {
+        let all_punct = |s: &str| s.chars().all(|c| is_punct(c) || c.is_whitespace());
+        if all_punct(old) && all_punct(new) {
+            return EditClass::Punctuation;
+        }
+        let no_space = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let (a, b) = (no_space(old), no_space(new));
+        if a == b {
+            EditClass::Spacing
+        } else if a.to_lowercase() == b.to_lowercase() {
+            EditClass::Case
+        } else {
+            EditClass::Wording
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn classes_agree_with_the_strings(
+            old in "[aAbB σΣςİi̇ßẞ中华,，\u{3000}]{0,8}",
+            new in "[aAbB σΣςİi̇ßẞ中华,，\u{3000}]{0,8}",
+        ) {
+            proptest::prop_assert_eq!(edit_class(&old, &new), edit_class_of_strings(&old, &new));
+        }
+    }
+
+    #[test]
+    fn classes_of_edits() {
+        assert_eq!(edit_class("在华", "在中国"), EditClass::Wording);
+        assert_eq!(edit_class("，", ","), EditClass::Punctuation);
+        assert_eq!(edit_class("上 海", "上海"), EditClass::Spacing);
+        assert_eq!(edit_class("Beijing", "BEIJING"), EditClass::Case);
+        assert_eq!(edit_class("ΟΔΟΣ", "οδος"), edit_class_of_strings("ΟΔΟΣ", "οδος"));
+    }
 
     fn absorbed(a: &str, b: &str) -> Absorbed {
         let o = NormalizeOptions::default();
