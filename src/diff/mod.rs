@@ -693,7 +693,10 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
     if replace.is_empty() {
         return;
     }
-    let mut out = Vec::with_capacity(rows.len() + replace.iter().map(|(_, w)| w.len()).sum::<usize>());
+    // Exactly the rows that come out (two unrelated texts replace nearly
+    // every row: room for both would be twice the list).
+    let (cut, added) = replace.iter().fold((0, 0), |(c, a), (r, w)| (c + r.len(), a + w.len()));
+    let mut out = Vec::with_capacity(rows.len() - cut + added);
     // Where each kept row lands.
     let mut moved_to = vec![None; rows.len()];
     let mut next = replace.into_iter().peekable();
