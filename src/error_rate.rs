@@ -696,17 +696,35 @@ impl<'d> Between<'d> {
             }
         }
         pieces.push((co..self.old_chars.end, cn..self.new_chars.end));
-        let counts = crate::diff::par_map(&pieces, 256, |(o, n)| {
-            tokens_of(key_text(self.old, o), key_text(self.new, n), tok)
-                .map_or(Counts::default(), |(ta, tb)| align_or_pair(&ta, &tb))
-        });
+        // Each task reuses its token lists from piece to piece (a book
+        // whose every sentence changed is tens of thousands of pieces).
+        let count = |(ta, tb): &mut (Vec<&'d str>, Vec<&'d str>), (o, n): &(Range<usize>, Range<usize>)| {
+            let (a, b) = (key_text(self.old, o), key_text(self.new, n));
+            if !a.chars().chain(b.chars()).any(alnum) {
+                return Counts::default();
+            }
+            ta.clear();
+            tb.clear();
+            tok.tokens(a, ta);
+            tok.tokens(b, tb);
+            align_or_pair(ta, tb)
+        };
         let mut total = Counts::default();
-        for c in counts {
-            total.add(c);
+        if pieces.len() < 2 * PIECE_TASK {
+            let mut lists = Default::default();
+            pieces.iter().for_each(|p| total.add(count(&mut lists, p)));
+        } else {
+            use rayon::prelude::*;
+            let counts: Vec<Counts> =
+                pieces.par_iter().with_min_len(PIECE_TASK).map_init(Default::default, count).collect();
+            counts.into_iter().for_each(|c| total.add(c));
         }
         total
     }
 }
+
+/// Pieces of a cut stretch per task of rayon's pool, at least.
+const PIECE_TASK: usize = 256;
 
 /// [`align`] for a piece of a stretch cut at the alignment's pairs: exact
 /// when its band fits [`PIECE_CELLS`]; otherwise, past the common
@@ -717,7 +735,12 @@ impl<'d> Between<'d> {
 /// little.
 fn align_or_pair<T: Eq + std::hash::Hash>(a: &[T], b: &[T]) -> Counts {
     let (mut c, a, b) = trim_common(a, b);
-    c.add(levenshtein_interned(a, b, PIECE_CELLS).unwrap_or_else(|| Counts::paired(a.len(), b.len())));
+    match (a.len(), b.len()) {
+        // Nothing or one token on each side left (a word changed, added
+        // or dropped: most pieces): what the table would find, without one.
+        (0, _) | (_, 0) | (1, 1) => c.add(Counts::paired(a.len(), b.len())),
+        _ => c.add(levenshtein_interned(a, b, PIECE_CELLS).unwrap_or_else(|| Counts::paired(a.len(), b.len()))),
+    }
     c
 }
 
@@ -1053,6 +1076,20 @@ pub fn scored_tokens(doc: &Document, unit: ErrorUnit, drop_fillers: bool) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcuts of `align_or_pair` (nothing or one token left on a
+        /// side) count what the table counts.
+        #[test]
+        fn a_piece_counts_what_its_table_counts(
+            a in proptest::collection::vec(0u8..4, 0..6),
+            b in proptest::collection::vec(0u8..4, 0..6),
+        ) {
+            let (mut table, x, y) = trim_common(&a, &b);
+            table.add(levenshtein_interned(x, y, PIECE_CELLS).expect("a small table"));
+            proptest::prop_assert_eq!(align_or_pair(&a, &b), table);
+        }
+    }
 
     #[test]
     fn table_cells_are_counted_exactly_up_to_the_limit() {
