@@ -10,7 +10,7 @@
 
 use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
-use crate::diff::{diff, DiffOptions, Row};
+use crate::diff::{diff, key_text, DiffOptions, Row};
 use crate::error::Error;
 use crate::error_rate::{error_rate, ErrorUnit, Tokenizer};
 use crate::inline::{Piece, PieceKind};
@@ -244,7 +244,7 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
                 );
             if !walked || cfg!(debug_assertions) {
                 let mut full = Absorbed::new();
-                count_row_noise(&old.text, ocur.get(or), &new.text, ncur.get(nr), &mut full);
+                count_row_noise(&old.text, ocur.get_in(&r.old, or), &new.text, ncur.get_in(&r.new, nr), &mut full);
                 debug_assert!(!walked || full == here, "sparse noise count {here:?} != full {full:?}");
                 here = full;
             }
@@ -321,8 +321,8 @@ fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>
 }
 
 /// [`build`], folding pieces of about `piece` rows at a time.
-fn build_in_pieces(
-    v: &Versions,
+fn build_in_pieces<'v>(
+    v: &Versions<'v>,
     aligned: &[Row],
     opts: &Options,
     piece: usize,
@@ -408,7 +408,7 @@ fn build_in_pieces(
         shares.into_par_iter().map(fold).collect()
     };
     let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
-    let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
+    let mut keys: Vec<(usize, usize, &'v str, &'v str)> = Vec::new();
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
     for f in folded {
@@ -452,8 +452,8 @@ fn build_in_pieces(
 
 /// What folding the rows needs (see [`build`]).
 #[derive(Clone, Copy)]
-struct Fold<'a> {
-    v: &'a Versions<'a>,
+struct Fold<'a, 'v> {
+    v: &'a Versions<'v>,
     aligned: &'a [Row],
     opts: &'a Options,
     renumbering: &'a Renumbering,
@@ -563,12 +563,12 @@ fn outside_equal(
 /// What a piece of the fold made: its changes (ids from `first_change`
 /// on), rows, edit keys, unit extents, counts, noise and matched
 /// characters.
-struct Folded {
+struct Folded<'k> {
     /// Changes written into the piece's share, and the share's length.
     filled: usize,
     share: usize,
     rows: Vec<ReportRow>,
-    keys: Vec<(usize, usize, String, String)>,
+    keys: Vec<(usize, usize, &'k str, &'k str)>,
     extent: BTreeMap<usize, [Option<Range<usize>>; 2]>,
     /// Its row counts (the summary's other fields are filled after the fold).
     counts: Summary,
@@ -616,7 +616,7 @@ fn placeholder() -> Change {
 
 /// Rows per piece of the fold (a few thousand changes: enough to be worth
 /// a task, few enough pieces to share two cores with the error rate).
-const FOLD_PIECE: usize = 2048;
+const FOLD_PIECE: usize = 512;
 
 /// Where the fold can be cut into pieces: row ranges covering `aligned`,
 /// each starting at a row that no unit group reaches back across (no row
@@ -646,12 +646,12 @@ fn fold_pieces(aligned: &[Row], group: &[usize], size: usize) -> Vec<Range<usize
     out
 }
 
-impl Fold<'_> {
+impl<'v> Fold<'_, 'v> {
     /// Fold rows `piece` into changes (and report rows with
     /// [`Options::rows`]).
     /// `first_change`: the id of the piece's first change (the number of
     /// changes the rows before it made).
-    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded {
+    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded<'v> {
         let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row, filled } = *self;
         let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
@@ -660,7 +660,7 @@ impl Fold<'_> {
         let share_len = share.len();
         let mut changes = Share { changes: share, len: 0 };
         let mut rows = Vec::new();
-        let mut keys: Vec<(usize, usize, String, String)> = Vec::new();
+        let mut keys: Vec<(usize, usize, &'v str, &'v str)> = Vec::new();
         let mut summary = Summary::default();
         let mut absorbed = Absorbed::new();
         let mut matched_chars = 0usize;
@@ -718,7 +718,7 @@ impl Fold<'_> {
                 }
                 RowKind::Modified => {
                     summary.modified += 1;
-                    let (oc, nc) = (ocur.get(r.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                    let (oc, nc) = (ocur.get_in(&r.old, r.old_chars.clone()), ncur.get_in(&r.new, r.new_chars.clone()));
                     let (old_span, new_span) =
                         (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
                     let mut ed = EditsOf {
@@ -729,7 +729,8 @@ impl Fold<'_> {
                         absorbed: &mut absorbed,
                         drop_fillers: opts.ignore_fillers,
                     };
-                    let (mut edits, eq, ks) = ed.edits(oc, nc, &r.pieces);
+                    let (ok, nk) = (key_text(od, &r.old_chars), key_text(nd, &r.new_chars));
+                    let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &r.pieces);
                     matched_chars += eq.saturating_sub(
                         outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
                             + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
@@ -766,7 +767,11 @@ impl Fold<'_> {
                     } else {
                         summary.removed += 1;
                     }
-                    let key = if added { ncur.get(r.new_chars.clone()) } else { ocur.get(r.old_chars.clone()) };
+                    let key = if added {
+                        ncur.get_in(&r.new, r.new_chars.clone())
+                    } else {
+                        ocur.get_in(&r.old, r.old_chars.clone())
+                    };
                     let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
                         EditClass::Punctuation
                     } else {
@@ -814,12 +819,13 @@ impl Fold<'_> {
                         // moved as it was: no key characters to rebuild).
                         let (ob, nb) = (byte_span(od, &from.old, &from.old_chars), byte_span(nd, &r.new, &r.new_chars));
                         if old.text.get(ob) != new.text.get(nb) {
-                            let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                            let (fo, fnc) =
+                                (od.chars(from.old_chars.clone()), ncur.get_in(&r.new, r.new_chars.clone()));
                             count_row_noise(&old.text, &fo, &new.text, fnc, &mut absorbed);
                         }
                         (vec![], from.old_chars.len() + r.new_chars.len(), vec![])
                     } else {
-                        let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get(r.new_chars.clone()));
+                        let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get_in(&r.new, r.new_chars.clone()));
                         let mut ed = EditsOf {
                             old,
                             new,
@@ -828,7 +834,8 @@ impl Fold<'_> {
                             absorbed: &mut absorbed,
                             drop_fillers: opts.ignore_fillers,
                         };
-                        ed.edits(&fo, fnc, &r.pieces)
+                        let (ok, nk) = (key_text(od, &from.old_chars), key_text(nd, &r.new_chars));
+                        ed.edits((&fo, ok), (fnc, nk), &r.pieces)
                     };
                     matched_chars += eq.saturating_sub(
                         outside_equal(od, &from.old, &from.old_chars, &r.pieces, false)
@@ -902,28 +909,38 @@ struct EditsOf<'a, 'l> {
 
 impl EditsOf<'_, '_> {
     /// The edits (classed by their text), the number of key characters in
-    /// equal pieces, and each edit's normalised old and new keys.
-    fn edits(
+    /// equal pieces, and each edit's normalised old and new keys, as
+    /// slices of `okeys` and `nkeys`: the key texts of `oc` and `nc`
+    /// (every edit of a book whose every sentence changed would otherwise
+    /// be two strings built and freed).
+    fn edits<'k>(
         &mut self,
-        oc: &[NChar],
-        nc: &[NChar],
+        (oc, okeys): (&[NChar], &'k str),
+        (nc, nkeys): (&[NChar], &'k str),
         pieces: &[crate::inline::Piece],
-    ) -> (Vec<Edit>, usize, Vec<(String, String)>) {
+    ) -> (Vec<Edit>, usize, Vec<(&'k str, &'k str)>) {
         let (old, new) = (self.old, self.new);
         let mut edits = Vec::new();
         let mut keys = Vec::new();
         let mut eq = 0;
+        // Where each piece's keys start in okeys and nkeys (the pieces
+        // cover both sides in order).
+        let (mut ok, mut nk) = (0, 0);
+        let width = |cs: &[NChar]| cs.iter().map(|c| c.ch.len_utf8()).sum::<usize>();
         for p in pieces {
+            let (o, n) = (&oc[p.old.clone()], &nc[p.new.clone()]);
+            let (okey, nkey) = (&okeys[ok..ok + width(o)], &nkeys[nk..nk + width(n)]);
+            (ok, nk) = (ok + okey.len(), nk + nkey.len());
+            debug_assert_eq!(okey, o.iter().map(|c| c.ch).collect::<String>());
+            debug_assert_eq!(nkey, n.iter().map(|c| c.ch).collect::<String>());
             if p.kind == PieceKind::Equal {
                 eq += p.old.len() + p.new.len();
-                count_absorbed(&old.text, &oc[p.old.clone()], &new.text, &nc[p.new.clone()], self.absorbed);
+                count_absorbed(&old.text, o, &new.text, n, self.absorbed);
                 continue;
             }
             let (ob, oe) = byte_range(oc, &p.old);
             let (nb, ne) = byte_range(nc, &p.new);
-            let okey: String = oc[p.old.clone()].iter().map(|c| c.ch).collect();
-            let nkey: String = nc[p.new.clone()].iter().map(|c| c.ch).collect();
-            if self.drop_fillers && filler_only(&okey, &nkey) {
+            if self.drop_fillers && filler_only(okey, nkey) {
                 *self.absorbed.entry(Rule::Filler).or_default() += 1;
                 eq += p.old.len() + p.new.len();
                 continue;
@@ -936,13 +953,14 @@ impl EditsOf<'_, '_> {
                 },
                 old: old.text[ob..oe].to_string(),
                 new: new.text[nb..ne].to_string(),
-                class: edit_class(&okey, &nkey),
+                class: edit_class(okey, nkey),
                 old_at: self.ol.location(ob, oe),
                 new_at: self.nl.location(nb, ne),
                 recurring: None,
             });
             keys.push((okey, nkey));
         }
+        debug_assert_eq!((ok, nk), (okeys.len(), nkeys.len()), "the pieces cover both keys");
         (edits, eq, keys)
     }
 }
@@ -1067,7 +1085,7 @@ type EditKey<'a> = (&'a str, &'a str, EditClass);
 /// class; renumbering aside) as [`Recurring`] groups, most frequent first
 /// (then in order of first occurrence); each edit of a group points at it.
 /// `keys`: (change, edit, old key, new key) of every edit, in order.
-fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) -> Vec<Recurring> {
+fn recurring<'k>(changes: &mut [Change], keys: Vec<(usize, usize, &'k str, &'k str)>) -> Vec<Recurring> {
     // Per distinct key (in order of first occurrence): how many, and the
     // first occurrence (index into keys); per edit, its key's number. One
     // pass of hashing: a book whose every sentence changed has tens of
@@ -1081,7 +1099,7 @@ fn recurring(changes: &mut [Change], keys: Vec<(usize, usize, String, String)>) 
             of_edit.push(None);
             continue;
         }
-        let k = *number.entry((o.as_str(), n.as_str(), class)).or_insert_with(|| {
+        let k = *number.entry((o, n, class)).or_insert_with(|| {
             seen.push((0, order));
             seen.len() - 1
         });

@@ -149,15 +149,33 @@ impl Document {
 
     /// [`Document::chars`] into `out` (cleared first).
     fn chars_into(&self, range: Range<usize>, out: &mut Vec<NChar>) {
+        // Decode forward from the last irregular character at or before the
+        // start: its source range and key offset are known.
+        let first = self.irregular.partition_point(|x| (x.index as usize) <= range.start).saturating_sub(1);
+        self.chars_from(first, range, out);
+    }
+
+    /// [`Document::chars_into`] for a range that starts sentence
+    /// `sentence` (or inside it): decoded from the sentence's first
+    /// character, which is irregular, without searching for the last
+    /// irregular one before the range.
+    fn sentence_chars_into(&self, sentence: usize, range: Range<usize>, out: &mut Vec<NChar>) {
+        match (self.sentences.get(sentence), self.first_irregular.get(sentence)) {
+            (Some(s), Some(&first)) if s.chars.start <= range.start => self.chars_from(first as usize, range, out),
+            _ => self.chars_into(range, out),
+        }
+    }
+
+    /// Key characters `range` into `out` (cleared first), decoded from
+    /// irregular character `first`, which must be at or before the range.
+    fn chars_from(&self, first: usize, range: Range<usize>, out: &mut Vec<NChar>) {
         out.clear();
         let range = range.start..range.end.min(self.key_chars);
         if range.is_empty() {
             return;
         }
-        // Decode forward from the last irregular character at or before the
-        // start: its source range and key offset are known.
-        let first = self.irregular.partition_point(|x| (x.index as usize) <= range.start).saturating_sub(1);
         let Some(anchor) = self.irregular.get(first) else { return };
+        debug_assert!(anchor.index as usize <= range.start);
         let mut irregular = self.irregular[first..].iter().peekable();
         let mut at = anchor.start;
         for (index, ch) in (anchor.index as usize..).zip(self.keys[anchor.key_byte as usize..].chars()) {
@@ -428,6 +446,14 @@ impl<'a> CharCursor<'a> {
     /// Key characters `range`, as [`Document::chars`] gives them.
     pub fn get(&mut self, range: Range<usize>) -> &[NChar] {
         self.doc.chars_into(range, &mut self.chars);
+        &self.chars
+    }
+
+    /// [`CharCursor::get`] for key characters `range` of sentences
+    /// `sentences` (a row of the alignment): decoded from the first
+    /// sentence's start, without a search.
+    pub fn get_in(&mut self, sentences: &Range<usize>, range: Range<usize>) -> &[NChar] {
+        self.doc.sentence_chars_into(sentences.start, range, &mut self.chars);
         &self.chars
     }
 }
@@ -937,6 +963,25 @@ mod tests {
         let src = Source::from_text("t", text);
         let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
         doc.sentences.iter().map(|s| s.text(text).to_string()).collect()
+    }
+
+    #[test]
+    fn a_row_decodes_from_its_sentence_as_from_a_search() {
+        let text = "“在华”投资， 兴业。 Step  up,now!\n\n第二段：（一）甲乙；丙丁。\r\nEnd";
+        let src = Source::from_text("t", text);
+        let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        let (mut a, mut b) = (CharCursor::new(&doc), CharCursor::new(&doc));
+        for (i, s) in doc.sentences.iter().enumerate() {
+            for start in s.chars.clone() {
+                for end in start..=doc.key_chars {
+                    let whole = b.get(start..end).to_vec();
+                    assert_eq!(a.get_in(&(i..i + 1), start..end), whole, "sentence {i}, {start}..{end}");
+                }
+            }
+        }
+        // A range before its sentence (a row's empty side) is searched.
+        let last = doc.sentences.len() - 1;
+        assert_eq!(a.get_in(&(last..last), 0..3), doc.chars(0..3));
     }
 
     #[test]

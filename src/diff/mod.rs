@@ -943,7 +943,7 @@ fn whole(new: &Document, r: Range<usize>) -> Option<Range<usize>> {
 
 /// Key text of key characters `r` (which start and end at sentence
 /// boundaries or inside one sentence).
-fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
+pub(crate) fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
     if r.is_empty() {
         return "";
     }
