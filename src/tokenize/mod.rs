@@ -199,29 +199,49 @@ fn jieba_han(c: char) -> bool {
 /// Cut a run of Han characters into dictionary words, as jieba cuts it
 /// with its whole dictionary and no HMM (see the module docs); the words
 /// are ranges of indices into `run`, in order, covering it.
+#[cfg(test)]
 pub(crate) fn cut_han(run: &[char]) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(run.len());
-    let mut route = Vec::new();
-    let mut i = 0;
-    while i < run.len() {
-        if !jieba_han(run[i]) {
-            out.push(i..i + 1);
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        while j < run.len() && jieba_han(run[j]) {
-            j += 1;
-        }
-        cut_block(&run[i..j], i, &mut route, &mut out);
-        i = j;
-    }
+    cut_han_into(run, 0, &mut |r| out.push(r));
     out
 }
 
+thread_local! {
+    /// This thread's buffer for jieba's route (see [`cut_block`]), kept
+    /// from cut to cut: an inline diff cuts thousands of short clauses.
+    static ROUTE: std::cell::RefCell<Vec<(f64, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`cut_han`], handing each word (offset by `base`) to `emit`.
+fn cut_han_into(run: &[char], base: usize, emit: &mut impl FnMut(Range<usize>)) {
+    ROUTE.with_borrow_mut(|route| {
+        let mut i = 0;
+        while i < run.len() {
+            if !jieba_han(run[i]) {
+                emit(base + i..base + i + 1);
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < run.len() && jieba_han(run[j]) {
+                j += 1;
+            }
+            cut_block(&run[i..j], base + i, route, emit);
+            i = j;
+        }
+        // A long run's route is not kept.
+        if route.capacity() > ROUTE_KEEP {
+            *route = Vec::new();
+        }
+    });
+}
+
+/// Route buffers longer than this are let go after use.
+const ROUTE_KEEP: usize = 1 << 12;
+
 /// Steps 1–3 of the module docs on one block of jieba's Han characters
-/// (`base`: the block's index in the run, added to the words' ranges).
-fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, out: &mut Vec<Range<usize>>) {
+/// (`base`: the block's index in the text, added to the words' ranges).
+fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, emit: &mut impl FnMut(Range<usize>)) {
     let n = block.len();
     let log_total = (dict::TOTAL as f64).ln();
     // ln(1) − ln(total): a character no word starts at.
@@ -250,7 +270,7 @@ fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, out: &m
     let mut x = 0;
     while x < n {
         let y = route[x].1;
-        out.push(base + x..base + y);
+        emit(base + x..base + y);
         x = y;
     }
 }
@@ -283,7 +303,8 @@ pub struct Token {
 /// letters and digits into words (`6.7`, `1,300` and `10:30` are one),
 /// each space and mark on its own.
 pub fn tokenize(chars: &[char]) -> Vec<Token> {
-    let mut out = Vec::new();
+    // At most one token per character: reserved at once, not grown.
+    let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -292,9 +313,7 @@ pub fn tokenize(chars: &[char]) -> Vec<Token> {
             while j < chars.len() && is_han(chars[j]) {
                 j += 1;
             }
-            for r in cut_han(&chars[i..j]) {
-                out.push(Token { range: i + r.start..i + r.end, kind: TokenKind::Han });
-            }
+            cut_han_into(&chars[i..j], i, &mut |range| out.push(Token { range, kind: TokenKind::Han }));
             i = j;
         } else if is_word_char(c) {
             let mut j = i + 1;
