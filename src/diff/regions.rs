@@ -247,7 +247,11 @@ fn align_range(a: &[u32], ra: Range<usize>, b: &[u32], rb: Range<usize>, deadlin
     let (ra, rb, prefix, suffix) = trim(a, ra, b, rb);
     out.equal(prefix.0, prefix.1);
     let n = ra.len() + rb.len();
-    if ra.is_empty() || rb.is_empty() || Instant::now() > deadline {
+    // One token against one (they differ: the ends were trimmed) is the
+    // hunk Myers would find: the piece between two anchors of a sentence
+    // with one word changed.
+    let single = ra.len() == 1 && rb.len() == 1;
+    if ra.is_empty() || rb.is_empty() || single || Instant::now() > deadline {
         out.hunk(ra, rb);
     } else if n <= TINY {
         myers_range(a, ra, b, rb, deadline, out);
@@ -726,6 +730,7 @@ mod tests {
     fn small_edits_are_minimal() {
         assert_eq!(show("为各国企业在华投资兴业", "为各国企业在中国投资兴业"), "为各国企业在[-华-]{+中国+}投资兴业");
         assert_eq!(show("了解中华优秀文化", "了解中华优秀传统文化"), "了解中华优秀{+传统+}文化");
+        assert_eq!(show("甲乙丙丁戊", "甲乙己丁戊"), "甲乙[-丙-]{+己+}丁戊");
         assert_eq!(show("", "新"), "{+新+}");
         assert_eq!(show("旧", ""), "[-旧-]");
     }
