@@ -10,7 +10,7 @@
 
 use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
-use crate::diff::{diff, key_text, DiffOptions, Row};
+use crate::diff::{diff, key_text_in, DiffOptions, Row};
 use crate::error::Error;
 use crate::error_rate::{error_rate, ErrorUnit, Tokenizer};
 use crate::inline::{Piece, PieceKind};
@@ -729,7 +729,7 @@ impl<'v> Fold<'_, 'v> {
                         absorbed: &mut absorbed,
                         drop_fillers: opts.ignore_fillers,
                     };
-                    let (ok, nk) = (key_text(od, &r.old_chars), key_text(nd, &r.new_chars));
+                    let (ok, nk) = (key_text_in(od, &r.old, &r.old_chars), key_text_in(nd, &r.new, &r.new_chars));
                     let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &r.pieces);
                     matched_chars += eq.saturating_sub(
                         outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
@@ -834,7 +834,8 @@ impl<'v> Fold<'_, 'v> {
                             absorbed: &mut absorbed,
                             drop_fillers: opts.ignore_fillers,
                         };
-                        let (ok, nk) = (key_text(od, &from.old_chars), key_text(nd, &r.new_chars));
+                        let (ok, nk) =
+                            (key_text_in(od, &from.old, &from.old_chars), key_text_in(nd, &r.new, &r.new_chars));
                         ed.edits((&fo, ok), (fnc, nk), &r.pieces)
                     };
                     matched_chars += eq.saturating_sub(

@@ -440,7 +440,8 @@ fn differs(old: &Document, o: &Range<usize>, new: &Document, n: &Range<usize>) -
 /// two stripped strings: a book whose every sentence changed asks this of
 /// tens of thousands of rows.)
 fn same_but_spaces(a: &str, b: &str) -> bool {
-    a == b || a.chars().filter(|&c| c != ' ').eq(b.chars().filter(|&c| c != ' '))
+    let spaced = |s: &str| memchr::memchr(b' ', s.as_bytes()).is_some();
+    a == b || (spaced(a) || spaced(b)) && a.chars().filter(|&c| c != ' ').eq(b.chars().filter(|&c| c != ' '))
 }
 
 /// A hash of a key with its spaces left out, for [`find_moves`].
@@ -505,14 +506,18 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     let t1 = Instant::now();
     // The rows to diff inline, with their two sides: modified rows, and
     // the new halves of moves whose wording changed.
-    let jobs: Vec<(usize, Range<usize>, Range<usize>)> = (0..rows.len())
+    // (Each side as its key characters and their key text.)
+    type Side<'k> = (Range<usize>, &'k str);
+    let jobs: Vec<(usize, Side, Side)> = (0..rows.len())
         .filter_map(|i| {
             let r = &rows[i];
+            let new_side = (r.new_chars.clone(), key_text_in(new, &r.new, &r.new_chars));
             match r.kind {
-                RowKind::Modified => Some((i, r.old_chars.clone(), r.new_chars.clone())),
+                RowKind::Modified => Some((i, (r.old_chars.clone(), key_text_in(old, &r.old, &r.old_chars)), new_side)),
                 RowKind::MovedTo => {
-                    let from = &rows[r.partner?].old_chars;
-                    differs(old, from, new, &r.new_chars).then(|| (i, from.clone(), r.new_chars.clone()))
+                    let from = &rows[r.partner?];
+                    let old_side = (from.old_chars.clone(), key_text_in(old, &from.old, &from.old_chars));
+                    (!same_but_spaces(old_side.1, new_side.1)).then_some((i, old_side, new_side))
                 }
                 _ => None,
             }
@@ -525,16 +530,16 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // Inline diffs, on the pool when there are many (a book whose every
     // sentence changed): each task reads the key characters into its own
     // buffers (the word segmenter has no state to share).
-    let inline = |part: &[(usize, Range<usize>, Range<usize>)]| -> Vec<(Vec<Piece>, f32)> {
+    let inline = |part: &[(usize, Side, Side)]| -> Vec<(Vec<Piece>, f32)> {
         // The key characters straight from the key text (the diff needs no
         // source ranges), into buffers reused from row to row.
         let (mut o, mut n): (Vec<char>, Vec<char>) = (Vec::new(), Vec::new());
         part.iter()
-            .map(|(_, or, nr)| {
+            .map(|(_, (or, okey), (nr, nkey))| {
                 o.clear();
-                o.extend(key_text(old, or).chars());
+                o.extend(okey.chars());
                 n.clear();
-                n.extend(key_text(new, nr).chars());
+                n.extend(nkey.chars());
                 debug_assert_eq!((o.len(), n.len()), (or.len(), nr.len()));
                 // Past the deadline a row is one replacement: coarse, still true.
                 let pieces = if Instant::now() > opts.deadline {
@@ -580,7 +585,8 @@ const INLINE_CHUNK: usize = 256;
 /// whole sentence.
 fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
     for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
-        if differs(old, &r.old_chars, new, &r.new_chars) {
+        let (o, n) = (key_text_in(old, &r.old, &r.old_chars), key_text_in(new, &r.new, &r.new_chars));
+        if !same_but_spaces(o, n) {
             continue;
         }
         let whole = r.new.len() == 1 && new.sentences[r.new.start].chars == r.new_chars;
@@ -939,6 +945,21 @@ fn whole(new: &Document, r: Range<usize>) -> Option<Range<usize>> {
     let last = new.sentences.partition_point(|s| s.chars.end < r.end);
     let (a, b) = (new.sentences.get(first)?, new.sentences.get(last)?);
     (a.chars.start == r.start && b.chars.end == r.end).then_some(first..last + 1)
+}
+
+/// [`key_text`] of a row's side: key characters `r` of sentences
+/// `sentences`. When `r` is those sentences whole (nearly every row), its
+/// key bytes are theirs, without the two searches of [`key_text`].
+pub(crate) fn key_text_in<'d>(doc: &'d Document, sentences: &Range<usize>, r: &Range<usize>) -> &'d str {
+    if let (Some(first), Some(last)) = (doc.sentences.get(sentences.start), sentences.end.checked_sub(1)) {
+        if let Some(last) = doc.sentences.get(last).filter(|_| !r.is_empty()) {
+            if first.chars.start == r.start && last.chars.end == r.end && first.key.start <= last.key.end {
+                debug_assert_eq!(&doc.keys[first.key.start..last.key.end], key_text(doc, r));
+                return &doc.keys[first.key.start..last.key.end];
+            }
+        }
+    }
+    key_text(doc, r)
 }
 
 /// Key text of key characters `r` (which start and end at sentence
@@ -1401,6 +1422,22 @@ mod tests {
         splice_rows(&mut rows, vec![(0..2, vec![r(RowKind::Modified)])]);
         let got: Vec<(RowKind, Option<usize>)> = rows.iter().map(|r| (r.kind, r.partner)).collect();
         assert_eq!(got, [(RowKind::Modified, None), (RowKind::MovedFrom, Some(2)), (RowKind::MovedTo, Some(1))]);
+    }
+
+    #[test]
+    fn a_rows_key_text_is_found_from_its_sentences() {
+        let (_, _, d, _) = docs("你好世界。 Step up, now!\n\n再见！ End", "", NormalizeOptions::default());
+        let n = d.sentences.len();
+        for s in 0..n {
+            for e in s + 1..=n {
+                let r = d.sentences[s].chars.start..d.sentences[e - 1].chars.end;
+                assert_eq!(key_text_in(&d, &(s..e), &r), key_text(&d, &r));
+                // A part of the sentences is searched for.
+                let inner = r.start + 1..r.end;
+                assert_eq!(key_text_in(&d, &(s..e), &inner), key_text(&d, &inner));
+            }
+        }
+        assert_eq!(key_text_in(&d, &(n..n), &(0..0)), "");
     }
 
     #[test]
