@@ -477,7 +477,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         last = Instant::now();
     };
     let sk = Sketches::new(old, new);
-    let alikes = par_map(&unsure, PAR_MIN, |&i| sk.alike(&rows[i].old_chars, &rows[i].new_chars));
+    let alikes = par_map(&unsure, PAR_MIN, |&i| sk.alike_row(&rows[i]));
     for (i, a) in unsure.into_iter().zip(alikes) {
         rows[i].similarity = a;
     }
@@ -626,10 +626,28 @@ impl<'d> Sketches<'d> {
         Cow::Owned(similarity::Sketch::new(key_text(doc, r)))
     }
 
+    /// [`Sketches::get`] of key characters `r` of sentences `sentences`
+    /// (a row's side): a whole sentence's, cached, without the search.
+    fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
+        let doc = self.docs[side];
+        let s = sentences.start;
+        if sentences.len() == 1 && doc.sentences.get(s).is_some_and(|sen| sen.chars == *r) {
+            let cache = self.cache[side].get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
+            return Cow::Borrowed(cache[s].get_or_init(|| similarity::Sketch::new(doc.key(s))));
+        }
+        self.get(side, r)
+    }
+
     /// How alike old stretch `o` and new stretch `n` are: Dice of their
     /// profiles.
     fn alike(&self, o: &Range<usize>, n: &Range<usize>) -> f32 {
         similarity::dice(&self.get(OLD, o).profile, &self.get(NEW, n).profile)
+    }
+
+    /// [`Sketches::alike`] of a row's two sides.
+    fn alike_row(&self, r: &Row) -> f32 {
+        let (o, n) = (self.get_in(OLD, &r.old, &r.old_chars), self.get_in(NEW, &r.new, &r.new_chars));
+        similarity::dice(&o.profile, &n.profile)
     }
 }
 
@@ -897,8 +915,10 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
     // thousands of runs), then the rows rebuilt in order.
     let seen: &[Row] = rows;
     let paired = par_map(&runs, 16, |(_, removed, added)| {
-        let osk: Vec<Cow<similarity::Sketch>> = removed.iter().map(|&k| sk.get(OLD, &seen[k].old_chars)).collect();
-        let nsk: Vec<Cow<similarity::Sketch>> = added.iter().map(|&k| sk.get(NEW, &seen[k].new_chars)).collect();
+        let osk: Vec<Cow<similarity::Sketch>> =
+            removed.iter().map(|&k| sk.get_in(OLD, &seen[k].old, &seen[k].old_chars)).collect();
+        let nsk: Vec<Cow<similarity::Sketch>> =
+            added.iter().map(|&k| sk.get_in(NEW, &seen[k].new, &seen[k].new_chars)).collect();
         similarity::pair_alike_sketches(&osk, &nsk, threshold)
     });
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
@@ -919,7 +939,7 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
                         ro.old_chars.clone(),
                         rn.new_chars.clone(),
                     );
-                    r.similarity = sk.alike(&r.old_chars, &r.new_chars);
+                    r.similarity = sk.alike_row(&r);
                     with.push(r);
                 }
                 (Some(o), None) => with.push(rows[removed[o]].clone()),
@@ -1008,12 +1028,12 @@ fn find_moves<'d>(old: &'d Document, new: &'d Document, rows: &mut [Row]) {
         return;
     }
     let seen: &[Row] = rows;
-    let keyed = |doc: &'d Document, r: &Range<usize>| {
-        let key = key_text(doc, r);
+    let keyed = |doc: &'d Document, s: &Range<usize>, r: &Range<usize>| {
+        let key = key_text_in(doc, s, r);
         (spaceless_hash(key), key)
     };
-    let gone_keys = par_map(&gone, PAR_MIN, |&i| keyed(old, &seen[i].old_chars));
-    let came_keys = par_map(&came, PAR_MIN, |&i| keyed(new, &seen[i].new_chars));
+    let gone_keys = par_map(&gone, PAR_MIN, |&i| keyed(old, &seen[i].old, &seen[i].old_chars));
+    let came_keys = par_map(&came, PAR_MIN, |&i| keyed(new, &seen[i].new, &seen[i].new_chars));
     // Hash -> the removed rows (number in `gone`) with it, in order.
     let mut removed: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
     removed.reserve(gone.len());
@@ -1069,12 +1089,14 @@ const MOVE_CANDIDATES: usize = 6;
 fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) {
     let [threshold, reworded] = thresholds;
     let [old, new] = sk.docs;
-    let long = |doc: &Document, r: &Range<usize>| r.len() >= MOVE_MIN_CHARS && !key_text(doc, r).is_empty();
+    let long = |doc: &Document, s: &Range<usize>, r: &Range<usize>| {
+        r.len() >= MOVE_MIN_CHARS && !key_text_in(doc, s, r).is_empty()
+    };
     let (mut removed, mut added): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     for (i, r) in rows.iter().enumerate() {
         match r.kind {
-            RowKind::Removed if long(old, &r.old_chars) => removed.push(i),
-            RowKind::Added if long(new, &r.new_chars) => added.push(i),
+            RowKind::Removed if long(old, &r.old, &r.old_chars) => removed.push(i),
+            RowKind::Added if long(new, &r.new, &r.new_chars) => added.push(i),
             _ => {}
         }
     }
@@ -1083,8 +1105,8 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     }
     let tau = threshold.clamp(0.0, 1.0);
     let seen: &[Row] = rows;
-    let removed_sketches = || par_map(&removed, PAR_MIN, |&i| sk.get(OLD, &seen[i].old_chars));
-    let added_sketches = || par_map(&added, PAR_MIN, |&i| sk.get(NEW, &seen[i].new_chars));
+    let removed_sketches = || par_map(&removed, PAR_MIN, |&i| sk.get_in(OLD, &seen[i].old, &seen[i].old_chars));
+    let added_sketches = || par_map(&added, PAR_MIN, |&i| sk.get_in(NEW, &seen[i].new, &seen[i].new_chars));
     // The smaller side is indexed and the other looks it up (both ways
     // when they are as large: the mirrored comparison finds the same
     // pairs). The index is built on one thread while the pool makes the
@@ -1131,7 +1153,8 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
                     break;
                 }
                 let (o, n) = (&rows[nf].old_chars, &rows[nt].new_chars);
-                let d = sk.alike(o, n);
+                let (so, sn) = (sk.get_in(OLD, &rows[nf].old, o), sk.get_in(NEW, &rows[nt].new, n));
+                let d = similarity::dice(&so.profile, &sn.profile);
                 let same_unit = unit(old, o).is_some() && unit(old, o) == unit(new, n);
                 if d < reworded && !same_unit {
                     break;
