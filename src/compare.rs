@@ -767,12 +767,13 @@ impl<'v> Fold<'_, 'v> {
                     } else {
                         summary.removed += 1;
                     }
+                    // (The key text says it: no characters decoded.)
                     let key = if added {
-                        ncur.get_in(&r.new, r.new_chars.clone())
+                        key_text_in(nd, &r.new, &r.new_chars)
                     } else {
-                        ocur.get_in(&r.old, r.old_chars.clone())
+                        key_text_in(od, &r.old, &r.old_chars)
                     };
-                    let class = if key.iter().all(|c| is_punct(c.ch) || c.is_space()) {
+                    let class = if key.chars().all(|c| is_punct(c) || c == ' ') {
                         EditClass::Punctuation
                     } else {
                         EditClass::Wording
