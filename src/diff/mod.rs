@@ -696,7 +696,10 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     // How alike what is kept is (on the pool: unrelated texts have
     // thousands of such rows).
     let seen: &[Row] = rows;
-    let alike = par_map(&split, PAR_MIN, |(i, _, chars)| sk.alike(&seen[*i].old_chars, chars));
+    let alike = par_map(&split, PAR_MIN, |(i, core, chars)| {
+        let r = &seen[*i];
+        similarity::dice(&sk.get_in(OLD, &r.old, &r.old_chars).profile, &sk.get_in(NEW, core, chars).profile)
+    });
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::with_capacity(split.len());
     for ((i, core, chars), similarity) in split.into_iter().zip(alike) {
         let r = &rows[i];
