@@ -1240,29 +1240,36 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                 .enumerate()
                 .map(|(c, part)| {
                     let mut out = Vec::new();
-                    let mut votes = vec![0u32; index.len()];
-                    let mut touched: Vec<u32> = Vec::new();
+                    // Votes per indexed item (a probe shares at most a few
+                    // thousand elements with one), and the items voted for,
+                    // written without a branch: `touched[..len]` (one slot
+                    // more than items: a vote for an item already noted
+                    // writes past the list, even when it holds them all).
+                    let mut votes = vec![0u16; index.len()];
+                    let mut touched = vec![0u32; index.len() + 1];
                     let mut best: Vec<(u32, u32)> = Vec::new();
                     for (n, sk) in part.iter().enumerate().map(|(k, sk)| (c * chunk + k, sk)) {
                         if n % 256 == 0 && Instant::now() > deadline {
                             break;
                         }
+                        let mut len = 0;
                         for x in elements(sk) {
                             let Some(&(a, b)) = runs.get(&x) else { continue };
                             for &k in &postings[a as usize..b as usize] {
-                                if votes[k as usize] == 0 {
-                                    touched.push(k);
-                                }
-                                votes[k as usize] += 1;
+                                let v = &mut votes[k as usize];
+                                touched[len] = k;
+                                len += usize::from(*v == 0);
+                                *v = v.saturating_add(1);
                             }
                         }
                         // A candidate shares at least two elements (one is chance).
                         best.clear();
-                        best.extend(touched.iter().map(|&k| (votes[k as usize], k)).filter(|&(v, _)| v >= 2));
-                        for &k in &touched {
+                        best.extend(
+                            touched[..len].iter().map(|&k| (u32::from(votes[k as usize]), k)).filter(|&(v, _)| v >= 2),
+                        );
+                        for &k in &touched[..len] {
                             votes[k as usize] = 0;
                         }
-                        touched.clear();
                         let keep = MOVE_CANDIDATES.min(best.len());
                         if keep == 0 {
                             continue;
