@@ -614,8 +614,9 @@ fn placeholder() -> Change {
     }
 }
 
-/// Rows per piece of the fold (a few thousand changes: enough to be worth
-/// a task, few enough pieces to share two cores with the error rate).
+/// Rows per piece of the fold (a few hundred changes: enough to be worth a
+/// task, small enough that the thread that finishes the error rate beside
+/// the fold takes its share of them).
 const FOLD_PIECE: usize = 512;
 
 /// Where the fold can be cut into pieces: row ranges covering `aligned`,

@@ -700,14 +700,11 @@ impl<'d> Between<'d> {
         // whose every sentence changed is tens of thousands of pieces).
         let count = |(ta, tb): &mut (Vec<&'d str>, Vec<&'d str>), (o, n): &(Range<usize>, Range<usize>)| {
             let (a, b) = (key_text(self.old, o), key_text(self.new, n));
-            if !a.chars().chain(b.chars()).any(alnum) {
-                return Counts::default();
+            if tokens_into(a, b, tok, (ta, tb)) {
+                align_or_pair(ta, tb)
+            } else {
+                Counts::default()
             }
-            ta.clear();
-            tb.clear();
-            tok.tokens(a, ta);
-            tok.tokens(b, tb);
-            align_or_pair(ta, tb)
         };
         let mut total = Counts::default();
         if pieces.len() < 2 * PIECE_TASK {
@@ -781,13 +778,21 @@ fn rate_of(c: Counts, unit: ErrorUnit, exact: bool) -> ErrorRate {
 /// a letter or digit (between two anchors there is often only the space
 /// between sentences).
 fn tokens_of<'a>(a: &'a str, b: &'a str, tok: Tokenizer) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
-    if !a.chars().chain(b.chars()).any(alnum) {
-        return None;
-    }
     let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    tok.tokens(a, &mut ta);
-    tok.tokens(b, &mut tb);
-    Some((ta, tb))
+    tokens_into(a, b, tok, (&mut ta, &mut tb)).then_some((ta, tb))
+}
+
+/// [`tokens_of`] into lists the caller keeps (cleared first); false when
+/// neither stretch holds a letter or digit.
+fn tokens_into<'a>(a: &'a str, b: &'a str, tok: Tokenizer, (ta, tb): (&mut Vec<&'a str>, &mut Vec<&'a str>)) -> bool {
+    ta.clear();
+    tb.clear();
+    if !a.chars().chain(b.chars()).any(alnum) {
+        return false;
+    }
+    tok.tokens(a, ta);
+    tok.tokens(b, tb);
+    true
 }
 
 /// The counts of a minimum edit alignment of `a` (reference) and `b`

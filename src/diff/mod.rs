@@ -723,7 +723,7 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
     // Exactly the rows that come out (two unrelated texts replace nearly
     // every row: room for both would be twice the list).
     let (cut, added) = replace.iter().fold((0, 0), |(c, a), (r, w)| (c + r.len(), a + w.len()));
-    let mut out = Vec::with_capacity(rows.len() - cut + added);
+    let mut out = Vec::with_capacity(rows.len().saturating_sub(cut) + added);
     // Where each kept row lands.
     let mut moved_to = vec![None; rows.len()];
     let mut next = replace.into_iter().peekable();
@@ -1240,8 +1240,10 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                 .enumerate()
                 .map(|(c, part)| {
                     let mut out = Vec::new();
-                    // Votes per indexed item (a probe shares at most a few
-                    // thousand elements with one), and the items voted for,
+                    // Votes per indexed item (a probe is one sentence of at
+                    // most MAX_SENTENCE_CHARS key characters: it shares at
+                    // most a few thousand distinct elements with an item;
+                    // the count saturates past 16 bits), and the items voted for,
                     // written without a branch: `touched[..len]` (one slot
                     // more than items: a vote for an item already noted
                     // writes past the list, even when it holds them all).

@@ -33,7 +33,8 @@
 //!    collation group witnesses that read alike.
 //!
 //! Every step honours the deadline: past it, what is left becomes one hunk,
-//! a coarser but still correct answer.
+//! a coarser but still correct answer. (A Myers diff of a small range, up to
+//! [`SMALL`] tokens, runs to its end once started: it takes microseconds.)
 
 use similar::algorithms::{myers, Capture};
 use similar::DiffOp;
@@ -422,7 +423,9 @@ fn unique_anchors_related(
         return (Vec::new(), None);
     }
     if ra.end.max(rb.end) > Seen::POSITION as usize {
-        return (Vec::new(), None); // (1 Gi tokens: no input gets there under the size cap)
+        // (1 Gi tokens in one region: far past the default size cap; such a
+        // region gets no anchors, a coarser answer.)
+        return (Vec::new(), None);
     }
     // gram → where it is in a and in b, each with how often it occurs
     // there (see `Seen`): a book's table is hundreds of thousands of

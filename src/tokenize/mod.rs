@@ -17,7 +17,7 @@
 //! small hash index of its children, so that the step to a word's second
 //! character is one probe, not a binary search among thousands; only a
 //! directly indexed table of the root's children, 256 KB, is built once
-//! per process), and [`cut_han`] runs jieba's own algorithm for a cut
+//! per process), and [`cut_han_into`] runs jieba's own algorithm for a cut
 //! without the HMM on it:
 //!
 //! 1. every dictionary word that starts at each character is found by
@@ -212,7 +212,10 @@ thread_local! {
     static ROUTE: std::cell::RefCell<Vec<(f64, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// [`cut_han`], handing each word (offset by `base`) to `emit`.
+/// Cut a run of Han characters into dictionary words, as jieba cuts it
+/// with its whole dictionary and no HMM (see the module docs), handing
+/// each word to `emit` in order as a range of indices into `run` offset
+/// by `base`.
 fn cut_han_into(run: &[char], base: usize, emit: &mut impl FnMut(Range<usize>)) {
     ROUTE.with_borrow_mut(|route| {
         let mut i = 0;
