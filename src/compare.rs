@@ -926,14 +926,24 @@ impl EditsOf<'_, '_> {
         let mut edits = Vec::new();
         let mut keys = Vec::new();
         let mut eq = 0;
-        // Where each piece's keys start in okeys and nkeys (the pieces
-        // cover both sides in order).
-        let (mut ok, mut nk) = (0, 0);
-        let width = |cs: &[NChar]| cs.iter().map(|c| c.ch.len_utf8()).sum::<usize>();
+        // Where a piece's keys lie in okeys and nkeys: key characters
+        // counted from the last place asked for (pieces come in order; a
+        // row may have none, or pieces that cover only part of it).
+        let byte_at = |(at, byte): &mut (usize, usize), cs: &[NChar], i: usize| {
+            if i < *at {
+                (*at, *byte) = (0, 0);
+            }
+            for c in &cs[*at..i] {
+                *byte += c.ch.len_utf8();
+            }
+            *at = i;
+            *byte
+        };
+        let (mut ocur, mut ncur) = ((0, 0), (0, 0));
         for p in pieces {
             let (o, n) = (&oc[p.old.clone()], &nc[p.new.clone()]);
-            let (okey, nkey) = (&okeys[ok..ok + width(o)], &nkeys[nk..nk + width(n)]);
-            (ok, nk) = (ok + okey.len(), nk + nkey.len());
+            let okey = &okeys[byte_at(&mut ocur, oc, p.old.start)..byte_at(&mut ocur, oc, p.old.end)];
+            let nkey = &nkeys[byte_at(&mut ncur, nc, p.new.start)..byte_at(&mut ncur, nc, p.new.end)];
             debug_assert_eq!(okey, o.iter().map(|c| c.ch).collect::<String>());
             debug_assert_eq!(nkey, n.iter().map(|c| c.ch).collect::<String>());
             if p.kind == PieceKind::Equal {
@@ -963,7 +973,6 @@ impl EditsOf<'_, '_> {
             });
             keys.push((okey, nkey));
         }
-        debug_assert_eq!((ok, nk), (okeys.len(), nkeys.len()), "the pieces cover both keys");
         (edits, eq, keys)
     }
 }
