@@ -140,6 +140,19 @@ fn changed_window(oc: &[char], nc: &[char]) -> (usize, usize, usize) {
 /// clock.
 const SMALL_DIFF: usize = 4096;
 
+/// Do `pieces` cover `0..old` and `0..new` in order, without gaps (what
+/// [`diff_chars`] promises; checked in debug builds)?
+fn covers(pieces: &[Piece], old: usize, new: usize) -> bool {
+    let mut at = (0, 0);
+    for p in pieces {
+        if (p.old.start, p.new.start) != at {
+            return false;
+        }
+        at = (p.old.end, p.new.end);
+    }
+    at == (old, new)
+}
+
 fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
     let ot = tokenize(oc);
     let nt = tokenize(nc);
@@ -167,7 +180,9 @@ fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piec
     }
     let pieces = semantic_cleanup(pieces, oc);
     let pieces = trim_han(pieces, oc, nc);
-    place_at_word_start(pieces, oc, nc)
+    let pieces = place_at_word_start(pieces, oc, nc);
+    debug_assert!(covers(&pieces, oc.len(), nc.len()), "{pieces:?} do not cover {oc:?} and {nc:?}");
+    pieces
 }
 
 /// An insertion or deletion next to a space can often stand on either side
@@ -178,6 +193,10 @@ fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piec
 /// stands between words and its text starts with a word; where there is
 /// none, it stays where it is.
 fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<Piece> {
+    // The equal text an edit at either end slides over: it stands on the
+    // edit's other side afterwards, where no piece holds it yet (`a` →
+    // `a a`: the insertion slides to the front, the `a` is equal after it).
+    let (mut head, mut tail) = (None, None);
     for i in 0..pieces.len() {
         let p = pieces[i].clone();
         let (seq, r) = match p.kind {
@@ -204,17 +223,33 @@ fn place_at_word_start(mut pieces: Vec<Piece>, oc: &[char], nc: &[char]) -> Vec<
         let shift = |x: usize| (x as isize + d) as usize;
         pieces[i].old = shift(p.old.start)..shift(p.old.end);
         pieces[i].new = shift(p.new.start)..shift(p.new.end);
-        if i > 0 {
-            pieces[i - 1].old.end = shift(pieces[i - 1].old.end);
-            pieces[i - 1].new.end = shift(pieces[i - 1].new.end);
+        let k = d.unsigned_abs();
+        match pieces.get_mut(i.wrapping_sub(1)) {
+            Some(prev) => {
+                prev.old.end = shift(prev.old.end);
+                prev.new.end = shift(prev.new.end);
+            }
+            None => {
+                head = Some(Piece {
+                    kind: PieceKind::Equal,
+                    old: p.old.start..p.old.start + k,
+                    new: p.new.start..p.new.start + k,
+                })
+            }
         }
-        if let Some(next) = pieces.get_mut(i + 1) {
-            next.old.start = shift(next.old.start);
-            next.new.start = shift(next.new.start);
+        match pieces.get_mut(i + 1) {
+            Some(next) => {
+                next.old.start = shift(next.old.start);
+                next.new.start = shift(next.new.start);
+            }
+            None => {
+                tail =
+                    Some(Piece { kind: PieceKind::Equal, old: p.old.end - k..p.old.end, new: p.new.end - k..p.new.end })
+            }
         }
     }
-    let mut out = Vec::with_capacity(pieces.len());
-    for p in pieces {
+    let mut out = Vec::with_capacity(pieces.len() + 2);
+    for p in head.into_iter().chain(pieces).chain(tail) {
         push_merged(&mut out, p);
     }
     out
@@ -374,6 +409,19 @@ mod tests {
             show("we said it was fine", "we said that it was fine today"),
             "we said {+that +}it was fine{+ today+}"
         );
+    }
+
+    #[test]
+    fn an_edit_slid_to_an_end_leaves_the_equal_text_covered() {
+        // The insertion slides over the equal `X` to the front (to the
+        // end, for a deletion at the front): the `X` must still be a piece.
+        for (o, n) in
+            [("\u{FFFD}", "\u{FFFD}\u{FFFD}"), ("\u{FFFD}\u{FFFD}", "\u{FFFD}"), ("a a", "a a a"), ("好", "好好")]
+        {
+            let (oc, nc): (Vec<char>, Vec<char>) = (o.chars().collect(), n.chars().collect());
+            let pieces = diff_chars(&oc, &nc, None);
+            assert!(covers(&pieces, oc.len(), nc.len()), "{o:?} -> {n:?}: {pieces:?}");
+        }
     }
 
     #[test]

@@ -91,6 +91,18 @@ fn compare_span_end_line() {
     checks::compare(include_bytes!("regressions/compare-span-end-line.bin"));
 }
 
+/// An insertion that slid to the front of a changed stretch over the
+/// equal text before it (`�` against `��`: the new `�` is the inserted
+/// one) left that text in no piece of the inline diff, so its characters
+/// were missing from the row's similarity and its noise from the count;
+/// the report's edit keys, sliced from the pieces, then disagreed with the
+/// key text. Found by `compare` through the debug check in
+/// `compare::EditsOf::edits`.
+#[test]
+fn compare_slid_edit_at_end() {
+    checks::compare(include_bytes!("regressions/compare-slid-edit-at-end.bin"));
+}
+
 /// Noise counted from the irregular characters only must equal the full
 /// count: with `--keep-spacing` a control character is a space key
 /// character with no rule bit, was taken as its own text, and its
