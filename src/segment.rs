@@ -828,6 +828,11 @@ fn split_block(text: &str, block: &[NChar]) -> Vec<Range<usize>> {
         while j < block.len() && (is_terminator(block[j].ch) || j > i && is_closer(text, block, j)) {
             j += 1;
         }
+        // Key characters made from one piece of the source (a mark and the
+        // combining mark on it) stay in one sentence.
+        while j < block.len() && block[j].start < block[j - 1].end {
+            j += 1;
+        }
         let next = block.get(j).map(|c| c.ch);
         if is_boundary(text, block, s, i, j, next) {
             push_sentence(&mut out, block, s..j);
@@ -878,13 +883,23 @@ fn push_sentence(out: &mut Vec<Range<usize>>, block: &[NChar], r: Range<usize>) 
 fn content_defined_cut(block: &[NChar], a: usize) -> usize {
     let lo = a + MIN_CHUNK;
     let hi = a + MAX_SENTENCE_CHARS;
-    if let Some(k) = (lo..hi).find(|&k| matches!(block[k].ch, ',' | '、' | ':' | ';')) {
-        return k + 1;
-    }
-    let hash_at = |k: usize| {
-        block[k + 1 - CDC_WINDOW..=k].iter().fold(0x811C_9DC5u32, |h, c| (h ^ c.ch as u32).wrapping_mul(0x0100_0193))
+    let cut = if let Some(k) = (lo..hi).find(|&k| matches!(block[k].ch, ',' | '、' | ':' | ';')) {
+        k + 1
+    } else {
+        let hash_at = |k: usize| {
+            block[k + 1 - CDC_WINDOW..=k]
+                .iter()
+                .fold(0x811C_9DC5u32, |h, c| (h ^ c.ch as u32).wrapping_mul(0x0100_0193))
+        };
+        (lo..hi).find(|&k| hash_at(k) & CDC_MASK == 0).map_or(hi, |k| k + 1)
     };
-    (lo..hi).find(|&k| hash_at(k) & CDC_MASK == 0).map_or(hi, |k| k + 1)
+    // Not between key characters made from one piece of the source: the
+    // cut moves back to the piece's first (never past the run's start).
+    let mut cut = cut;
+    while cut > a + 1 && block.get(cut).is_some_and(|c| c.start < block[cut - 1].end) {
+        cut -= 1;
+    }
+    cut
 }
 
 /// Shortest piece an over-long run is cut into.

@@ -91,6 +91,16 @@ fn compare_span_end_line() {
     checks::compare(include_bytes!("regressions/compare-span-end-line.bin"));
 }
 
+/// A full stop with a combining mark on it (`.` U+0328) is one piece of the
+/// source that normalises to two key characters with the same bytes; the
+/// sentence cut after the stop gave the combining mark to the next
+/// sentence, whose bytes then overlapped the previous sentence's. Found by
+/// `segment` (docs/robustness.md finding 31).
+#[test]
+fn segment_cluster_across_sentences() {
+    checks::segment(include_bytes!("regressions/segment-cluster-across-sentences.bin"));
+}
+
 /// An insertion that slid to the front of a changed stretch over the
 /// equal text before it (`�` against `��`: the new `�` is the inserted
 /// one) left that text in no piece of the inline diff, so its characters
