@@ -228,9 +228,7 @@ impl Document {
         f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
     ) -> bool {
         let whole = |d: &Document, s: &Range<usize>, r: &Range<usize>| {
-            let (first, last) = (d.sentences.get(s.start)?, d.sentences.get(s.end.checked_sub(1)?)?);
-            (s.start < s.end && first.chars.start == r.start && last.chars.end == r.end)
-                .then_some((first.key.start..last.key.end, *d.first_irregular.get(s.start)? as usize))
+            Some((d.whole_key(s, r)?, *d.first_irregular.get(s.start)? as usize))
         };
         match (whole(a, &asent, &ar), whole(b, &bsent, &br)) {
             (Some((ka, ia)), Some((kb, ib))) => {
@@ -305,6 +303,16 @@ impl Document {
             ib += usize::from(xb.is_some());
         }
         true
+    }
+
+    /// The key bytes of key characters `r` when they are sentences
+    /// `sentences` whole (a row of the alignment nearly always is): known
+    /// from the sentences, without a search.
+    pub(crate) fn whole_key(&self, sentences: &Range<usize>, r: &Range<usize>) -> Option<Range<usize>> {
+        let first = self.sentences.get(sentences.start)?;
+        let last = self.sentences.get(sentences.end.checked_sub(1)?)?;
+        (sentences.start < sentences.end && first.chars.start == r.start && last.chars.end == r.end)
+            .then_some(first.key.start..last.key.end)
     }
 
     /// The key bytes of key characters `range`, when it starts and ends at

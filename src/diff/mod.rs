@@ -620,8 +620,7 @@ impl<'d> Sketches<'d> {
         let doc = self.docs[side];
         let s = doc.sentences.partition_point(|s| s.chars.end <= r.start);
         if doc.sentences.get(s).is_some_and(|sen| sen.chars == *r) {
-            let cache = self.cache[side].get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
-            return Cow::Borrowed(cache[s].get_or_init(|| similarity::Sketch::new(doc.key(s))));
+            return Cow::Borrowed(self.sentence(side, s));
         }
         Cow::Owned(similarity::Sketch::new(key_text(doc, r)))
     }
@@ -629,13 +628,17 @@ impl<'d> Sketches<'d> {
     /// [`Sketches::get`] of key characters `r` of sentences `sentences`
     /// (a row's side): a whole sentence's, cached, without the search.
     fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
-        let doc = self.docs[side];
-        let s = sentences.start;
-        if sentences.len() == 1 && doc.sentences.get(s).is_some_and(|sen| sen.chars == *r) {
-            let cache = self.cache[side].get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
-            return Cow::Borrowed(cache[s].get_or_init(|| similarity::Sketch::new(doc.key(s))));
+        if sentences.len() == 1 && self.docs[side].whole_key(sentences, r).is_some() {
+            return Cow::Borrowed(self.sentence(side, sentences.start));
         }
         self.get(side, r)
+    }
+
+    /// The cached sketch of sentence `s` of side `side`.
+    fn sentence(&self, side: usize, s: usize) -> &similarity::Sketch {
+        let doc = self.docs[side];
+        let cache = self.cache[side].get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
+        cache[s].get_or_init(|| similarity::Sketch::new(doc.key(s)))
     }
 
     /// How alike old stretch `o` and new stretch `n` are: Dice of their
@@ -974,15 +977,13 @@ fn whole(new: &Document, r: Range<usize>) -> Option<Range<usize>> {
 /// `sentences`. When `r` is those sentences whole (nearly every row), its
 /// key bytes are theirs, without the two searches of [`key_text`].
 pub(crate) fn key_text_in<'d>(doc: &'d Document, sentences: &Range<usize>, r: &Range<usize>) -> &'d str {
-    if let (Some(first), Some(last)) = (doc.sentences.get(sentences.start), sentences.end.checked_sub(1)) {
-        if let Some(last) = doc.sentences.get(last).filter(|_| !r.is_empty()) {
-            if first.chars.start == r.start && last.chars.end == r.end && first.key.start <= last.key.end {
-                debug_assert_eq!(&doc.keys[first.key.start..last.key.end], key_text(doc, r));
-                return &doc.keys[first.key.start..last.key.end];
-            }
+    match doc.whole_key(sentences, r).filter(|_| !r.is_empty()) {
+        Some(k) => {
+            debug_assert_eq!(&doc.keys[k.clone()], key_text(doc, r));
+            &doc.keys[k]
         }
+        None => key_text(doc, r),
     }
-    key_text(doc, r)
 }
 
 /// Key text of key characters `r` (which start and end at sentence
