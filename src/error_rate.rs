@@ -707,14 +707,8 @@ impl<'d> Between<'d> {
             }
         };
         let mut total = Counts::default();
-        if pieces.len() < 2 * PIECE_TASK {
-            let mut lists = Default::default();
-            pieces.iter().for_each(|p| total.add(count(&mut lists, p)));
-        } else {
-            use rayon::prelude::*;
-            let counts: Vec<Counts> =
-                pieces.par_iter().with_min_len(PIECE_TASK).map_init(Default::default, count).collect();
-            counts.into_iter().for_each(|c| total.add(c));
+        for c in crate::diff::par_map_init(&pieces, PIECE_TASK, Default::default, count) {
+            total.add(c);
         }
         total
     }

@@ -511,13 +511,13 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     let jobs: Vec<(usize, Side, Side)> = (0..rows.len())
         .filter_map(|i| {
             let r = &rows[i];
-            let new_side = (r.new_chars.clone(), key_text_in(new, &r.new, &r.new_chars));
+            let side = |doc, s: &Range<usize>, c: &Range<usize>| (c.clone(), key_text_in(doc, s, c));
             match r.kind {
-                RowKind::Modified => Some((i, (r.old_chars.clone(), key_text_in(old, &r.old, &r.old_chars)), new_side)),
+                RowKind::Modified => Some((i, side(old, &r.old, &r.old_chars), side(new, &r.new, &r.new_chars))),
                 RowKind::MovedTo => {
                     let from = &rows[r.partner?];
-                    let old_side = (from.old_chars.clone(), key_text_in(old, &from.old, &from.old_chars));
-                    (!same_but_spaces(old_side.1, new_side.1)).then_some((i, old_side, new_side))
+                    let (o, n) = (side(old, &from.old, &from.old_chars), side(new, &r.new, &r.new_chars));
+                    (!same_but_spaces(o.1, n.1)).then_some((i, o, n))
                 }
                 _ => None,
             }
@@ -647,10 +647,15 @@ impl<'d> Sketches<'d> {
         similarity::dice(&self.get(OLD, o).profile, &self.get(NEW, n).profile)
     }
 
+    /// [`Sketches::alike`] of old characters `o` of sentences `os` and new
+    /// characters `n` of sentences `ns` (sketches found by [`Sketches::get_in`]).
+    fn alike_in(&self, (os, o): (&Range<usize>, &Range<usize>), (ns, n): (&Range<usize>, &Range<usize>)) -> f32 {
+        similarity::dice(&self.get_in(OLD, os, o).profile, &self.get_in(NEW, ns, n).profile)
+    }
+
     /// [`Sketches::alike`] of a row's two sides.
     fn alike_row(&self, r: &Row) -> f32 {
-        let (o, n) = (self.get_in(OLD, &r.old, &r.old_chars), self.get_in(NEW, &r.new, &r.new_chars));
-        similarity::dice(&o.profile, &n.profile)
+        self.alike_in((&r.old, &r.old_chars), (&r.new, &r.new_chars))
     }
 }
 
@@ -699,10 +704,8 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     // How alike what is kept is (on the pool: unrelated texts have
     // thousands of such rows).
     let seen: &[Row] = rows;
-    let alike = par_map(&split, PAR_MIN, |(i, core, chars)| {
-        let r = &seen[*i];
-        similarity::dice(&sk.get_in(OLD, &r.old, &r.old_chars).profile, &sk.get_in(NEW, core, chars).profile)
-    });
+    let alike =
+        par_map(&split, PAR_MIN, |(i, core, chars)| sk.alike_in((&seen[*i].old, &seen[*i].old_chars), (core, chars)));
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::with_capacity(split.len());
     for ((i, core, chars), similarity) in split.into_iter().zip(alike) {
         let r = &rows[i];
@@ -1157,8 +1160,7 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
                     break;
                 }
                 let (o, n) = (&rows[nf].old_chars, &rows[nt].new_chars);
-                let (so, sn) = (sk.get_in(OLD, &rows[nf].old, o), sk.get_in(NEW, &rows[nt].new, n));
-                let d = similarity::dice(&so.profile, &sn.profile);
+                let d = sk.alike_in((&rows[nf].old, o), (&rows[nt].new, n));
                 let same_unit = unit(old, o).is_some() && unit(old, o) == unit(new, n);
                 if d < reworded && !same_unit {
                     break;
@@ -1332,11 +1334,23 @@ const PAR_MIN: usize = 512;
 /// unrelated texts). Small steps run on the calling thread: handing a few
 /// cheap items to other threads costs more than it saves.
 pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    par_map_init(items, chunk, || (), |_, item| f(item))
+}
+
+/// [`par_map`] where `f` also gets scratch state that each task makes once
+/// with `init` and keeps from item to item (buffers reused across items).
+pub(crate) fn par_map_init<T: Sync, R: Send, S>(
+    items: &[T],
+    chunk: usize,
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &T) -> R + Sync + Send,
+) -> Vec<R> {
     if items.len() < 2 * chunk.max(1) {
-        return items.iter().map(f).collect();
+        let mut state = init();
+        return items.iter().map(|item| f(&mut state, item)).collect();
     }
     use rayon::prelude::*;
-    items.par_iter().with_min_len(chunk).map(&f).collect()
+    items.par_iter().with_min_len(chunk).map_init(init, f).collect()
 }
 
 /// Make removed row `from` and added row `to` the two halves of a move.
