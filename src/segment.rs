@@ -836,9 +836,7 @@ fn split_block(text: &str, block: &[NChar]) -> Vec<Range<usize>> {
         while j < block.len() && (is_terminator(block[j].ch) || j > i && is_closer(text, block, j)) {
             j += 1;
         }
-        // Key characters made from one piece of the source (a mark and the
-        // combining mark on it) stay in one sentence.
-        while j < block.len() && block[j].start < block[j - 1].end {
+        while inside_piece(block, j) {
             j += 1;
         }
         let next = block.get(j).map(|c| c.ch);
@@ -891,7 +889,7 @@ fn push_sentence(out: &mut Vec<Range<usize>>, block: &[NChar], r: Range<usize>) 
 fn content_defined_cut(block: &[NChar], a: usize) -> usize {
     let lo = a + MIN_CHUNK;
     let hi = a + MAX_SENTENCE_CHARS;
-    let cut = if let Some(k) = (lo..hi).find(|&k| matches!(block[k].ch, ',' | '、' | ':' | ';')) {
+    let mut cut = if let Some(k) = (lo..hi).find(|&k| matches!(block[k].ch, ',' | '、' | ':' | ';')) {
         k + 1
     } else {
         let hash_at = |k: usize| {
@@ -901,13 +899,19 @@ fn content_defined_cut(block: &[NChar], a: usize) -> usize {
         };
         (lo..hi).find(|&k| hash_at(k) & CDC_MASK == 0).map_or(hi, |k| k + 1)
     };
-    // Not between key characters made from one piece of the source: the
-    // cut moves back to the piece's first (never past the run's start).
-    let mut cut = cut;
-    while cut > a + 1 && block.get(cut).is_some_and(|c| c.start < block[cut - 1].end) {
+    // Back to the first character of a piece of the source it would split
+    // (never past the run's start).
+    while cut > a + 1 && inside_piece(block, cut) {
         cut -= 1;
     }
     cut
+}
+
+/// Would a cut before block character `k` fall inside one piece of the
+/// source (a mark and the combining mark on it: two key characters with
+/// the same bytes)? A sentence is never cut there.
+fn inside_piece(block: &[NChar], k: usize) -> bool {
+    k > 0 && block.get(k).is_some_and(|c| c.start < block[k - 1].end)
 }
 
 /// Shortest piece an over-long run is cut into.
