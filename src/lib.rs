@@ -61,6 +61,7 @@ mod compare;
 mod diff;
 pub mod error;
 mod error_rate;
+mod hash;
 mod inline;
 pub mod input;
 mod normalize;

@@ -26,6 +26,11 @@
 //! `Article 12`, `# Title`: see `crate::structure`) always starts a block,
 //! and a line that is only such a heading is a block of its own.
 //!
+//! As each sentence's key is written, it is hashed for the anchoring
+//! (`crate::diff::anchor`) while its bytes are still in cache: by its own
+//! text, or, when it starts a numbered unit, by its text with the unit's
+//! number masked ([`Document::masked_keys`]).
+//!
 //! Heuristics can cut two versions differently, and versions themselves
 //! punctuate differently; neither matters for what is reported: sentences
 //! are how a report is read, but versions are aligned word by word wherever
@@ -119,12 +124,34 @@ pub struct Document {
     /// For each sentence, the index in `irregular` of its first character
     /// (which is always irregular).
     first_irregular: Vec<u32>,
+    /// For each sentence, [`crate::hash::key_hash`] of the key it anchors
+    /// by (its masked key if it has one, see `masked`), taken as the key is
+    /// written (its bytes still in cache).
+    hashes: Vec<u64>,
+    /// The sentences that start a numbered unit, by index, in order, with
+    /// their keys with the unit's number masked
+    /// ([`crate::structure::mask_label`]): they anchor by these.
+    masked: Vec<(usize, String)>,
 }
 
 impl Document {
     /// The comparison key of sentence `i`.
     pub fn key(&self, i: usize) -> &str {
         &self.keys[self.sentences[i].key.clone()]
+    }
+
+    /// [`crate::hash::key_hash`] of the key every sentence anchors by
+    /// (see [`Document::masked_keys`]), in order.
+    pub(crate) fn anchor_hashes(&self) -> &[u64] {
+        &self.hashes
+    }
+
+    /// The sentences that start a numbered unit (a few headings), by
+    /// index, in order, with their keys with the unit's number masked
+    /// (`第九条农村…` → `第#条农村…`): a renumbered article anchors with
+    /// its old self.
+    pub(crate) fn masked_keys(&self) -> &[(usize, String)] {
+        &self.masked
     }
 
     /// Key characters with document-wide indices `range` (text between
@@ -579,6 +606,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
     out.doc.keys.reserve(text.len());
     out.doc.sentences.reserve(text.len() / 64);
     out.doc.first_irregular.reserve(text.len() / 64);
+    out.doc.hashes.reserve(text.len() / 64);
     let norm = &NormalizeOptions { ignore_punctuation: false, ..*norm };
     let mut lines = Lines {
         source,
@@ -774,6 +802,15 @@ impl Builder<'_> {
         let keys = doc.push_block(text, chars, &trimmed);
         debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
         for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
+            let text = &doc.keys[key.clone()];
+            doc.hashes.push(match crate::structure::mask_label(text) {
+                Some(masked) => {
+                    let hash = crate::hash::key_hash(&masked);
+                    doc.masked.push((doc.sentences.len(), masked));
+                    hash
+                }
+                None => crate::hash::key_hash(text),
+            });
             doc.sentences.push(Sentence {
                 chars: base + k.start..base + k.end,
                 start: block[r.start].start as usize,
@@ -1009,6 +1046,20 @@ mod tests {
         // A range before its sentence (a row's empty side) is searched.
         let last = doc.sentences.len() - 1;
         assert_eq!(a.get_in(&(last..last), 0..3), doc.chars(0..3));
+    }
+
+    #[test]
+    fn each_sentence_is_hashed_by_the_key_it_anchors_by() {
+        let src = Source::from_text("t", "第九条　农村土地承包。一般规定如下。\n第十条　其他。\nArticle 12 Scope of this law.");
+        let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        let masked: Vec<(usize, &str)> = doc.masked_keys().iter().map(|(i, k)| (*i, k.as_str())).collect();
+        assert_eq!(masked.iter().map(|m| m.0).collect::<Vec<_>>(), [0, 2, 3]);
+        assert!(masked[0].1.starts_with("第#条"), "{masked:?}");
+        assert_eq!(doc.anchor_hashes().len(), doc.sentences.len());
+        for (i, &hash) in doc.anchor_hashes().iter().enumerate() {
+            let key = masked.iter().find(|m| m.0 == i).map_or(doc.key(i), |m| m.1);
+            assert_eq!(hash, crate::hash::key_hash(key), "sentence {i}");
+        }
     }
 
     #[test]

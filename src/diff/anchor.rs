@@ -12,6 +12,7 @@
 //! anchors is aligned token by token, whatever its sentences. Anchoring only
 //! decides where it is *safe* not to look closer.
 
+use crate::hash::{hash_bytes, seed};
 use similar::algorithms::{myers, Capture};
 use similar::DiffOp;
 use std::ops::Range;
@@ -26,24 +27,43 @@ pub(crate) enum Seg {
     Gap { old: Range<usize>, new: Range<usize> },
 }
 
+/// One version's sentence keys, by index: a list of them, or a document's
+/// (read in place, without collecting them first).
+pub(crate) trait Keys<'a>: Copy {
+    /// Number of keys.
+    fn len(&self) -> usize;
+    /// Key `i`.
+    fn key(&self, i: usize) -> &'a str;
+}
+
+impl<'a> Keys<'a> for &[&'a str] {
+    fn len(&self) -> usize {
+        <[&str]>::len(self)
+    }
+    fn key(&self, i: usize) -> &'a str {
+        self[i]
+    }
+}
+
 /// Equal runs and the gaps between them, covering both key lists in order.
 #[cfg(test)]
 pub(crate) fn anchor(old: &[&str], new: &[&str], deadline: Instant) -> Vec<Seg> {
     anchor_hashed((old, &key_hashes(old)), (new, &key_hashes(new)), deadline)
 }
 
-/// [`anchor`], given each key's [`key_hash`] (`hashes[i]` of `keys[i]`):
-/// the versions' keys are hashed on a thread each before this step, which
-/// runs on one.
-pub(crate) fn anchor_hashed(
-    (old, old_hashes): (&[&str], &[u64]),
-    (new, new_hashes): (&[&str], &[u64]),
+/// [`anchor`], given each key's [`crate::hash::key_hash`] (`hashes[i]` of
+/// key `i`): the segmenter hashes each key as it writes it, on a thread
+/// per version, before this step, which runs on one.
+pub(crate) fn anchor_hashed<'a, K: Keys<'a>>(
+    (old, old_hashes): (K, &[u64]),
+    (new, new_hashes): (K, &[u64]),
     deadline: Instant,
 ) -> Vec<Seg> {
     debug_assert!(old.len() == old_hashes.len() && new.len() == new_hashes.len());
     // One canonical order, mirrored: anchoring b on a is the mirror image
     // of anchoring a on b (diffs break ties differently in each direction).
-    if old > new {
+    let all = |k: K| (0..k.len()).map(move |i| k.key(i));
+    if all(old).gt(all(new)) {
         return anchor_hashed((new, new_hashes), (old, old_hashes), deadline)
             .into_iter()
             .map(|s| match s {
@@ -167,8 +187,8 @@ const JOIN_LIMIT: usize = 20_000;
 /// the wrong copy (old `A A` against new `A A′`, the second `A` reworded,
 /// can anchor the second `A` and leave the first one "removed"); aligned as
 /// one region, the tokens find the right pairing.
-fn join_gaps(segs: Vec<Seg>, old: &[&str], new: &[&str]) -> Vec<Seg> {
-    let bytes = |keys: &[&str], r: Range<usize>| keys[r].iter().map(|k| k.len()).sum::<usize>();
+fn join_gaps<'a, K: Keys<'a>>(segs: Vec<Seg>, old: K, new: K) -> Vec<Seg> {
+    let bytes = |keys: K, r: Range<usize>| r.map(|i| keys.key(i).len()).sum::<usize>();
     let mut out: Vec<Seg> = Vec::with_capacity(segs.len());
     let mut iter = segs.into_iter().peekable();
     while let Some(seg) = iter.next() {
@@ -202,21 +222,19 @@ pub(crate) struct Ids {
 impl Ids {
     /// Dense ids for the keys of both versions.
     #[cfg(test)]
-    pub(crate) fn new<'a>(old: &[&'a str], new: &[&'a str]) -> Ids {
+    pub(crate) fn new(old: &[&str], new: &[&str]) -> Ids {
         Ids::with_hashes(old, &key_hashes(old), new, &key_hashes(new))
     }
 
-    /// [`Ids::new`], given each key's [`key_hash`].
-    pub(crate) fn with_hashes<'a>(old: &[&'a str], old_hashes: &[u64], new: &[&'a str], new_hashes: &[u64]) -> Ids {
+    /// [`Ids::new`], given each key's [`crate::hash::key_hash`].
+    pub(crate) fn with_hashes<'a, K: Keys<'a>>(old: K, old_hashes: &[u64], new: K, new_hashes: &[u64]) -> Ids {
         let mut table = KeyTable::new(old.len());
         // Where each old key was last seen, to follow the new version along
         // the old one.
         let mut last_seen: Vec<u32> = Vec::with_capacity(old.len());
-        let old_ids: Vec<u32> = old
-            .iter()
-            .enumerate()
-            .map(|(i, &key)| {
-                let id = table.id_hashed(key, old_hashes[i]);
+        let old_ids: Vec<u32> = (0..old.len())
+            .map(|i| {
+                let id = table.id_hashed(old.key(i), old_hashes[i]);
                 match last_seen.get_mut(id as usize) {
                     Some(at) => *at = i as u32,
                     None => last_seen.push(i as u32),
@@ -229,11 +247,11 @@ impl Ids {
         // after the one the previous new sentence matched: comparing with
         // that one first is cheaper than hashing.
         let mut next_old = 0;
-        let new_ids = new
-            .iter()
+        let new_ids = (0..new.len())
             .zip(new_hashes)
-            .map(|(&key, &hash)| {
-                if next_old < old.len() && old[next_old] == key {
+            .map(|(i, &hash)| {
+                let key = new.key(i);
+                if next_old < old.len() && old.key(next_old) == key {
                     next_old += 1;
                     return old_ids[next_old - 1];
                 }
@@ -275,13 +293,13 @@ impl<'a> KeyTable<'a> {
 
     /// The id of `key`, a new one if the key is new.
     pub(crate) fn id(&mut self, key: &'a str) -> u32 {
-        self.id_hashed(key, hash_key(key.as_bytes(), self.seed))
+        self.id_hashed(key, hash_bytes(key.as_bytes(), self.seed))
     }
 
-    /// [`KeyTable::id`], given the key's [`key_hash`].
+    /// [`KeyTable::id`], given the key's [`crate::hash::key_hash`].
     #[inline]
     pub(crate) fn id_hashed(&mut self, key: &'a str, hash: u64) -> u32 {
-        debug_assert_eq!(hash, hash_key(key.as_bytes(), self.seed));
+        debug_assert_eq!(hash, hash_bytes(key.as_bytes(), self.seed));
         let tag = hash >> 32;
         let mask = self.slots.len() - 1;
         let mut i = tag as usize & mask;
@@ -317,48 +335,11 @@ impl<'a> KeyTable<'a> {
     }
 }
 
-/// The process's hash seed: keyed per process, like `std`'s `RandomState`,
-/// so that crafted input cannot aim for collisions ahead of time.
-fn seed() -> u64 {
-    use std::hash::BuildHasher;
-    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *SEED.get_or_init(|| std::collections::hash_map::RandomState::new().hash_one(0x5EED_u64))
-}
-
-/// The hash a [`KeyTable`] gives `key`.
-pub(crate) fn key_hash(key: &str) -> u64 {
-    hash_key(key.as_bytes(), seed())
-}
-
 /// [`key_hash`] of each key.
+#[cfg(test)]
 pub(crate) fn key_hashes(keys: &[&str]) -> Vec<u64> {
-    keys.iter().map(|k| key_hash(k)).collect()
+    keys.iter().map(|k| crate::hash::key_hash(k)).collect()
 }
-
-/// A fast keyed string hash: one multiplication per sixteen bytes.
-fn hash_key(bytes: &[u8], seed: u64) -> u64 {
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
-    let mut h = seed;
-    let mut chunks = bytes.chunks_exact(16);
-    for c in &mut chunks {
-        h = fold_mul(h ^ word(&c[..8]), word(&c[8..]) ^ MUL);
-    }
-    let rest = chunks.remainder();
-    let mut tail = [0u8; 16];
-    tail[..rest.len()].copy_from_slice(rest);
-    h = fold_mul(h ^ word(&tail[..8]), word(&tail[8..]) ^ MUL ^ bytes.len() as u64);
-    fold_mul(h, seed ^ MUL.rotate_left(29))
-}
-
-/// Multiply and fold the 128-bit product: every output bit depends on every
-/// input bit.
-#[inline(always)]
-fn fold_mul(a: u64, b: u64) -> u64 {
-    let p = (a as u128).wrapping_mul(b as u128);
-    (p as u64) ^ ((p >> 64) as u64)
-}
-
-const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
 
 #[cfg(test)]
 mod tests {

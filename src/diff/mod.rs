@@ -112,27 +112,11 @@ impl Row {
 pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions) -> Vec<Row> {
     // Sentences that start a numbered unit anchor by their text without
     // the unit's number: a renumbered article is its old self, reworded by
-    // one number (see `crate::structure::mask_label`).
-    // Few sentences start a unit: the masked keys are kept by sentence
-    // index, in order.
-    // Each version's keys, masked keys and key hashes are taken on a
-    // thread of its own (the anchoring after them runs on one).
-    let keys = |doc: &'d Document| -> (Vec<(usize, String)>, Vec<u64>, Vec<&'d str>) {
-        let keys: Vec<&str> = (0..doc.sentences.len()).map(|i| doc.key(i)).collect();
-        let masked = keys.iter().enumerate().filter_map(|(i, k)| Some((i, crate::structure::mask_label(k)?)));
-        (masked.collect(), anchor::key_hashes(&keys), keys)
-    };
-    let ((om, mut ohashes, okeys), (nm, mut nhashes, nkeys)) = rayon::join(|| keys(old), || keys(new));
-    let (mut okeys, mut nkeys): (Vec<&str>, Vec<&str>) = (okeys, nkeys);
-    // A masked key stands for its sentence's key (a few headings).
-    for (masked, keys, hashes) in [(&om, &mut okeys, &mut ohashes), (&nm, &mut nkeys, &mut nhashes)] {
-        for (i, key) in masked {
-            keys[*i] = key;
-            hashes[*i] = anchor::key_hash(key);
-        }
-    }
+    // one number (see `Document::masked_keys`). The segmenter hashed the
+    // key each sentence anchors by as it wrote it.
     let t0 = Instant::now();
-    let segs = anchor::anchor_hashed((&okeys, &ohashes), (&nkeys, &nhashes), opts.deadline);
+    let (okeys, nkeys) = (MaskedKeys::new(old), MaskedKeys::new(new));
+    let segs = anchor::anchor_hashed((&okeys, old.anchor_hashes()), (&nkeys, new.anchor_hashes()), opts.deadline);
     let t1 = Instant::now();
     let mut words = tokens::Interner::default();
     let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
@@ -184,7 +168,7 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
         for d in done {
             match d {
                 Aligned::Rows(region) => rows.extend(region),
-                Aligned::Equal(o, n, len) => push_equal(old, new, &om, (o, n, len), rows),
+                Aligned::Equal(o, n, len) => push_equal(old, new, (o, n, len), rows),
             }
         }
     };
@@ -192,7 +176,7 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
         match seg {
             Seg::Equal { old: o, new: n, len } => {
                 if pending.is_empty() {
-                    push_equal(old, new, &om, (o, n, len), &mut rows);
+                    push_equal(old, new, (o, n, len), &mut rows);
                 } else {
                     // Made when the batch is flushed, in place: a book whose
                     // regions are small and few is one batch, and its equal
@@ -221,15 +205,10 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
 
 /// Append the rows of `len` equal sentences from old sentence `o` and new
 /// sentence `n`. A sentence that starts a numbered unit and is equal only
-/// with its number masked (`masked`: the old version's masked keys) is a
+/// with its number masked (the old version's masked keys) is a
 /// modified row.
-fn push_equal(
-    old: &Document,
-    new: &Document,
-    masked: &[(usize, String)],
-    (o, n, len): (usize, usize, usize),
-    rows: &mut Vec<Row>,
-) {
+fn push_equal(old: &Document, new: &Document, (o, n, len): (usize, usize, usize), rows: &mut Vec<Row>) {
+    let masked = old.masked_keys();
     rows.reserve(len);
     for k in 0..len {
         let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
@@ -241,6 +220,41 @@ fn push_equal(
             os.chars.clone(),
             ns.chars.clone(),
         ));
+    }
+}
+
+/// A version's sentence keys as the anchoring reads them: a sentence that
+/// starts a numbered unit by its masked key (see [`diff`]), the others by
+/// their own, read from the document in place.
+struct MaskedKeys<'d> {
+    doc: &'d Document,
+    /// Bit `i` is set when sentence `i` has a masked key.
+    marks: Vec<u64>,
+}
+
+impl<'d> MaskedKeys<'d> {
+    fn new(doc: &'d Document) -> Self {
+        let mut marks = vec![0u64; doc.sentences.len().div_ceil(64)];
+        for (i, _) in doc.masked_keys() {
+            marks[i / 64] |= 1 << (i % 64);
+        }
+        MaskedKeys { doc, marks }
+    }
+}
+
+impl<'d> anchor::Keys<'d> for &MaskedKeys<'d> {
+    fn len(&self) -> usize {
+        self.doc.sentences.len()
+    }
+
+    fn key(&self, i: usize) -> &'d str {
+        if self.marks[i / 64] >> (i % 64) & 1 != 0 {
+            let masked = self.doc.masked_keys();
+            if let Ok(k) = masked.binary_search_by_key(&i, |m| m.0) {
+                return &masked[k].1;
+            }
+        }
+        self.doc.key(i)
     }
 }
 
