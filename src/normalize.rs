@@ -484,25 +484,18 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             Some(&b) => b < 0x80 || (0xE4..=0xE9).contains(&b) || fast_punct && common_punct(rest).is_some(),
         };
         loop {
+            // A run of Han characters, appended without a capacity test or
+            // a flag update per character.
+            let han_from = out.len();
+            out.extend(HanRun { bytes, i: &mut i, base, next_ok: &next_ok });
+            let n = out.len() - han_from;
+            if n > 0 {
+                f.cjk = true;
+                f.last_class = 0;
+                f.last_space = false;
+                f.width += 2 * n;
+            }
             match &bytes[i..] {
-                [b0 @ 0xE4..=0xE9, b1, b2, rest @ ..] => {
-                    let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-                    if u < 0x4E00 || !next_ok(rest) {
-                        break;
-                    }
-                    let at = (base + i) as u32;
-                    // U+4E00–U+9FFF are all scalar values.
-                    out.push(NChar {
-                        ch: char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER),
-                        start: at,
-                        end: at + 3,
-                        rules: 0,
-                    });
-                    f.cjk = true;
-                    f.last_class = 0;
-                    f.last_space = false;
-                    f.width += 2;
-                }
                 [0xE2 | 0xE3 | 0xEF, _, _, rest @ ..] if fast_punct => {
                     let Some((ch, rules)) = common_punct(&bytes[i..]).filter(|_| next_ok(rest)) else { break };
                     let at = (base + i) as u32;
@@ -595,6 +588,34 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
         f.note(&out[before..]);
     }
     f
+}
+
+/// The common Han characters (U+4E00–U+9FFF) from byte `i` on, each
+/// followed by a byte `next_ok` accepts, as key characters that are their
+/// own text (see `fold_chars`); `i` ends after the last.
+struct HanRun<'a, 'b, F: Fn(&[u8]) -> bool> {
+    bytes: &'a [u8],
+    i: &'b mut usize,
+    base: usize,
+    next_ok: &'b F,
+}
+
+impl<F: Fn(&[u8]) -> bool> Iterator for HanRun<'_, '_, F> {
+    type Item = NChar;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<NChar> {
+        let i = *self.i;
+        let [b0 @ 0xE4..=0xE9, b1, b2, rest @ ..] = &self.bytes[i..] else { return None };
+        let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        if u < 0x4E00 || !(self.next_ok)(rest) {
+            return None;
+        }
+        *self.i = i + 3;
+        let at = (self.base + i) as u32;
+        // U+4E00–U+9FFF are all scalar values.
+        Some(NChar { ch: char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER), start: at, end: at + 3, rules: 0 })
+    }
 }
 
 /// Length of the ASCII prefix of `b`, eight bytes at a time.

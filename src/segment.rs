@@ -1050,7 +1050,10 @@ mod tests {
 
     #[test]
     fn each_sentence_is_hashed_by_the_key_it_anchors_by() {
-        let src = Source::from_text("t", "第九条　农村土地承包。一般规定如下。\n第十条　其他。\nArticle 12 Scope of this law.");
+        let src = Source::from_text(
+            "t",
+            "第九条　农村土地承包。一般规定如下。\n第十条　其他。\nArticle 12 Scope of this law.",
+        );
         let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
         let masked: Vec<(usize, &str)> = doc.masked_keys().iter().map(|(i, k)| (*i, k.as_str())).collect();
         assert_eq!(masked.iter().map(|m| m.0).collect::<Vec<_>>(), [0, 2, 3]);

@@ -104,7 +104,8 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
     }
     if let Some((enc, len)) = Encoding::for_bom(&bytes) {
         if enc == UTF_8 {
-            let bytes = match valid_utf8(bytes, "UTF-8 with BOM") {
+            let nul_free = memchr::memchr(0, &bytes).is_none();
+            let bytes = match valid_utf8(bytes, "UTF-8 with BOM", nul_free) {
                 Ok(d) => return Ok(d),
                 Err(bytes) => bytes,
             };
@@ -117,7 +118,7 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
     }
     let nul = memchr::memchr(0, &bytes);
     let bytes = match nul {
-        None => match valid_utf8(bytes, "UTF-8") {
+        None => match valid_utf8(bytes, "UTF-8", true) {
             Ok(d) => return Ok(d),
             Err(bytes) => bytes,
         },
@@ -155,20 +156,22 @@ fn decode_cow(name: &str, bytes: Cow<[u8]>, opts: &DecodeOptions) -> Result<Deco
     finish(name, bytes, 0, enc, enc.name().to_string(), opts.lossy)
 }
 
-/// The fast path: valid UTF-8 without NUL characters is taken as it is
-/// (owned bytes without a copy). `Ok` is the answer; `Err` hands the bytes
-/// back for the other decoders.
-fn valid_utf8<'a>(bytes: Cow<'a, [u8]>, label: &str) -> Result<Decoded, Cow<'a, [u8]>> {
+/// The fast path: valid UTF-8 without NUL characters (`nul_free`: the
+/// caller has looked) is taken as it is (owned bytes without a copy). `Ok`
+/// is the answer; `Err` hands the bytes back for the other decoders.
+fn valid_utf8<'a>(bytes: Cow<'a, [u8]>, label: &str, nul_free: bool) -> Result<Decoded, Cow<'a, [u8]>> {
+    if !nul_free {
+        return Err(bytes);
+    }
     // simdutf8 checks a Chinese book several times faster than
     // `std::str::from_utf8`, which is fast on ASCII only.
-    let is_text = |b: &[u8]| simdutf8::basic::from_utf8(b).ok().filter(|t| !t.contains('\0')).is_some();
     let text = match bytes {
         Cow::Borrowed(b) => match simdutf8::basic::from_utf8(b) {
-            Ok(t) if !t.contains('\0') => t.to_owned(),
+            Ok(t) => t.to_owned(),
             _ => return Err(Cow::Borrowed(b)),
         },
-        // SAFETY: `is_text` has just checked that `v` is UTF-8.
-        Cow::Owned(v) if is_text(&v) => unsafe { String::from_utf8_unchecked(v) },
+        // SAFETY: simdutf8 has just checked that `v` is UTF-8.
+        Cow::Owned(v) if simdutf8::basic::from_utf8(&v).is_ok() => unsafe { String::from_utf8_unchecked(v) },
         owned => return Err(owned),
     };
     Ok(Decoded { text, encoding: label.to_string(), replaced_bytes: 0 })
