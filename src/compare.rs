@@ -255,16 +255,23 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
         counts
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if rows.len() < 2_000 || threads < 2 {
+    if rows.len() < 2 * NOISE_PIECE || threads < 2 {
         return count(rows);
     }
-    let (first, second) = rows.split_at(rows.len() / 2);
-    let (mut counts, more) = rayon::join(|| count(first), || count(second));
-    for (rule, n) in more {
-        *counts.entry(rule).or_default() += n;
-    }
-    counts
+    // One job per piece (rayon would otherwise split the list only as
+    // often as it has threads): a worker that comes free late still finds
+    // pieces to take.
+    use rayon::prelude::*;
+    rows.par_chunks(NOISE_PIECE).with_max_len(1).map(count).reduce(Absorbed::new, |mut counts, more| {
+        for (rule, n) in more {
+            *counts.entry(rule).or_default() += n;
+        }
+        counts
+    })
 }
+
+/// Rows per piece of [`equal_noise`]'s count on rayon's pool.
+const NOISE_PIECE: usize = 2_048;
 
 /// Count the noise between two stretches whose keys are equal, or equal
 /// once spaces are set aside (a row the token alignment found equal may
@@ -329,51 +336,12 @@ fn build_in_pieces<'v>(
 ) -> (Summary, Vec<Change>, Vec<ReportRow>) {
     let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
     let mut summary = Summary::default();
-    let mut absorbed = equal_noise(old, new, od, nd, aligned);
-    let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
-        + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
-    let renumbering = renumbering(v, aligned);
-    // Change ids first, so that a moved-from row can point at its change.
-    // The sentences of a unit added, removed or moved together are one change.
-    let group = unit_groups(v, aligned);
-    // Rows that differ only by filler words are equal (`--ignore-fillers`).
-    let fillers = if opts.ignore_fillers { filler_rows(od, nd, aligned) } else { Vec::new() };
-    let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
-    // A unit whose first sentence is only a filler starts at its next one.
-    let group: Vec<usize> = {
-        let mut lead: HashMap<usize, usize> = HashMap::new();
-        (0..group.len())
-            .map(|i| match group[i] {
-                g if g != i && only_fillers(g) && !only_fillers(i) => *lead.entry(g).or_insert(i),
-                g if g != i && only_fillers(g) => i,
-                g => g,
-            })
-            .collect()
-    };
-    let filled = Filled::new(aligned, only_fillers, opts);
-    let mut change_of_row = vec![None; aligned.len()];
-    // The number of changes made by the rows before each row.
-    let mut ids_before = vec![0; aligned.len() + 1];
-    let mut next = 0;
-    for (i, r) in aligned.iter().enumerate() {
-        ids_before[i] = next;
-        if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo)
-            && !only_fillers(i)
-        {
-            if group[i] != i {
-                change_of_row[i] = change_of_row[group[i]];
-                continue;
-            }
-            change_of_row[i] = Some(next);
-            next += 1;
-        }
-    }
-    ids_before[aligned.len()] = next;
-    for (i, r) in aligned.iter().enumerate() {
-        if r.kind == RowKind::MovedFrom {
-            change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
-        }
-    }
+    // The noise in equal rows is counted (in pieces, on rayon's pool)
+    // while the changes are numbered: the error rate runs beside the
+    // report on the other worker, which takes up what is left of the two
+    // when it is done.
+    let (mut absorbed, setup) = rayon::join(|| equal_noise(old, new, od, nd, aligned), || Setup::new(v, aligned, opts));
+    let Setup { total_chars, renumbering, group, fillers, filled, change_of_row, ids_before, next } = setup;
 
     // The fold over the rows, in pieces on rayon's pool for a large
     // report (every sentence changed): each piece starts where no unit
@@ -448,6 +416,74 @@ fn build_in_pieces<'v>(
     summary.renumbered = renumbering.counts();
     summary.recurring = recurring(&mut changes, keys);
     (summary, changes, rows)
+}
+
+/// What [`build`] works out before it folds the rows.
+struct Setup {
+    /// Key characters of both versions.
+    total_chars: usize,
+    renumbering: Renumbering,
+    /// For each row, the first row of its unit group.
+    group: Vec<usize>,
+    /// For each row, its filler words (with `--ignore-fillers`).
+    fillers: Vec<usize>,
+    filled: Filled,
+    /// For each row, its change's id.
+    change_of_row: Vec<Option<usize>>,
+    /// The number of changes made by the rows before each row.
+    ids_before: Vec<usize>,
+    /// The number of changes.
+    next: usize,
+}
+
+impl Setup {
+    fn new(v: &Versions, aligned: &[Row], opts: &Options) -> Setup {
+        let (od, nd) = (v.od, v.nd);
+        let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
+            + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
+        let renumbering = renumbering(v, aligned);
+        // Change ids first, so that a moved-from row can point at its change.
+        // The sentences of a unit added, removed or moved together are one change.
+        let group = unit_groups(v, aligned);
+        // Rows that differ only by filler words are equal (`--ignore-fillers`).
+        let fillers = if opts.ignore_fillers { filler_rows(od, nd, aligned) } else { Vec::new() };
+        let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
+        // A unit whose first sentence is only a filler starts at its next one.
+        let group: Vec<usize> = {
+            let mut lead: HashMap<usize, usize> = HashMap::new();
+            (0..group.len())
+                .map(|i| match group[i] {
+                    g if g != i && only_fillers(g) && !only_fillers(i) => *lead.entry(g).or_insert(i),
+                    g if g != i && only_fillers(g) => i,
+                    g => g,
+                })
+                .collect()
+        };
+        let filled = Filled::new(aligned, only_fillers, opts);
+        let mut change_of_row = vec![None; aligned.len()];
+        let mut ids_before = vec![0; aligned.len() + 1];
+        let mut next = 0;
+        for (i, r) in aligned.iter().enumerate() {
+            ids_before[i] = next;
+            if matches!(r.kind, RowKind::Modified | RowKind::Added | RowKind::Removed | RowKind::MovedTo)
+                && !only_fillers(i)
+            {
+                if group[i] != i {
+                    change_of_row[i] = change_of_row[group[i]];
+                    continue;
+                }
+                change_of_row[i] = Some(next);
+                next += 1;
+            }
+        }
+        ids_before[aligned.len()] = next;
+        for (i, r) in aligned.iter().enumerate() {
+            if r.kind == RowKind::MovedFrom {
+                change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
+            }
+        }
+        Setup { total_chars, renumbering, group, fillers, filled, change_of_row, ids_before, next }
+    }
 }
 
 /// What folding the rows needs (see [`build`]).
