@@ -12,7 +12,7 @@ use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
 use crate::diff::{diff, key_text_in, DiffOptions, Row};
 use crate::error::Error;
-use crate::error_rate::{error_rate, ErrorUnit, Tokenizer};
+use crate::error_rate::{error_rate, sentence_counts, ErrorUnit, Tokenizer};
 use crate::inline::{Piece, PieceKind};
 use crate::input::{LineFilter, Source};
 use crate::normalize::byte_range;
@@ -92,11 +92,17 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         deadline,
     };
     let (ofacts, nfacts) = (o_mine.or(o_theirs), n_mine.or(n_theirs));
-    let (rows, ((osha, oo), (nsha, no), (oscript, nscript))) = rayon::join(
+    // While the alignment anchors (a step on one thread), the other
+    // thread takes what is left of the versions' facts and counts the
+    // error rate's tokens in each old sentence: most rows of a normal pair
+    // are equal sentences, and the error rate only adds up their counts.
+    let (rows, ((osha, oo), (nsha, no), (oscript, nscript), counts)) = rayon::join(
         || diff(&od, &nd, &diff_opts),
         || {
             let (o, n) = (ofacts.unwrap_or_else(|| facts(old)), nfacts.unwrap_or_else(|| facts(new)));
-            (o, n, (key_script(&od), key_script(&nd)))
+            let (os, ns) = (key_script(&od), key_script(&nd));
+            let tokens = Tokenizer { unit: error_unit(os, ns), drop_fillers: opts.ignore_fillers };
+            (o, n, (os, ns), sentence_counts(&od, tokens))
         },
     );
     let (mut oinfo, mut ninfo) = (version_info(old, &od, osha, oscript), version_info(new, &nd, nsha, nscript));
@@ -105,7 +111,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     let versions = Versions { old, new, od: &od, nd: &nd, oo: &oo, no: &no };
     // The error rate reads only the alignment: it is scored while the
     // report is built.
-    let tokens = Tokenizer { unit: error_unit(&oinfo, &ninfo), drop_fillers: opts.ignore_fillers };
+    let tokens = Tokenizer { unit: error_unit(oinfo.script, ninfo.script), drop_fillers: opts.ignore_fillers };
     // rayon's join, not a thread of its own: the error rate uses rayon's
     // pool, and under `tvdiff batch` (or a library user's rayon code) this
     // thread is one of the pool's workers; waiting for a plain thread that
@@ -114,7 +120,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         || build(&versions, &rows, opts),
         || {
             let t = Instant::now();
-            (error_rate(&od, &nd, &rows, tokens, deadline), t.elapsed())
+            (error_rate(&od, &nd, &rows, tokens, &counts, deadline), t.elapsed())
         },
     );
     summary.error_rate = Some(rate);
@@ -140,8 +146,8 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
 
 /// Characters for a Chinese reference (or a Chinese hypothesis against a
 /// reference with no letters), words otherwise.
-fn error_unit(old: &VersionInfo, new: &VersionInfo) -> ErrorUnit {
-    match (old.script, new.script) {
+fn error_unit(old: Script, new: Script) -> ErrorUnit {
+    match (old, new) {
         (Script::Han, _) | (Script::Neutral, Script::Han) => ErrorUnit::Char,
         _ => ErrorUnit::Word,
     }

@@ -492,8 +492,18 @@ fn row_key<'d>(doc: &'d Document, sentences: &Range<usize>, chars: &Range<usize>
 /// they fit the report's budget of [`EXACT_CELLS`]); then the stretches
 /// are scored, on every core (they are independent, and the sum does not
 /// depend on the order).
-pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Tokenizer, deadline: Instant) -> ErrorRate {
-    let (hits, between) = stretches(old, new, rows, tok);
+///
+/// `counts` holds [`sentence_counts`] of `old` (or nothing, and the
+/// anchors are counted here).
+pub(crate) fn error_rate(
+    old: &Document,
+    new: &Document,
+    rows: &[Row],
+    tok: Tokenizer,
+    counts: &[u32],
+    deadline: Instant,
+) -> ErrorRate {
+    let (hits, between) = stretches(old, new, rows, tok, counts);
     let whole = plan(&between, tok);
     // One stretch may be most of a book: they are handed out one by one.
     let scored = crate::diff::par_map(&between.iter().zip(whole).collect::<Vec<_>>(), 1, |(b, whole)| {
@@ -512,10 +522,22 @@ pub(crate) fn error_rate(old: &Document, new: &Document, rows: &[Row], tok: Toke
     rate_of(total, tok.unit, exact)
 }
 
+/// How many tokens `tok` cuts each sentence of `doc` into (see
+/// [`error_rate`]).
+pub(crate) fn sentence_counts(doc: &Document, tok: Tokenizer) -> Vec<u32> {
+    (0..doc.sentences.len()).map(|i| u32::try_from(tok.count(doc.key(i))).unwrap_or(u32::MAX)).collect()
+}
+
 /// Step 1: the tokens of the anchors (rows the alignment found equal whose
 /// tokens are equal, in order on both sides) and the stretches between
 /// them, with the rows each holds.
-fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tokenizer) -> (usize, Vec<Between<'d>>) {
+fn stretches<'d>(
+    old: &'d Document,
+    new: &'d Document,
+    rows: &'d [Row],
+    tok: Tokenizer,
+    counts: &[u32],
+) -> (usize, Vec<Between<'d>>) {
     // The tokens of every row that can be an anchor (found equal, tokens
     // equal), on every core: a book is tens of thousands of such rows,
     // and tokenising them is most of the rate's work on a normal pair.
@@ -524,9 +546,14 @@ fn stretches<'d>(old: &'d Document, new: &'d Document, rows: &'d [Row], tok: Tok
             return None;
         }
         let (ka, kb) = (row_key(old, &r.old, &r.old_chars), row_key(new, &r.new, &r.new_chars));
-        // Equal keys (nearly every anchor) have equal tokens: count them.
+        // Equal keys (nearly every anchor) have equal tokens: count them,
+        // or look up the count of a whole old sentence.
         if ka == kb {
-            return Some(tok.count(ka));
+            let whole = r.old.len() == 1 && old.sentences[r.old.start].chars == r.old_chars;
+            return Some(match counts.get(r.old.start).filter(|_| whole) {
+                Some(&n) => n as usize,
+                None => tok.count(ka),
+            });
         }
         let (mut a, mut b) = (Vec::new(), Vec::new());
         tok.tokens(ka, &mut a);
@@ -1087,6 +1114,33 @@ mod tests {
             let (mut table, x, y) = trim_common(&a, &b);
             table.add(levenshtein_interned(x, y, PIECE_CELLS).expect("a small table"));
             proptest::prop_assert_eq!(align_or_pair(&a, &b), table);
+        }
+    }
+
+    #[test]
+    fn sentence_counts_given_ahead_change_nothing() {
+        use crate::input::{LineFilter, Source};
+        let old = "互联网是人类的共同家园。各国应该加强合作。Um, we will open wider. The end.\n一般规定。";
+        let new = "互联网是人类共同的家园。各国应该加强合作。We will open wider. The end.\n一般规定。新增一句。";
+        let norm = crate::NormalizeOptions::default();
+        let seg = |t: &str| crate::segment::segment(&Source::from_text("t", t), &LineFilter::default(), &norm);
+        let (od, nd) = (seg(old), seg(new));
+        let opts = crate::diff::DiffOptions {
+            threshold: 0.5,
+            detect_moves: true,
+            move_threshold: Some(0.6),
+            deadline: Instant::now() + std::time::Duration::from_secs(60),
+        };
+        let rows = crate::diff::diff(&od, &nd, &opts);
+        for unit in [ErrorUnit::Word, ErrorUnit::Char] {
+            for drop_fillers in [false, true] {
+                let tok = Tokenizer { unit, drop_fillers };
+                let counts = sentence_counts(&od, tok);
+                assert_eq!(counts.len(), od.sentences.len());
+                let ahead = error_rate(&od, &nd, &rows, tok, &counts, opts.deadline);
+                let here = error_rate(&od, &nd, &rows, tok, &[], opts.deadline);
+                assert_eq!(format!("{ahead:?}"), format!("{here:?}"), "{unit:?}, fillers dropped: {drop_fillers}");
+            }
         }
     }
 
