@@ -10,7 +10,7 @@
 
 use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
-use crate::diff::{diff, key_text_in, DiffOptions, Row};
+use crate::diff::{diff_telling, key_text_in, DiffOptions, Row};
 use crate::error::Error;
 use crate::error_rate::{error_rate, sentence_counts, ErrorUnit, Tokenizer};
 use crate::inline::{Piece, PieceKind};
@@ -30,7 +30,7 @@ use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Compare two versions.
@@ -96,13 +96,17 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // thread takes what is left of the versions' facts and counts the
     // error rate's tokens in each old sentence: most rows of a normal pair
     // are equal sentences, and the error rate only adds up their counts.
+    // (Only until the anchoring is done: after it, the alignment's steps
+    // use the pool, and on a pair of unrelated versions there are few
+    // equal rows to count anyway.)
+    let anchored = AtomicBool::new(false);
     let (rows, ((osha, oo), (nsha, no), (oscript, nscript), counts)) = rayon::join(
-        || diff(&od, &nd, &diff_opts),
+        || diff_telling(&od, &nd, &diff_opts, &anchored),
         || {
             let (o, n) = (ofacts.unwrap_or_else(|| facts(old)), nfacts.unwrap_or_else(|| facts(new)));
             let (os, ns) = (key_script(&od), key_script(&nd));
             let tokens = Tokenizer { unit: error_unit(os, ns), drop_fillers: opts.ignore_fillers };
-            (o, n, (os, ns), sentence_counts(&od, tokens))
+            (o, n, (os, ns), sentence_counts(&od, tokens, &anchored))
         },
     );
     let (mut oinfo, mut ninfo) = (version_info(old, &od, osha, oscript), version_info(new, &nd, nsha, nscript));
@@ -1248,7 +1252,7 @@ mod tests {
                 move_threshold: Some(opts.move_threshold),
                 deadline: far,
             };
-            let rows = diff(&od, &nd, &diff_opts);
+            let rows = crate::diff::diff(&od, &nd, &diff_opts);
             let v = Versions { old: &old, new: &new, od: &od, nd: &nd, oo: &oo, no: &no };
             let whole = build_in_pieces(&v, &rows, &opts, usize::MAX);
             seen += whole.1.len();

@@ -48,6 +48,7 @@ use crate::report::RowKind;
 use crate::segment::Document;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// The largest edit-distance table (cells) built for one stretch: 4 Mi
@@ -523,9 +524,17 @@ pub(crate) fn error_rate(
 }
 
 /// How many tokens `tok` cuts each sentence of `doc` into (see
-/// [`error_rate`]).
-pub(crate) fn sentence_counts(doc: &Document, tok: Tokenizer) -> Vec<u32> {
-    (0..doc.sentences.len()).map(|i| u32::try_from(tok.count(doc.key(i))).unwrap_or(u32::MAX)).collect()
+/// [`error_rate`]), from the first sentence on until `stop` is set: the
+/// sentences not counted by then are counted by the error rate.
+pub(crate) fn sentence_counts(doc: &Document, tok: Tokenizer, stop: &AtomicBool) -> Vec<u32> {
+    let mut counts = Vec::with_capacity(doc.sentences.len());
+    for i in 0..doc.sentences.len() {
+        if i % 256 == 0 && stop.load(Ordering::Acquire) {
+            break;
+        }
+        counts.push(u32::try_from(tok.count(doc.key(i))).unwrap_or(u32::MAX));
+    }
+    counts
 }
 
 /// Step 1: the tokens of the anchors (rows the alignment found equal whose
@@ -550,7 +559,7 @@ fn stretches<'d>(
         // or look up the count of a whole old sentence.
         if ka == kb {
             let whole = r.old.len() == 1 && old.sentences[r.old.start].chars == r.old_chars;
-            return Some(match counts.get(r.old.start).filter(|_| whole) {
+            return Some(match counts.get(r.old.start).filter(|&&n| whole && n != u32::MAX) {
                 Some(&n) => n as usize,
                 None => tok.count(ka),
             });
@@ -1135,7 +1144,7 @@ mod tests {
         for unit in [ErrorUnit::Word, ErrorUnit::Char] {
             for drop_fillers in [false, true] {
                 let tok = Tokenizer { unit, drop_fillers };
-                let counts = sentence_counts(&od, tok);
+                let counts = sentence_counts(&od, tok, &std::sync::atomic::AtomicBool::new(false));
                 assert_eq!(counts.len(), od.sentences.len());
                 let ahead = error_rate(&od, &nd, &rows, tok, &counts, opts.deadline);
                 let here = error_rate(&od, &nd, &rows, tok, &[], opts.deadline);

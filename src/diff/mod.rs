@@ -48,6 +48,7 @@ use project::Shape;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -110,6 +111,18 @@ impl Row {
 /// Align `old` with `new`: rows in reading order (old sentences in order,
 /// added sentences where they fall, moves as two rows).
 pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions) -> Vec<Row> {
+    diff_telling(old, new, opts, &AtomicBool::new(false))
+}
+
+/// [`diff`], setting `anchored` once the anchoring, a step on one thread,
+/// is done (work beside it can stop then and leave the pool to the steps
+/// after it).
+pub(crate) fn diff_telling<'d>(
+    old: &'d Document,
+    new: &'d Document,
+    opts: &DiffOptions,
+    anchored: &AtomicBool,
+) -> Vec<Row> {
     // Sentences that start a numbered unit anchor by their text without
     // the unit's number: a renumbered article is its old self, reworded by
     // one number (see `Document::masked_keys`). The segmenter hashed the
@@ -117,6 +130,7 @@ pub(crate) fn diff<'d>(old: &'d Document, new: &'d Document, opts: &DiffOptions)
     let t0 = Instant::now();
     let (okeys, nkeys) = (MaskedKeys::new(old), MaskedKeys::new(new));
     let segs = anchor::anchor_hashed((&okeys, old.anchor_hashes()), (&nkeys, new.anchor_hashes()), opts.deadline);
+    anchored.store(true, Ordering::Release);
     let t1 = Instant::now();
     let mut words = tokens::Interner::default();
     let mut rows = Vec::with_capacity(old.sentences.len().max(new.sentences.len()));
