@@ -408,19 +408,40 @@ const MASKED_NUMBER: u32 = u32::MAX - 1;
 /// whatever the number (`二十九` is three Han tokens, `三十` two); returns
 /// whether any was masked.
 fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
-    // Most texts have no unit label: leave their tokens as they are.
-    let firsts = (0..t.len()).filter(|&k| k == 0 || t.sentence[k] != t.sentence[k - 1]);
-    if !firsts.map(|k| t.sentence[k]).any(|s| crate::structure::label_number(doc.key(s)).is_some()) {
+    // The sentences that start a unit are the document's masked ones; most
+    // texts have none, and a book's are a few headings among hundreds of
+    // thousands of tokens.
+    let (Some(&first), Some(&last)) = (t.sentence.first(), t.sentence.last()) else { return false };
+    let masked = doc.masked_keys();
+    let masked = &masked[masked.partition_point(|m| m.0 < first)..masked.partition_point(|m| m.0 <= last)];
+    debug_assert_eq!(
+        masked.iter().map(|m| m.0).collect::<Vec<_>>(),
+        (first..=last).filter(|&s| crate::structure::label_number(doc.key(s)).is_some()).collect::<Vec<_>>(),
+        "the masked sentences are those whose key has a label number"
+    );
+    if masked.is_empty() {
         return false;
     }
     // Compacted in place (a masked number of several tokens becomes one):
-    // the write position `w` never passes the read position, and a region
-    // of a book is hundreds of thousands of tokens not to copy.
+    // the write position `w` never passes the read position `k`; the
+    // tokens between two masked sentences move down as one block.
     let mut any = false;
     let (mut k, mut w) = (0, 0);
-    while k < t.len() {
-        let sentence = t.sentence[k];
-        let start = k;
+    // Move tokens `from` down to `to` (`to <= from.start`).
+    let shift = |t: &mut tokens::Tokens, from: Range<usize>, to: usize| {
+        if from.start != to {
+            t.ids.copy_within(from.clone(), to);
+            t.sentence.copy_within(from.clone(), to);
+            for (i, j) in from.zip(to..) {
+                t.chars[j] = t.chars[i].clone();
+            }
+        }
+    };
+    for &(sentence, _) in masked {
+        let start = k + t.sentence[k..].partition_point(|&x| x < sentence);
+        shift(t, k..start, w);
+        w += start - k;
+        k = start;
         while k < t.len() && t.sentence[k] == sentence {
             k += 1;
         }
@@ -453,6 +474,9 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
             w += 1;
         }
     }
+    let n = t.len();
+    shift(t, k..n, w);
+    w += n - k;
     t.ids.truncate(w);
     t.chars.truncate(w);
     t.sentence.truncate(w);
