@@ -10,8 +10,8 @@
 //! never decide what is a change. The layer works in named steps:
 //!
 //! 1. [`anchor`]: sentences whose keys are equal are anchored, as whole
-//!    sentences (cheap: one hash each; it is what makes book-length
-//!    comparisons fast).
+//!    sentences (cheap: one hash each, taken by the segmenter as it wrote
+//!    the key; it is what makes book-length comparisons fast).
 //! 2. [`tokens`]: each region between anchors becomes two token streams
 //!    (Han characters, words, punctuation marks; spaces are not tokens).
 //! 3. [`regions`]: the token streams are aligned (trimmed, cut at unique
