@@ -606,13 +606,16 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
             })
             .collect()
     };
-    // In chunks on rayon's pool when there are many (the pool balances
-    // them however busy the cores are).
-    let done: Vec<(Vec<Piece>, f32)> = if jobs.len() < 1_000 {
+    // In chunks on rayon's pool when there are more than a few (the pool
+    // balances them however busy the cores are): the other worker has
+    // nothing else to do during this step, and a book's few hundred
+    // changed sentences are a millisecond or two of word cutting.
+    let done: Vec<(Vec<Piece>, f32)> = if jobs.len() < 2 * INLINE_MIN_CHUNK {
         inline(&jobs)
     } else {
         use rayon::prelude::*;
-        jobs.par_chunks(INLINE_CHUNK).map(inline).collect::<Vec<_>>().into_iter().flatten().collect()
+        let chunk = (jobs.len() / 16).clamp(INLINE_MIN_CHUNK, INLINE_CHUNK);
+        jobs.par_chunks(chunk).map(inline).collect::<Vec<_>>().into_iter().flatten().collect()
     };
     for ((i, _, _), (pieces, similarity)) in jobs.iter().zip(done) {
         rows[*i].pieces = pieces;
@@ -629,8 +632,10 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     }
 }
 
-/// Rows whose inline diffs one task of the pool makes.
+/// Rows whose inline diffs one task of the pool makes, at most.
 const INLINE_CHUNK: usize = 256;
+/// ... and at least (fewer than twice this many rows are diffed in place).
+const INLINE_MIN_CHUNK: usize = 16;
 
 /// A row the refinements left changed in name only (its keys are equal,
 /// spaces aside) is equal, or resegmented when its new text is not one
