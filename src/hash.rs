@@ -1,8 +1,8 @@
 //! The keyed string hash of sentence keys and words.
 //!
 //! Sentence keys are hashed as the segmenter writes them (their bytes are
-//! still in cache there, see `Document::key_hashes`), and
-//! the anchoring and the word interner look them up by these hashes
+//! still in cache there, see `Document::anchor_hashes`), and the anchoring
+//! and the word interner look keys up by these hashes
 //! (`crate::diff::anchor::KeyTable`). A hash only decides where a key is
 //! looked for, never whether two keys are equal, and the seed differs from
 //! process to process: no output depends on a hash's value.
@@ -21,9 +21,9 @@ pub(crate) fn key_hash(key: &str) -> u64 {
     hash_bytes(key.as_bytes(), seed())
 }
 
-/// A fast keyed hash: one multiplication per sixteen bytes, in two lanes. The last (or
-/// only) bytes are read as two words that may overlap, without copying
-/// them anywhere: most words are two to eight bytes long.
+/// A fast keyed hash: one multiplication per sixteen bytes, in two lanes.
+/// The last (or only) bytes are read as two words that may overlap,
+/// without copying them anywhere: most words are two to eight bytes long.
 #[inline]
 pub(crate) fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
     let n = bytes.len();
