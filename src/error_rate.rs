@@ -1144,11 +1144,16 @@ mod tests {
         for unit in [ErrorUnit::Word, ErrorUnit::Char] {
             for drop_fillers in [false, true] {
                 let tok = Tokenizer { unit, drop_fillers };
-                let counts = sentence_counts(&od, tok, &std::sync::atomic::AtomicBool::new(false));
+                let counts = sentence_counts(&od, tok, &AtomicBool::new(false));
                 assert_eq!(counts.len(), od.sentences.len());
-                let ahead = error_rate(&od, &nd, &rows, tok, &counts, opts.deadline);
+                assert!(sentence_counts(&od, tok, &AtomicBool::new(true)).is_empty(), "stopped before it began");
                 let here = error_rate(&od, &nd, &rows, tok, &[], opts.deadline);
-                assert_eq!(format!("{ahead:?}"), format!("{here:?}"), "{unit:?}, fillers dropped: {drop_fillers}");
+                // All counted ahead, or only the first ones (the count was
+                // stopped when the anchoring was done).
+                for ahead in [&counts[..], &counts[..counts.len() / 2]] {
+                    let ahead = error_rate(&od, &nd, &rows, tok, ahead, opts.deadline);
+                    assert_eq!(format!("{ahead:?}"), format!("{here:?}"), "{unit:?}, fillers dropped: {drop_fillers}");
+                }
             }
         }
     }
