@@ -335,7 +335,7 @@ impl<'a> KeyTable<'a> {
     }
 }
 
-/// [`key_hash`] of each key.
+/// [`crate::hash::key_hash`] of each key.
 #[cfg(test)]
 pub(crate) fn key_hashes(keys: &[&str]) -> Vec<u64> {
     keys.iter().map(|k| crate::hash::key_hash(k)).collect()

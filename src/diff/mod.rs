@@ -182,7 +182,7 @@ pub(crate) fn diff_telling<'d>(
         for d in done {
             match d {
                 Aligned::Rows(region) => rows.extend(region),
-                Aligned::Equal(o, n, len) => push_equal(old, new, (o, n, len), rows),
+                Aligned::Equal(o, n, len) => push_equal(&okeys, new, (o, n, len), rows),
             }
         }
     };
@@ -190,7 +190,7 @@ pub(crate) fn diff_telling<'d>(
         match seg {
             Seg::Equal { old: o, new: n, len } => {
                 if pending.is_empty() {
-                    push_equal(old, new, (o, n, len), &mut rows);
+                    push_equal(&okeys, new, (o, n, len), &mut rows);
                 } else {
                     // Made when the batch is flushed, in place: a book whose
                     // regions are small and few is one batch, and its equal
@@ -221,12 +221,12 @@ pub(crate) fn diff_telling<'d>(
 /// sentence `n`. A sentence that starts a numbered unit and is equal only
 /// with its number masked (the old version's masked keys) is a
 /// modified row.
-fn push_equal(old: &Document, new: &Document, (o, n, len): (usize, usize, usize), rows: &mut Vec<Row>) {
-    let masked = old.masked_keys();
+fn push_equal(okeys: &MaskedKeys, new: &Document, (o, n, len): (usize, usize, usize), rows: &mut Vec<Row>) {
+    let old = okeys.doc;
     rows.reserve(len);
     for k in 0..len {
         let (os, ns) = (&old.sentences[o + k], &new.sentences[n + k]);
-        let renumbered = masked.binary_search_by_key(&(o + k), |m| m.0).is_ok() && old.key(o + k) != new.key(n + k);
+        let renumbered = okeys.masked(o + k).is_some() && old.key(o + k) != new.key(n + k);
         rows.push(Row::new(
             if renumbered { RowKind::Modified } else { RowKind::Equal },
             o + k..o + k + 1,
@@ -254,6 +254,15 @@ impl<'d> MaskedKeys<'d> {
         }
         MaskedKeys { doc, marks }
     }
+
+    /// The masked key of sentence `i`, if it has one.
+    fn masked(&self, i: usize) -> Option<&'d str> {
+        if self.marks[i / 64] >> (i % 64) & 1 == 0 {
+            return None;
+        }
+        let masked = self.doc.masked_keys();
+        masked.binary_search_by_key(&i, |m| m.0).ok().map(|k| masked[k].1.as_str())
+    }
 }
 
 impl<'d> anchor::Keys<'d> for &MaskedKeys<'d> {
@@ -262,13 +271,7 @@ impl<'d> anchor::Keys<'d> for &MaskedKeys<'d> {
     }
 
     fn key(&self, i: usize) -> &'d str {
-        if self.marks[i / 64] >> (i % 64) & 1 != 0 {
-            let masked = self.doc.masked_keys();
-            if let Ok(k) = masked.binary_search_by_key(&i, |m| m.0) {
-                return &masked[k].1;
-            }
-        }
-        self.doc.key(i)
+        self.masked(i).unwrap_or_else(|| self.doc.key(i))
     }
 }
 
