@@ -144,5 +144,10 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
     };
     emit_content(&dest, &content)?;
     trace(started, t_read, t_compare, t_render);
+    // The process ends once the report is written: freeing it piece by
+    // piece (a book whose every sentence changed is tens of thousands of
+    // changes, each with its strings) would only delay the exit, by 4 ms
+    // on 1 MB a side. The system takes the memory back whole.
+    std::mem::forget(report);
     Ok(status)
 }
