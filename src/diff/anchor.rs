@@ -128,7 +128,7 @@ fn patience(ids: &Ids, deadline: Instant, out: &mut Segs) {
         .filter(|&(_, &x)| count[x as usize] == [1, 1])
         .map(|(i, &x)| (i, at_new[x as usize] as usize))
         .collect();
-    let chain = super::regions::longest_increasing(&pairs);
+    let chain = super::regions::longest_increasing(pairs);
     let (mut ca, mut cb) = (0, 0);
     // For `between`: the stamp of the stretch whose new ids are marked.
     let mut mark = vec![0u32; ids.count as usize];

@@ -466,7 +466,7 @@ fn unique_anchors_related(
         .filter(|&(pa, pb)| a[pa..pa + k] == b[pb..pb + k])
         .collect();
     pairs.sort_unstable();
-    let chain = longest_increasing(&pairs);
+    let chain = longest_increasing(pairs);
     // Drop anchors that overlap the one before (k > 1).
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(chain.len());
     for (x, y) in chain {
@@ -506,34 +506,48 @@ impl Seen {
 
 /// The longest chain of `pairs` (sorted by old position, old positions
 /// distinct) whose new positions increase: patience sorting, O(n log n).
-pub(crate) fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+/// The chain is what is left of `pairs`, in place: a book's anchoring
+/// chains tens of thousands of pairs, and two more lists as long were
+/// hundreds of fresh pages on a step that runs on one thread.
+pub(crate) fn longest_increasing(mut pairs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    // Between near-identical versions every pair extends the chain.
+    if pairs.windows(2).all(|w| w[0].1 < w[1].1) {
+        return pairs;
+    }
+    // Indices into pairs (a list of anchors is far shorter than 4 Gi).
+    const NONE: u32 = u32::MAX;
+    debug_assert!(pairs.len() < NONE as usize);
     // tails[l]: index of the pair ending the best chain of length l + 1.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    let mut tails: Vec<u32> = Vec::new();
+    let mut prev: Vec<u32> = vec![NONE; pairs.len()];
     for (i, &(_, y)) in pairs.iter().enumerate() {
         // A pair after every chain's end extends the longest: between two
         // near-identical versions, almost every pair (no binary search).
         let l = match tails.last() {
-            Some(&t) if pairs[t].1 < y => tails.len(),
-            _ => tails.partition_point(|&t| pairs[t].1 < y),
+            Some(&t) if pairs[t as usize].1 < y => tails.len(),
+            _ => tails.partition_point(|&t| pairs[t as usize].1 < y),
         };
         if l > 0 {
-            prev[i] = Some(tails[l - 1]);
+            prev[i] = tails[l - 1];
         }
         if l == tails.len() {
-            tails.push(i);
+            tails.push(i as u32);
         } else {
-            tails[l] = i;
+            tails[l] = i as u32;
         }
     }
-    let mut chain = Vec::with_capacity(tails.len());
-    let mut at = tails.last().copied();
-    while let Some(i) = at {
-        chain.push(pairs[i]);
-        at = prev[i];
+    let mut keep = vec![false; pairs.len()];
+    let mut at = tails.last().copied().unwrap_or(NONE);
+    while at != NONE {
+        keep[at as usize] = true;
+        at = prev[at as usize];
     }
-    chain.reverse();
-    chain
+    let mut k = 0;
+    pairs.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    pairs
 }
 
 /// Runs of this many tokens (at least) decide whether two stretches are
@@ -806,8 +820,10 @@ mod tests {
     #[test]
     fn longest_increasing_chain() {
         let pairs = [(0, 5), (1, 1), (2, 2), (3, 0), (4, 3), (5, 4)];
-        assert_eq!(longest_increasing(&pairs), [(1, 1), (2, 2), (4, 3), (5, 4)]);
-        assert!(longest_increasing(&[]).is_empty());
+        assert_eq!(longest_increasing(pairs.to_vec()), [(1, 1), (2, 2), (4, 3), (5, 4)]);
+        assert!(longest_increasing(Vec::new()).is_empty());
+        assert_eq!(longest_increasing(vec![(0, 0), (1, 2), (2, 3)]), [(0, 0), (1, 2), (2, 3)]);
+        assert_eq!(longest_increasing(vec![(0, 1), (1, 1)]), [(1, 1)]);
         // The chain of a random permutation is as the plain patience
         // sorting (a binary search for every pair) chooses it, and so is
         // that of a sequence that is mostly increasing.
@@ -839,10 +855,10 @@ mod tests {
         };
         for n in [1, 2, 10, 100, 1000] {
             let shuffled: Vec<(usize, usize)> = (0..n).map(|i| (i, next() % n)).collect();
-            assert_eq!(longest_increasing(&shuffled), reference(&shuffled));
+            assert_eq!(longest_increasing(shuffled.clone()), reference(&shuffled));
             let mostly: Vec<(usize, usize)> =
                 (0..n).map(|i| (i, if next() % 10 == 0 { next() % n } else { 3 * i })).collect();
-            assert_eq!(longest_increasing(&mostly), reference(&mostly));
+            assert_eq!(longest_increasing(mostly.clone()), reference(&mostly));
         }
     }
 
