@@ -113,27 +113,33 @@ impl Segs {
 /// is an array look-up, not a hash of the sentence.
 fn patience(ids: &Ids, deadline: Instant, out: &mut Segs) {
     let (a, b) = (&ids.old[..], &ids.new[..]);
-    let mut count = vec![[0u32; 2]; ids.count as usize];
+    // How often each id occurs on each side: 0, 1 or more (2). The lists
+    // here are as long as the versions, fresh memory on a step that runs
+    // on one thread: as narrow as they can be.
+    let mut count = vec![[0u8; 2]; ids.count as usize];
     let mut at_new = vec![0u32; ids.count as usize];
     for &x in a {
-        count[x as usize][0] = count[x as usize][0].saturating_add(1);
+        count[x as usize][0] = count[x as usize][0].saturating_add(1).min(2);
     }
     for (j, &x) in b.iter().enumerate() {
-        count[x as usize][1] = count[x as usize][1].saturating_add(1);
+        count[x as usize][1] = count[x as usize][1].saturating_add(1).min(2);
         at_new[x as usize] = j as u32;
     }
-    let pairs: Vec<(usize, usize)> = a
+    // (Sentence indices fit in 32 bits: see `Ids::with_hashes`.)
+    let pairs: Vec<(u32, u32)> = a
         .iter()
         .enumerate()
         .filter(|&(_, &x)| count[x as usize] == [1, 1])
-        .map(|(i, &x)| (i, at_new[x as usize] as usize))
+        .map(|(i, &x)| (i as u32, at_new[x as usize]))
         .collect();
+    drop(count);
     let chain = super::regions::longest_increasing(pairs);
     let (mut ca, mut cb) = (0, 0);
     // For `between`: the stamp of the stretch whose new ids are marked.
     let mut mark = vec![0u32; ids.count as usize];
     let mut stamp = 0u32;
-    for (x, y) in chain.into_iter().chain([(a.len(), b.len())]) {
+    let chain = chain.into_iter().map(|(x, y)| (x as usize, y as usize));
+    for (x, y) in chain.chain([(a.len(), b.len())]) {
         if x < ca || y < cb {
             continue; // covered by the equal run before
         }
@@ -228,13 +234,23 @@ impl Ids {
 
     /// [`Ids::new`], given each key's [`crate::hash::key_hash`].
     pub(crate) fn with_hashes<'a, K: Keys<'a>>(old: K, old_hashes: &[u64], new: K, new_hashes: &[u64]) -> Ids {
-        let mut table = KeyTable::new(old.len());
+        // The table holds where each key first occurred (an old index, or
+        // a new one with NEW set), not the key: 4 bytes an entry, not 16,
+        // of fresh memory on a step that runs on one thread.
+        const NEW: u32 = 1 << 31;
+        debug_assert!(old.len().max(new.len()) < NEW as usize);
+        let key_of = |at: u32| if at & NEW == 0 { old.key(at as usize) } else { new.key((at & !NEW) as usize) };
+        let mut table: Table<u32> = Table::new(old.len());
+        let id = |table: &mut Table<u32>, key: &str, at: u32, hash: u64| {
+            debug_assert_eq!(hash, hash_bytes(key.as_bytes(), table.seed));
+            table.id_with(at, hash, |k| key_of(k) == key)
+        };
         // Where each old key was last seen, to follow the new version along
         // the old one.
         let mut last_seen: Vec<u32> = Vec::with_capacity(old.len());
         let old_ids: Vec<u32> = (0..old.len())
             .map(|i| {
-                let id = table.id_hashed(old.key(i), old_hashes[i]);
+                let id = id(&mut table, old.key(i), i as u32, old_hashes[i]);
                 match last_seen.get_mut(id as usize) {
                     Some(at) => *at = i as u32,
                     None => last_seen.push(i as u32),
@@ -255,7 +271,7 @@ impl Ids {
                     next_old += 1;
                     return old_ids[next_old - 1];
                 }
-                let id = table.id_hashed(key, hash);
+                let id = id(&mut table, key, i as u32 | NEW, hash);
                 next_old = match last_seen.get(id as usize) {
                     Some(&at) => at as usize + 1,
                     None => next_old + 1,
@@ -267,18 +283,22 @@ impl Ids {
     }
 }
 
-/// Open-addressing hash table from keys to dense ids, for [`Ids`]. A slot
-/// holds the upper half of the key's hash and the key's id plus one (0 for
-/// an empty slot); the key itself is in `keys`, at its id.
-pub(crate) struct KeyTable<'a> {
+/// Open-addressing hash table from keys to dense ids, for [`Ids`] and the
+/// token streams' words. A slot holds the upper half of the key's hash
+/// and the key's id plus one (0 for an empty slot); the key itself, or
+/// what finds it (`K`), is in `keys`, at its id.
+pub(crate) struct Table<K> {
     slots: Vec<u64>,
-    keys: Vec<&'a str>,
+    keys: Vec<K>,
     seed: u64,
 }
 
-impl<'a> KeyTable<'a> {
+/// A [`Table`] of strings.
+pub(crate) type KeyTable<'a> = Table<&'a str>;
+
+impl<K: Copy> Table<K> {
     pub(crate) fn new(expected: usize) -> Self {
-        KeyTable { slots: vec![0; Self::size_for(expected)], keys: Vec::with_capacity(expected), seed: seed() }
+        Table { slots: vec![0; Self::size_for(expected)], keys: Vec::with_capacity(expected), seed: seed() }
     }
 
     /// Slots for `n` keys: at most three quarters full.
@@ -287,19 +307,15 @@ impl<'a> KeyTable<'a> {
     }
 
     /// The keys, by id.
-    pub(crate) fn keys(&self) -> &[&'a str] {
+    pub(crate) fn keys(&self) -> &[K] {
         &self.keys
     }
 
-    /// The id of `key`, a new one if the key is new.
-    pub(crate) fn id(&mut self, key: &'a str) -> u32 {
-        self.id_hashed(key, hash_bytes(key.as_bytes(), self.seed))
-    }
-
-    /// [`KeyTable::id`], given the key's [`crate::hash::key_hash`].
+    /// The id of the key `hash` is the [`crate::hash::key_hash`] of, a
+    /// new one if the key is new: `key` stands for it, and `same` tells
+    /// whether what is stored stands for the same key.
     #[inline]
-    pub(crate) fn id_hashed(&mut self, key: &'a str, hash: u64) -> u32 {
-        debug_assert_eq!(hash, hash_bytes(key.as_bytes(), self.seed));
+    pub(crate) fn id_with(&mut self, key: K, hash: u64, same: impl Fn(K) -> bool) -> u32 {
         let tag = hash >> 32;
         let mask = self.slots.len() - 1;
         let mut i = tag as usize & mask;
@@ -308,7 +324,7 @@ impl<'a> KeyTable<'a> {
             if slot == 0 {
                 break;
             }
-            if slot >> 32 == tag && self.keys[(slot as u32 - 1) as usize] == key {
+            if slot >> 32 == tag && same(self.keys[(slot as u32 - 1) as usize]) {
                 return slot as u32 - 1;
             }
             i = (i + 1) & mask;
@@ -332,6 +348,20 @@ impl<'a> KeyTable<'a> {
             }
             self.slots[i] = slot;
         }
+    }
+}
+
+impl<'a> Table<&'a str> {
+    /// The id of `key`, a new one if the key is new.
+    pub(crate) fn id(&mut self, key: &'a str) -> u32 {
+        self.id_hashed(key, hash_bytes(key.as_bytes(), self.seed))
+    }
+
+    /// [`Table::id`], given the key's [`crate::hash::key_hash`].
+    #[inline]
+    pub(crate) fn id_hashed(&mut self, key: &'a str, hash: u64) -> u32 {
+        debug_assert_eq!(hash, hash_bytes(key.as_bytes(), self.seed));
+        self.id_with(key, hash, |k| k == key)
     }
 }
 

@@ -509,7 +509,7 @@ impl Seen {
 /// The chain is what is left of `pairs`, in place: a book's anchoring
 /// chains tens of thousands of pairs, and two more lists as long were
 /// hundreds of fresh pages on a step that runs on one thread.
-pub(crate) fn longest_increasing(mut pairs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+pub(crate) fn longest_increasing<T: Copy + Ord>(mut pairs: Vec<(T, T)>) -> Vec<(T, T)> {
     // Between near-identical versions every pair extends the chain.
     if pairs.windows(2).all(|w| w[0].1 < w[1].1) {
         return pairs;
@@ -821,7 +821,7 @@ mod tests {
     fn longest_increasing_chain() {
         let pairs = [(0, 5), (1, 1), (2, 2), (3, 0), (4, 3), (5, 4)];
         assert_eq!(longest_increasing(pairs.to_vec()), [(1, 1), (2, 2), (4, 3), (5, 4)]);
-        assert!(longest_increasing(Vec::new()).is_empty());
+        assert!(longest_increasing(Vec::<(u32, u32)>::new()).is_empty());
         assert_eq!(longest_increasing(vec![(0, 0), (1, 2), (2, 3)]), [(0, 0), (1, 2), (2, 3)]);
         assert_eq!(longest_increasing(vec![(0, 1), (1, 1)]), [(1, 1)]);
         // The chain of a random permutation is as the plain patience
