@@ -1197,6 +1197,36 @@ mod examples {
         }
     }
 
+    /// A key character with a very long source (a run of 70,000 spaces
+    /// between two words is one space) is rebuilt with its whole source.
+    #[test]
+    fn a_very_long_source_is_rebuilt_whole() {
+        use crate::input::{LineFilter, Source};
+        use crate::normalize::NormalizeOptions;
+        use crate::segment::segment;
+        for gap in [" ", "\u{3000}", "\t"] {
+            let text = format!("Before{}after. One{}more.", gap.repeat(70_000), gap.repeat(65_535));
+            let src = Source::from_text("t", text.as_str());
+            let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+            let chars = doc.all_chars();
+            let longest = chars.iter().map(|c| c.end - c.start).max().unwrap();
+            assert!(longest as usize >= 65_535 * gap.len(), "{gap:?}: {longest}");
+            let mut at = 0;
+            for c in &chars {
+                assert!(c.start >= at, "{gap:?}: {c:?} after {at}");
+                at = c.end;
+            }
+            for start in 0..chars.len() {
+                assert_eq!(doc.chars(start..chars.len()), chars[start..], "{gap:?} from {start}");
+            }
+            // Against a document that holds no long source.
+            let short = format!("Before{gap}after. One{gap}more.");
+            let d2 =
+                segment(&Source::from_text("t", short.as_str()), &LineFilter::default(), &NormalizeOptions::default());
+            assert_eq!(d2.keys, doc.keys, "{gap:?}");
+        }
+    }
+
     #[test]
     fn segment_example() {
         use crate::input::{LineFilter, Source};
