@@ -508,7 +508,7 @@ fn trim(doc: &Segmented, mut r: Range<usize>) -> Range<usize> {
 }
 
 fn member_of(doc: &Segmented, sentences: Range<usize>) -> Member {
-    let chars = doc.sentences[sentences.start].chars.start..doc.sentences[sentences.end - 1].chars.end;
+    let chars = doc.sentences[sentences.start].chars().start..doc.sentences[sentences.end - 1].chars().end;
     Member { chars: trim(doc, chars), sentences, split: false, moved_from: None }
 }
 
@@ -574,7 +574,7 @@ fn multi_align(docs: &[Segmented], base: usize, rows: &[Vec<Row>], opts: &Option
                     if r.old.is_empty() || chars.is_empty() {
                         continue;
                     }
-                    let whole = r.new.len() == 1 && wd.sentences[r.new.start].chars == r.new_chars;
+                    let whole = r.new.len() == 1 && wd.sentences[r.new.start].chars() == r.new_chars;
                     let member = Member { chars, sentences: r.new.clone(), split: !whole, moved_from: None };
                     at_base[r.old.start][w] = Some(member);
                 }

@@ -306,16 +306,16 @@ pub(crate) fn byte_span(doc: &Document, sentences: &Range<usize>, r: &Range<usiz
     let (first, last) = match (doc.sentences.get(sentences.start), sentences.end.checked_sub(1)) {
         (Some(_), Some(last)) if last < doc.sentences.len() => (sentences.start, last),
         _ => (
-            doc.sentences.partition_point(|s| s.chars.end <= r.start),
-            doc.sentences.partition_point(|s| s.chars.end < r.end),
+            doc.sentences.partition_point(|s| s.chars().end <= r.start),
+            doc.sentences.partition_point(|s| s.chars().end < r.end),
         ),
     };
     let start = match doc.sentences.get(first) {
-        Some(s) if s.chars.start == r.start => s.start,
+        Some(s) if s.chars().start == r.start => s.start(),
         _ => doc.chars(r.start..r.start + 1).first().map_or(0, |c| c.start as usize),
     };
     let end = match doc.sentences.get(last) {
-        Some(s) if s.chars.end == r.end => s.end,
+        Some(s) if s.chars().end == r.end => s.end(),
         _ => doc.chars(r.end - 1..r.end).first().map_or(start, |c| c.end as usize),
     };
     start..end.max(start)
@@ -449,8 +449,8 @@ struct Setup {
 impl Setup {
     fn new(v: &Versions, aligned: &[Row], opts: &Options) -> Setup {
         let (od, nd) = (v.od, v.nd);
-        let total_chars: usize = od.sentences.iter().map(|s| s.chars.len()).sum::<usize>()
-            + nd.sentences.iter().map(|s| s.chars.len()).sum::<usize>();
+        let total_chars: usize = od.sentences.iter().map(|s| s.chars().len()).sum::<usize>()
+            + nd.sentences.iter().map(|s| s.chars().len()).sum::<usize>();
         let renumbering = renumbering(v, aligned);
         // Change ids first, so that a moved-from row can point at its change.
         // The sentences of a unit added, removed or moved together are one change.
@@ -576,7 +576,7 @@ fn in_sentences(doc: &Document, sentences: &Range<usize>, chars: &Range<usize>) 
         .get(sentences.clone())
         .unwrap_or_default()
         .iter()
-        .map(|s| s.chars.end.min(chars.end).saturating_sub(s.chars.start.max(chars.start)))
+        .map(|s| s.chars().end.min(chars.end).saturating_sub(s.chars().start.max(chars.start)))
         .sum()
 }
 
@@ -1036,8 +1036,8 @@ fn renumbering(v: &Versions, aligned: &[Row]) -> Renumbering {
     let starts = |doc: &Document, outline: &Outline| -> Vec<Option<usize>> {
         let mut m = vec![None; doc.sentences.len()];
         for (h, head) in outline.headings.iter().enumerate() {
-            let s = doc.sentences.partition_point(|s| s.end <= head.start);
-            if doc.sentences.get(s).is_some_and(|x| x.start == head.start) {
+            let s = doc.sentences.partition_point(|s| s.end() <= head.start);
+            if doc.sentences.get(s).is_some_and(|x| x.start() == head.start) {
                 m[s] = Some(h);
             }
         }
@@ -1101,7 +1101,7 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
     // Only articles group their sentences (a chapter of a novel is no unit
     // to report as one change).
     let unit = |doc: &Document, outline: &Outline, sentence: usize| {
-        doc.sentences.get(sentence).and_then(|s| outline.article_at(s.start))
+        doc.sentences.get(sentence).and_then(|s| outline.article_at(s.start()))
     };
     for i in 1..aligned.len() {
         let (a, b) = (&aligned[i - 1], &aligned[i]);

@@ -441,17 +441,17 @@ fn key_byte(doc: &Document, c: usize) -> usize {
     if c >= doc.key_chars {
         return doc.keys.len();
     }
-    let s = doc.sentences.partition_point(|s| s.chars.end <= c);
+    let s = doc.sentences.partition_point(|s| s.chars().end <= c);
     let nth = |text: &str, n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
     match doc.sentences.get(s) {
-        Some(sen) if sen.chars.start <= c => sen.key.start + nth(&doc.keys[sen.key.clone()], c - sen.chars.start),
+        Some(sen) if sen.chars().start <= c => sen.key().start + nth(&doc.keys[sen.key()], c - sen.chars().start),
         // Between two sentences: count back from the next one.
         Some(sen) => {
-            let back = sen.chars.start - c;
-            doc.keys[..sen.key.start].char_indices().rev().nth(back - 1).map_or(0, |(i, _)| i)
+            let back = sen.chars().start - c;
+            doc.keys[..sen.key().start].char_indices().rev().nth(back - 1).map_or(0, |(i, _)| i)
         }
         None => match doc.sentences.last() {
-            Some(last) => last.key.end + nth(&doc.keys[last.key.end..], c - last.chars.end),
+            Some(last) => last.key().end + nth(&doc.keys[last.key().end..], c - last.chars().end),
             None => nth(&doc.keys, c),
         },
     }
@@ -463,9 +463,9 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
         return "";
     }
     // A whole sentence (the usual case): its key range is known.
-    let s = doc.sentences.partition_point(|s| s.chars.start < r.start);
-    if let Some(sen) = doc.sentences.get(s).filter(|sen| sen.chars == *r) {
-        return &doc.keys[sen.key.clone()];
+    let s = doc.sentences.partition_point(|s| s.chars().start < r.start);
+    if let Some(sen) = doc.sentences.get(s).filter(|sen| sen.chars() == *r) {
+        return &doc.keys[sen.key()];
     }
     &doc.keys[key_byte(doc, r.start)..key_byte(doc, r.end)]
 }
@@ -476,8 +476,8 @@ fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 fn row_key<'d>(doc: &'d Document, sentences: &Range<usize>, chars: &Range<usize>) -> &'d str {
     if let (Some(first), Some(last)) = (doc.sentences.get(sentences.start), sentences.end.checked_sub(1)) {
         if let Some(last) = doc.sentences.get(last).filter(|_| sentences.start < sentences.end) {
-            if first.chars.start == chars.start && last.chars.end == chars.end {
-                return &doc.keys[first.key.start..last.key.end];
+            if first.chars().start == chars.start && last.chars().end == chars.end {
+                return &doc.keys[first.key().start..last.key().end];
             }
         }
     }
@@ -558,7 +558,7 @@ fn stretches<'d>(
         // Equal keys (nearly every anchor) have equal tokens: count them,
         // or look up the count of a whole old sentence.
         if ka == kb {
-            let whole = r.old.len() == 1 && old.sentences[r.old.start].chars == r.old_chars;
+            let whole = r.old.len() == 1 && old.sentences[r.old.start].chars() == r.old_chars;
             return Some(match counts.get(r.old.start).filter(|&&n| whole && n != u32::MAX) {
                 Some(&n) => n as usize,
                 None => tok.count(ka),
@@ -587,7 +587,8 @@ fn stretches<'d>(
         // them (the space between two English sentences: nearly every
         // anchor of a normal pair), leave nothing to score.
         let tokenless = |doc: &Document, from: Option<usize>, sentences: &Range<usize>, chars: &Range<usize>| {
-            let to = doc.sentences.get(sentences.start).filter(|s| s.chars.start == chars.start).map(|s| s.key.start);
+            let to =
+                doc.sentences.get(sentences.start).filter(|s| s.chars().start == chars.start).map(|s| s.key().start);
             from.zip(to).and_then(|(a, b)| doc.keys.get(a..b)).is_some_and(|t| !t.chars().any(alnum))
         };
         let empty = after == i
@@ -604,7 +605,7 @@ fn stretches<'d>(
         }
         let end_key = |doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| {
             let last = sentences.end.checked_sub(1).and_then(|l| doc.sentences.get(l));
-            last.filter(|s| s.chars.end == chars.end && sentences.start < sentences.end).map(|s| s.key.end)
+            last.filter(|s| s.chars().end == chars.end && sentences.start < sentences.end).map(|s| s.key().end)
         };
         (po_key, pn_key) = (end_key(old, &r.old, &r.old_chars), end_key(new, &r.new, &r.new_chars));
         hits += anchor_hits;

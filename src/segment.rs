@@ -52,29 +52,67 @@ const WRAPPED_WIDTH: usize = 40;
 /// Across a blank line, only a line this wide is taken as broken mid-sentence.
 const BROKEN_WIDTH: usize = 80;
 
-/// One sentence of a version.
+/// One sentence of a version. Its ranges are held in 32 bits (a source
+/// is under 4 GiB: see [`crate::normalize::NChar`]): a book is tens of
+/// thousands of sentences, written while it is segmented, and at 28 bytes
+/// rather than 56 they are half the fresh memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
-    /// The key characters, as document-wide key-character indices (see
-    /// [`Document::chars`]).
-    pub chars: Range<usize>,
-    /// Byte range of the sentence in the original text.
-    pub start: usize,
-    /// End byte (exclusive).
-    pub end: usize,
-    /// Byte range of the comparison key in [`Document::keys`] (see
-    /// [`Document::key`]).
-    pub key: Range<usize>,
+    /// Key characters: see [`Sentence::chars`].
+    char_range: [u32; 2],
+    /// Source bytes: see [`Sentence::start`].
+    byte_range: [u32; 2],
+    /// Key bytes: see [`Sentence::key`].
+    key_range: [u32; 2],
     /// A dropped line (or the start of the text) comes right before this
     /// sentence: it must not be merged with the previous one.
     pub hard_break_before: bool,
 }
 
 impl Sentence {
+    /// A sentence of key characters `chars`, source bytes `start..end`
+    /// and key bytes `key`.
+    fn new(chars: Range<usize>, (start, end): (usize, usize), key: Range<usize>, hard_break_before: bool) -> Self {
+        let narrow = |r: Range<usize>| [r.start as u32, r.end as u32];
+        debug_assert!([chars.end, end, key.end].iter().all(|&x| u32::try_from(x).is_ok()));
+        Sentence {
+            char_range: narrow(chars),
+            byte_range: narrow(start..end),
+            key_range: narrow(key),
+            hard_break_before,
+        }
+    }
+
+    /// The key characters, as document-wide key-character indices (see
+    /// [`Document::chars`]).
+    #[inline]
+    pub fn chars(&self) -> Range<usize> {
+        self.char_range[0] as usize..self.char_range[1] as usize
+    }
+
+    /// Byte range of the sentence in the original text: its start.
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.byte_range[0] as usize
+    }
+
+    /// End byte (exclusive).
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.byte_range[1] as usize
+    }
+
+    /// Byte range of the comparison key in [`Document::keys`] (see
+    /// [`Document::key`]).
+    #[inline]
+    pub fn key(&self) -> Range<usize> {
+        self.key_range[0] as usize..self.key_range[1] as usize
+    }
+
     /// The original text of the sentence.
     #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn text<'a>(&self, source: &'a str) -> &'a str {
-        &source[self.start..self.end]
+        &source[self.start()..self.end()]
     }
 }
 
@@ -137,7 +175,7 @@ pub struct Document {
 impl Document {
     /// The comparison key of sentence `i`.
     pub fn key(&self, i: usize) -> &str {
-        &self.keys[self.sentences[i].key.clone()]
+        &self.keys[self.sentences[i].key()]
     }
 
     /// [`crate::hash::key_hash`] of the key every sentence anchors by
@@ -171,7 +209,7 @@ impl Document {
     /// Key characters of sentence `i`.
     #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn sentence_chars(&self, i: usize) -> Vec<NChar> {
-        self.chars(self.sentences[i].chars.clone())
+        self.chars(self.sentences[i].chars())
     }
 
     /// [`Document::chars`] into `out` (cleared first).
@@ -188,7 +226,7 @@ impl Document {
     /// irregular one before the range.
     fn sentence_chars_into(&self, sentence: usize, range: Range<usize>, out: &mut Vec<NChar>) {
         match (self.sentences.get(sentence), self.first_irregular.get(sentence)) {
-            (Some(s), Some(&first)) if s.chars.start <= range.start => self.chars_from(first as usize, range, out),
+            (Some(s), Some(&first)) if s.chars().start <= range.start => self.chars_from(first as usize, range, out),
             _ => self.chars_into(range, out),
         }
     }
@@ -338,17 +376,18 @@ impl Document {
     pub(crate) fn whole_key(&self, sentences: &Range<usize>, r: &Range<usize>) -> Option<Range<usize>> {
         let first = self.sentences.get(sentences.start)?;
         let last = self.sentences.get(sentences.end.checked_sub(1)?)?;
-        (sentences.start < sentences.end && first.chars.start == r.start && last.chars.end == r.end)
-            .then_some(first.key.start..last.key.end)
+        (sentences.start < sentences.end && first.chars().start == r.start && last.chars().end == r.end)
+            .then_some(first.key().start..last.key().end)
     }
 
     /// The key bytes of key characters `range`, when it starts and ends at
     /// sentence boundaries.
     fn key_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
-        let first = self.sentences.partition_point(|s| s.chars.start < range.start);
-        let last = self.sentences.partition_point(|s| s.chars.end <= range.end);
+        let first = self.sentences.partition_point(|s| s.chars().start < range.start);
+        let last = self.sentences.partition_point(|s| s.chars().end <= range.end);
         let (s, e) = (self.sentences.get(first)?, self.sentences.get(last.checked_sub(1)?)?);
-        (s.chars.start == range.start && e.chars.end == range.end && first < last).then_some(s.key.start..e.key.end)
+        (s.chars().start == range.start && e.chars().end == range.end && first < last)
+            .then_some(s.key().start..e.key().end)
     }
 
     /// Append a key character that stands for the break between two
@@ -811,13 +850,12 @@ impl Builder<'_> {
                 }
                 None => crate::hash::key_hash(text),
             });
-            doc.sentences.push(Sentence {
-                chars: base + k.start..base + k.end,
-                start: block[r.start].start as usize,
-                end: block[r.end - 1].end as usize,
+            doc.sentences.push(Sentence::new(
+                base + k.start..base + k.end,
+                (block[r.start].start as usize, block[r.end - 1].end as usize),
                 key,
-                hard_break_before: n == 0 && self.hard,
-            });
+                n == 0 && self.hard,
+            ));
         }
         self.block.clear();
         self.hard = false;
@@ -1036,7 +1074,7 @@ mod tests {
         let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
         let (mut a, mut b) = (CharCursor::new(&doc), CharCursor::new(&doc));
         for (i, s) in doc.sentences.iter().enumerate() {
-            for start in s.chars.clone() {
+            for start in s.chars() {
                 for end in start..=doc.key_chars {
                     let whole = b.get(start..end).to_vec();
                     assert_eq!(a.get_in(&(i..i + 1), start..end), whole, "sentence {i}, {start}..{end}");
@@ -1169,7 +1207,7 @@ mod examples {
         let src = Source::from_text("t", "你好，世界。\n再见！");
         let doc = crate::segment::segment(&src, &LineFilter::default(), &NormalizeOptions::default());
         assert_eq!(doc.key(1), "再见!");
-        let chars = doc.chars(doc.sentences[1].chars.clone());
+        let chars = doc.chars(doc.sentences[1].chars());
         assert_eq!(chars.iter().map(|c| c.ch).collect::<String>(), "再见!");
         assert_eq!(chars[2].source(&src.text), "！");
     }

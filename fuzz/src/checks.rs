@@ -378,16 +378,16 @@ pub fn segment(data: &[u8]) {
     for (i, s) in doc.sentences.iter().enumerate() {
         let key = doc.key(i);
         let what = format!("sentence {i} {key:?}");
-        assert_range(&text, s.start, s.end, &what);
-        assert_eq!(s.text(&text), &text[s.start..s.end], "{what}: text()");
-        assert!(!s.chars.is_empty() && s.chars.end <= all.len(), "{what}: key chars {:?}", s.chars);
-        let chars = &all[s.chars.clone()];
+        assert_range(&text, s.start(), s.end(), &what);
+        assert_eq!(s.text(&text), &text[s.start()..s.end()], "{what}: text()");
+        assert!(!s.chars().is_empty() && s.chars().end <= all.len(), "{what}: key chars {:?}", s.chars());
+        let chars = &all[s.chars()];
         assert_eq!(doc.sentence_chars(i), chars, "{what}: sentence_chars");
-        assert_eq!(cursor.get(s.chars.clone()), chars, "{what}: CharCursor");
-        let mid = s.chars.start + s.chars.len() / 2;
+        assert_eq!(cursor.get(s.chars()), chars, "{what}: CharCursor");
+        let mid = s.chars().start + s.chars().len() / 2;
         assert_eq!(
-            doc.chars(mid..s.chars.end + 1),
-            &all[mid..(s.chars.end + 1).min(all.len())],
+            doc.chars(mid..s.chars().end + 1),
+            &all[mid..(s.chars().end + 1).min(all.len())],
             "{what}: from the middle"
         );
         assert_eq!(key, key_string(chars), "{what}: key is not its key chars");
@@ -396,26 +396,26 @@ pub fn segment(data: &[u8]) {
             // Punctuation is dropped from the key after the sentence is cut,
             // so the sentence's bytes keep its quotes and final mark.
             assert!(
-                s.start <= first && last <= s.end,
+                s.start() <= first && last <= s.end(),
                 "{what}: bytes {}..{} vs key chars {first}..{last}",
-                s.start,
-                s.end
+                s.start(),
+                s.end()
             );
         } else {
-            assert_eq!((s.start, s.end), (first, last), "{what}: bytes are not those of its key chars");
+            assert_eq!((s.start(), s.end()), (first, last), "{what}: bytes are not those of its key chars");
         }
         assert!(chars.len() <= MAX_SENTENCE_CHARS, "{what}: {} key chars", chars.len());
         assert!(!key.starts_with(' ') && !key.ends_with(' '), "{what}: key has spaces at its ends");
         if let Some(p) = prev {
-            assert!(p.chars.end <= s.chars.start, "{what}: key chars overlap the previous sentence's");
+            assert!(p.chars().end <= s.chars().start, "{what}: key chars overlap the previous sentence's");
             assert!(
-                p.end <= s.start,
+                p.end() <= s.start(),
                 "{what}: bytes {}..{} overlap the previous sentence {:?} at {}..{}",
-                s.start,
-                s.end,
-                &doc.keys[p.key.clone()],
-                p.start,
-                p.end
+                s.start(),
+                s.end(),
+                &doc.keys[p.key()],
+                p.start(),
+                p.end()
             );
         }
         prev = Some(s);

@@ -237,8 +237,8 @@ fn push_equal(okeys: &MaskedKeys, new: &Document, (o, n, len): (usize, usize, us
             if renumbered { RowKind::Modified } else { RowKind::Equal },
             o + k..o + k + 1,
             n + k..n + k + 1,
-            os.chars.clone(),
-            ns.chars.clone(),
+            os.chars(),
+            ns.chars(),
         ));
     }
 }
@@ -289,7 +289,7 @@ fn chars_of(doc: &Document, r: &Range<usize>) -> usize {
     if r.is_empty() {
         0
     } else {
-        doc.sentences[r.end - 1].chars.end - doc.sentences[r.start].chars.start
+        doc.sentences[r.end - 1].chars().end - doc.sentences[r.start].chars().start
     }
 }
 
@@ -383,7 +383,7 @@ fn region_rows(
                 let whole = ns.len() == 1
                     && tb.starts_sentence(p.new.start)
                     && tb.starts_sentence(p.new.end)
-                    && new.sentences[ns.start].chars == chars(&tb, &p.new);
+                    && new.sentences[ns.start].chars() == chars(&tb, &p.new);
                 if whole {
                     RowKind::Equal
                 } else {
@@ -456,7 +456,7 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
         }
         let key = doc.key(sentence);
         let number = crate::structure::label_number(key).map(|r| {
-            let first = doc.sentences[sentence].chars.start;
+            let first = doc.sentences[sentence].chars().start;
             first + key[..r.start].chars().count()..first + key[..r.end].chars().count()
         });
         let mut j = start;
@@ -655,7 +655,7 @@ fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
         if !same_but_spaces(o, n) {
             continue;
         }
-        let whole = r.new.len() == 1 && new.sentences[r.new.start].chars == r.new_chars;
+        let whole = r.new.len() == 1 && new.sentences[r.new.start].chars() == r.new_chars;
         r.kind = if whole { RowKind::Equal } else { RowKind::Resegmented };
         r.similarity = 1.0;
     }
@@ -684,8 +684,8 @@ impl<'d> Sketches<'d> {
     /// The sketch of key characters `r` of side `side`.
     fn get(&self, side: usize, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
         let doc = self.docs[side];
-        let s = doc.sentences.partition_point(|s| s.chars.end <= r.start);
-        if doc.sentences.get(s).is_some_and(|sen| sen.chars == *r) {
+        let s = doc.sentences.partition_point(|s| s.chars().end <= r.start);
+        if doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r) {
             return Cow::Borrowed(self.sentence(side, s));
         }
         Cow::Owned(similarity::Sketch::new(key_text(doc, r)))
@@ -762,8 +762,8 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
                 return None;
             }
             let core = r.new.start + lead..r.new.end - tail;
-            let chars =
-                sent(core.start).chars.start.max(r.new_chars.start)..sent(core.end - 1).chars.end.min(r.new_chars.end);
+            let chars = sent(core.start).chars().start.max(r.new_chars.start)
+                ..sent(core.end - 1).chars().end.min(r.new_chars.end);
             Some((i, core, chars))
         })
         .collect();
@@ -775,7 +775,7 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::with_capacity(split.len());
     for ((i, core, chars), similarity) in split.into_iter().zip(alike) {
         let r = &rows[i];
-        let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars.clone());
+        let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars());
         let mut with = Vec::with_capacity(r.new.len());
         with.extend((r.new.start..core.start).map(|s| added(s, r.old.start)));
         with.push(Row { new: core.clone(), new_chars: chars, similarity, bare: [0, 0], ..r.clone() });
@@ -846,13 +846,13 @@ fn hand_over_fragments(sk: &Sketches, new: &Document, rows: &mut [Row], threshol
             r.kind == RowKind::Modified
                 && r.similarity < threshold
                 && r.new == (sentence..sentence + 1)
-                && r.new_chars.start > s.chars.start
-                && r.new_chars.end < s.chars.end
+                && r.new_chars.start > s.chars().start
+                && r.new_chars.end < s.chars().end
         };
         // The scrap ends the previous row's sentence, or starts the next row's.
-        let backward = if s.chars.end == scrap.end && scrap.start > s.chars.start {
+        let backward = if s.chars().end == scrap.end && scrap.start > s.chars().start {
             true
-        } else if s.chars.start == scrap.start && scrap.end < s.chars.end {
+        } else if s.chars().start == scrap.start && scrap.end < s.chars().end {
             false
         } else {
             continue;
@@ -943,7 +943,7 @@ fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
             }
             let end_old = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
             for s in ns {
-                let chars = new.sentences[s].chars.clone();
+                let chars = new.sentences[s].chars();
                 with.push(Row::new(RowKind::Added, end_old..end_old, s..s + 1, 0..0, chars));
             }
             replace.push((start..end, with));
@@ -1036,10 +1036,10 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
 
 /// The new sentences key characters `r` consist of, if they are whole.
 fn whole(new: &Document, r: Range<usize>) -> Option<Range<usize>> {
-    let first = new.sentences.partition_point(|s| s.chars.end <= r.start);
-    let last = new.sentences.partition_point(|s| s.chars.end < r.end);
+    let first = new.sentences.partition_point(|s| s.chars().end <= r.start);
+    let last = new.sentences.partition_point(|s| s.chars().end < r.end);
     let (a, b) = (new.sentences.get(first)?, new.sentences.get(last)?);
-    (a.chars.start == r.start && b.chars.end == r.end).then_some(first..last + 1)
+    (a.chars().start == r.start && b.chars().end == r.end).then_some(first..last + 1)
 }
 
 /// [`key_text`] of a row's side: key characters `r` of sentences
@@ -1062,28 +1062,28 @@ pub(crate) fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
         return "";
     }
     // The sentence holding r.start, and the byte where r starts in it.
-    let s = doc.sentences.partition_point(|s| s.chars.end <= r.start);
+    let s = doc.sentences.partition_point(|s| s.chars().end <= r.start);
     let Some(first) = doc.sentences.get(s) else { return "" };
     // At a sentence's start or end (nearly always) the byte is known;
     // inside one, its characters are counted from the start, or from the
     // end when that is nearer.
     let offset = |sentence: &crate::segment::Sentence, at: usize| {
-        let n = at.saturating_sub(sentence.chars.start);
-        let (len, key) = (sentence.chars.len(), &doc.keys[sentence.key.clone()]);
+        let n = at.saturating_sub(sentence.chars().start);
+        let (len, key) = (sentence.chars().len(), &doc.keys[sentence.key()]);
         if n == 0 {
-            sentence.key.start
+            sentence.key().start
         } else if n >= len {
-            sentence.key.end
+            sentence.key().end
         } else if key.len() == len {
-            sentence.key.start + n // ASCII
+            sentence.key().start + n // ASCII
         } else if n <= len / 2 {
-            sentence.key.start + key.char_indices().nth(n).map_or(key.len(), |(b, _)| b)
+            sentence.key().start + key.char_indices().nth(n).map_or(key.len(), |(b, _)| b)
         } else {
-            sentence.key.start + key.char_indices().rev().nth(len - n - 1).map_or(0, |(b, _)| b)
+            sentence.key().start + key.char_indices().rev().nth(len - n - 1).map_or(0, |(b, _)| b)
         }
     };
     let start = offset(first, r.start);
-    let e = doc.sentences.partition_point(|s| s.chars.end < r.end).min(doc.sentences.len() - 1);
+    let e = doc.sentences.partition_point(|s| s.chars().end < r.end).min(doc.sentences.len() - 1);
     let end = offset(&doc.sentences[e], r.end);
     &doc.keys[start..end.max(start)]
 }
@@ -1570,7 +1570,7 @@ mod tests {
         let n = d.sentences.len();
         for s in 0..n {
             for e in s + 1..=n {
-                let r = d.sentences[s].chars.start..d.sentences[e - 1].chars.end;
+                let r = d.sentences[s].chars().start..d.sentences[e - 1].chars().end;
                 assert_eq!(key_text_in(&d, &(s..e), &r), key_text(&d, &r));
                 // A part of the sentences is searched for.
                 let inner = r.start + 1..r.end;

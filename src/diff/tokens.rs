@@ -115,8 +115,8 @@ fn tokenise<'a>(doc: &'a Document, sentences: Range<usize>, words: &mut super::a
     let mut out = Tokens { ids: Vec::with_capacity(n), chars: Vec::with_capacity(n), sentence: Vec::with_capacity(n) };
     for s in sentences {
         let sentence = &doc.sentences[s];
-        let key = &doc.keys[sentence.key.clone()];
-        push_sentence(key, sentence.chars.start, s, words, &mut out);
+        let key = &doc.keys[sentence.key()];
+        push_sentence(key, sentence.chars().start, s, words, &mut out);
     }
     out
 }
