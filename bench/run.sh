@@ -6,6 +6,8 @@
 #   bash bench/run.sh                 # everything (about 15 minutes on 2 cores)
 #   QUICK=1 bash bench/run.sh         # main table and start-up only
 #   CORPUS=/path/to/corpus RUNS=5 BENCH_OUT=target/bench bash bench/run.sh
+#   (ARUNS=15 rounds for the ratios to git word-diff, HRUNS=11 for the
+#   hard shapes)
 #   INSTALL=1 bash bench/run.sh       # apt-get install hyperfine wdiff time first
 #
 # Needs: cargo, python3, git. Uses hyperfine, wdiff and /usr/bin/time when
@@ -231,11 +233,13 @@ if [ "$QUICK" != 1 ]; then
     # Issue 10: no input shape may take more than 4 times a normal pair of
     # the same size. Each shape is timed alternately with the normal pair
     # (bench/ratio.py), so the ratio holds whatever the machine's load.
+    # HRUNS rounds (11 by default, against RUNS elsewhere): a shape sits
+    # near its 4x bound, and the median of five rounds moved by ±5%.
     echo "== hard shapes (1 MB, as multiples of a normal pair)" >&2
     python3 "$ROOT/bench/hard_shapes.py" "$CORPUS" "$P" || exit 2
     for lang in zh en; do
         "$MV" --seed 11 --edits 200 "$P/hard_$lang.txt" "$P/hard_${lang}_normal.txt" "$P/hard_${lang}_normal.truth.json"
-        python3 "$ROOT/bench/ratio.py" --runs "$RUNS" --json "$RES" --group "hard.$lang" \
+        python3 "$ROOT/bench/ratio.py" --runs "${HRUNS:-11}" --json "$RES" --group "hard.$lang" \
             "hard.$lang.normal=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_normal.txt" \
             "hard.$lang.every_sentence_changed=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_every.txt" \
             "hard.$lang.paragraphs_shuffled=$TV -f json $P/hard_$lang.txt $P/hard_${lang}_shuffled.txt" \
