@@ -1261,31 +1261,51 @@ struct MoveIndex<'s, S> {
 }
 
 impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S> {
-    /// The index of `index`'s elements (counted first, then filled, in
-    /// item order).
+    /// The index of `index`'s elements: each element is numbered at its
+    /// first sight (the one lookup an element makes), its occurrences
+    /// counted by number, and the postings filled in item order from the
+    /// numbers noted on the way.
     fn new(index: &'s [S]) -> Self {
-        let mut count: ElementMap<u32> = ElementMap::default();
+        let mut number: ElementMap<u32> = ElementMap::default();
+        // Per element number: the element and how often it occurs.
+        let mut seen: Vec<(u32, u32)> = Vec::new();
+        // The number of each element of each item, in order.
+        let mut noted: Vec<u32> = Vec::with_capacity(index.iter().map(|s| s.profile.len()).sum());
         for s in index {
             for x in elements(s) {
-                *count.entry(x).or_default() += 1;
+                let k = *number.entry(x).or_insert_with(|| {
+                    seen.push((x, 0));
+                    seen.len() as u32 - 1
+                });
+                seen[k as usize].1 += 1;
+                noted.push(k);
             }
         }
+        drop(number);
+        // Each element's run of postings (none for the common ones).
+        const SKIP: u32 = u32::MAX;
+        let mut next: Vec<u32> = Vec::with_capacity(seen.len());
         let mut runs: ElementMap<(u32, u32)> = ElementMap::default();
-        runs.reserve(count.len());
         let mut total = 0u32;
-        for (&x, &c) in &count {
+        for &(x, c) in &seen {
             if c as usize <= MOVE_POSTING_CAP {
-                runs.insert(x, (total, total));
+                runs.insert(x, (total, total + c));
+                next.push(total);
                 total += c;
+            } else {
+                next.push(SKIP);
             }
         }
-        drop(count);
         let mut postings = vec![0u32; total as usize];
+        let mut at = noted.iter();
         for (k, s) in index.iter().enumerate() {
-            for x in elements(s) {
-                if let Some(run) = runs.get_mut(&x) {
-                    postings[run.1 as usize] = k as u32;
-                    run.1 += 1;
+            // (The same elements, in the same order, as counted above.)
+            for _ in elements(s) {
+                let Some(&n) = at.next() else { break };
+                let slot = &mut next[n as usize];
+                if *slot != SKIP {
+                    postings[*slot as usize] = k as u32;
+                    *slot += 1;
                 }
             }
         }
@@ -1549,6 +1569,40 @@ mod tests {
         let exact = DiffOptions { move_threshold: None, ..opts() };
         let rows = diff(&da, &db, &exact);
         assert!(rows.iter().any(|r| r.kind == RowKind::Removed) && rows.iter().any(|r| r.kind == RowKind::Added));
+    }
+
+    /// The move index lists, for every element shared by at most
+    /// `MOVE_POSTING_CAP` items, the items that have it, in item order,
+    /// and nothing for the others.
+    #[test]
+    fn the_move_index_lists_each_rare_element_s_items_in_order() {
+        // 60 sentences that share `的` and `是` (common: no list), and
+        // bigrams each shared by a few.
+        let keys: Vec<String> = (0..60)
+            .map(|i| format!("这是第{}句的内容，关于{}和{}。", i % 7, ["山", "水", "风", "云"][i % 4], i % 5))
+            .collect();
+        let sketches: Vec<Box<similarity::Sketch>> =
+            keys.iter().map(|k| Box::new(similarity::Sketch::new(k))).collect();
+        let index = MoveIndex::new(&sketches[..]);
+        let mut reference: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        for (k, s) in sketches.iter().enumerate() {
+            for x in elements(s) {
+                reference.entry(x).or_default().push(k as u32);
+            }
+        }
+        let mut listed = 0;
+        for (x, items) in &reference {
+            match index.runs.get(x) {
+                Some(&(a, b)) => {
+                    assert!(items.len() <= MOVE_POSTING_CAP);
+                    assert_eq!(&index.postings[a as usize..b as usize], &items[..], "element {x:#x}");
+                    listed += 1;
+                }
+                None => assert!(items.len() > MOVE_POSTING_CAP, "element {x:#x} in {} items", items.len()),
+            }
+        }
+        assert_eq!(index.runs.len(), listed);
+        assert!(listed > 10 && listed < reference.len(), "{listed} of {}", reference.len());
     }
 
     #[test]
