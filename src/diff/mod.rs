@@ -710,13 +710,34 @@ impl<'d> Sketches<'d> {
     /// How alike old stretch `o` and new stretch `n` are: Dice of their
     /// profiles.
     fn alike(&self, o: &Range<usize>, n: &Range<usize>) -> f32 {
-        similarity::dice(&self.get(OLD, o).profile, &self.get(NEW, n).profile)
+        similarity::dice(&self.profile(OLD, None, o), &self.profile(NEW, None, n))
+    }
+
+    /// The profile of key characters `r` of side `side` (of sentences
+    /// `sentences`, when known): a whole sentence's from its cached
+    /// sketch, any other stretch's made for the comparison alone, without
+    /// the signature a sketch adds (nothing asks a stretch's twice).
+    fn profile(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> Cow<'_, [u32]> {
+        let doc = self.docs[side];
+        let s = match sentences {
+            Some(s) if s.len() == 1 => s.start,
+            Some(_) => doc.sentences.len(),
+            None => doc.sentences.partition_point(|s| s.chars().end <= r.start),
+        };
+        if doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r) {
+            return Cow::Borrowed(&self.sentence(side, s).profile);
+        }
+        Cow::Owned(similarity::profile(match sentences {
+            Some(s) => key_text_in(doc, s, r),
+            None => key_text(doc, r),
+        }))
     }
 
     /// [`Sketches::alike`] of old characters `o` of sentences `os` and new
-    /// characters `n` of sentences `ns` (sketches found by [`Sketches::get_in`]).
+    /// characters `n` of sentences `ns` (profiles found by
+    /// [`Sketches::profile`]).
     fn alike_in(&self, (os, o): (&Range<usize>, &Range<usize>), (ns, n): (&Range<usize>, &Range<usize>)) -> f32 {
-        similarity::dice(&self.get_in(OLD, os, o).profile, &self.get_in(NEW, ns, n).profile)
+        similarity::dice(&self.profile(OLD, Some(os), o), &self.profile(NEW, Some(ns), n))
     }
 
     /// [`Sketches::alike`] of a row's two sides.
