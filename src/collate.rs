@@ -410,9 +410,10 @@ pub fn collate(sources: &[(String, Source)], base: usize, opts: &Options) -> Res
             .with_max_len(1)
             .map(|(_, src)| {
                 let doc = segment(src, &filter, &norm);
-                Segmented { chars: doc.all_chars(), doc }
+                crate::compare::refuse_oversized(src, &doc)?;
+                Ok(Segmented { chars: doc.all_chars(), doc })
             })
-            .collect()
+            .collect::<Result<_, Error>>()?
     };
 
     let k = sources.len();

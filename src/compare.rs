@@ -83,6 +83,8 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         (doc, mine, theirs)
     };
     let ((od, o_mine, n_theirs), (nd, n_mine, o_theirs)) = rayon::join(|| side(old, new), || side(new, old));
+    refuse_oversized(old, &od)?;
+    refuse_oversized(new, &nd)?;
 
     let t_segment = started.elapsed();
     let diff_opts = DiffOptions {
@@ -146,6 +148,19 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         );
     }
     Ok(report)
+}
+
+/// A version whose text or key text passes what the comparison's 32-bit
+/// offsets reach (see `segment::KEY_LIMIT`) is refused, naming the file:
+/// its document stopped there.
+pub(crate) fn refuse_oversized(src: &Source, doc: &Document) -> Result<(), Error> {
+    if doc.oversized {
+        return Err(Error::input(
+            &src.name,
+            "too large to compare: the text or its comparison key passes 4 GiB (split the file)",
+        ));
+    }
+    Ok(())
 }
 
 /// Characters for a Chinese reference (or a Chinese hypothesis against a

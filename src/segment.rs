@@ -170,7 +170,18 @@ pub struct Document {
     /// their keys with the unit's number masked
     /// ([`crate::structure::mask_label`]): they anchor by these.
     masked: Vec<(usize, String)>,
+    /// The text, or its key text, passed what 32-bit offsets reach (see
+    /// [`KEY_LIMIT`]): the document stops there, and the comparison
+    /// refuses it.
+    pub(crate) oversized: bool,
 }
+
+/// Bytes of text and of key text, and key characters, a document holds
+/// at most: offsets into them are 32-bit ([`NChar`], the irregular
+/// characters, [`Sentence`]). A key can be several times its text
+/// (`U+FDFA` is 18 characters, 33 bytes), so even a text under the
+/// default size limit could pass it.
+pub(crate) const KEY_LIMIT: usize = u32::MAX as usize;
 
 impl Document {
     /// The comparison key of sentence `i`.
@@ -622,11 +633,22 @@ struct Builder<'a> {
     /// Where the previous block's last key character ends in the source
     /// (spaces after its last sentence included).
     tail_end: u32,
+    /// See [`KEY_LIMIT`].
+    limit: usize,
 }
 
 /// Cut `source` into sentences.
 pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
+    segment_within(source, filter, norm, KEY_LIMIT)
+}
+
+/// [`segment`], stopping (the document [`Document::oversized`]) where the
+/// text or the keys would pass `limit`.
+pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &NormalizeOptions, limit: usize) -> Document {
     let text = source.text.as_str();
+    if text.len() > limit {
+        return Document { oversized: true, ..Document::default() };
+    }
     // Punctuation is needed to find sentence ends; with `ignore_punctuation`
     // it is dropped from each sentence's key after the cut (in `flush`).
     let drop_punct = norm.ignore_punctuation;
@@ -639,6 +661,7 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
         norm: NormalizeOptions { ignore_punctuation: false, ..*norm },
         tail: Vec::new(),
         tail_end: 0,
+        limit,
     };
     // Room for the keys up front (they are about as long as the text):
     // growing a string of megabytes copies it again and again.
@@ -660,6 +683,9 @@ pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) ->
     };
 
     for k in 0..source.line_count() {
+        if out.doc.oversized {
+            break;
+        }
         // Display widths up to two lines ahead recognise narrow
         // newspaper-style columns: three or more adjacent lines of the same
         // width are wrapped text, however short they are.
@@ -761,6 +787,15 @@ impl Builder<'_> {
     /// punctuation).
     fn flush(&mut self) {
         if self.block.is_empty() {
+            return;
+        }
+        // The block's keys (and a separator before it), at most four bytes
+        // a character, must stay within the limit.
+        let room = |used: usize, more: usize| used.checked_add(more).is_some_and(|n| n <= self.limit);
+        let chars = self.block.len() + 1;
+        if self.doc.oversized || !room(self.doc.keys.len(), 4 * chars) || !room(self.doc.key_chars, chars) {
+            self.doc.oversized = true;
+            self.block.clear();
             return;
         }
         let (text, doc, block) = (self.text, &mut self.doc, &self.block);
@@ -1263,6 +1298,43 @@ mod examples {
                 segment(&Source::from_text("t", short.as_str()), &LineFilter::default(), &NormalizeOptions::default());
             assert_eq!(d2.keys, doc.keys, "{gap:?}");
         }
+    }
+
+    /// A text, or a text whose keys, would pass the 32-bit offsets is not
+    /// segmented past them: the document says it is oversized (and the
+    /// comparison refuses it, naming the file). Shown with a small limit:
+    /// the real one is 4 GiB.
+    #[test]
+    fn a_document_stops_at_the_offset_limit() {
+        use crate::input::{LineFilter, Source};
+        use crate::normalize::NormalizeOptions;
+        use crate::segment::{segment_within, KEY_LIMIT};
+        let (filter, norm) = (LineFilter::default(), NormalizeOptions::default());
+        let line = "在华投资兴业。\n";
+        let text = line.repeat(100);
+        let src = Source::from_text("t", text.as_str());
+        let whole = segment_within(&src, &filter, &norm, KEY_LIMIT);
+        assert!(!whole.oversized);
+        assert_eq!(whole.sentences.len(), 100);
+        // The text itself past the limit.
+        let none = segment_within(&src, &filter, &norm, text.len() - 1);
+        assert!(none.oversized && none.sentences.is_empty());
+        // The keys past it, part way: U+FDFA is 18 key characters, 33 key
+        // bytes, from 3 bytes of text.
+        let wide = Source::from_text("w", "\u{FDFA}。\n".repeat(50));
+        let expanded = segment_within(&wide, &filter, &norm, KEY_LIMIT);
+        assert!(!expanded.oversized && expanded.sentences.len() == 50);
+        assert!(expanded.keys.len() > 4 * wide.text.len(), "{}", expanded.keys.len());
+        let limit = 3 * wide.text.len();
+        let part = segment_within(&wide, &filter, &norm, limit);
+        assert!(part.oversized);
+        assert!(!part.sentences.is_empty() && part.sentences.len() < 50, "{}", part.sentences.len());
+        assert!(part.keys.len() <= limit && part.key_chars <= limit);
+        let err = crate::compare::refuse_oversized(&wide, &segment_within(&wide, &filter, &norm, 10)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "w: too large to compare: the text or its comparison key passes 4 GiB (split the file)"
+        );
     }
 
     #[test]
