@@ -223,3 +223,15 @@ fn compare_similarity_over_100() {
 fn compare_mirror_threshold_one() {
     checks::compare(include_bytes!("regressions/compare-mirror-threshold-one.bin"));
 }
+
+/// Another case of finding 27: old `?,` against new `??` with
+/// `--keep-quotes --keep-spacing --fold-chinese --threshold 0
+/// --move-threshold 1` is one modified row one way and a modified and a
+/// removed row the other (both directions agree that the versions
+/// differ). Found by `compare` in round 10; the session's first commit
+/// (0c7e7b8) gives the same counts.
+#[test]
+#[ignore = "open: mirrored counts are stricter than the documented contract (docs/robustness.md finding 27)"]
+fn compare_mirror_question_marks() {
+    checks::compare(include_bytes!("regressions/compare-mirror-question-marks.bin"));
+}
