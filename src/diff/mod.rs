@@ -181,8 +181,13 @@ pub(crate) fn diff_telling<'d>(
             .collect();
         // The rows are written in order on this thread; their pages are
         // touched on the pool first.
-        let total = done.iter().map(|d| if let Aligned::Rows(r) = d { r.len() } else { 0 }).sum::<usize>()
-            + done.iter().map(|d| if let Aligned::Equal(.., len) = d { *len } else { 0 }).sum::<usize>();
+        let total: usize = done
+            .iter()
+            .map(|d| match d {
+                Aligned::Rows(r) => r.len(),
+                Aligned::Equal(.., len) => *len,
+            })
+            .sum();
         rows.reserve(total);
         prefault(&mut rows.spare_capacity_mut()[..total]);
         for d in done {
@@ -681,23 +686,26 @@ impl<'d> Sketches<'d> {
         Sketches { docs: [old, new], cache: [OnceLock::new(), OnceLock::new()] }
     }
 
-    /// The sketch of key characters `r` of side `side`.
-    fn get(&self, side: usize, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
-        let doc = self.docs[side];
-        let s = doc.sentences.partition_point(|s| s.chars().end <= r.start);
-        if doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r) {
-            return Cow::Borrowed(self.sentence(side, s));
+    /// The sketch of key characters `r` of sentences `sentences` of side
+    /// `side` (a row's side): a whole sentence's, cached.
+    fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
+        match self.whole_sentence(side, Some(sentences), r) {
+            Some(s) => Cow::Borrowed(self.sentence(side, s)),
+            None => Cow::Owned(similarity::Sketch::new(key_text_in(self.docs[side], sentences, r))),
         }
-        Cow::Owned(similarity::Sketch::new(key_text(doc, r)))
     }
 
-    /// [`Sketches::get`] of key characters `r` of sentences `sentences`
-    /// (a row's side): a whole sentence's, cached, without the search.
-    fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
-        if sentences.len() == 1 && self.docs[side].whole_key(sentences, r).is_some() {
-            return Cow::Borrowed(self.sentence(side, sentences.start));
-        }
-        self.get(side, r)
+    /// The sentence that key characters `r` of side `side` are, when they
+    /// are one whole: found from `sentences` (a row's side) when they are
+    /// known, searched for otherwise.
+    fn whole_sentence(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> Option<usize> {
+        let doc = self.docs[side];
+        let s = match sentences {
+            Some(s) if s.len() == 1 => s.start,
+            Some(_) => return None,
+            None => doc.sentences.partition_point(|s| s.chars().end <= r.start),
+        };
+        doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r).then_some(s)
     }
 
     /// The cached sketch of sentence `s` of side `side`.
@@ -718,15 +726,10 @@ impl<'d> Sketches<'d> {
     /// sketch, any other stretch's made for the comparison alone, without
     /// the signature a sketch adds (nothing asks a stretch's twice).
     fn profile(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> Cow<'_, [u32]> {
-        let doc = self.docs[side];
-        let s = match sentences {
-            Some(s) if s.len() == 1 => s.start,
-            Some(_) => doc.sentences.len(),
-            None => doc.sentences.partition_point(|s| s.chars().end <= r.start),
-        };
-        if doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r) {
+        if let Some(s) = self.whole_sentence(side, sentences, r) {
             return Cow::Borrowed(&self.sentence(side, s).profile);
         }
+        let doc = self.docs[side];
         Cow::Owned(similarity::profile(match sentences {
             Some(s) => key_text_in(doc, s, r),
             None => key_text(doc, r),
