@@ -1288,13 +1288,17 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
     /// The index of `index`'s elements: each element is numbered at its
     /// first sight (the one lookup an element makes), its occurrences
     /// counted by number, and the postings filled in item order from the
-    /// numbers noted on the way.
+    /// numbers noted on the way (the profiles are read once).
     fn new(index: &'s [S]) -> Self {
         let mut number: ElementMap<u32> = ElementMap::default();
         // Per element number: the element and how often it occurs.
         let mut seen: Vec<(u32, u32)> = Vec::new();
         // The number of each element of each item, in order.
         let mut noted: Vec<u32> = Vec::with_capacity(index.iter().map(|s| s.profile.len()).sum());
+        // Where each item's numbers end in `noted`: the postings are
+        // filled from these, without reading the profiles a second time
+        // (they lie all over the heap: reading them is most of the cost).
+        let mut ends: Vec<u32> = Vec::with_capacity(index.len());
         for s in index {
             for x in elements(s) {
                 let k = *number.entry(x).or_insert_with(|| {
@@ -1304,6 +1308,7 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                 seen[k as usize].1 += 1;
                 noted.push(k);
             }
+            ends.push(noted.len() as u32);
         }
         drop(number);
         // Each element's run of postings (none for the common ones).
@@ -1321,17 +1326,16 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
             }
         }
         let mut postings = vec![0u32; total as usize];
-        let mut at = noted.iter();
-        for (k, s) in index.iter().enumerate() {
-            // (The same elements, in the same order, as counted above.)
-            for _ in elements(s) {
-                let Some(&n) = at.next() else { break };
+        let mut from = 0;
+        for (k, &end) in ends.iter().enumerate() {
+            for &n in &noted[from..end as usize] {
                 let slot = &mut next[n as usize];
                 if *slot != SKIP {
                     postings[*slot as usize] = k as u32;
                     *slot += 1;
                 }
             }
+            from = end as usize;
         }
         MoveIndex { items: index, runs, postings }
     }
