@@ -1,8 +1,8 @@
 //! JSON renderer: the report as documented in `docs/json.md`.
 
-use crate::report::Report;
+use crate::report::{Change, ChangeKind, Edit, EditClass, EditOp, Location, Report, Row, RowKind, Span, TimeSpan};
 #[cfg(test)]
-use crate::report::{Change, Row, Summary, VersionInfo};
+use crate::report::{Summary, VersionInfo};
 use serde::Serialize;
 
 #[cfg(test)]
@@ -64,9 +64,11 @@ pub fn write(report: &Report, full: bool, out: impl std::io::Write) -> std::io::
     field(&mut out, "new", &report.new)?;
     field(&mut out, "options", &report.options)?;
     field(&mut out, "summary", &report.summary)?;
-    array(&mut out, "changes", &report.changes, !full)?;
+    // The changes and rows (all but a few bytes of a large report) by
+    // hand, the rest by serde.
+    array(&mut out, "changes", &report.changes, !full, |buf, c| change(buf, c, 2))?;
     if full {
-        array(&mut out, "rows", &report.rows, true)?;
+        array(&mut out, "rows", &report.rows, true, |buf, r| row(buf, r, 2))?;
     }
     out.write_all(b"}\n")?;
     out.flush()
@@ -83,11 +85,12 @@ fn field<T: Serialize>(out: &mut impl std::io::Write, name: &str, value: &T) -> 
 
 /// `  "name": [ … ]` (`,` after it unless `last`): the items rendered in
 /// pieces on rayon's pool, a few pieces at a time, and written in order.
-fn array<T: Serialize + Sync>(
+fn array<T: Sync>(
     out: &mut impl std::io::Write,
     name: &str,
     items: &[T],
     last: bool,
+    item: impl Fn(&mut Vec<u8>, &T) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     /// Items per piece, and pieces rendered before they are written (the
@@ -99,18 +102,23 @@ fn array<T: Serialize + Sync>(
         out.write_all(b"[]")?;
     } else {
         out.write_all(b"[\n")?;
+        // The largest piece so far per item: a piece's buffer is reserved
+        // at once, not grown (and copied) as it fills.
+        let per_item = std::sync::atomic::AtomicUsize::new(512);
         for (w, wave) in items.chunks(PIECE * WAVE).enumerate() {
             let pieces: Vec<Vec<u8>> = wave
                 .par_chunks(PIECE)
                 .enumerate()
                 .map(|(p, piece)| {
-                    let mut buf = Vec::new();
-                    for (k, item) in piece.iter().enumerate() {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    let mut buf = Vec::with_capacity(piece.len() * per_item.load(Relaxed) * 9 / 8);
+                    for (k, value) in piece.iter().enumerate() {
                         let at = w * PIECE * WAVE + p * PIECE + k;
                         buf.extend_from_slice(b"    ");
-                        pretty(&mut buf, item, 2);
+                        item(&mut buf, value);
                         buf.extend_from_slice(if at + 1 == items.len() { b"\n" } else { b",\n" });
                     }
+                    per_item.fetch_max(buf.len().div_ceil(piece.len()), Relaxed);
                     buf
                 })
                 .collect();
@@ -202,6 +210,310 @@ impl serde_json::ser::Formatter for Indented {
     }
 }
 
+// The changes and rows written by hand, byte for byte as serde_json's
+// pretty printer writes them (tests compare the two on every field and
+// variant): a report whose every sentence changed is tens of megabytes of
+// them, and serde_json writes a string a byte at a time and every
+// punctuation mark and indent through its own call. Each function takes
+// the level of the value it writes (the caller has indented its first
+// line), and destructures its type whole, so that a field added to the
+// model does not compile until it is written here.
+
+/// Two spaces per level, for the deepest values of the model.
+const SPACES: &[u8; 32] = b"                                ";
+
+/// A line break and the indent of `level`.
+fn newline(out: &mut Vec<u8>, level: usize) {
+    out.push(b'\n');
+    let mut n = 2 * level;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.extend_from_slice(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// `"name": ` as the `first` or a later member of an object at `level`.
+fn key(out: &mut Vec<u8>, level: usize, name: &str, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    newline(out, level + 1);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// The end of an object or array at `level` that has members.
+fn close(out: &mut Vec<u8>, level: usize, mark: u8) {
+    newline(out, level);
+    out.push(mark);
+}
+
+/// An integer, in serde_json's digits.
+fn uint(out: &mut Vec<u8>, n: u64) {
+    serde_json::ser::Formatter::write_u64(&mut serde_json::ser::CompactFormatter, out, n)
+        .expect("writing to memory does not fail");
+}
+
+/// A float as serde_json writes it: `null` unless finite.
+fn float(out: &mut Vec<u8>, x: f64, single: bool) {
+    use serde_json::ser::Formatter as _;
+    let mut f = serde_json::ser::CompactFormatter;
+    let written = if !x.is_finite() {
+        f.write_null(out)
+    } else if single {
+        f.write_f32(out, x as f32)
+    } else {
+        f.write_f64(out, x)
+    };
+    written.expect("writing to memory does not fail");
+}
+
+/// Does `text` hold a byte that JSON escapes (a control character, `"`,
+/// `\`)? Eight bytes at a time, each word by the classic tests for a zero
+/// byte and for a byte below a bound (exact, whatever the other bytes).
+fn needs_escape(text: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut words = text.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+        if below_space | zero_byte(x ^ (b'"' as u64 * ONES)) | zero_byte(x ^ (b'\\' as u64 * ONES)) != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn string(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    if !needs_escape(bytes) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// A JSON array at `level` of `items`, each written by `item` at the next
+/// level.
+fn list<T>(out: &mut Vec<u8>, items: &[T], level: usize, item: impl Fn(&mut Vec<u8>, &T, usize)) {
+    if items.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for (k, x) in items.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        newline(out, level + 1);
+        item(out, x, level + 1);
+    }
+    close(out, level, b']');
+}
+
+fn change_kind(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Modified => "modified",
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Moved => "moved",
+    }
+}
+
+fn row_kind(kind: RowKind) -> &'static str {
+    match kind {
+        RowKind::Equal => "equal",
+        RowKind::Resegmented => "resegmented",
+        RowKind::Modified => "modified",
+        RowKind::Added => "added",
+        RowKind::Removed => "removed",
+        RowKind::MovedFrom => "moved_from",
+        RowKind::MovedTo => "moved_to",
+    }
+}
+
+fn edit_op(op: EditOp) -> &'static str {
+    match op {
+        EditOp::Insert => "insert",
+        EditOp::Delete => "delete",
+        EditOp::Replace => "replace",
+    }
+}
+
+fn edit_class(class: EditClass) -> &'static str {
+    match class {
+        EditClass::Wording => "wording",
+        EditClass::Punctuation => "punctuation",
+        EditClass::Spacing => "spacing",
+        EditClass::Case => "case",
+        EditClass::Renumbering => "renumbering",
+    }
+}
+
+/// A [`Change`] at `level`.
+fn change(out: &mut Vec<u8>, c: &Change, level: usize) {
+    let Change { id, kind, class, old, new, similarity, edits, old_sentences, new_sentences } = c;
+    out.push(b'{');
+    key(out, level, "id", true);
+    uint(out, *id as u64);
+    key(out, level, "kind", false);
+    string(out, change_kind(*kind));
+    key(out, level, "class", false);
+    string(out, edit_class(*class));
+    key(out, level, "old", false);
+    optional_span(out, old.as_ref(), level + 1);
+    key(out, level, "new", false);
+    optional_span(out, new.as_ref(), level + 1);
+    key(out, level, "similarity", false);
+    float(out, f64::from(*similarity), true);
+    key(out, level, "edits", false);
+    list(out, edits, level + 1, edit);
+    key(out, level, "old_sentences", false);
+    list(out, old_sentences, level + 1, |out, &n, _| uint(out, n as u64));
+    key(out, level, "new_sentences", false);
+    list(out, new_sentences, level + 1, |out, &n, _| uint(out, n as u64));
+    close(out, level, b'}');
+}
+
+/// A [`Row`] at `level`.
+fn row(out: &mut Vec<u8>, r: &Row, level: usize) {
+    let Row { kind, old, new, change, skipped } = r;
+    out.push(b'{');
+    key(out, level, "kind", true);
+    string(out, row_kind(*kind));
+    key(out, level, "old", false);
+    optional_span(out, old.as_ref(), level + 1);
+    key(out, level, "new", false);
+    optional_span(out, new.as_ref(), level + 1);
+    key(out, level, "change", false);
+    match change {
+        Some(id) => uint(out, *id as u64),
+        None => out.extend_from_slice(b"null"),
+    }
+    if *skipped != 0 {
+        key(out, level, "skipped", false);
+        uint(out, *skipped as u64);
+    }
+    close(out, level, b'}');
+}
+
+fn optional_span(out: &mut Vec<u8>, span: Option<&Span>, level: usize) {
+    match span {
+        Some(s) => self::span(out, s, level),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A [`Span`] at `level`.
+fn span(out: &mut Vec<u8>, s: &Span, level: usize) {
+    let Span { text, start, end, line, column, end_line, page, time, section, path } = s;
+    out.push(b'{');
+    key(out, level, "text", true);
+    string(out, text);
+    key(out, level, "start", false);
+    uint(out, *start as u64);
+    key(out, level, "end", false);
+    uint(out, *end as u64);
+    key(out, level, "line", false);
+    uint(out, u64::from(*line));
+    key(out, level, "column", false);
+    uint(out, u64::from(*column));
+    key(out, level, "end_line", false);
+    uint(out, u64::from(*end_line));
+    if let Some(page) = page {
+        key(out, level, "page", false);
+        uint(out, u64::from(*page));
+    }
+    if let Some(TimeSpan { start, end }) = time {
+        key(out, level, "time", false);
+        out.push(b'{');
+        key(out, level + 1, "start", true);
+        float(out, *start, false);
+        key(out, level + 1, "end", false);
+        float(out, *end, false);
+        close(out, level + 1, b'}');
+    }
+    if let Some(section) = section {
+        key(out, level, "section", false);
+        string(out, section);
+    }
+    if !path.is_empty() {
+        key(out, level, "path", false);
+        list(out, path, level + 1, |out, p, _| string(out, p));
+    }
+    close(out, level, b'}');
+}
+
+/// An [`Edit`] at `level`.
+fn edit(out: &mut Vec<u8>, e: &Edit, level: usize) {
+    let Edit { op, old, new, class, old_at, new_at, recurring } = e;
+    out.push(b'{');
+    key(out, level, "op", true);
+    string(out, edit_op(*op));
+    key(out, level, "old", false);
+    string(out, old);
+    key(out, level, "new", false);
+    string(out, new);
+    key(out, level, "class", false);
+    string(out, edit_class(*class));
+    key(out, level, "old_at", false);
+    location(out, old_at, level + 1);
+    key(out, level, "new_at", false);
+    location(out, new_at, level + 1);
+    if let Some(g) = recurring {
+        key(out, level, "recurring", false);
+        uint(out, *g as u64);
+    }
+    close(out, level, b'}');
+}
+
+/// A [`Location`] at `level`.
+fn location(out: &mut Vec<u8>, l: &Location, level: usize) {
+    let Location { start, end, line, column } = l;
+    out.push(b'{');
+    key(out, level, "start", true);
+    uint(out, *start as u64);
+    key(out, level, "end", false);
+    uint(out, *end as u64);
+    key(out, level, "line", false);
+    uint(out, u64::from(*line));
+    key(out, level, "column", false);
+    uint(out, u64::from(*column));
+    close(out, level, b'}');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +534,125 @@ mod tests {
         let mut out = serde_json::to_vec_pretty(&view).unwrap();
         out.push(b'\n');
         out
+    }
+
+    /// A change or row of every kind, with every optional field set and
+    /// unset, and strings and numbers at their edges: written by hand as
+    /// serde_json writes them.
+    #[test]
+    fn changes_and_rows_are_written_as_serde_json_writes_them() {
+        use crate::report::*;
+        let mut report = compare(
+            &Source::from_text("a", "在华投资。"),
+            &Source::from_text("b", "在中国投资。"),
+            &Options::default(),
+        )
+        .unwrap();
+        let every_byte: String = (0u8..0x80).map(char::from).collect();
+        let texts = [
+            String::new(),
+            "在华投资。".to_string(),
+            every_byte.clone(),
+            "\"quoted\" \\ back\u{7f}slash\u{1f}".to_string(),
+            "1234567\"".to_string(),
+            "12345678\n".to_string(),
+            "𝄞 émigré ——— \u{2028}".to_string(),
+        ];
+        let span = |k: usize| Span {
+            text: texts[k % texts.len()].clone(),
+            start: k,
+            end: usize::MAX - k,
+            line: k as u32 + 1,
+            column: u32::MAX,
+            end_line: 7,
+            page: k.is_multiple_of(2).then_some(k as u32),
+            time: [
+                None,
+                Some(TimeSpan { start: 0.0, end: 1.5 }),
+                Some(TimeSpan { start: f64::NAN, end: f64::INFINITY }),
+            ][k % 3],
+            section: (k % 2 == 1).then(|| texts[(k + 1) % texts.len()].clone()),
+            path: (0..k % 3).map(|i| texts[(k + i) % texts.len()].clone()).collect(),
+        };
+        let location = |k: usize| Location { start: k, end: k + 3, line: 1, column: k as u32 };
+        let kinds = [ChangeKind::Modified, ChangeKind::Added, ChangeKind::Removed, ChangeKind::Moved];
+        let classes =
+            [EditClass::Wording, EditClass::Punctuation, EditClass::Spacing, EditClass::Case, EditClass::Renumbering];
+        let ops = [EditOp::Insert, EditOp::Delete, EditOp::Replace];
+        let similarities = [0.0, 1.0, 0.947_368_44, f32::NAN, f32::NEG_INFINITY, 1e-7];
+        report.changes = (0..24)
+            .map(|k| Change {
+                id: k,
+                kind: kinds[k % kinds.len()],
+                class: classes[k % classes.len()],
+                old: (k % 4 != 1).then(|| span(k)),
+                new: (k % 4 != 2).then(|| span(k + 3)),
+                similarity: similarities[k % similarities.len()],
+                edits: (0..k % 3)
+                    .map(|i| Edit {
+                        op: ops[(k + i) % ops.len()],
+                        old: texts[(k + i) % texts.len()].clone(),
+                        new: texts[(k + 2 * i) % texts.len()].clone(),
+                        class: classes[(k + i) % classes.len()],
+                        old_at: location(k),
+                        new_at: location(k + i),
+                        recurring: (i % 2 == 1).then_some(k),
+                    })
+                    .collect(),
+                old_sentences: [k, k + 1],
+                new_sentences: [0, usize::MAX],
+            })
+            .collect();
+        let row_kinds = [
+            RowKind::Equal,
+            RowKind::Resegmented,
+            RowKind::Modified,
+            RowKind::Added,
+            RowKind::Removed,
+            RowKind::MovedFrom,
+            RowKind::MovedTo,
+        ];
+        report.rows = (0..21)
+            .map(|k| Row {
+                kind: row_kinds[k % row_kinds.len()],
+                old: (k % 3 != 1).then(|| span(k)),
+                new: (k % 3 != 2).then(|| span(k + 1)),
+                change: (k % 2 == 0).then_some(k),
+                skipped: k % 4,
+            })
+            .collect();
+        for full in [false, true] {
+            let mut out = Vec::new();
+            write(&report, full, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(reference(&report, full)).unwrap());
+        }
+    }
+
+    /// The word-at-a-time test finds exactly the bytes JSON escapes, at
+    /// every place in a word and in the bytes after the last whole one.
+    #[test]
+    fn needs_escape_is_exact() {
+        for len in [1, 7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = b;
+                    let expected = b < 0x20 || b == b'"' || b == b'\\';
+                    assert_eq!(needs_escape(&text), expected, "byte {b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(!needs_escape("在华投资 émigré\u{7f}".as_bytes()));
+    }
+
+    proptest::proptest! {
+        /// Any string is escaped as serde_json escapes it.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(text in "\\PC*|[\\x00-\\x7f]*") {
+            let mut out = Vec::new();
+            string(&mut out, &text);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap());
+        }
     }
 
     #[test]
