@@ -392,10 +392,7 @@ fn change(out: &mut Vec<u8>, c: &Change, level: usize) {
     string(out, change_kind(*kind));
     key(out, level, "class", false);
     string(out, edit_class(*class));
-    key(out, level, "old", false);
-    optional_span(out, old.as_ref(), level + 1);
-    key(out, level, "new", false);
-    optional_span(out, new.as_ref(), level + 1);
+    sides(out, level, old.as_ref(), new.as_ref());
     key(out, level, "similarity", false);
     float(out, f64::from(*similarity), true);
     key(out, level, "edits", false);
@@ -413,10 +410,7 @@ fn row(out: &mut Vec<u8>, r: &Row, level: usize) {
     out.push(b'{');
     key(out, level, "kind", true);
     string(out, row_kind(*kind));
-    key(out, level, "old", false);
-    optional_span(out, old.as_ref(), level + 1);
-    key(out, level, "new", false);
-    optional_span(out, new.as_ref(), level + 1);
+    sides(out, level, old.as_ref(), new.as_ref());
     key(out, level, "change", false);
     match change {
         Some(id) => uint(out, *id as u64),
@@ -429,10 +423,15 @@ fn row(out: &mut Vec<u8>, r: &Row, level: usize) {
     close(out, level, b'}');
 }
 
-fn optional_span(out: &mut Vec<u8>, span: Option<&Span>, level: usize) {
-    match span {
-        Some(s) => self::span(out, s, level),
-        None => out.extend_from_slice(b"null"),
+/// The members `old` and `new` of a change or row at `level`: spans, or
+/// `null`.
+fn sides(out: &mut Vec<u8>, level: usize, old: Option<&Span>, new: Option<&Span>) {
+    for (name, side) in [("old", old), ("new", new)] {
+        key(out, level, name, false);
+        match side {
+            Some(s) => span(out, s, level + 1),
+            None => out.extend_from_slice(b"null"),
+        }
     }
 }
 
@@ -442,14 +441,7 @@ fn span(out: &mut Vec<u8>, s: &Span, level: usize) {
     out.push(b'{');
     key(out, level, "text", true);
     string(out, text);
-    key(out, level, "start", false);
-    uint(out, *start as u64);
-    key(out, level, "end", false);
-    uint(out, *end as u64);
-    key(out, level, "line", false);
-    uint(out, u64::from(*line));
-    key(out, level, "column", false);
-    uint(out, u64::from(*column));
+    place(out, level, false, (*start, *end), (*line, *column));
     key(out, level, "end_line", false);
     uint(out, u64::from(*end_line));
     if let Some(page) = page {
@@ -503,15 +495,21 @@ fn edit(out: &mut Vec<u8>, e: &Edit, level: usize) {
 fn location(out: &mut Vec<u8>, l: &Location, level: usize) {
     let Location { start, end, line, column } = l;
     out.push(b'{');
-    key(out, level, "start", true);
-    uint(out, *start as u64);
-    key(out, level, "end", false);
-    uint(out, *end as u64);
-    key(out, level, "line", false);
-    uint(out, u64::from(*line));
-    key(out, level, "column", false);
-    uint(out, u64::from(*column));
+    place(out, level, true, (*start, *end), (*line, *column));
     close(out, level, b'}');
+}
+
+/// The members `start`, `end`, `line` and `column` of an object at
+/// `level` (a [`Span`]'s after its text, a [`Location`]'s alone).
+fn place(out: &mut Vec<u8>, level: usize, first: bool, (start, end): (usize, usize), (line, column): (u32, u32)) {
+    key(out, level, "start", first);
+    uint(out, start as u64);
+    key(out, level, "end", false);
+    uint(out, end as u64);
+    key(out, level, "line", false);
+    uint(out, u64::from(line));
+    key(out, level, "column", false);
+    uint(out, u64::from(column));
 }
 
 #[cfg(test)]
