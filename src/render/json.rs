@@ -219,7 +219,8 @@ impl serde_json::ser::Formatter for Indented {
 // line), and destructures its type whole, so that a field added to the
 // model does not compile until it is written here.
 
-/// Two spaces per level, for the deepest values of the model.
+/// The spaces of an indent, sixteen levels at a time (the model's deepest
+/// members are six levels down: an edit's location's).
 const SPACES: &[u8; 32] = b"                                ";
 
 /// A line break and the indent of `level`.
