@@ -154,7 +154,8 @@ pub enum EditClass {
 }
 
 impl EditClass {
-    /// Label for humans.
+    /// Its name, for humans and in the JSON report (serde's lowercase
+    /// name: the JSON renderer's tests hold the two equal).
     pub fn label(self) -> &'static str {
         match self {
             EditClass::Wording => "wording",

@@ -1,6 +1,6 @@
 //! JSON renderer: the report as documented in `docs/json.md`.
 
-use crate::report::{Change, ChangeKind, Edit, EditClass, EditOp, Location, Report, Row, RowKind, Span, TimeSpan};
+use crate::report::{Change, ChangeKind, Edit, EditOp, Location, Report, Row, RowKind, Span, TimeSpan};
 #[cfg(test)]
 use crate::report::{Summary, VersionInfo};
 use serde::Serialize;
@@ -373,16 +373,6 @@ fn edit_op(op: EditOp) -> &'static str {
     }
 }
 
-fn edit_class(class: EditClass) -> &'static str {
-    match class {
-        EditClass::Wording => "wording",
-        EditClass::Punctuation => "punctuation",
-        EditClass::Spacing => "spacing",
-        EditClass::Case => "case",
-        EditClass::Renumbering => "renumbering",
-    }
-}
-
 /// A [`Change`] at `level`.
 fn change(out: &mut Vec<u8>, c: &Change, level: usize) {
     let Change { id, kind, class, old, new, similarity, edits, old_sentences, new_sentences } = c;
@@ -392,7 +382,7 @@ fn change(out: &mut Vec<u8>, c: &Change, level: usize) {
     key(out, level, "kind", false);
     string(out, change_kind(*kind));
     key(out, level, "class", false);
-    string(out, edit_class(*class));
+    string(out, class.label());
     sides(out, level, old.as_ref(), new.as_ref());
     key(out, level, "similarity", false);
     float(out, f64::from(*similarity), true);
@@ -480,7 +470,7 @@ fn edit(out: &mut Vec<u8>, e: &Edit, level: usize) {
     key(out, level, "new", false);
     string(out, new);
     key(out, level, "class", false);
-    string(out, edit_class(*class));
+    string(out, class.label());
     key(out, level, "old_at", false);
     location(out, old_at, level + 1);
     key(out, level, "new_at", false);
