@@ -427,35 +427,32 @@ fn unique_anchors_related(
         // region gets no anchors, a coarser answer.)
         return (Vec::new(), None);
     }
-    // gram → where it is in a and in b, each with how often it occurs
-    // there (see `Seen`): a book's table is hundreds of thousands of
-    // entries, and its size is what the time goes to.
-    let mut seen: GramMap<(u32, u32)> = GramMap::with_capacity_and_hasher(ra.len(), Default::default());
-    for i in ra.start..=ra.end - k {
-        let e = seen.entry(gram(a, i, k)).or_insert((i as u32, 0));
+    // gram → where it is in the smaller range and in the larger one, each
+    // with how often it occurs there (see `Seen`): a book's table is
+    // hundreds of thousands of entries, and its size is what the time goes
+    // to. Only the smaller range's grams are entered (the larger range's
+    // are looked up): an anchor is in both, and two unrelated stretches of
+    // unequal length make a table of the shorter one's size.
+    let a_smaller = ra.len() <= rb.len();
+    let ((s, rs), (l, rl)) = if a_smaller { ((a, ra), (b, rb)) } else { ((b, rb), (a, ra)) };
+    let mut seen: GramMap<(u32, u32)> = GramMap::with_capacity_and_hasher(rs.len(), Default::default());
+    for i in rs.start..=rs.end - k {
+        let e = seen.entry(gram(s, i, k)).or_insert((i as u32, 0));
         e.0 = Seen::count(e.0);
     }
-    for j in rb.start..=rb.end - k {
-        if let Some(e) = seen.get_mut(&gram(b, j, k)) {
+    for j in rl.start..=rl.end - k {
+        if let Some(e) = seen.get_mut(&gram(l, j, k)) {
             e.1 = Seen::count(j as u32 | e.1 & !Seen::POSITION);
         }
     }
-    // `related`'s sample, looked up here: a gram of the smaller side is in
-    // the larger one when the table has it (b's grams) or counted it in b
-    // (a's grams).
+    // `related`'s sample, looked up here: a gram of the smaller range is in
+    // the larger one when the table counted it there.
     let related = (k == RELATED_GRAM).then(|| {
-        let a_smaller = ra.len() <= rb.len();
-        let rs = if a_smaller { ra.clone() } else { rb.clone() };
         let step = ((rs.len() + 1 - k) / RELATED_SAMPLE).max(1);
         let (mut hits, mut tried) = (0usize, 0usize);
         for i in (rs.start..=rs.end - k).step_by(step) {
             tried += 1;
-            let found = if a_smaller {
-                seen.get(&gram(a, i, k)).is_some_and(|e| Seen::times(e.1) > 0)
-            } else {
-                seen.contains_key(&gram(b, i, k))
-            };
-            hits += usize::from(found);
+            hits += usize::from(seen.get(&gram(s, i, k)).is_some_and(|e| Seen::times(e.1) > 0));
         }
         hits * 5 >= tried
     });
@@ -463,6 +460,7 @@ fn unique_anchors_related(
         .into_values()
         .filter(|&(x, y)| Seen::times(x) == 1 && Seen::times(y) == 1)
         .map(|(x, y)| ((x & Seen::POSITION) as usize, (y & Seen::POSITION) as usize))
+        .map(|(ps, pl)| if a_smaller { (ps, pl) } else { (pl, ps) })
         .filter(|&(pa, pb)| a[pa..pa + k] == b[pb..pb + k])
         .collect();
     pairs.sort_unstable();
@@ -478,9 +476,10 @@ fn unique_anchors_related(
 }
 
 /// A gram's place in one side of [`unique_anchors_related`]'s table: a
-/// position (the first occurrence in a, the last in b) in the low 30 bits
-/// and how often it occurs in the top two (0, 1, or 2 for more), so that
-/// an entry is 16 bytes with its key rather than 24.
+/// position (the first occurrence in the smaller range, the last in the
+/// larger) in the low 30 bits and how often it occurs in the top two (0,
+/// 1, or 2 for more), so that an entry is 16 bytes with its key rather
+/// than 24.
 struct Seen;
 
 impl Seen {
@@ -783,6 +782,55 @@ mod tests {
         let chain = unique_anchors(&a, 0..a.len(), &b, 0..b.len(), 1);
         let letters: Vec<char> = chain.iter().map(|&(x, _)| a[x] as u8 as char).collect();
         assert_eq!(letters, ['a', 'b', 'Y', 'c', 'd']);
+    }
+
+    /// The anchors are the runs of k tokens found exactly once in each
+    /// range, chained: the same found by comparing the runs themselves,
+    /// whichever range is the smaller (the table holds only its runs).
+    #[test]
+    fn unique_anchors_are_the_runs_unique_in_both_ranges() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut anchored = 0;
+        for case in 0..300 {
+            let (la, lb) = (next(300) as usize, next(300) as usize);
+            let alphabet = [2, 4, 12, 400][case % 4];
+            let a: Vec<u32> = (0..la).map(|_| next(alphabet) as u32).collect();
+            let b: Vec<u32> =
+                (0..lb).map(|i| if i < la && next(3) > 0 { a[i] } else { next(alphabet) as u32 }).collect();
+            let (ra, rb) = (next(8) as usize..la, 0..lb.saturating_sub(next(8) as usize));
+            let (ra, rb) = (ra.start.min(la)..la, rb);
+            let k = 1 + case % 4;
+            // Each run's count and place in a (first) and b (last).
+            let mut runs: std::collections::BTreeMap<&[u32], [(usize, usize); 2]> = Default::default();
+            for i in ra.start..(ra.end + 1).saturating_sub(k).max(ra.start) {
+                let e = runs.entry(&a[i..i + k]).or_insert([(0, i), (0, 0)]);
+                e[0].0 += 1;
+            }
+            for j in rb.start..(rb.end + 1).saturating_sub(k).max(rb.start) {
+                if let Some(e) = runs.get_mut(&b[j..j + k]) {
+                    e[1] = (e[1].0 + 1, j);
+                }
+            }
+            let mut pairs: Vec<(usize, usize)> =
+                runs.values().filter(|[x, y]| x.0 == 1 && y.0 == 1).map(|[x, y]| (x.1, y.1)).collect();
+            pairs.sort_unstable();
+            let mut want: Vec<(usize, usize)> = Vec::new();
+            for (x, y) in longest_increasing(pairs) {
+                if want.last().is_none_or(|&(px, py)| x >= px + k && y >= py + k) {
+                    want.push((x, y));
+                }
+            }
+            let got = unique_anchors(&a, ra.clone(), &b, rb.clone(), k);
+            assert_eq!(got, want, "case {case}: {ra:?} of {la} against {rb:?} of {lb}, k = {k}");
+            anchored += usize::from(!got.is_empty());
+        }
+        assert!(anchored > 100, "{anchored}");
     }
 
     /// The relatedness read off the anchors' table is `related`'s answer:
