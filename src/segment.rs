@@ -128,6 +128,18 @@ struct Irregular {
     rules: u16,
 }
 
+/// Where [`Document`]'s decoding of key characters starts: key character
+/// `index` at key byte `key_byte`, whose source starts at byte `source`
+/// unless it is irregular; `first` is the first irregular character at or
+/// after it (in `Document::irregular`).
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    index: u32,
+    key_byte: u32,
+    source: u32,
+    first: usize,
+}
+
 /// A version cut into sentences.
 ///
 /// Key characters with their source ranges ([`NChar`]) take 16 bytes per
@@ -138,12 +150,15 @@ struct Irregular {
 /// *irregular* characters: those that a rule changed, that do not start
 /// where the previous one ended (after a line break, a dropped space or an
 /// invisible character) or whose source is not the character itself, and
-/// the first character of every block and every sentence (so that any
-/// sentence can be rebuilt on its own). Every other key character is its
+/// the first character of every block. Every other key character is its
 /// own original text, unchanged by any rule, right after the previous one:
 /// its `NChar` is the character, where the previous one ended, its UTF-8
 /// length long, with no rule. [`Document::chars`] and [`CharCursor`] rebuild the `NChar`s
-/// exactly from the two.
+/// exactly from the two. A sentence is rebuilt on its own from its start:
+/// its first key character's key byte, index and source byte are the
+/// sentence's own (with punctuation dropped from the keys, where a
+/// sentence's source may start at a dropped mark, its first character is
+/// stored as irregular whatever it is).
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The sentences, in order.
@@ -159,8 +174,8 @@ pub struct Document {
     pub lines_dropped: usize,
     /// The irregular key characters, by index.
     irregular: Vec<Irregular>,
-    /// For each sentence, the index in `irregular` of its first character
-    /// (which is always irregular).
+    /// For each sentence, the index in `irregular` of the first irregular
+    /// character at or after its start.
     first_irregular: Vec<u32>,
     /// For each sentence, [`crate::hash::key_hash`] of the key it anchors
     /// by (its masked key if it has one, see `masked`), taken as the key is
@@ -228,33 +243,43 @@ impl Document {
         // Decode forward from the last irregular character at or before the
         // start: its source range and key offset are known.
         let first = self.irregular.partition_point(|x| (x.index as usize) <= range.start).saturating_sub(1);
-        self.chars_from(first, range, out);
+        match self.irregular.get(first) {
+            Some(x) => {
+                self.chars_from(Start { index: x.index, key_byte: x.key_byte, source: x.start, first }, range, out)
+            }
+            None => out.clear(),
+        }
     }
 
     /// [`Document::chars_into`] for a range that starts sentence
-    /// `sentence` (or inside it): decoded from the sentence's first
-    /// character, which is irregular, without searching for the last
-    /// irregular one before the range.
+    /// `sentence` (or inside it): decoded from the sentence's start,
+    /// without searching for the last irregular character before the range.
     fn sentence_chars_into(&self, sentence: usize, range: Range<usize>, out: &mut Vec<NChar>) {
-        match (self.sentences.get(sentence), self.first_irregular.get(sentence)) {
-            (Some(s), Some(&first)) if s.chars().start <= range.start => self.chars_from(first as usize, range, out),
+        match self.sentence_start(sentence) {
+            Some(start) if start.index as usize <= range.start => self.chars_from(start, range, out),
             _ => self.chars_into(range, out),
         }
     }
 
+    /// Where sentence `sentence` starts, to decode from.
+    fn sentence_start(&self, sentence: usize) -> Option<Start> {
+        let (s, &first) = (self.sentences.get(sentence)?, self.first_irregular.get(sentence)?);
+        Some(Start { index: s.char_range[0], key_byte: s.key_range[0], source: s.byte_range[0], first: first as usize })
+    }
+
     /// Key characters `range` into `out` (cleared first), decoded from
-    /// irregular character `first`, which must be at or before the range.
-    fn chars_from(&self, first: usize, range: Range<usize>, out: &mut Vec<NChar>) {
+    /// `start`, which must be at or before the range.
+    fn chars_from(&self, start: Start, range: Range<usize>, out: &mut Vec<NChar>) {
         out.clear();
         let range = range.start..range.end.min(self.key_chars);
         if range.is_empty() {
             return;
         }
-        let Some(anchor) = self.irregular.get(first) else { return };
-        debug_assert!(anchor.index as usize <= range.start);
-        let mut irregular = self.irregular[first..].iter().peekable();
-        let mut at = anchor.start;
-        for (index, ch) in (anchor.index as usize..).zip(self.keys[anchor.key_byte as usize..].chars()) {
+        debug_assert!(start.index as usize <= range.start);
+        debug_assert!(self.irregular[..start.first].last().is_none_or(|x| x.index < start.index));
+        let mut irregular = self.irregular[start.first.min(self.irregular.len())..].iter().peekable();
+        let mut at = start.source;
+        for (index, ch) in (start.index as usize..).zip(self.keys[start.key_byte as usize..].chars()) {
             if index >= range.end {
                 break;
             }
@@ -284,10 +309,13 @@ impl Document {
         br: Range<usize>,
         f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
     ) -> bool {
-        let (Some(ka), Some(kb)) = (a.key_range(&ar), b.key_range(&br)) else { return ar.is_empty() && br.is_empty() };
-        let start = |d: &Document, r: &Range<usize>| d.irregular.partition_point(|x| (x.index as usize) < r.start);
-        let (ia, ib) = (start(a, &ar), start(b, &br));
-        Self::walk_from(a, ar, ka, ia, b, br, kb, ib, f)
+        let (Some((ka, sa)), Some((kb, sb))) = (a.key_range(&ar), b.key_range(&br)) else {
+            return ar.is_empty() && br.is_empty();
+        };
+        match (a.sentence_start(sa), b.sentence_start(sb)) {
+            (Some(xa), Some(xb)) => Self::walk_from(a, ar, ka, xa, b, br, kb, xb, f),
+            _ => ar.is_empty() && br.is_empty(),
+        }
     }
 
     /// [`Document::walk_irregular_pairs`] of ranges that are whole
@@ -303,41 +331,44 @@ impl Document {
         br: Range<usize>,
         f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
     ) -> bool {
-        let whole = |d: &Document, s: &Range<usize>, r: &Range<usize>| {
-            Some((d.whole_key(s, r)?, *d.first_irregular.get(s.start)? as usize))
-        };
+        let whole =
+            |d: &Document, s: &Range<usize>, r: &Range<usize>| Some((d.whole_key(s, r)?, d.sentence_start(s.start)?));
         match (whole(a, &asent, &ar), whole(b, &bsent, &br)) {
-            (Some((ka, ia)), Some((kb, ib))) => {
-                debug_assert_eq!(a.key_range(&ar), Some(ka.clone()));
-                debug_assert_eq!(b.key_range(&br), Some(kb.clone()));
-                Self::walk_from(a, ar, ka, ia, b, br, kb, ib, f)
+            (Some((ka, xa)), Some((kb, xb))) => {
+                debug_assert_eq!(a.key_range(&ar), Some((ka.clone(), asent.start)));
+                debug_assert_eq!(b.key_range(&br), Some((kb.clone(), bsent.start)));
+                Self::walk_from(a, ar, ka, xa, b, br, kb, xb, f)
             }
             _ => Self::walk_irregular_pairs(a, ar, b, br, f),
         }
     }
 
     /// The walk of [`Document::walk_irregular_pairs`], from key bytes
-    /// `ka`/`kb` and irregular characters `ia`/`ib` on.
+    /// `ka`/`kb`, the ranges' starts `xa`/`xb` (sentence starts) on.
     #[allow(clippy::too_many_arguments)]
     fn walk_from(
         a: &Document,
         ar: Range<usize>,
         ka: Range<usize>,
-        mut ia: usize,
+        xa: Start,
         b: &Document,
         br: Range<usize>,
         kb: Range<usize>,
-        mut ib: usize,
+        xb: Start,
         mut f: impl FnMut(&NChar, &NChar, Option<(u32, u32)>),
     ) -> bool {
         if a.keys[ka.clone()] != b.keys[kb.clone()] {
             return false;
         }
         let keys = &a.keys[ka.clone()];
+        let (mut ia, mut ib) = (xa.first, xb.first);
         debug_assert_eq!(ia, a.irregular.partition_point(|x| (x.index as usize) < ar.start));
         debug_assert_eq!(ib, b.irregular.partition_point(|x| (x.index as usize) < br.start));
-        // Per side, after the last position handled: (key byte, source end).
-        let (mut sa, mut sb) = (None::<(usize, u32)>, None::<(usize, u32)>);
+        debug_assert_eq!((xa.index as usize, xb.index as usize), (ar.start, br.start));
+        // Per side, after the last position handled: (key byte, source end);
+        // before the first, the range's own start (a regular first
+        // character starts there).
+        let (mut sa, mut sb) = ((0, xa.source), (0, xb.source));
         loop {
             let next = |d: &Document, i: usize, r: &Range<usize>| {
                 d.irregular.get(i).filter(|x| (x.index as usize) < r.end).map(|x| x.index as usize - r.start)
@@ -360,21 +391,19 @@ impl Document {
             let len = ch.len_utf8();
             // A regular character starts where the previous one ended; the
             // characters since the last handled one were regular too.
-            let side = |x: Option<Irregular>, s: Option<(usize, u32)>| {
-                let prev_end = s.map(|(kb, end)| end + (byte - kb) as u32);
+            let side = |x: Option<Irregular>, (kb, end): (usize, u32)| {
+                let prev_end = end + (byte - kb) as u32;
                 let c = match x {
                     Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
-                    None => {
-                        let at = prev_end.unwrap_or(0);
-                        NChar { ch, start: at, end: at + len as u32, rules: 0 }
-                    }
+                    None => NChar { ch, start: prev_end, end: prev_end + len as u32, rules: 0 },
                 };
                 (c, prev_end)
             };
             let ((ca, pa), (cb, pb)) = (side(xa, sa), side(xb, sb));
-            f(&ca, &cb, pa.zip(pb));
-            sa = Some((byte + len, ca.end));
-            sb = Some((byte + len, cb.end));
+            // Nothing comes before the range's first character.
+            f(&ca, &cb, (p > 0).then_some((pa, pb)));
+            sa = (byte + len, ca.end);
+            sb = (byte + len, cb.end);
             ia += usize::from(xa.is_some());
             ib += usize::from(xb.is_some());
         }
@@ -392,13 +421,13 @@ impl Document {
     }
 
     /// The key bytes of key characters `range`, when it starts and ends at
-    /// sentence boundaries.
-    fn key_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+    /// sentence boundaries, and the sentence it starts.
+    fn key_range(&self, range: &Range<usize>) -> Option<(Range<usize>, usize)> {
         let first = self.sentences.partition_point(|s| s.chars().start < range.start);
         let last = self.sentences.partition_point(|s| s.chars().end <= range.end);
         let (s, e) = (self.sentences.get(first)?, self.sentences.get(last.checked_sub(1)?)?);
         (s.chars().start == range.start && e.chars().end == range.end && first < last)
-            .then_some(s.key().start..e.key().end)
+            .then_some((s.key().start..e.key().end, first))
     }
 
     /// Append a key character that stands for the break between two
@@ -412,28 +441,39 @@ impl Document {
 
     /// Append the key characters of a finished block whose sentences are
     /// `sentences` (ascending block index ranges); returns their key byte
-    /// ranges. The block's first character and each sentence's first are
-    /// stored as irregular whatever they are, so any sentence can be rebuilt
-    /// on its own.
-    fn push_block(&mut self, text: &str, chars: &[NChar], sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    /// ranges. The block's first character is stored as irregular whatever
+    /// it is, and with `firsts` each sentence's first too (see
+    /// [`Document`]: when a sentence's source may start before its first
+    /// key character).
+    fn push_block(
+        &mut self,
+        text: &str,
+        chars: &[NChar],
+        sentences: &[Range<usize>],
+        firsts: bool,
+    ) -> Vec<Range<usize>> {
         let mut keys = Vec::with_capacity(sentences.len());
         self.keys.reserve(chars.len());
         // Characters that are their own original text, each right after
         // the previous one, are not encoded one by one: their key bytes are
         // the source bytes `text[run.0..run.1]`, copied at once when the
-        // run ends. `run.1` is where the last character ended.
+        // run ends. `run.1` is where the last character ended. A run goes
+        // on across sentence boundaries: a sentence's key bytes start and
+        // end where the run's pending bytes will.
         let mut run = Run { from: u32::MAX, to: u32::MAX };
         let mut k = 0;
         for r in sentences {
             // Text between sentences (spaces trimmed off their ends).
             self.push_chars(text, chars, k..r.start, &mut run);
-            run.flush(text, &mut self.keys);
-            let key_start = self.keys.len();
+            let key_start = self.keys.len() + run.pending();
             self.first_irregular.push(self.irregular.len() as u32);
-            self.push_first(text, chars, r.start, &mut run);
-            self.push_chars(text, chars, r.start + 1..r.end, &mut run);
-            run.flush(text, &mut self.keys);
-            keys.push(key_start..self.keys.len());
+            let mut from = r.start;
+            if firsts {
+                self.push_first(text, chars, r.start, &mut run);
+                from += 1;
+            }
+            self.push_chars(text, chars, from..r.end, &mut run);
+            keys.push(key_start..self.keys.len() + run.pending());
             k = r.end;
         }
         self.push_chars(text, chars, k..chars.len(), &mut run);
@@ -495,6 +535,12 @@ struct Run {
 }
 
 impl Run {
+    /// Bytes not yet appended.
+    #[inline]
+    fn pending(&self) -> usize {
+        self.to.saturating_sub(self.from) as usize
+    }
+
     #[inline]
     fn flush(&mut self, text: &str, keys: &mut String) {
         if self.from < self.to {
@@ -873,7 +919,7 @@ impl Builder<'_> {
         self.tail.clear();
         self.tail.extend_from_slice(&chars[last.saturating_sub(8)..last]);
         let base = doc.key_chars;
-        let keys = doc.push_block(text, chars, &trimmed);
+        let keys = doc.push_block(text, chars, &trimmed, self.drop_punct);
         debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
         for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
             let text = &doc.keys[key.clone()];

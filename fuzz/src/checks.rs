@@ -385,6 +385,13 @@ pub fn segment(data: &[u8]) {
         assert_eq!(doc.sentence_chars(i), chars, "{what}: sentence_chars");
         assert_eq!(cursor.get(s.chars()), chars, "{what}: CharCursor");
         let mid = s.chars().start + s.chars().len() / 2;
+        // Decoded from the sentence's own start, as a row's are.
+        assert_eq!(cursor.get_in(&(i..i + 1), s.chars()), chars, "{what}: CharCursor::get_in");
+        assert_eq!(
+            cursor.get_in(&(i..i + 1), mid..s.chars().end),
+            &all[mid..s.chars().end],
+            "{what}: get_in from the middle"
+        );
         assert_eq!(
             doc.chars(mid..s.chars().end + 1),
             &all[mid..(s.chars().end + 1).min(all.len())],
