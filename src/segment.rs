@@ -297,11 +297,11 @@ impl Document {
     /// Walk two ranges with equal key text, of `a` and of `b`, in step, and
     /// call `f(a_char, b_char, prev_ends)` at each position where either
     /// character is irregular (`prev_ends`: where the characters before
-    /// ended, `None` at the first position). At every other position both
-    /// characters are their own original text right after the previous one,
-    /// so the two versions cannot differ there. Both ranges must start at a
-    /// sentence; returns false (calling nothing) when the ranges' key texts
-    /// differ.
+    /// ended, `None` at the ranges' first character). At every other
+    /// position both characters are their own original text right after
+    /// the previous one, so the two versions cannot differ there. Both
+    /// ranges must start at a sentence; returns false (calling nothing)
+    /// when the ranges' key texts differ.
     pub fn walk_irregular_pairs(
         a: &Document,
         ar: Range<usize>,
