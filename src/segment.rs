@@ -277,7 +277,7 @@ impl Document {
         }
         debug_assert!(start.index as usize <= range.start);
         debug_assert!(self.irregular[..start.first].last().is_none_or(|x| x.index < start.index));
-        let mut irregular = self.irregular[start.first.min(self.irregular.len())..].iter().peekable();
+        let mut irregular = self.irregular[start.first..].iter().peekable();
         let mut at = start.source;
         for (index, ch) in (start.index as usize..).zip(self.keys[start.key_byte as usize..].chars()) {
             if index >= range.end {

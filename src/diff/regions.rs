@@ -784,18 +784,22 @@ mod tests {
         assert_eq!(letters, ['a', 'b', 'Y', 'c', 'd']);
     }
 
+    /// A xorshift stream from `seed`: each call a number below its argument.
+    fn below(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        }
+    }
+
     /// The anchors are the runs of k tokens found exactly once in each
     /// range, chained: the same found by comparing the runs themselves,
     /// whichever range is the smaller (the table holds only its runs).
     #[test]
     fn unique_anchors_are_the_runs_unique_in_both_ranges() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut next = below(0x2545_F491_4F6C_DD1Du64);
         let mut anchored = 0;
         for case in 0..300 {
             let (la, lb) = (next(300) as usize, next(300) as usize);
@@ -838,13 +842,7 @@ mod tests {
     /// either side the smaller, lengths around the sampling step.
     #[test]
     fn relatedness_from_the_anchor_table_is_related() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut next = below(0x9E37_79B9_7F4A_7C15u64);
         let mut answers = [0, 0];
         for case in 0..200 {
             let (la, lb) = (4 + next(12_000) as usize, 4 + next(12_000) as usize);
