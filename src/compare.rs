@@ -984,8 +984,13 @@ impl EditsOf<'_, '_> {
         pieces: &[crate::inline::Piece],
     ) -> (Vec<Edit>, usize, Vec<(&'k str, &'k str)>) {
         let (old, new) = (self.old, self.new);
-        let mut edits = Vec::new();
-        let mut keys = Vec::new();
+        // Sized for every piece that is not equal (a change has one or two
+        // edits, and an `Edit` is large: a vector grown from empty would
+        // hold room for four, and there is one per change of a book whose
+        // every sentence changed).
+        let changed = pieces.iter().filter(|p| p.kind != PieceKind::Equal).count();
+        let mut edits = Vec::with_capacity(changed);
+        let mut keys = Vec::with_capacity(changed);
         let mut eq = 0;
         // Where a piece's keys lie in okeys and nkeys: key characters
         // counted from the last place asked for (pieces come in order; a
@@ -1163,7 +1168,9 @@ fn recurring<'k>(changes: &mut [Change], keys: Vec<(usize, usize, &'k str, &'k s
     // first occurrence (index into keys); per edit, its key's number. One
     // pass of hashing: a book whose every sentence changed has tens of
     // thousands of edits.
-    let mut number: FxHashMap<EditKey, usize> = FxHashMap::default();
+    // Sized up front: grown from empty, the table would be copied a dozen
+    // times, each time into fresh memory.
+    let mut number: FxHashMap<EditKey, usize> = FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
     let mut seen: Vec<(usize, usize)> = Vec::new();
     let mut of_edit: Vec<Option<usize>> = Vec::with_capacity(keys.len());
     for (order, (c, e, o, n)) in keys.iter().enumerate() {
