@@ -508,10 +508,14 @@ pub(crate) fn error_rate(
     let whole = plan(&between, tok);
     // One stretch may be most of a book: they are handed out one by one.
     let scored = crate::diff::par_map(&between.iter().zip(whole).collect::<Vec<_>>(), 1, |(b, whole)| {
-        if *whole {
-            b.exact(tok, deadline)
-        } else {
-            (b.cut(tok), false)
+        // Each character token as its `char` (4 bytes, not a 16-byte
+        // slice: two unrelated Chinese texts are one stretch of hundreds
+        // of thousands of tokens a side, listed while the report is made).
+        match (*whole, tok.unit) {
+            (true, ErrorUnit::Char) => b.exact::<char>(tok, deadline),
+            (true, ErrorUnit::Word) => b.exact::<&str>(tok, deadline),
+            (false, ErrorUnit::Char) => (b.cut::<char>(tok), false),
+            (false, ErrorUnit::Word) => (b.cut::<&str>(tok), false),
         }
     });
     let mut total = Counts { hits, ..Counts::default() };
@@ -701,9 +705,9 @@ struct Between<'d> {
 impl<'d> Between<'d> {
     /// Step 3a: the counts of the whole stretch aligned at once, and
     /// whether they are exact (see [`align`]).
-    fn exact(&self, tok: Tokenizer, deadline: Instant) -> (Counts, bool) {
+    fn exact<T: Token<'d>>(&self, tok: Tokenizer, deadline: Instant) -> (Counts, bool) {
         let (sa, sb) = (key_text(self.old, &self.old_chars), key_text(self.new, &self.new_chars));
-        tokens_of(sa, sb, tok).map_or((Counts::default(), true), |(ta, tb)| align(&ta, &tb, deadline))
+        tokens_of::<T>(sa, sb, tok).map_or((Counts::default(), true), |(ta, tb)| align(&ta, &tb, deadline))
     }
 
     /// Step 3b: the counts of a stretch too large for one table (every
@@ -715,7 +719,7 @@ impl<'d> Between<'d> {
     /// substitutions (the alignment found nothing in common there). The
     /// cost stays linear in the stretch, where one shortest edit script
     /// over it would grow with its length times its differences.
-    fn cut(&self, tok: Tokenizer) -> Counts {
+    fn cut<T: Token<'d>>(&self, tok: Tokenizer) -> Counts {
         // The pieces first (in order), then their counts, on every core.
         let mut pieces: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         let (mut co, mut cn) = (self.old_chars.start, self.new_chars.start);
@@ -735,7 +739,7 @@ impl<'d> Between<'d> {
         pieces.push((co..self.old_chars.end, cn..self.new_chars.end));
         // Each task reuses its token lists from piece to piece (a book
         // whose every sentence changed is tens of thousands of pieces).
-        let count = |(ta, tb): &mut (Vec<&'d str>, Vec<&'d str>), (o, n): &(Range<usize>, Range<usize>)| {
+        let count = |(ta, tb): &mut (Vec<T>, Vec<T>), (o, n): &(Range<usize>, Range<usize>)| {
             let (a, b) = (key_text(self.old, o), key_text(self.new, n));
             if tokens_into(a, b, tok, (ta, tb)) {
                 align_or_pair(ta, tb)
@@ -808,22 +812,50 @@ fn rate_of(c: Counts, unit: ErrorUnit, exact: bool) -> ErrorRate {
 /// The tokens of two stretches of key text, or `None` when neither holds
 /// a letter or digit (between two anchors there is often only the space
 /// between sentences).
-fn tokens_of<'a>(a: &'a str, b: &'a str, tok: Tokenizer) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+fn tokens_of<'a, T: Token<'a>>(a: &'a str, b: &'a str, tok: Tokenizer) -> Option<(Vec<T>, Vec<T>)> {
     let (mut ta, mut tb) = (Vec::new(), Vec::new());
     tokens_into(a, b, tok, (&mut ta, &mut tb)).then_some((ta, tb))
 }
 
 /// [`tokens_of`] into lists the caller keeps (cleared first); false when
 /// neither stretch holds a letter or digit.
-fn tokens_into<'a>(a: &'a str, b: &'a str, tok: Tokenizer, (ta, tb): (&mut Vec<&'a str>, &mut Vec<&'a str>)) -> bool {
+fn tokens_into<'a, T: Token<'a>>(a: &'a str, b: &'a str, tok: Tokenizer, (ta, tb): (&mut Vec<T>, &mut Vec<T>)) -> bool {
     ta.clear();
     tb.clear();
     if !a.chars().chain(b.chars()).any(alnum) {
         return false;
     }
-    tok.tokens(a, ta);
-    tok.tokens(b, tb);
+    T::push(tok, a, ta);
+    T::push(tok, b, tb);
     true
+}
+
+/// A token as the alignments of the error rate compare it: the text of a
+/// word, or the one character of a character token.
+trait Token<'a>: Eq + std::hash::Hash + Copy + Send + Sync {
+    /// Append the tokens `tok` cuts `key` into.
+    fn push(tok: Tokenizer, key: &'a str, out: &mut Vec<Self>);
+}
+
+impl<'a> Token<'a> for &'a str {
+    fn push(tok: Tokenizer, key: &'a str, out: &mut Vec<Self>) {
+        tok.tokens(key, out);
+    }
+}
+
+/// Only for [`ErrorUnit::Char`], whose every token is one character.
+impl Token<'_> for char {
+    fn push(tok: Tokenizer, key: &str, out: &mut Vec<Self>) {
+        debug_assert_eq!(tok.unit, ErrorUnit::Char);
+        if tok.drop_fillers {
+            let mut words = Vec::new();
+            tok.tokens(key, &mut words);
+            out.extend(words.iter().filter_map(|w| w.chars().next()));
+        } else {
+            // What `Tokenizer::tokens` cuts, without the slices.
+            out.extend(key.chars().filter(|&c| alnum(c)));
+        }
+    }
 }
 
 /// The counts of a minimum edit alignment of `a` (reference) and `b`
@@ -1326,6 +1358,28 @@ mod tests {
                     t.tokens(s, &mut v);
                     assert_eq!(t.count(s), v.len(), "{unit:?} {drop_fillers} {s:?}: {v:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn character_tokens_are_the_tokens_characters() {
+        let samples = [
+            "呃，在华 AB 6.7亿。",
+            "那个，在华那个人，嗯，um we don't say 6.7",
+            "é'b ünïcode words Pávlovna’s “Well,” — 2,5 中’a",
+            "",
+            "，。 ",
+        ];
+        for drop_fillers in [false, true] {
+            let t = Tokenizer { unit: ErrorUnit::Char, drop_fillers };
+            for s in samples {
+                let mut slices: Vec<&str> = Vec::new();
+                t.tokens(s, &mut slices);
+                assert!(slices.iter().all(|w| w.chars().count() == 1), "{s:?}: {slices:?}");
+                let mut chars: Vec<char> = Vec::new();
+                <char as Token>::push(t, s, &mut chars);
+                assert_eq!(chars, slices.iter().map(|w| w.chars().next().unwrap()).collect::<Vec<_>>(), "{s:?}");
             }
         }
     }
