@@ -848,9 +848,11 @@ impl Token<'_> for char {
     fn push(tok: Tokenizer, key: &str, out: &mut Vec<Self>) {
         debug_assert_eq!(tok.unit, ErrorUnit::Char);
         if tok.drop_fillers {
+            // As `Tokenizer::tokens` does: words first (to drop the
+            // fillers), then the characters of the words that are left.
             let mut words = Vec::new();
-            tok.tokens(key, &mut words);
-            out.extend(words.iter().filter_map(|w| w.chars().next()));
+            Tokenizer { unit: ErrorUnit::Word, drop_fillers: true }.tokens(key, &mut words);
+            out.extend(words.iter().flat_map(|w| w.chars().filter(|&c| alnum(c))));
         } else {
             // What `Tokenizer::tokens` cuts, without the slices.
             out.extend(key.chars().filter(|&c| alnum(c)));
