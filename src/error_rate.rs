@@ -1373,9 +1373,13 @@ mod tests {
             "",
             "，。 ",
         ];
+        // And random keys of fillers, letters, digits, marks and spaces.
+        let alphabet: Vec<char> = "那个嗯呃啊在华umhe6.7,'’ ，。x".chars().collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let random: Vec<String> = (0..500).map(|_| random_key(&alphabet, &mut seed, 24)).collect();
         for drop_fillers in [false, true] {
             let t = Tokenizer { unit: ErrorUnit::Char, drop_fillers };
-            for s in samples {
+            for s in samples.iter().copied().chain(random.iter().map(String::as_str)) {
                 let mut slices: Vec<&str> = Vec::new();
                 t.tokens(s, &mut slices);
                 assert!(slices.iter().all(|w| w.chars().count() == 1), "{s:?}: {slices:?}");
