@@ -155,7 +155,8 @@ def main(out_dir, doc):
     w(f"- {m.get('nproc')} cores, {m.get('cpu')}, {m.get('mem')} RAM, {m.get('kernel')} — shared with other")
     w("  builds while measuring, so single numbers can be noisy; every time is the **median of")
     w(f"  {m.get('runs')} runs** after one warm-up (hyperfine `-N`), end to end (process start to exit, output")
-    w("  discarded); peak memory is the maximum resident set size from `/usr/bin/time -v`.")
+    w(f"  discarded); peak memory is the median over {m.get('memruns') or 1} run(s) (`MEMRUNS`) of the maximum resident")
+    w("  set size from `/usr/bin/time`.")
     w(f"- {m.get('rustc')}; tvdiff at commit `{m.get('commit')}`"
       + (" with uncommitted changes in the tree" if m.get("dirty") else "") + ", release build.")
     w(f"- {m.get('git')}; {m.get('wdiff')}; {m.get('diff')}; {m.get('hyperfine')}.")

@@ -7,7 +7,7 @@
 #   QUICK=1 bash bench/run.sh         # main table and start-up only
 #   CORPUS=/path/to/corpus RUNS=5 BENCH_OUT=target/bench bash bench/run.sh
 #   (ARUNS=31 rounds for the ratios to git word-diff, HRUNS=31 for the
-#   hard shapes)
+#   hard shapes, MEMRUNS=5 runs for each peak memory)
 #   INSTALL=1 bash bench/run.sh       # apt-get install hyperfine wdiff time first
 #
 # Needs: cargo, python3, git. Uses hyperfine, wdiff and /usr/bin/time when
@@ -92,9 +92,17 @@ measure() {
         t=$(timing "$runs" timeout "$LIMIT" "$@")
     fi
     if [ $HAVE_TIME = 1 ]; then
-        (ulimit -v "$MEMLIMIT_KB"; timeout "$LIMIT" /usr/bin/time -f '%M' -o "$OUT/out/$name.rss" "$@" >"$OUT/out/$name.out" 2>"$OUT/out/$name.err")
-        status=$?
-        rss=$(tail -n 1 "$OUT/out/$name.rss" 2>/dev/null | grep -E '^[0-9]+$' || echo null)
+        # Peak memory is the median of MEMRUNS runs (5): one run's resident
+        # set varies by a few MB with how the two threads' work interleaves.
+        local k one all=""
+        for k in $(seq "${MEMRUNS:-5}"); do
+            (ulimit -v "$MEMLIMIT_KB"; timeout "$LIMIT" /usr/bin/time -f '%M' -o "$OUT/out/$name.rss" "$@" >"$OUT/out/$name.out" 2>"$OUT/out/$name.err")
+            status=$?
+            one=$(tail -n 1 "$OUT/out/$name.rss" 2>/dev/null | grep -E '^[0-9]+$') || { all=""; break; }
+            all="$all $one"
+            [ "$status" -le 1 ] || break
+        done
+        rss=$(python3 -c 'import statistics, sys; v = [int(x) for x in sys.argv[1:]]; print(int(statistics.median(v)) if v else "null")' $all)
     else
         (ulimit -v "$MEMLIMIT_KB"; timeout "$LIMIT" "$@" >"$OUT/out/$name.out" 2>"$OUT/out/$name.err")
         status=$?
@@ -292,7 +300,7 @@ json.dump({
     "wdiff": sh("wdiff --version"), "diff": sh("diff --version"), "hyperfine": sh("hyperfine --version"),
     "commit": sh("git -C $ROOT rev-parse --short HEAD"),
     "dirty": bool(sh("git -C $ROOT status --porcelain --untracked-files=no")),
-    "runs": $RUNS, "corpus": "$CORPUS",
+    "runs": $RUNS, "memruns": ${MEMRUNS:-5}, "corpus": "$CORPUS",
 }, open(sys.argv[1], "w"), indent=1)
 EOF
 
