@@ -167,17 +167,7 @@ impl Tokenizer {
     /// Append the tokens of `key` to `out`.
     pub fn tokens<'a>(&self, key: &'a str, out: &mut Vec<&'a str>) {
         if self.unit == ErrorUnit::Char {
-            if self.drop_fillers {
-                // Words first (to drop `um` from Chinese text), then each
-                // character of the words that are left.
-                let mut words = Vec::new();
-                Tokenizer { unit: ErrorUnit::Word, drop_fillers: true }.tokens(key, &mut words);
-                for w in words {
-                    out.extend(w.char_indices().filter(|&(_, c)| alnum(c)).map(|(i, c)| &w[i..i + c.len_utf8()]));
-                }
-            } else {
-                out.extend(key.char_indices().filter(|&(_, c)| alnum(c)).map(|(i, c)| &key[i..i + c.len_utf8()]));
-            }
+            self.char_tokens(key, |token, _| out.push(token));
             return;
         }
         let first = out.len();
@@ -201,6 +191,25 @@ impl Tokenizer {
                 k += 1;
             }
             out.truncate(w);
+        }
+    }
+
+    /// The tokens of `key` for [`ErrorUnit::Char`], each one character,
+    /// handed to `emit` as its slice of `key` and as the character.
+    fn char_tokens<'a>(&self, key: &'a str, mut emit: impl FnMut(&'a str, char)) {
+        let mut each = |text: &'a str| {
+            for (i, c) in text.char_indices().filter(|&(_, c)| alnum(c)) {
+                emit(&text[i..i + c.len_utf8()], c);
+            }
+        };
+        if self.drop_fillers {
+            // Words first (to drop `um` from Chinese text), then each
+            // character of the words that are left.
+            let mut words = Vec::new();
+            Tokenizer { unit: ErrorUnit::Word, drop_fillers: true }.tokens(key, &mut words);
+            words.into_iter().for_each(each);
+        } else {
+            each(key);
         }
     }
 
@@ -847,16 +856,8 @@ impl<'a> Token<'a> for &'a str {
 impl Token<'_> for char {
     fn push(tok: Tokenizer, key: &str, out: &mut Vec<Self>) {
         debug_assert_eq!(tok.unit, ErrorUnit::Char);
-        if tok.drop_fillers {
-            // As `Tokenizer::tokens` does: words first (to drop the
-            // fillers), then the characters of the words that are left.
-            let mut words = Vec::new();
-            Tokenizer { unit: ErrorUnit::Word, drop_fillers: true }.tokens(key, &mut words);
-            out.extend(words.iter().flat_map(|w| w.chars().filter(|&c| alnum(c))));
-        } else {
-            // What `Tokenizer::tokens` cuts, without the slices.
-            out.extend(key.chars().filter(|&c| alnum(c)));
-        }
+        // What `Tokenizer::tokens` cuts, without the slices.
+        tok.char_tokens(key, |_, c| out.push(c));
     }
 }
 
