@@ -236,24 +236,38 @@ pub fn normalize_line(text: &str, range: std::ops::Range<usize>, opts: &Normaliz
 /// segmenter normalises every line of a book through one reused buffer.
 /// Characters already in `out` are left alone and do not affect the line.
 pub fn normalize_line_into(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) {
-    normalize_line_measured(text, range, opts, out);
+    normalize_line_marked(text, range, opts, out, &mut Vec::new());
 }
 
 /// [`normalize_line_into`], returning the display width of the line's key
 /// characters (`line_width` of them), counted as they are written unless a
-/// later pass (runs, script, spaces) rewrote them.
-pub(crate) fn normalize_line_measured(
+/// later pass (runs, script, spaces) rewrote them; and writing to `marks`
+/// (cleared first) the *marks* of the line: indices, ascending and
+/// possibly repeated, of its key characters (from the first one written)
+/// such that every character **not** marked is no sentence terminator, has
+/// no rule, is its own original text and starts where the character
+/// before it in the line ends. The first character is always marked.
+///
+/// The segmenter (see `segment::Builder::flush`) looks at the marked
+/// characters only, to cut sentences and to find the characters whose key
+/// it must store: most of a text is characters the fast paths of
+/// `fold_chars` wrote one after another, and it passes over them without
+/// reading their records.
+pub(crate) fn normalize_line_marked(
     text: &str,
     range: std::ops::Range<usize>,
     opts: &NormalizeOptions,
     out: &mut Vec<NChar>,
+    marks: &mut Vec<u32>,
 ) -> usize {
     let base = out.len();
-    let folded = fold_chars(text, range.clone(), opts, out);
+    marks.clear();
+    let folded = fold_chars(text, range.clone(), opts, out, marks);
     debug_assert_eq!(folded.runs, has_run(&out[base..]));
     let rewritten = opts.dashes && folded.runs || opts.fold_chinese;
+    let reordered = opts.fold_chinese;
     if opts.dashes && folded.runs {
-        fold_runs(text, out, base);
+        fold_runs(text, out, base, marks);
     }
     if opts.fold_chinese {
         let line = out.split_off(base);
@@ -270,13 +284,18 @@ pub(crate) fn normalize_line_measured(
     if spaces {
         #[cfg(debug_assertions)]
         let line = out[base..].to_vec();
-        handle_spaces(out, base, opts);
+        handle_spaces(out, base, opts, marks);
         #[cfg(debug_assertions)]
         {
             let mut reference = line;
             handle_spaces_reference(&mut reference, 0, opts);
             debug_assert_eq!(out[base..], reference[..], "handle_spaces");
         }
+    }
+    if reordered {
+        // Characters changed or moved: every one is marked.
+        marks.clear();
+        marks.extend(0..(out.len() - base) as u32);
     }
     if rewritten || spaces {
         // An ASCII line's key characters are ASCII, spaces, `—` and `…`:
@@ -382,7 +401,13 @@ pub(crate) fn line_separator(before: &[NChar], after: &[NChar], opts: &Normalize
 /// CJK/full-width punctuation not followed by a combining mark; they take
 /// a fast path that decodes each character once and skips the general
 /// Unicode normalisation, which sees only the rest (see `fold_cluster`).
-fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions, out: &mut Vec<NChar>) -> Folded {
+fn fold_chars(
+    text: &str,
+    range: std::ops::Range<usize>,
+    opts: &NormalizeOptions,
+    out: &mut Vec<NChar>,
+    marks: &mut Vec<u32>,
+) -> Folded {
     let s = &text[range.clone()];
     let base = range.start;
     let first = out.len();
@@ -390,12 +415,20 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
     let mut f = Folded::default();
     let mut i = 0;
     out.reserve(bytes.len());
+    // The marks (see `normalize_line_marked`): the line's first character,
+    // then what each path below marks, and the first character after a gap
+    // in the source (bytes that became no key character).
+    let mark = |marks: &mut Vec<u32>, from: usize, to: usize| marks.extend((from - first) as u32..(to - first) as u32);
+    marks.push(0);
     // With the default options an ASCII character is its own key (a space
     // or control character becomes a space mark); `fold_one` would agree.
     let plain_ascii = !opts.ignore_case && !opts.ignore_punctuation;
     // With these options `common_punct` gives the keys of common CJK marks.
     let fast_punct = opts.width && opts.quotes && plain_ascii;
     while i < bytes.len() {
+        if out.len() > first && out[out.len() - 1].end as usize != base + i {
+            marks.push((out.len() - first) as u32);
+        }
         if plain_ascii && bytes[i] < 0x80 {
             // A run of ASCII: only a non-ASCII character after the run's
             // last character can join its cluster (the general path below).
@@ -414,6 +447,17 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                     end: at + 1,
                     rules: 0,
                 }));
+                // Its characters are their own text, one after another:
+                // only its sentence terminators are marked.
+                // (Found with `memchr`: a byte-by-byte filter cost an
+                // English book a tenth of its segmentation.)
+                let (at, from) = (written - first, marks.len());
+                marks.extend(memchr::memchr3_iter(b'.', b'!', b'?', run).map(|k| (at + k) as u32));
+                let semicolons = marks.len();
+                marks.extend(memchr::memchr_iter(b';', run).map(|k| (at + k) as u32));
+                if semicolons > from && marks.len() > semicolons {
+                    marks[from..].sort_unstable();
+                }
                 f.single_spaces |= memchr::memchr(b' ', run).is_some();
                 f.last_class = run_class(char::from(run[run.len() - 1]));
                 f.last_space = false;
@@ -464,6 +508,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 f.runs |= class != 0 && class == f.last_class || ch == '-' && f.last_space;
                 f.last_class = class;
                 f.last_space = ch == ' ';
+                marks.push((out.len() - first) as u32);
                 out.push(NChar { ch, start: at, end: at + 1, rules });
             }
             f.width += out.len() - written;
@@ -499,6 +544,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 [0xE2 | 0xE3 | 0xEF, _, _, rest @ ..] if fast_punct => {
                     let Some((ch, rules)) = common_punct(&bytes[i..]).filter(|_| next_ok(rest)) else { break };
                     let at = (base + i) as u32;
+                    marks.push((out.len() - first) as u32);
                     out.push(NChar { ch, start: at, end: at + 3, rules });
                     f.note(&out[out.len() - 1..]);
                 }
@@ -548,6 +594,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 } else {
                     f.spaces |= fold_one(c, n, opts, out, start, end);
                 }
+                mark(marks, before, out.len());
                 f.note(&out[before..]);
                 i += len;
                 continue;
@@ -563,6 +610,7 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
                 continue;
             }
             if c.is_whitespace() || c.is_control() {
+                marks.push((out.len() - first) as u32);
                 out.push(NChar { ch: ' ', start, end, rules: space_rules(c) });
                 f.width += 1;
                 f.spaces = true;
@@ -579,12 +627,14 @@ fn fold_chars(text: &str, range: std::ops::Range<usize>, opts: &NormalizeOptions
             };
             if let Some(n) = image {
                 f.spaces |= fold_one(c, n, opts, out, start, end);
+                mark(marks, before, out.len());
                 f.note(&out[before..]);
                 i += len;
                 continue;
             }
         }
         i = fold_cluster(s, base, i, opts, out, &mut f.spaces, first);
+        mark(marks, before, out.len());
         f.note(&out[before..]);
     }
     f
@@ -930,10 +980,15 @@ fn fold_one(orig: char, n: char, opts: &NormalizeOptions, out: &mut Vec<NChar>, 
 }
 
 /// Second pass: fold runs (dashes, ellipses) into one character, in place
-/// in `out[base..]`.
-fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize) {
+/// in `out[base..]`. The line's marks (see [`normalize_line_marked`],
+/// relative to `base`) follow the characters that stay; a folded run and
+/// the character after it are marked.
+fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize, marks: &mut Vec<u32>) {
     let n = out.len();
     let (mut i, mut w) = (base, base);
+    let old = std::mem::take(marks);
+    let mut old = old.iter().map(|&m| base + m as usize).peekable();
+    let mut after_run = false;
     while i < n {
         let c = out[i];
         let class = run_class(c.ch);
@@ -952,11 +1007,21 @@ fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize) {
             _ => false,
         };
         if !is_run {
+            if after_run {
+                marks.push((w - base) as u32);
+                after_run = false;
+            }
+            while let Some(m) = old.next_if(|&m| m < j) {
+                marks.push((w + m - i - base) as u32);
+            }
             out.copy_within(i..j, w);
             w += len;
             i = j;
             continue;
         }
+        while old.next_if(|&m| m < j).is_some() {}
+        marks.push((w - base) as u32);
+        after_run = true;
         let canonical = if class == 1 { '—' } else { '…' };
         // The run is unchanged when it is one original character that already
         // is the canonical form (NFKC spells `…` as three dots from one source).
@@ -1057,14 +1122,28 @@ fn fold_script(chars: Vec<NChar>) -> Vec<NChar> {
 }
 
 /// Third pass: collapse whitespace, drop it at the ends and next to CJK
-/// text, in place in `out[base..]`.
-fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
+/// text, in place in `out[base..]`. The line's marks (see
+/// [`normalize_line_marked`], relative to `base`) follow the characters
+/// that stay; the space marks written and the first character after a run
+/// of spaces are marked too.
+fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions, marks: &mut Vec<u32>) {
     let n = out.len();
     let (mut i, mut w) = (base, base);
+    let old = std::mem::take(marks);
+    let mut old = old.iter().map(|&m| base + m as usize).peekable();
+    let mut mark = |k: usize| marks.push((k - base) as u32);
     while i < n {
         // The characters up to the next space mark stay (moved down once
-        // something was dropped).
+        // something was dropped), with their marks.
         let next = out[i..n].iter().position(NChar::is_space).map_or(n, |k| i + k);
+        if i > base && i < next {
+            mark(w);
+        }
+        while let Some(m) = old.next_if(|&m| m < next) {
+            if m >= i {
+                mark(w + m - i);
+            }
+        }
         if w != i {
             out.copy_within(i..next, w);
         }
@@ -1080,6 +1159,7 @@ fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
         }
         if !opts.spacing {
             out.copy_within(i..j, w);
+            (w..w + j - i).for_each(&mut mark);
             w += j - i;
             i = j;
             continue;
@@ -1098,6 +1178,7 @@ fn handle_spaces(out: &mut Vec<NChar>, base: usize, opts: &NormalizeOptions) {
             let plain = run.len() == 1 && c.rules & Rule::Spacing.bit() == 0;
             let rules = run.iter().fold(0, |r, x| r | x.rules) | if plain { 0 } else { Rule::Spacing.bit() };
             out[w] = NChar { ch: ' ', start: c.start, end: run[run.len() - 1].end, rules };
+            mark(w);
             w += 1;
         }
         i = j;
@@ -1275,7 +1356,7 @@ mod tests {
             i = fold_cluster(text, 0, i, opts, &mut out, &mut spaces, 0);
         }
         if opts.dashes && has_run(&out) {
-            fold_runs(text, &mut out, 0);
+            fold_runs(text, &mut out, 0, &mut Vec::new());
         }
         if opts.fold_chinese {
             out = fold_script(out);
@@ -1323,9 +1404,12 @@ mod tests {
             let reference = normalize_line_reference(&text, &opts);
             proptest::prop_assert_eq!(normalize_line(&text, 0..text.len(), &opts), reference.clone());
             // The width counted while folding is the keys' display width.
-            let mut out = Vec::new();
-            let width = normalize_line_measured(&text, 0..text.len(), &opts, &mut out);
+            let (mut out, mut marks) = (Vec::new(), Vec::new());
+            let width = normalize_line_marked(&text, 0..text.len(), &opts, &mut out, &mut marks);
             proptest::prop_assert_eq!(width, reference.iter().map(|c| char_width(c.ch)).sum::<usize>());
+            // What the marks leave out is plain text the segmenter need not
+            // read (see `normalize_line_marked`).
+            proptest::prop_assert!(crate::segment::unmarked_are_plain(&text, &out, &marks), "{out:?}: {marks:?}");
         }
     }
 

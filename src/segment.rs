@@ -38,7 +38,7 @@
 
 use crate::chars::{is_cjk, is_punct};
 use crate::input::{LineFilter, LineStatus, Source};
-use crate::normalize::{join_line, normalize_line_measured, NChar, NormalizeOptions};
+use crate::normalize::{join_line, normalize_line_marked, NChar, NormalizeOptions};
 use std::collections::VecDeque;
 use std::ops::Range;
 
@@ -445,12 +445,16 @@ impl Document {
     /// it is, and with `firsts` each sentence's first too (see
     /// [`Document`]: when a sentence's source may start before its first
     /// key character).
+    ///
+    /// With `marks` (the block's marks, see [`Builder::flush`]), only the
+    /// marked characters are read: every other one is regular.
     fn push_block(
         &mut self,
         text: &str,
         chars: &[NChar],
         sentences: &[Range<usize>],
         firsts: bool,
+        marks: Option<&[u32]>,
     ) -> Vec<Range<usize>> {
         let mut keys = Vec::with_capacity(sentences.len());
         self.keys.reserve(chars.len());
@@ -462,9 +466,10 @@ impl Document {
         // end where the run's pending bytes will.
         let mut run = Run { from: u32::MAX, to: u32::MAX };
         let mut k = 0;
+        let mut marks = marks.map(|m| m.iter());
         for r in sentences {
             // Text between sentences (spaces trimmed off their ends).
-            self.push_chars(text, chars, k..r.start, &mut run);
+            self.push_chars(text, chars, k..r.start, &mut run, marks.as_mut());
             let key_start = self.keys.len() + run.pending();
             self.first_irregular.push(self.irregular.len() as u32);
             let mut from = r.start;
@@ -472,11 +477,11 @@ impl Document {
                 self.push_first(text, chars, r.start, &mut run);
                 from += 1;
             }
-            self.push_chars(text, chars, from..r.end, &mut run);
+            self.push_chars(text, chars, from..r.end, &mut run, marks.as_mut());
             keys.push(key_start..self.keys.len() + run.pending());
             k = r.end;
         }
-        self.push_chars(text, chars, k..chars.len(), &mut run);
+        self.push_chars(text, chars, k..chars.len(), &mut run, marks.as_mut());
         run.flush(text, &mut self.keys);
         self.key_chars += chars.len();
         keys
@@ -485,27 +490,72 @@ impl Document {
     /// Append block characters `range` (see `push_block`): the regular
     /// ones extend the run, the others go into the key string and the
     /// irregular list. The first character of the block is irregular.
+    ///
+    /// With `marks` (the rest of the block's marks, ascending, from the
+    /// previous call on), the characters between two marks are regular
+    /// without a look at each: the run extends to the last of them.
     #[inline]
-    fn push_chars(&mut self, text: &str, chars: &[NChar], range: Range<usize>, run: &mut Run) {
+    fn push_chars(
+        &mut self,
+        text: &str,
+        chars: &[NChar],
+        range: Range<usize>,
+        run: &mut Run,
+        marks: Option<&mut std::slice::Iter<'_, u32>>,
+    ) {
         let mut k = range.start;
         if k == 0 && k < range.end {
             self.push_first(text, chars, 0, run);
             k += 1;
         }
-        for (k, c) in (k..range.end).zip(&chars[k..range.end]) {
-            // A regular character is rebuilt as `ch` where the previous one
-            // ended, with its UTF-8 length and no rule; its source must also
-            // *be* `ch`, since the noise count (`walk_irregular_pairs`)
-            // skips positions where both versions are regular. No rule
-            // changed it and its source is as long as its UTF-8: then its
-            // source is the character (see `normalize`).
-            let regular = c.rules == 0 && c.start == run.to && c.end.wrapping_sub(c.start) as usize == c.ch.len_utf8();
-            debug_assert_eq!(regular, c.rules == 0 && run.to == c.start && is_own_text(text, c));
-            if regular {
-                run.to = c.end;
-            } else {
-                self.push_first(text, chars, k, run);
+        if let Some(marks) = marks {
+            while k < range.end {
+                // The next mark at or after `k` (marks before it were
+                // passed in an earlier range or repeat one already read).
+                let m = loop {
+                    match marks.as_slice().first() {
+                        Some(&m) if (m as usize) < k => {
+                            marks.next();
+                        }
+                        Some(&m) => break (m as usize).min(range.end),
+                        None => break range.end,
+                    }
+                };
+                if m > k {
+                    // Characters `k..m` are regular: each starts where
+                    // the one before it ends (see `Builder::flush`).
+                    debug_assert_eq!(chars[k].start, run.to);
+                    run.to = chars[m - 1].end;
+                    k = m;
+                }
+                if k < range.end {
+                    self.push_char(text, chars, k, run);
+                    k += 1;
+                }
             }
+            return;
+        }
+        for k in k..range.end {
+            self.push_char(text, chars, k, run);
+        }
+    }
+
+    /// Append block character `k`, regular or not (see `push_chars`).
+    #[inline(always)]
+    fn push_char(&mut self, text: &str, chars: &[NChar], k: usize, run: &mut Run) {
+        let c = &chars[k];
+        // A regular character is rebuilt as `ch` where the previous one
+        // ended, with its UTF-8 length and no rule; its source must also
+        // *be* `ch`, since the noise count (`walk_irregular_pairs`)
+        // skips positions where both versions are regular. No rule
+        // changed it and its source is as long as its UTF-8: then its
+        // source is the character (see `normalize`).
+        let regular = c.rules == 0 && c.start == run.to && c.end.wrapping_sub(c.start) as usize == c.ch.len_utf8();
+        debug_assert_eq!(regular, c.rules == 0 && run.to == c.start && is_own_text(text, c));
+        if regular {
+            run.to = c.end;
+        } else {
+            self.push_first(text, chars, k, run);
         }
     }
 
@@ -590,7 +640,9 @@ impl<'a> CharCursor<'a> {
 }
 
 enum Item {
-    Text(Vec<NChar>, usize),
+    /// A line's key characters, their display width and their marks (see
+    /// [`normalize_line_marked`]).
+    Text(Vec<NChar>, usize, Vec<u32>),
     Blank,
     Dropped,
 }
@@ -608,6 +660,8 @@ struct Lines<'a> {
     widths: Vec<Option<usize>>,
     /// Buffers of lines already joined, for reuse.
     spare: Vec<Vec<NChar>>,
+    /// Their marks' buffers.
+    spare_marks: Vec<Vec<u32>>,
     kept: usize,
     dropped: usize,
 }
@@ -628,10 +682,12 @@ impl Lines<'_> {
                 LineStatus::Blank => Item::Blank,
                 LineStatus::Kept => {
                     let mut chars = self.spare.pop().unwrap_or_default();
+                    let mut marks = self.spare_marks.pop().unwrap_or_default();
                     chars.clear();
-                    let width = normalize_line_measured(text, line.start..line.end, self.norm, &mut chars);
+                    let width = normalize_line_marked(text, line.start..line.end, self.norm, &mut chars, &mut marks);
                     if chars.is_empty() {
                         self.spare.push(chars);
+                        self.spare_marks.push(marks);
                         Item::Blank
                     } else {
                         self.kept += 1;
@@ -639,12 +695,12 @@ impl Lines<'_> {
                             width,
                             chars.iter().map(|c| crate::normalize::char_width(c.ch)).sum::<usize>()
                         );
-                        Item::Text(chars, width)
+                        Item::Text(chars, width, marks)
                     }
                 }
             };
             self.widths.push(match item {
-                Item::Text(_, w) => Some(w),
+                Item::Text(_, w, _) => Some(w),
                 _ => None,
             });
             self.window.push_back(item);
@@ -670,6 +726,10 @@ struct Builder<'a> {
     text: &'a str,
     doc: Document,
     block: Vec<NChar>,
+    /// The block's marks: its lines' marks (see [`normalize_line_marked`]),
+    /// shifted to where each line starts in the block, and the separators
+    /// joining lines.
+    marks: Vec<u32>,
     hard: bool,
     drop_punct: bool,
     norm: NormalizeOptions,
@@ -702,6 +762,7 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         text,
         doc: Document::default(),
         block: Vec::new(),
+        marks: Vec::new(),
         hard: true,
         drop_punct,
         norm: NormalizeOptions { ignore_punctuation: false, ..*norm },
@@ -724,6 +785,7 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         base: 0,
         widths: Vec::with_capacity(source.line_count()),
         spare: Vec::new(),
+        spare_marks: Vec::new(),
         kept: 0,
         dropped: 0,
     };
@@ -737,14 +799,14 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         // width are wrapped text, however short they are.
         lines.fill(k + 3);
         let item = lines.pop();
-        let (line, width) = match item {
+        let (line, width, mut line_marks) = match item {
             Item::Dropped => {
                 out.flush();
                 out.hard = true;
                 continue;
             }
             Item::Blank => continue,
-            Item::Text(line, width) => (line, width),
+            Item::Text(line, width, marks) => (line, width, marks),
         };
         let widths = &lines.widths;
         let same = |a: usize, b: usize| match (widths.get(a).copied().flatten(), widths.get(b).copied().flatten()) {
@@ -757,11 +819,18 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         let continuation = !out.block.is_empty();
         let mut buf = line;
         if continuation {
+            let at = out.block.len();
             join_line(&mut out.block, &buf, norm);
+            // The separator, if there is one, is marked; the line's marks
+            // move to where the line starts.
+            let from = out.block.len() - buf.len();
+            out.marks.extend((at..from).map(|k| k as u32));
+            out.marks.extend(line_marks.iter().map(|&m| m + from as u32));
         } else {
             // The line starts the block: hand its buffer over rather than
             // copy it (a megabyte-long line must not be held twice).
             std::mem::swap(&mut out.block, &mut buf);
+            std::mem::swap(&mut out.marks, &mut line_marks);
         }
         let line: &[NChar] = if continuation { &buf } else { &out.block };
         // Look ahead for the next line with text.
@@ -774,7 +843,7 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         let (next_first, next_closes) = match lines.get(n) {
             // A closing quote or bracket wrapped to the start of the next
             // line still belongs to this line's sentence.
-            Some(Item::Text(next, _)) => (next.first().copied(), is_closer(text, next, 0)),
+            Some(Item::Text(next, _, _)) => (next.first().copied(), is_closer(text, next, 0)),
             _ => (None, false),
         };
         // An article, chapter or heading line starts a new sentence, and a
@@ -803,6 +872,8 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         };
         buf.clear();
         lines.spare.push(buf);
+        line_marks.clear();
+        lines.spare_marks.push(line_marks);
         if !join && !next_closes {
             out.flush();
         }
@@ -842,10 +913,17 @@ impl Builder<'_> {
         if self.doc.oversized || !room(self.doc.keys.len(), 4 * chars) || !room(self.doc.key_chars, chars) {
             self.doc.oversized = true;
             self.block.clear();
+            self.marks.clear();
             return;
         }
         let (text, doc, block) = (self.text, &mut self.doc, &self.block);
-        let cuts = split_block(text, block);
+        // The block's marks: the characters not marked are regular and no
+        // terminators (see `normalize_line_marked`), so that cutting the
+        // block and writing its keys read only the marked ones. (With
+        // punctuation dropped, the block is rebuilt below and read whole.)
+        debug_assert!(unmarked_are_plain(text, block, &self.marks), "marks of {block:?}: {:?}", self.marks);
+        let marks = (!self.drop_punct).then_some(self.marks.as_slice());
+        let cuts = split_block(text, block, marks);
         // The block's key characters, and where each block index lands in them.
         let (kept, index): (Vec<NChar>, Vec<usize>);
         let (chars, at): (&[NChar], &dyn Fn(usize) -> usize) = if self.drop_punct {
@@ -900,6 +978,7 @@ impl Builder<'_> {
         }
         if trimmed.is_empty() {
             self.block.clear();
+            self.marks.clear();
             self.hard = false;
             return;
         }
@@ -919,7 +998,7 @@ impl Builder<'_> {
         self.tail.clear();
         self.tail.extend_from_slice(&chars[last.saturating_sub(8)..last]);
         let base = doc.key_chars;
-        let keys = doc.push_block(text, chars, &trimmed, self.drop_punct);
+        let keys = doc.push_block(text, chars, &trimmed, self.drop_punct, marks);
         debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
         for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
             let text = &doc.keys[key.clone()];
@@ -939,6 +1018,7 @@ impl Builder<'_> {
             ));
         }
         self.block.clear();
+        self.marks.clear();
         self.hard = false;
     }
 }
@@ -978,13 +1058,40 @@ fn is_closer(text: &str, chars: &[NChar], i: usize) -> bool {
     }
 }
 
-/// Split a block into sentence ranges (relative to the block).
-fn split_block(text: &str, block: &[NChar]) -> Vec<Range<usize>> {
+/// Are the characters of a block that `marks` leave out (see
+/// [`normalize_line_marked`]) no terminators, without a rule, their own
+/// text, each where the one before it ends? The first is always marked.
+pub(crate) fn unmarked_are_plain(text: &str, block: &[NChar], marks: &[u32]) -> bool {
+    let mut marked = vec![false; block.len()];
+    for &m in marks {
+        if let Some(x) = marked.get_mut(m as usize) {
+            *x = true;
+        }
+    }
+    marks.windows(2).all(|w| w[0] <= w[1])
+        && marked.first().is_none_or(|&m| m)
+        && (1..block.len()).all(|k| {
+            let c = &block[k];
+            marked[k] || !is_terminator(c.ch) && c.rules == 0 && is_own_text(text, c) && c.start == block[k - 1].end
+        })
+}
+
+/// Split a block into sentence ranges (relative to the block). With
+/// `marks` (see [`Builder::flush`]), only marked characters can be
+/// terminators.
+fn split_block(text: &str, block: &[NChar], marks: Option<&[u32]>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut s = 0;
     let mut i = 0;
+    let mut marks = marks.map(|m| m.iter().map(|&m| m as usize));
     while i < block.len() {
-        if !is_terminator(block[i].ch) {
+        if let Some(marks) = marks.as_mut() {
+            // The next marked terminator at or after `i`.
+            match marks.find(|&m| m >= i && is_terminator(block[m].ch)) {
+                Some(m) => i = m,
+                None => break,
+            }
+        } else if !is_terminator(block[i].ch) {
             i += 1;
             continue;
         }
