@@ -65,6 +65,7 @@ mod hash;
 mod inline;
 pub mod input;
 mod normalize;
+mod prefault;
 mod recogniser;
 pub mod render;
 pub mod report;

@@ -96,6 +96,9 @@ fn too_large(name: &str, max: u64) -> Error {
 /// Read at most `max` bytes from `r`; more is an error.
 fn read_capped(name: &str, r: impl Read, max: u64, hint: usize) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::with_capacity(hint.min(max as usize));
+    // A file's size is known: its pages are populated at once rather than
+    // faulted in one by one during the copy (see `prefault`).
+    crate::prefault::spare(&mut bytes);
     r.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(name, &e))?;
     if bytes.len() as u64 > max {
         return Err(too_large(name, max));
