@@ -741,7 +741,17 @@ struct Builder<'a> {
     tail_end: u32,
     /// See [`KEY_LIMIT`].
     limit: usize,
+    /// How far the key text's buffer is populated (see `prefault`): at
+    /// most two [`POPULATE_AHEAD`] steps ahead of what is written.
+    populated: usize,
 }
+
+/// Bytes of the key text's reserved buffer populated ahead of what is
+/// written, a step at a time: each step is one system call instead of a
+/// page fault for each of its pages. At most two steps are populated and
+/// never written (the reservation is the text's length, which the key
+/// text may fall well short of).
+const POPULATE_AHEAD: usize = 64 << 10;
 
 /// Cut `source` into sentences.
 pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
@@ -769,6 +779,7 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         tail: Vec::new(),
         tail_end: 0,
         limit,
+        populated: 0,
     };
     // Room for the keys up front (they are about as long as the text):
     // growing a string of megabytes copies it again and again.
@@ -998,6 +1009,17 @@ impl Builder<'_> {
         self.tail.clear();
         self.tail.extend_from_slice(&chars[last.saturating_sub(8)..last]);
         let base = doc.key_chars;
+        // The block's key text is about as long as its source (a rule may
+        // lengthen a character, spaces may be dropped: what is past the
+        // populated part faults in as it is written, and at most a step
+        // beyond the block's source is populated for nothing).
+        let span = (chars[chars.len() - 1].end - chars[0].start) as usize;
+        let need = doc.keys.len() + span.min(POPULATE_AHEAD);
+        if need > self.populated {
+            let from = self.populated.max(doc.keys.len());
+            self.populated = need + POPULATE_AHEAD;
+            crate::prefault::spare_range(&mut doc.keys, from..self.populated);
+        }
         let keys = doc.push_block(text, chars, &trimmed, self.drop_punct, marks);
         debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
         for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
