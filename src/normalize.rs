@@ -637,6 +637,11 @@ fn fold_chars(
         mark(marks, before, out.len());
         f.note(&out[before..]);
     }
+    // A gap's mark stands for the next character written: none may follow
+    // (the line ends in dropped characters).
+    while marks.last().is_some_and(|&m| m as usize >= out.len() - first) {
+        marks.pop();
+    }
     f
 }
 

@@ -1082,7 +1082,8 @@ fn is_closer(text: &str, chars: &[NChar], i: usize) -> bool {
 
 /// Are the characters of a block that `marks` leave out (see
 /// [`normalize_line_marked`]) no terminators, without a rule, their own
-/// text, each where the one before it ends? The first is always marked.
+/// text, each where the one before it ends? The first is always marked,
+/// and every mark is a character of the block.
 pub(crate) fn unmarked_are_plain(text: &str, block: &[NChar], marks: &[u32]) -> bool {
     let mut marked = vec![false; block.len()];
     for &m in marks {
@@ -1091,6 +1092,7 @@ pub(crate) fn unmarked_are_plain(text: &str, block: &[NChar], marks: &[u32]) -> 
         }
     }
     marks.windows(2).all(|w| w[0] <= w[1])
+        && marks.iter().all(|&m| (m as usize) < block.len())
         && marked.first().is_none_or(|&m| m)
         && (1..block.len()).all(|k| {
             let c = &block[k];
@@ -1403,6 +1405,25 @@ mod tests {
         let s = sentences(&text);
         assert!(s.len() >= 5);
         assert_eq!(s.concat(), text);
+    }
+
+    #[test]
+    fn lines_ending_in_dropped_characters_are_cut_like_the_others() {
+        // Invisible characters after a line's last key character leave a
+        // gap with nothing after it: no mark may point past the line (a
+        // build of the marks did, and cutting the block read past its end).
+        for (with, without) in [
+            ("Hello there.\nabc\u{200B}\u{200B}\n", "Hello there.\nabc\n"),
+            ("中文。\u{200B}\u{FEFF}\n下一句。\u{200B}\u{200B}", "中文。\n下一句。"),
+            ("a.\u{200B}\u{200B}\nb", "a.\nb"),
+        ] {
+            let keys = |text: &str| {
+                let src = Source::from_text("t", text);
+                let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+                (0..doc.sentences.len()).map(|i| doc.key(i).to_string()).collect::<Vec<_>>()
+            };
+            assert_eq!(keys(with), keys(without), "{with:?}");
+        }
     }
 }
 
