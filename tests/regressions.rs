@@ -101,6 +101,16 @@ fn segment_cluster_across_sentences() {
     checks::segment(include_bytes!("regressions/segment-cluster-across-sentences.bin"));
 }
 
+/// A line ending in characters that become no key character (here a
+/// quote and two U+FEFF) left the mark of the gap they make pointing one
+/// past the line; cutting the block read a character there and panicked.
+/// Found by `segment` (docs/robustness.md finding 32) before the marks
+/// landed.
+#[test]
+fn segment_mark_past_line() {
+    checks::segment(include_bytes!("regressions/segment-mark-past-line.bin"));
+}
+
 /// An insertion that slid to the front of a changed stretch over the
 /// equal text before it (`�` against `��`: the new `�` is the inserted
 /// one) left that text in no piece of the inline diff, so its characters
