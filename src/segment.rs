@@ -1013,7 +1013,7 @@ impl Builder<'_> {
         // lengthen a character, spaces may be dropped: what is past the
         // populated part faults in as it is written, and at most a step
         // beyond the block's source is populated for nothing).
-        let span = (chars[chars.len() - 1].end - chars[0].start) as usize;
+        let span = chars[chars.len() - 1].end.saturating_sub(chars[0].start) as usize;
         let need = doc.keys.len() + span.min(POPULATE_AHEAD);
         if need > self.populated {
             let from = self.populated.max(doc.keys.len());
