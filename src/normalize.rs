@@ -452,10 +452,11 @@ fn fold_chars(
                 // (Found with `memchr`: a byte-by-byte filter cost an
                 // English book a tenth of its segmentation.)
                 let (at, from) = (written - first, marks.len());
-                marks.extend(memchr::memchr3_iter(b'.', b'!', b'?', run).map(|k| (at + k) as u32));
-                let semicolons = marks.len();
-                marks.extend(memchr::memchr_iter(b';', run).map(|k| (at + k) as u32));
-                if semicolons > from && marks.len() > semicolons {
+                let [t1, t2, t3, t4] = crate::segment::ASCII_TERMINATORS;
+                marks.extend(memchr::memchr3_iter(t1, t2, t3, run).map(|k| (at + k) as u32));
+                let fourth = marks.len();
+                marks.extend(memchr::memchr_iter(t4, run).map(|k| (at + k) as u32));
+                if fourth > from && marks.len() > fourth {
                     marks[from..].sort_unstable();
                 }
                 f.single_spaces |= memchr::memchr(b' ', run).is_some();

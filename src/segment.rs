@@ -1050,11 +1050,22 @@ fn block_char(text: &str, at: u32) -> char {
     text.get(at as usize..).and_then(|t| t.chars().next()).unwrap_or(' ')
 }
 
+/// The ASCII sentence terminators (see [`is_terminator`]); the
+/// normaliser marks them in plain ASCII runs (`normalize_line_marked`).
+pub(crate) const ASCII_TERMINATORS: [u8; 4] = *b".!?;";
+
 #[inline]
 fn is_terminator(c: char) -> bool {
     // Full-width forms too, for `--keep-width`. Most characters are ASCII
     // or common Han characters: decided by a bit mask or one comparison.
-    const ASCII: u128 = 1 << b'.' | 1 << b'!' | 1 << b'?' | 1 << b';';
+    const ASCII: u128 = {
+        let (mut mask, mut i) = (0u128, 0);
+        while i < ASCII_TERMINATORS.len() {
+            mask |= 1 << ASCII_TERMINATORS[i];
+            i += 1;
+        }
+        mask
+    };
     match c as u32 {
         u @ 0..=0x7F => ASCII >> u & 1 != 0,
         0x4E00..=0x9FFF => false,
