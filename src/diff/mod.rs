@@ -367,17 +367,17 @@ fn region_rows(
             if r.is_empty() {
                 0..0
             } else {
-                t.chars[r.start].start..t.chars[r.end - 1].end
+                t.chars(r.start).start..t.chars(r.end - 1).end
             }
         };
         // Sentences a side touches; for an empty side, the sentence it
         // falls before (or the region's end).
         let sentences = |t: &tokens::Tokens, r: &Range<usize>, region: &Range<usize>| {
             if r.is_empty() {
-                let at = t.sentence.get(r.start).copied().unwrap_or(region.end);
+                let at = if r.start < t.len() { t.sentence(r.start) } else { region.end };
                 at..at
             } else {
-                t.sentence[r.start]..t.sentence[r.end - 1] + 1
+                t.sentence(r.start)..t.sentence(r.end - 1) + 1
             }
         };
         let (os, ns) = (sentences(&ta, &p.old, &o), sentences(&tb, &p.new, &n));
@@ -425,7 +425,8 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
     // The sentences that start a unit are the document's masked ones; most
     // texts have none, and a book's are a few headings among hundreds of
     // thousands of tokens.
-    let (Some(&first), Some(&last)) = (t.sentence.first(), t.sentence.last()) else { return false };
+    let (Some(&first), Some(&last)) = (t.sentences().first(), t.sentences().last()) else { return false };
+    let (first, last) = (first as usize, last as usize);
     let masked = doc.masked_keys();
     let masked = &masked[masked.partition_point(|m| m.0 < first)..masked.partition_point(|m| m.0 <= last)];
     debug_assert_eq!(
@@ -444,19 +445,15 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
     // Move tokens `from` down to `to` (`to <= from.start`).
     let shift = |t: &mut tokens::Tokens, from: Range<usize>, to: usize| {
         if from.start != to {
-            t.ids.copy_within(from.clone(), to);
-            t.sentence.copy_within(from.clone(), to);
-            for (i, j) in from.zip(to..) {
-                t.chars[j] = t.chars[i].clone();
-            }
+            t.shift_down(from, to);
         }
     };
     for &(sentence, _) in masked {
-        let start = k + t.sentence[k..].partition_point(|&x| x < sentence);
+        let start = k + t.sentences()[k..].partition_point(|&x| (x as usize) < sentence);
         shift(t, k..start, w);
         w += start - k;
         k = start;
-        while k < t.len() && t.sentence[k] == sentence {
+        while k < t.len() && t.sentence(k) == sentence {
             k += 1;
         }
         let key = doc.key(sentence);
@@ -467,33 +464,29 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
         let mut j = start;
         while j < k {
             let (id, chars) = match &number {
-                Some(n) if t.chars[j].start >= n.start && t.chars[j].end <= n.end => {
+                Some(n) if t.chars(j).start >= n.start && t.chars(j).end <= n.end => {
                     let mut e = j;
-                    while e < k && t.chars[e].start >= n.start && t.chars[e].end <= n.end {
+                    while e < k && t.chars(e).start >= n.start && t.chars(e).end <= n.end {
                         e += 1;
                     }
                     any = true;
-                    let chars = t.chars[j].start..t.chars[e - 1].end;
+                    let chars = t.chars(j).start..t.chars(e - 1).end;
                     j = e;
                     (MASKED_NUMBER, chars)
                 }
                 _ => {
                     j += 1;
-                    (t.ids[j - 1], t.chars[j - 1].clone())
+                    (t.ids[j - 1], t.chars(j - 1))
                 }
             };
-            t.ids[w] = id;
-            t.chars[w] = chars;
-            t.sentence[w] = sentence;
+            t.set(w, id, chars, sentence);
             w += 1;
         }
     }
     let n = t.len();
     shift(t, k..n, w);
     w += n - k;
-    t.ids.truncate(w);
-    t.chars.truncate(w);
-    t.sentence.truncate(w);
+    t.truncate(w);
     any
 }
 

@@ -230,9 +230,7 @@ mod tests {
         let mut at = 0;
         for (s, text) in sentences.iter().enumerate() {
             for c in text.chars() {
-                t.ids.push(c as u32);
-                t.chars.push(at..at + 1);
-                t.sentence.push(s);
+                t.push(c as u32, at..at + 1, s);
                 at += 1;
             }
         }

@@ -66,31 +66,92 @@ impl Draft<'_> {
 }
 
 /// The tokens of a run of sentences of one version.
+///
+/// Each token's key-character range and sentence are kept as `u32`s (a
+/// document's key characters and sentences fit: see
+/// [`crate::segment::KEY_LIMIT`]): 16 bytes a token instead of 28, for
+/// streams that hold one token per Han character of a region (two
+/// unrelated 1 MB texts: 8 MB of tokens at once, now 4.7).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Tokens {
     /// Token ids (equal tokens, equal ids, across both versions).
     pub ids: Vec<u32>,
-    /// Each token's document-wide key-character range.
-    pub chars: Vec<Range<usize>>,
+    /// Each token's document-wide key-character range, start and end.
+    spans: Vec<[u32; 2]>,
     /// Each token's sentence index.
-    pub sentence: Vec<usize>,
+    sentences: Vec<u32>,
 }
 
 impl Tokens {
+    /// Room for `n` tokens.
+    fn with_capacity(n: usize) -> Tokens {
+        Tokens { ids: Vec::with_capacity(n), spans: Vec::with_capacity(n), sentences: Vec::with_capacity(n) }
+    }
+
     /// Number of tokens.
     pub fn len(&self) -> usize {
         self.ids.len()
     }
 
+    /// Append token `id`, key characters `chars` of sentence `sentence`.
+    #[inline]
+    pub fn push(&mut self, id: u32, chars: Range<usize>, sentence: usize) {
+        debug_assert!(chars.end <= u32::MAX as usize && sentence <= u32::MAX as usize);
+        self.ids.push(id);
+        self.spans.push([chars.start as u32, chars.end as u32]);
+        self.sentences.push(sentence as u32);
+    }
+
+    /// Token `t`'s document-wide key-character range.
+    #[inline]
+    pub fn chars(&self, t: usize) -> Range<usize> {
+        let [a, b] = self.spans[t];
+        a as usize..b as usize
+    }
+
+    /// Token `t`'s sentence index.
+    #[inline]
+    pub fn sentence(&self, t: usize) -> usize {
+        self.sentences[t] as usize
+    }
+
+    /// Each token's sentence index, in order.
+    pub fn sentences(&self) -> &[u32] {
+        &self.sentences
+    }
+
     /// Key characters tokens `r` span (a word counts its letters).
     pub fn width(&self, r: &Range<usize>) -> usize {
-        self.chars[r.clone()].iter().map(|c| c.len()).sum()
+        self.spans[r.clone()].iter().map(|&[a, b]| (b - a) as usize).sum()
     }
 
     /// Is token `t` the first of its sentence? (`t == len()` counts as a
     /// boundary: the end of the run.)
     pub fn starts_sentence(&self, t: usize) -> bool {
-        t == 0 || t >= self.ids.len() || self.sentence[t] != self.sentence[t - 1]
+        t == 0 || t >= self.ids.len() || self.sentences[t] != self.sentences[t - 1]
+    }
+
+    /// Overwrite token `w` (`w < len()`) with token `id`, key characters
+    /// `chars` of sentence `sentence`.
+    pub fn set(&mut self, w: usize, id: u32, chars: Range<usize>, sentence: usize) {
+        self.ids[w] = id;
+        self.spans[w] = [chars.start as u32, chars.end as u32];
+        self.sentences[w] = sentence as u32;
+    }
+
+    /// Move tokens `from` down to position `to` (`to <= from.start`).
+    pub fn shift_down(&mut self, from: Range<usize>, to: usize) {
+        debug_assert!(to <= from.start);
+        self.ids.copy_within(from.clone(), to);
+        self.spans.copy_within(from.clone(), to);
+        self.sentences.copy_within(from, to);
+    }
+
+    /// Keep the first `n` tokens.
+    pub fn truncate(&mut self, n: usize) {
+        self.ids.truncate(n);
+        self.spans.truncate(n);
+        self.sentences.truncate(n);
     }
 }
 
@@ -112,7 +173,7 @@ pub(crate) fn draft(doc: &Document, sentences: Range<usize>) -> Draft<'_> {
 fn tokenise<'a>(doc: &'a Document, sentences: Range<usize>, words: &mut super::anchor::KeyTable<'a>) -> Tokens {
     // At most one token per key character: reserved at once, not grown.
     let n = super::chars_of(doc, &sentences);
-    let mut out = Tokens { ids: Vec::with_capacity(n), chars: Vec::with_capacity(n), sentence: Vec::with_capacity(n) };
+    let mut out = Tokens::with_capacity(n);
     for s in sentences {
         let sentence = &doc.sentences[s];
         let key = &doc.keys[sentence.key()];
@@ -153,9 +214,7 @@ fn push_chars_sentence<'a>(
             continue;
         }
         if !word_char(c) {
-            out.ids.push(c as u32);
-            out.chars.push(at..at + 1);
-            out.sentence.push(s);
+            out.push(c as u32, at..at + 1, s);
             continue;
         }
         // A word: letters and digits; 6.7, 1,300 and 10:30 stay whole.
@@ -183,9 +242,7 @@ fn push_chars_sentence<'a>(
                 _ => break,
             }
         }
-        out.ids.push(WORD_BASE + words.id(&key[byte..end]));
-        out.chars.push(at..index);
-        out.sentence.push(s);
+        out.push(WORD_BASE + words.id(&key[byte..end]), at..index, s);
     }
 }
 
@@ -211,9 +268,7 @@ fn push_ascii_sentence<'a>(
         }
         let at = first_char + i;
         if !word(c) {
-            out.ids.push(u32::from(c));
-            out.chars.push(at..at + 1);
-            out.sentence.push(s);
+            out.push(u32::from(c), at..at + 1, s);
             i += 1;
             continue;
         }
@@ -233,9 +288,7 @@ fn push_ascii_sentence<'a>(
                 break;
             }
         }
-        out.ids.push(WORD_BASE + words.id(&key[start..i]));
-        out.chars.push(at..first_char + i);
-        out.sentence.push(s);
+        out.push(WORD_BASE + words.id(&key[start..i]), at..first_char + i, s);
     }
 }
 
@@ -248,7 +301,7 @@ mod tests {
 
     fn texts(doc: &Document, t: &Tokens) -> Vec<String> {
         let all: Vec<char> = doc.keys.chars().collect();
-        t.chars.iter().map(|r| all[r.clone()].iter().collect()).collect()
+        (0..t.len()).map(|k| all[t.chars(k)].iter().collect()).collect()
     }
 
     #[test]
@@ -261,7 +314,7 @@ mod tests {
             texts(&doc, &t),
             ["中", "国", "有", "6.7", "亿", "网", "民", ",", "step", "up", "10:30", "now", ".", "Next", "one", "!"]
         );
-        assert_eq!(t.sentence, [0; 13].into_iter().chain([1; 3]).collect::<Vec<_>>());
+        assert_eq!(t.sentences(), [0; 13].into_iter().chain([1; 3]).collect::<Vec<_>>());
         assert!(t.starts_sentence(0) && t.starts_sentence(13) && !t.starts_sentence(12) && t.starts_sentence(16));
         assert_eq!(t.ids[0], '中' as u32);
     }
