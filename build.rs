@@ -4,34 +4,46 @@
 //!
 //! Output, in `OUT_DIR`:
 //!
-//! - `dict_trie.bin`: one record of two little-endian `u32`s per node of
-//!   the trie, the nodes numbered in breadth-first order (node 0 is the
-//!   root, and the children of a node have consecutive numbers, in
-//!   increasing character order), and one record more at the end:
-//!   - `first`: the children of node `n` are `first[n]..first[n + 1]`;
-//!   - `label << 13 | freq`: `label` is the character on the edge into
-//!     node `n` (every character of the word list is below U+80000), and
-//!     `freq` is 1 + the index in `FREQS` of the frequency of the word
+//! - `dict_ranks.bin`: the *rank* of every character up to the largest one
+//!   the word list has (all in the BMP), a little-endian `u16` each
+//!   (`0xFFFF`: in no word). The characters that start a word come first,
+//!   in code point order (so the root's child on the character of rank
+//!   `r` is node `1 + r`), then the others, in code point order. Every
+//!   label below is a rank: 14 bits instead of a code point's 21.
+//! - `dict_trie.bin`: one 6-byte record per node of the trie (a
+//!   little-endian 48-bit number), the nodes numbered in breadth-first
+//!   order (node 0 is the root, and the children of a node have
+//!   consecutive numbers, in increasing rank), one record more at the end,
+//!   and two zero bytes after it (so that every record can be read as the
+//!   low bytes of a `u64`):
+//!   - bits 0–20, `first`: the children of node `n` are
+//!     `first[n]..first[n + 1]`;
+//!   - bits 21–34: the rank of the character on the edge into node `n`;
+//!   - bits 35–47: 1 + the index in `FREQS` of the frequency of the word
 //!     ending at node `n`, or 0 if no word ends there (fewer than 8,191
 //!     distinct frequencies).
 //!
 //!   A node's fields sit side by side (not in separate arrays) because a
 //!   word lookup reads them together: the search among a node's children
 //!   reads their labels, and the child found gives its frequency and the
-//!   range of its own children from the same cache line. Eight bytes a
-//!   node keep the trie at 4 MB, and a text touches less of it.
+//!   range of its own children from the same cache line. Six bytes a node
+//!   keep the trie at 3 MB (8 bytes with a code point, 4 MB), and a text
+//!   touches less of it: all of it is mapped by the few hundred look-ups of
+//!   a handful of changed sentences (the kernel maps the executable 64 KB
+//!   around each page read), so its size is the resident memory it costs.
 //! - `dict_index.bin`: for each child of the root (nodes `1..=R`, R the
 //!   root's children), a small hash index of its own children, so that the
 //!   step from a word's first character to its second, a binary search
-//!   among up to thousands of children with a cache miss at each probe,
-//!   is one probe. Little-endian `u32`s: first `R` entries `start << 5 |
-//!   bits` (the node's index is `2^bits` slots from slot `start`; `bits` 0:
-//!   no children), then the slots: `(k + 1) << 16 | tag` for the node's
-//!   `k`-th child, whose label hashes to `tag` in its low 16 bits (0: an
-//!   empty slot; linear probing, at most half full). The home slot is the
-//!   hash's top `bits` bits. Each node's index lies next to its neighbours'
-//!   in character order, so a text touches only the indexes of the
-//!   characters it has, as it touches only their children in the trie.
+//!   among up to hundreds of children with a cache miss at each probe, is
+//!   one probe. First `R` little-endian `u32`s `start << 11 | size` (the
+//!   node's index is `size` slots from slot `start`, twice its children;
+//!   0: no children), then the slots, little-endian `u16`s: `(k + 1) << 4
+//!   | tag` for the node's `k`-th child, whose label's hash has `tag` in
+//!   its low 4 bits (0: an empty slot; linear probing, half full). The
+//!   home slot is the hash's high bits scaled to `size`. Each node's index
+//!   lies next to its neighbours' in character order, so a text touches
+//!   only the indexes of the characters it has, as it touches only their
+//!   children in the trie.
 //! - `dict_trie.rs`: the sizes, the dictionary's total frequency and
 //!   `FREQS`, its distinct word frequencies in increasing order (a few
 //!   thousand: the segmenter takes each one's logarithm once).
@@ -49,8 +61,9 @@ use std::path::PathBuf;
 const DICT: &str = "src/tokenize/dict.txt";
 
 struct Node {
-    /// Children in increasing character order: (character, node index).
-    children: Vec<(char, usize)>,
+    /// Children: (rank of the character, node index); in increasing rank
+    /// once sorted.
+    children: Vec<(u16, usize)>,
     freq: Option<u32>,
 }
 
@@ -78,93 +91,135 @@ fn main() {
     entries.dedup_by(|later, kept| later.0 == kept.0);
     let total: u64 = entries.iter().map(|e| e.1 as u64).sum();
 
-    // A pointer trie; words arrive sorted, so a node's new child always
-    // sorts after its existing ones, and an existing child is the last one.
+    // Ranks: the characters that start a word first, in code point order,
+    // then the others.
+    let mut firsts: Vec<char> = entries.iter().filter_map(|e| e.0.chars().next()).collect();
+    firsts.dedup(); // (sorted: the words are)
+    let mut others: Vec<char> = entries.iter().flat_map(|e| e.0.chars().skip(1)).collect();
+    others.sort_unstable();
+    others.dedup();
+    others.retain(|c| firsts.binary_search(c).is_err());
+    let ranked: Vec<char> = firsts.iter().chain(&others).copied().collect();
+    assert!(ranked.len() < 1 << LABEL_BITS, "too many distinct characters");
+    let top = *ranked.iter().max().expect("a word") as usize;
+    assert!(top < 0x10000, "a word character outside the BMP");
+    let mut rank_of = vec![NO_RANK; top + 1];
+    for (r, &c) in ranked.iter().enumerate() {
+        rank_of[c as usize] = r as u16;
+    }
+
+    // A pointer trie, labelled by rank; words arrive sorted, so an existing
+    // child is always the last one added (each node's children are sorted
+    // by rank afterwards).
     let mut nodes = vec![Node { children: Vec::new(), freq: None }];
     for &(word, freq, _) in &entries {
         let mut n = 0;
         for c in word.chars() {
+            let r = rank_of[c as usize];
             n = match nodes[n].children.last() {
-                Some(&(last, child)) if last == c => child,
+                Some(&(last, child)) if last == r => child,
                 _ => {
                     let child = nodes.len();
                     nodes.push(Node { children: Vec::new(), freq: None });
-                    nodes[n].children.push((c, child));
+                    nodes[n].children.push((r, child));
                     child
                 }
             };
         }
         nodes[n].freq = Some(freq);
     }
+    for node in &mut nodes {
+        node.children.sort_unstable();
+    }
 
     // Renumber breadth-first, so each node's children are consecutive.
     let count = nodes.len();
+    assert!(count < 1 << FIRST_BITS, "too many nodes");
     let mut freqs: Vec<u32> = entries.iter().map(|e| e.1).collect();
     freqs.sort_unstable();
     freqs.dedup();
-    let freq_index = |f: u32| freqs.binary_search(&f).expect("a listed frequency") as u32;
-    let mut records: Vec<[u32; 2]> = Vec::with_capacity(count + 1);
-    let mut queue = VecDeque::from([('\0', 0usize)]);
-    let mut next_id = 1u32;
-    while let Some((c, n)) = queue.pop_front() {
+    let freq_index = |f: u32| freqs.binary_search(&f).expect("a listed frequency") as u64;
+    // (first, label, freq slot) per node.
+    let mut records: Vec<(u64, u64, u64)> = Vec::with_capacity(count + 1);
+    let mut queue = VecDeque::from([(0u16, 0usize)]);
+    let mut next_id = 1u64;
+    while let Some((r, n)) = queue.pop_front() {
         let freq = nodes[n].freq.map_or(0, |f| freq_index(f) + 1);
-        assert!((c as u32) < 1 << LABEL_BITS, "a word character above U+7FFFF");
         assert!(freq < 1 << FREQ_BITS, "too many distinct frequencies");
-        records.push([next_id, (c as u32) << FREQ_BITS | freq]);
-        next_id += nodes[n].children.len() as u32;
+        records.push((next_id, u64::from(r), freq));
+        next_id += nodes[n].children.len() as u64;
         queue.extend(nodes[n].children.iter().copied());
     }
     assert_eq!(records.len(), count);
     // The record after the last node: only its `first` is read.
-    records.push([next_id, 0]);
+    records.push((next_id, 0, 0));
+    // The root's children are the first characters, in rank order.
+    let roots = (records[1].0 - records[0].0) as usize;
+    assert_eq!(roots, firsts.len());
+    assert!((1..=roots).all(|n| records[n].1 == n as u64 - 1));
 
-    let mut bin = Vec::with_capacity(records.len() * 8);
-    for v in records.iter().flatten() {
-        bin.extend_from_slice(&v.to_le_bytes());
+    let mut bin = Vec::with_capacity(records.len() * 6 + 2);
+    for &(first, label, freq) in &records {
+        let v = first | label << FIRST_BITS | freq << (FIRST_BITS + LABEL_BITS);
+        bin.extend_from_slice(&v.to_le_bytes()[..6]);
     }
+    bin.extend_from_slice(&[0, 0]);
     // The indexes of the root's children's children (see the module docs).
-    let roots = (records[1][0] - records[0][0]) as usize;
     let mut heads = Vec::with_capacity(roots);
-    let mut slots: Vec<u32> = Vec::new();
+    let mut slots: Vec<u16> = Vec::new();
     for n in 1..=roots {
-        let (first, end) = (records[n][0] as usize, records[n + 1][0] as usize);
+        let (first, end) = (records[n].0 as usize, records[n + 1].0 as usize);
         let count = end - first;
         if count == 0 {
             heads.push(0u32);
             continue;
         }
-        let bits = (2 * count).next_power_of_two().trailing_zeros();
-        assert!(bits <= 16 && count < 0xFFFF, "a node with too many children for its index");
+        let size = 2 * count;
+        assert!(count < 1 << 12 && size < 1 << 11, "a node with too many children for its index");
         let start = slots.len();
-        assert!(start < 1 << 27, "the index is too large");
-        heads.push((start as u32) << 5 | bits);
-        slots.resize(start + (1 << bits), 0);
+        assert!(start < 1 << 21, "the index is too large");
+        heads.push((start as u32) << 11 | size as u32);
+        slots.resize(start + size, 0);
         for (k, record) in records[first..end].iter().enumerate() {
-            let h = index_hash(record[1] >> FREQ_BITS);
-            let mut i = (h >> (32 - bits)) as usize;
+            let h = index_hash(record.1 as u32);
+            let mut i = home(h, size);
             while slots[start + i] != 0 {
-                i = (i + 1) & ((1 << bits) - 1);
+                i = if i + 1 == size { 0 } else { i + 1 };
             }
-            slots[start + i] = (k as u32 + 1) << 16 | (h & 0xFFFF);
+            slots[start + i] = ((k as u16 + 1) << 4) | (h & 15) as u16;
         }
     }
-    let mut index = Vec::with_capacity((heads.len() + slots.len()) * 4);
-    for v in heads.iter().chain(&slots) {
+    let mut index = Vec::with_capacity(heads.len() * 4 + slots.len() * 2);
+    for v in &heads {
         index.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in &slots {
+        index.extend_from_slice(&v.to_le_bytes());
+    }
+    let mut ranks = Vec::with_capacity(rank_of.len() * 2);
+    for v in &rank_of {
+        ranks.extend_from_slice(&v.to_le_bytes());
     }
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("dict_trie.bin"), bin).expect("write dict_trie.bin");
     std::fs::write(out.join("dict_index.bin"), index).expect("write dict_index.bin");
+    std::fs::write(out.join("dict_ranks.bin"), ranks).expect("write dict_ranks.bin");
     let mut rs = String::new();
     writeln!(rs, "/// Nodes of the dictionary trie, the root included.").unwrap();
     writeln!(rs, "pub const NODES: usize = {count};").unwrap();
-    writeln!(rs, "/// Low bits of a record's second field that hold the frequency.").unwrap();
+    writeln!(rs, "/// Bits of a record that hold `first`, the label and the frequency slot.").unwrap();
+    writeln!(rs, "pub const FIRST_BITS: u32 = {FIRST_BITS};").unwrap();
+    writeln!(rs, "pub const LABEL_BITS: u32 = {LABEL_BITS};").unwrap();
     writeln!(rs, "pub const FREQ_BITS: u32 = {FREQ_BITS};").unwrap();
+    writeln!(rs, "/// Characters up to this one have a rank entry.").unwrap();
+    writeln!(rs, "pub const TOP_CHAR: usize = {top};").unwrap();
     writeln!(rs, "/// The multiplier of the second-level indexes' hash.").unwrap();
     writeln!(rs, "pub const INDEX_MUL: u32 = {INDEX_MUL:#X};").unwrap();
     writeln!(rs, "/// Children of the root.").unwrap();
     writeln!(rs, "pub const ROOTS: usize = {roots};").unwrap();
+    writeln!(rs, "/// Distinct characters of the word list (ranks).").unwrap();
+    writeln!(rs, "#[allow(dead_code)]\npub const CHARS: usize = {};", ranked.len()).unwrap();
     writeln!(rs, "/// Slots of the second-level indexes.").unwrap();
     writeln!(rs, "pub const INDEX_SLOTS: usize = {};", slots.len()).unwrap();
     writeln!(rs, "/// Distinct words in the dictionary.").unwrap();
@@ -176,18 +231,29 @@ fn main() {
     std::fs::write(out.join("dict_trie.rs"), rs).expect("write dict_trie.rs");
 }
 
-/// Bits of a record's second field that hold the frequency (the label is
-/// above them); written to `dict_trie.rs` for the reader.
+/// Bits of a record that hold `first` (up to 2 million nodes).
+const FIRST_BITS: u32 = 21;
+/// Bits of a record that hold the label's rank.
+const LABEL_BITS: u32 = 14;
+/// Bits of a record that hold the frequency slot; written to
+/// `dict_trie.rs` for the reader, with the other two.
 const FREQ_BITS: u32 = 13;
-/// Bits left for the label: every character up to U+7FFFF.
-const LABEL_BITS: u32 = 32 - FREQ_BITS;
+const _: () = assert!(FIRST_BITS + LABEL_BITS + FREQ_BITS == 48);
+
+/// The rank of a character in no word.
+const NO_RANK: u16 = u16::MAX;
 
 /// The multiplier of [`index_hash`], written to `dict_trie.rs` for the
 /// reader.
 const INDEX_MUL: u32 = 0x9E37_79B1;
 
-/// The hash of a label for the second-level indexes: the top bits pick
-/// the home slot, the low 16 bits are the tag.
+/// The hash of a label (a rank) for the second-level indexes: the high
+/// bits pick the home slot, the low 4 bits are the tag.
 fn index_hash(label: u32) -> u32 {
     label.wrapping_mul(INDEX_MUL)
+}
+
+/// The home slot of hash `h` in an index of `size` slots.
+fn home(h: u32, size: usize) -> usize {
+    ((u64::from(h) * size as u64) >> 32) as usize
 }

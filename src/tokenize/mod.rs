@@ -12,13 +12,15 @@
 //! jieba's dictionary has 349,000 words; loading them into `jieba-rs`
 //! costs ~150 ms and ~35 MB, which would dominate a comparison of two
 //! near-identical files. So `build.rs` compiles the word list into a static
-//! character trie (8-byte node records in breadth-first order, 4 MB,
-//! embedded in the binary and read in place; each first character has a
-//! small hash index of its children, so that the step to a word's second
-//! character is one probe, not a binary search among thousands; only a
-//! directly indexed table of the root's children, 256 KB, is built once
-//! per process), and [`cut_han_into`] runs jieba's own algorithm for a cut
-//! without the HMM on it:
+//! character trie (6-byte node records in breadth-first order, labelled by
+//! each character's rank among the word list's 12,045 characters, 3 MB,
+//! embedded in the binary and read in place; a table of ranks by code
+//! point, 80 KB, whose first ranks are the root's children; each first
+//! character has a small hash index of its children, 0.75 MB in all, so
+//! that the step to a word's second character is one probe, not a binary
+//! search among hundreds; nothing is built at run time), and
+//! [`cut_han_into`] runs jieba's own algorithm for a cut without the HMM on
+//! it:
 //!
 //! 1. every dictionary word that starts at each character is found by
 //!    walking the trie from there (jieba's DAG; a character where no word
@@ -51,116 +53,132 @@ use std::ops::Range;
 
 /// The dictionary compiled by `build.rs`: a character trie with its nodes
 /// numbered breadth-first (node 0 is the root; a node's children have
-/// consecutive numbers, in increasing character order).
+/// consecutive numbers, in increasing rank), labelled by the ranks of the
+/// characters (see `build.rs`).
 mod dict {
     include!(concat!(env!("OUT_DIR"), "/dict_trie.rs"));
 
-    /// One record of two little-endian `u32`s per node, and one more at
-    /// the end (see `build.rs`): `first`, so that node `n`'s children are
-    /// `first(n)..first(n + 1)`; and the character leading to the node
-    /// above 13 bits that hold 1 + the index in [`FREQS`] of the frequency
-    /// of the word ending there (0 if none does).
+    /// A character's rank (see `build.rs`).
+    pub type Rank = u16;
+
+    /// Each character's rank, a little-endian `u16` per code point up to
+    /// [`TOP_CHAR`] (`0xFFFF`: none).
+    static RANKS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_ranks.bin"));
+    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_ranks.bin")).len() == 2 * (TOP_CHAR + 1));
+
+    /// One 6-byte record per node and one more at the end, then two zero
+    /// bytes (see `build.rs`): `first`, so that node `n`'s children are
+    /// `first(n)..first(n + 1)`; the rank of the character leading to the
+    /// node; and 1 + the index in [`FREQS`] of the frequency of the word
+    /// ending there (0 if none does).
     static TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin"));
-    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 8 * (NODES + 1));
+    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 6 * (NODES + 1) + 2);
 
-    const FIRST: usize = 0;
-    /// The second field: the label above [`FREQ_BITS`] bits of frequency.
-    const LABEL_FREQ: usize = 1;
-
-    /// Field `field` of node `n`'s record.
+    /// Node `n`'s record, in the low 48 bits.
     #[inline(always)]
-    fn at(n: usize, field: usize) -> u32 {
-        let i = 8 * n + 4 * field;
-        let b = &TRIE[i..i + 4];
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    fn record(n: usize) -> u64 {
+        let b = &TRIE[6 * n..6 * n + 8];
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
     }
 
-    /// The character on the edge into node `n`.
+    /// Node `n`'s first child.
     #[inline(always)]
-    fn label(n: usize) -> u32 {
-        at(n, LABEL_FREQ) >> FREQ_BITS
+    fn first(n: usize) -> u32 {
+        (record(n) & ((1 << FIRST_BITS) - 1)) as u32
+    }
+
+    /// The rank of the character on the edge into node `n`.
+    #[inline(always)]
+    fn label(n: usize) -> Rank {
+        ((record(n) >> FIRST_BITS) & ((1 << LABEL_BITS) - 1)) as Rank
     }
 
     /// 1 + the index in [`FREQS`] of the frequency of the word ending at
     /// node `n`, or 0.
     #[inline(always)]
     fn freq_slot(n: usize) -> u32 {
-        at(n, LABEL_FREQ) & ((1 << FREQ_BITS) - 1)
+        (record(n) >> (FIRST_BITS + LABEL_BITS)) as u32 & ((1 << FREQ_BITS) - 1)
     }
 
-    /// The second-level indexes (see `build.rs`): `ROOTS` heads, then
-    /// `INDEX_SLOTS` slots, little-endian `u32`s.
+    /// The rank of `c`, if a word has it.
+    #[inline]
+    pub fn rank(c: char) -> Option<Rank> {
+        let i = 2 * (c as usize);
+        let b = RANKS.get(i..i + 2)?;
+        Some(u16::from_le_bytes([b[0], b[1]])).filter(|&r| r != u16::MAX)
+    }
+
+    /// The root's child on the character of rank `r`: node `1 + r`, if
+    /// that character starts a word (the root's children are those
+    /// characters, in rank order).
+    #[inline]
+    pub fn start(r: Rank) -> Option<u32> {
+        ((r as usize) < ROOTS).then_some(u32::from(r) + 1)
+    }
+
+    /// The second-level indexes (see `build.rs`): `ROOTS` little-endian
+    /// `u32` heads, then `INDEX_SLOTS` little-endian `u16` slots.
     static INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin"));
     const _: () =
-        assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin")).len() == 4 * (ROOTS + INDEX_SLOTS));
+        assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin")).len() == 4 * ROOTS + 2 * INDEX_SLOTS);
 
     #[inline(always)]
-    fn index_at(i: usize) -> u32 {
+    fn head(i: usize) -> u32 {
         let b = &INDEX[4 * i..4 * i + 4];
         u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
-    /// The child on `c` of node `n`, a child of the root: [`child`], in one
-    /// probe of `n`'s index rather than a binary search of its children.
+    #[inline(always)]
+    fn slot(i: usize) -> u16 {
+        let b = &INDEX[4 * ROOTS + 2 * i..4 * ROOTS + 2 * i + 2];
+        u16::from_le_bytes([b[0], b[1]])
+    }
+
+    /// The child on rank `r` of node `n`, a child of the root: [`child`],
+    /// in one probe of `n`'s index rather than a binary search of its
+    /// children.
     #[inline]
-    pub fn second(n: u32, c: char) -> Option<u32> {
-        let head = index_at((n as usize).checked_sub(1).filter(|&i| i < ROOTS)?);
-        let (start, bits) = ((head >> 5) as usize, head & 31);
-        if bits == 0 {
+    pub fn second(n: u32, r: Rank) -> Option<u32> {
+        let head = head((n as usize).checked_sub(1).filter(|&i| i < ROOTS)?);
+        let (start, size) = ((head >> 11) as usize, (head & 0x7FF) as usize);
+        if size == 0 {
             return None;
         }
-        let h = (c as u32).wrapping_mul(INDEX_MUL);
-        let (mask, tag) = ((1usize << bits) - 1, h & 0xFFFF);
-        let first = at(n as usize, FIRST);
-        let mut i = (h >> (32 - bits)) as usize;
+        let h = u32::from(r).wrapping_mul(INDEX_MUL);
+        let tag = (h & 15) as u16;
+        let first = first(n as usize);
+        let mut i = ((u64::from(h) * size as u64) >> 32) as usize;
         loop {
-            let slot = index_at(ROOTS + start + i);
-            if slot == 0 {
+            let s = slot(start + i);
+            if s == 0 {
                 return None;
             }
-            if slot & 0xFFFF == tag {
-                let child = first + (slot >> 16) - 1;
-                if label(child as usize) == c as u32 {
+            if s & 15 == tag {
+                let child = first + u32::from(s >> 4) - 1;
+                if label(child as usize) == r {
                     return Some(child);
                 }
             }
-            i = (i + 1) & mask;
+            i = if i + 1 == size { 0 } else { i + 1 };
         }
     }
 
-    /// The child of node `n` on `c`.
+    /// The child of node `n` on rank `r`.
     #[inline]
-    pub fn child(n: u32, c: char) -> Option<u32> {
-        if n == 0 && (c as usize) < 0x10000 {
-            return Some(root_bmp()[c as usize]).filter(|&n| n != 0);
+    pub fn child(n: u32, r: Rank) -> Option<u32> {
+        if n == 0 {
+            return start(r);
         }
-        let (mut lo, mut hi) = (at(n as usize, FIRST), at(n as usize + 1, FIRST));
-        let c = c as u32;
+        let (mut lo, mut hi) = (first(n as usize), first(n as usize + 1));
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match label(mid as usize).cmp(&c) {
+            match label(mid as usize).cmp(&r) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
             }
         }
         None
-    }
-
-    /// The root's children on BMP characters, directly indexed (0: none),
-    /// built once per process: the root has thousands of children, and
-    /// every character of a text starts a walk there.
-    fn root_bmp() -> &'static [u32] {
-        static ROOT: std::sync::OnceLock<Box<[u32]>> = std::sync::OnceLock::new();
-        ROOT.get_or_init(|| {
-            let mut table = vec![0u32; 0x10000].into_boxed_slice();
-            for n in at(0, FIRST)..at(1, FIRST) {
-                if let Some(slot) = table.get_mut(label(n as usize) as usize) {
-                    *slot = n;
-                }
-            }
-            table
-        })
     }
 
     /// The frequency of the word ending at node `n`, if one does.
@@ -209,8 +227,18 @@ pub(crate) fn cut_han(run: &[char]) -> Vec<Range<usize>> {
 thread_local! {
     /// This thread's buffer for jieba's route (see [`cut_block`]), kept
     /// from cut to cut: an inline diff cuts thousands of short clauses.
-    static ROUTE: std::cell::RefCell<Vec<(f64, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static ROUTE: std::cell::RefCell<Route> = const { std::cell::RefCell::new(Route { best: Vec::new(), ranks: Vec::new() }) };
 }
+
+/// [`cut_block`]'s buffers: jieba's route, and the block's characters as
+/// dictionary ranks.
+struct Route {
+    best: Vec<(f64, usize)>,
+    ranks: Vec<dict::Rank>,
+}
+
+/// The rank [`Route::ranks`] holds for a character in no word.
+const NO_RANK: dict::Rank = dict::Rank::MAX;
 
 /// Cut a run of Han characters into dictionary words, as jieba cuts it
 /// with its whole dictionary and no HMM (see the module docs), handing
@@ -233,8 +261,8 @@ fn cut_han_into(run: &[char], base: usize, emit: &mut impl FnMut(Range<usize>)) 
             i = j;
         }
         // A long run's route is not kept.
-        if route.capacity() > ROUTE_KEEP {
-            *route = Vec::new();
+        if route.best.capacity() > ROUTE_KEEP {
+            *route = Route { best: Vec::new(), ranks: Vec::new() };
         }
     });
 }
@@ -244,11 +272,15 @@ const ROUTE_KEEP: usize = 1 << 12;
 
 /// Steps 1–3 of the module docs on one block of jieba's Han characters
 /// (`base`: the block's index in the text, added to the words' ranges).
-fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, emit: &mut impl FnMut(Range<usize>)) {
+fn cut_block(block: &[char], base: usize, route: &mut Route, emit: &mut impl FnMut(Range<usize>)) {
     let n = block.len();
     let log_total = (dict::TOTAL as f64).ln();
     // ln(1) − ln(total): a character no word starts at.
     let log_one = 0.0f64 - log_total;
+    // Each character's rank, looked up once (a walk reads several).
+    let Route { best: route, ranks } = route;
+    ranks.clear();
+    ranks.extend(block.iter().map(|&c| dict::rank(c).unwrap_or(NO_RANK)));
     route.clear();
     route.resize(n + 1, (0.0, n));
     for idx in (0..n).rev() {
@@ -256,9 +288,17 @@ fn cut_block(block: &[char], base: usize, route: &mut Vec<(f64, usize)>, emit: &
         // (the trie walk), ties to the longer one.
         let mut best: Option<(f64, usize)> = None;
         let mut node = 0;
-        for (end, &c) in (idx + 1..=n).zip(&block[idx..]) {
-            // The step to the second character is by the first's index.
-            let next = if end == idx + 2 { dict::second(node, c) } else { dict::child(node, c) };
+        for (end, &r) in (idx + 1..=n).zip(&ranks[idx..]) {
+            if r == NO_RANK {
+                break;
+            }
+            // The step to the first character is by its rank, to the
+            // second by the first's index.
+            let next = match end - idx {
+                1 => dict::start(r),
+                2 => dict::second(node, r),
+                _ => dict::child(node, r),
+            };
             let Some(next) = next else { break };
             node = next;
             if let Some(log_freq) = dict::log_freq(node) {
@@ -467,6 +507,11 @@ mod tests {
         assert!(cut_han(&[]).is_empty());
     }
 
+    /// The child of node `n` on character `c`.
+    fn child(n: u32, c: char) -> Option<u32> {
+        dict::child(n, dict::rank(c)?)
+    }
+
     #[test]
     fn build_script_reads_the_dictionary_like_jieba() {
         // The total is the one jieba computes.
@@ -475,12 +520,14 @@ mod tests {
         assert_eq!(dict::WORDS, DICT.lines().count());
         for line in DICT.lines() {
             let (word, freq) = line.split_once(' ').unwrap();
-            let node = word.chars().try_fold(0, dict::child).unwrap();
+            let node = word.chars().try_fold(0, child).unwrap();
             let freq: u32 = freq.parse().unwrap();
             assert_eq!(dict::freq(node), Some(freq), "{word}");
             assert_eq!(dict::log_freq(node), Some((freq as f64).ln()), "{word}");
         }
-        assert_eq!(dict::child(0, 'x').and_then(|n| dict::child(n, 'y')), None);
+        assert_eq!(child(0, 'x').and_then(|n| child(n, 'y')), None);
+        assert_eq!(dict::rank('x'), None);
+        assert_eq!(dict::rank('\u{10FFFF}'), None);
         assert!(dict::FREQS.windows(2).all(|w| w[0] < w[1]));
     }
 
@@ -491,9 +538,10 @@ mod tests {
         for line in DICT.lines() {
             let mut chars = line.split(' ').next().unwrap().chars();
             if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
-                let n = dict::child(0, a).unwrap();
-                assert_eq!(dict::second(n, b), dict::child(n, b), "{a}{b}");
-                assert!(dict::second(n, b).is_some());
+                let n = child(0, a).unwrap();
+                let r = dict::rank(b).unwrap();
+                assert_eq!(dict::second(n, r), dict::child(n, r), "{a}{b}");
+                assert!(dict::second(n, r).is_some());
                 found += 1;
             }
         }
@@ -501,13 +549,19 @@ mod tests {
         // Characters that follow no first character are not found.
         let han: Vec<char> = ('\u{4E00}'..='\u{4F00}').chain(['x', '\u{10FFFF}', '\u{1}', '\u{20000}']).collect();
         for &a in &han {
-            let Some(n) = dict::child(0, a) else { continue };
+            let Some(n) = child(0, a) else { continue };
             for &b in &han {
-                assert_eq!(dict::second(n, b), dict::child(n, b), "{a}{b}");
+                let Some(r) = dict::rank(b) else { continue };
+                assert_eq!(dict::second(n, r), dict::child(n, r), "{a}{b}");
             }
         }
+        // Each of the word list's characters has a rank of its own.
+        let mut ranks: Vec<u16> = ('\0'..='\u{FFFF}').filter_map(dict::rank).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        assert_eq!(ranks, (0..dict::CHARS as u16).collect::<Vec<_>>());
         // Only children of the root have an index.
-        assert_eq!(dict::second(0, '中'), None);
+        assert_eq!(dict::second(0, dict::rank('中').unwrap()), None);
     }
 
     #[test]
