@@ -1,15 +1,15 @@
 //! Fresh memory faulted in ahead, in one system call.
 //!
-//! A comparison writes its two largest kinds of buffer into fresh memory:
-//! each version's text as it is read, and its key text as it is
-//! segmented. The first write to each 4 KB page is a page fault (on a
+//! A comparison writes its largest buffers into fresh memory: each
+//! version's text as it is read, and its key text and list of irregular
+//! characters as it is segmented. The first write to each 4 KB page is a page fault (on a
 //! Chinese book pair, 2,400 of its 7,000 faults). Asking the kernel to
 //! populate the pages before they are written
 //! (`madvise(MADV_POPULATE_WRITE)`, Linux 5.14) does the same work without
 //! a trap per page. Only memory about to be written is populated: a
-//! file's buffer, sized to it, before the read; the key text's
-//! reservation a step ahead of the segmenter (see `segment`), never all of
-//! it, since room that stays unused would add to the resident set.
+//! file's buffer, sized to it, before the read; the segmenter's
+//! reservations a step ahead of what it writes ([`Ahead`]), never all of
+//! them, since room that stays unused would add to the resident set.
 //! Elsewhere, or when the kernel refuses, nothing happens and the pages
 //! fault in as they are written.
 
@@ -36,6 +36,57 @@ pub(crate) fn spare_range(s: &mut String, range: std::ops::Range<usize>) {
         // `s`'s own buffer: bytes `len..cap` are its spare capacity.
         let start = s.as_mut_str().as_mut_ptr().wrapping_add(from);
         populate(start, to - from);
+    }
+}
+
+/// Bytes a buffer is populated ahead of what is written ([`Ahead`]).
+const AHEAD: usize = 64 << 10;
+
+/// How far a growing buffer's spare capacity is populated: a step of
+/// [`AHEAD`] bytes at a time, each one system call instead of a page fault
+/// per page. Before writing up to `more` items (bytes of a string), the
+/// buffer is populated past them, by at most one step more; so at most
+/// two steps are populated and never written, however far short of its
+/// reservation the buffer ends (a key text can be much shorter than the
+/// text it was reserved for).
+#[derive(Debug, Default)]
+pub(crate) struct Ahead {
+    /// Items (bytes) from the buffer's start that are populated.
+    upto: usize,
+}
+
+impl Ahead {
+    /// Before up to `more` items are pushed onto `v`.
+    pub(crate) fn vec<T>(&mut self, v: &mut Vec<T>, more: usize) {
+        let size = std::mem::size_of::<T>().max(1);
+        let step = (AHEAD / size).max(1);
+        let len = v.len();
+        if let Some(range) = self.next(len, more, step) {
+            let spare = v.spare_capacity_mut();
+            let (from, to) = (range.start - len, (range.end - len).min(spare.len()));
+            if from < to {
+                populate(spare[from..].as_mut_ptr().cast::<u8>(), (to - from) * size);
+            }
+        }
+    }
+
+    /// Before up to `more` bytes are pushed onto `s`.
+    pub(crate) fn string(&mut self, s: &mut String, more: usize) {
+        if let Some(range) = self.next(s.len(), more, AHEAD) {
+            spare_range(s, range);
+        }
+    }
+
+    /// The items to populate now, if any: from what is populated (or
+    /// written) to a step past `len + more` (`more` counted up to a step).
+    fn next(&mut self, len: usize, more: usize, step: usize) -> Option<std::ops::Range<usize>> {
+        let need = len + more.min(step);
+        if need <= self.upto {
+            return None;
+        }
+        let from = self.upto.max(len);
+        self.upto = need + step;
+        Some(from..self.upto)
     }
 }
 
@@ -86,5 +137,32 @@ mod tests {
         assert_eq!(s, "在华投资兴业");
         s.extend(std::iter::repeat_n('x', 1 << 19));
         assert_eq!(s.len(), 18 + (1 << 19));
+    }
+
+    #[test]
+    fn ahead_populates_at_most_two_steps_past_what_is_written() {
+        let mut v: Vec<u32> = Vec::with_capacity(1 << 20);
+        let mut ahead = super::Ahead::default();
+        let step = super::AHEAD / 4;
+        for round in 0..200 {
+            let more = [3, 1000, 50_000, 0][round % 4];
+            ahead.vec(&mut v, more);
+            assert!(ahead.upto <= v.len() + 2 * step, "{} past {}", ahead.upto, v.len());
+            assert!(ahead.upto >= v.len() + more.min(step));
+            v.extend((0..more.min((1 << 20) - v.len())).map(|i| i as u32));
+        }
+        assert!(v.iter().take(3).eq([0, 1, 2].iter()));
+        // A string's bytes, and a buffer without room: nothing breaks.
+        let mut s = String::with_capacity(300_000);
+        let mut ahead = super::Ahead::default();
+        for _ in 0..100 {
+            ahead.string(&mut s, 3000);
+            s.push_str(&"在华".repeat(500));
+        }
+        assert_eq!(s.len(), 300_000);
+        ahead.string(&mut s, 3000);
+        let mut empty: Vec<u64> = Vec::new();
+        super::Ahead::default().vec(&mut empty, 10);
+        assert!(empty.is_empty());
     }
 }

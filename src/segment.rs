@@ -741,17 +741,15 @@ struct Builder<'a> {
     tail_end: u32,
     /// See [`KEY_LIMIT`].
     limit: usize,
-    /// How far the key text's buffer is populated (see `prefault`): at
-    /// most two [`POPULATE_AHEAD`] steps ahead of what is written.
-    populated: usize,
+    /// How far the key text's and the irregular list's reservations are
+    /// populated (see `prefault`).
+    keys_ahead: crate::prefault::Ahead,
+    irregular_ahead: crate::prefault::Ahead,
+    /// The same for the sentence list (the per-sentence hashes and
+    /// indexes are a few hundred KB: a populated step ahead would be a
+    /// good share of them).
+    sentences_ahead: crate::prefault::Ahead,
 }
-
-/// Bytes of the key text's reserved buffer populated ahead of what is
-/// written, a step at a time: each step is one system call instead of a
-/// page fault for each of its pages. At most two steps are populated and
-/// never written (the reservation is the text's length, which the key
-/// text may fall well short of).
-const POPULATE_AHEAD: usize = 64 << 10;
 
 /// Cut `source` into sentences.
 pub fn segment(source: &Source, filter: &LineFilter, norm: &NormalizeOptions) -> Document {
@@ -779,11 +777,18 @@ pub(crate) fn segment_within(source: &Source, filter: &LineFilter, norm: &Normal
         tail: Vec::new(),
         tail_end: 0,
         limit,
-        populated: 0,
+        keys_ahead: Default::default(),
+        irregular_ahead: Default::default(),
+        sentences_ahead: Default::default(),
     };
     // Room for the keys up front (they are about as long as the text):
-    // growing a string of megabytes copies it again and again.
+    // growing a string of megabytes copies it again and again, into fresh
+    // memory each time. The irregular characters are a few percent of a
+    // text's bytes (a Chinese book 4-5%, English 2.6%): room for one per
+    // 16 bytes; a text with more grows its list. (Room never written is
+    // never resident.)
     out.doc.keys.reserve(text.len());
+    out.doc.irregular.reserve(text.len() / 16);
     out.doc.sentences.reserve(text.len() / 64);
     out.doc.first_irregular.reserve(text.len() / 64);
     out.doc.hashes.reserve(text.len() / 64);
@@ -1011,15 +1016,12 @@ impl Builder<'_> {
         let base = doc.key_chars;
         // The block's key text is about as long as its source (a rule may
         // lengthen a character, spaces may be dropped: what is past the
-        // populated part faults in as it is written, and at most a step
-        // beyond the block's source is populated for nothing).
+        // populated part faults in as it is written), and at most every
+        // character is irregular.
         let span = chars[chars.len() - 1].end.saturating_sub(chars[0].start) as usize;
-        let need = doc.keys.len() + span.min(POPULATE_AHEAD);
-        if need > self.populated {
-            let from = self.populated.max(doc.keys.len());
-            self.populated = need + POPULATE_AHEAD;
-            crate::prefault::spare_range(&mut doc.keys, from..self.populated);
-        }
+        self.keys_ahead.string(&mut doc.keys, span);
+        self.irregular_ahead.vec(&mut doc.irregular, chars.len());
+        self.sentences_ahead.vec(&mut doc.sentences, trimmed.len());
         let keys = doc.push_block(text, chars, &trimmed, self.drop_punct, marks);
         debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
         for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
