@@ -681,9 +681,14 @@ impl Lines<'_> {
                 }
                 LineStatus::Blank => Item::Blank,
                 LineStatus::Kept => {
-                    let mut chars = self.spare.pop().unwrap_or_default();
+                    // Room for a character per byte (at most as many, but
+                    // for the rare rule that writes several), so that a
+                    // long line is not copied as its buffer doubles: a
+                    // spare buffer too small is let go, not grown.
+                    let mut chars = self.spare.pop().filter(|b| b.capacity() >= raw.len()).unwrap_or_default();
                     let mut marks = self.spare_marks.pop().unwrap_or_default();
                     chars.clear();
+                    chars.reserve(raw.len());
                     let width = normalize_line_marked(text, line.start..line.end, self.norm, &mut chars, &mut marks);
                     if chars.is_empty() {
                         self.spare.push(chars);
