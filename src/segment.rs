@@ -684,11 +684,16 @@ impl Lines<'_> {
                     // Room for a character per byte (at most as many, but
                     // for the rare rule that writes several), so that a
                     // long line is not copied as its buffer doubles: a
-                    // spare buffer too small is let go, not grown.
-                    let mut chars = self.spare.pop().filter(|b| b.capacity() >= raw.len()).unwrap_or_default();
+                    // spare buffer too small is let go, not grown. Up to
+                    // LINE_ROOM bytes: a longer line (a file without line
+                    // breaks) grows as it fills, as every line did, rather
+                    // than reserve 16 bytes for every byte of what may be
+                    // hundreds of megabytes (a third of that for Chinese).
+                    let room = raw.len().min(LINE_ROOM);
+                    let mut chars = self.spare.pop().filter(|b| b.capacity() >= room).unwrap_or_default();
                     let mut marks = self.spare_marks.pop().unwrap_or_default();
                     chars.clear();
-                    chars.reserve(raw.len());
+                    chars.reserve(room);
                     let width = normalize_line_marked(text, line.start..line.end, self.norm, &mut chars, &mut marks);
                     if chars.is_empty() {
                         self.spare.push(chars);
@@ -725,6 +730,11 @@ impl Lines<'_> {
         self.window.pop_front().unwrap_or(Item::Blank)
     }
 }
+
+/// Characters a line's buffer is given room for before it is normalised,
+/// at most (256 MB of records, reserved but not resident until written;
+/// see `Lines::fill`).
+const LINE_ROOM: usize = 16 << 20;
 
 /// A block being built, and the document it goes into.
 struct Builder<'a> {
