@@ -30,13 +30,26 @@ pub(crate) fn spare<T>(v: &mut Vec<T>) {
 
 /// Populate bytes `range` of `s`'s buffer, as far as they lie in its
 /// spare capacity (bytes past its length that it has room for).
-pub(crate) fn spare_range(s: &mut String, range: std::ops::Range<usize>) {
+fn spare_range(s: &mut String, range: std::ops::Range<usize>) {
     let (len, cap) = (s.len(), s.capacity());
+    // `s`'s own buffer: bytes `len..cap` are its spare capacity.
+    populate_within(s.as_mut_str().as_mut_ptr(), (len, cap), 1, range);
+}
+
+/// Populate items `range` of `v`'s buffer, as far as they lie in its
+/// spare capacity.
+fn spare_items<T>(v: &mut Vec<T>, range: std::ops::Range<usize>) {
+    let (len, cap) = (v.len(), v.capacity());
+    populate_within(v.as_mut_ptr().cast::<u8>(), (len, cap), std::mem::size_of::<T>(), range);
+}
+
+/// Populate items `range` (of `size` bytes each) of the buffer at `base`
+/// that holds `len` items and has room for `cap`, clipped to its spare
+/// capacity `len..cap`.
+fn populate_within(base: *mut u8, (len, cap): (usize, usize), size: usize, range: std::ops::Range<usize>) {
     let (from, to) = (range.start.max(len), range.end.min(cap));
-    if from < to {
-        // `s`'s own buffer: bytes `len..cap` are its spare capacity.
-        let start = s.as_mut_str().as_mut_ptr().wrapping_add(from);
-        populate(start, to - from);
+    if from < to && size > 0 {
+        populate(base.wrapping_add(from * size), (to - from) * size);
     }
 }
 
@@ -61,15 +74,9 @@ pub(crate) struct Ahead {
 impl Ahead {
     /// Before up to `more` items are pushed onto `v`.
     pub(crate) fn vec<T>(&mut self, v: &mut Vec<T>, more: usize) {
-        let size = std::mem::size_of::<T>().max(1);
-        let step = (AHEAD / size).max(1);
-        let len = v.len();
-        if let Some(range) = self.next(len, more, step) {
-            let spare = v.spare_capacity_mut();
-            let (from, to) = (range.start - len, (range.end - len).min(spare.len()));
-            if from < to {
-                populate(spare[from..].as_mut_ptr().cast::<u8>(), (to - from) * size);
-            }
+        let step = (AHEAD / std::mem::size_of::<T>().max(1)).max(1);
+        if let Some(range) = self.next(v.len(), more, step) {
+            spare_items(v, range);
         }
     }
 
