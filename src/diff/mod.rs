@@ -442,15 +442,9 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
     // tokens between two masked sentences move down as one block.
     let mut any = false;
     let (mut k, mut w) = (0, 0);
-    // Move tokens `from` down to `to` (`to <= from.start`).
-    let shift = |t: &mut tokens::Tokens, from: Range<usize>, to: usize| {
-        if from.start != to {
-            t.shift_down(from, to);
-        }
-    };
     for &(sentence, _) in masked {
         let start = k + t.sentences()[k..].partition_point(|&x| (x as usize) < sentence);
-        shift(t, k..start, w);
+        t.shift_down(k..start, w);
         w += start - k;
         k = start;
         while k < t.len() && t.sentence(k) == sentence {
@@ -484,7 +478,7 @@ fn mask_label_numbers(doc: &Document, t: &mut tokens::Tokens) -> bool {
         }
     }
     let n = t.len();
-    shift(t, k..n, w);
+    t.shift_down(k..n, w);
     w += n - k;
     t.truncate(w);
     any

@@ -139,9 +139,13 @@ impl Tokens {
         self.sentences[w] = sentence as u32;
     }
 
-    /// Move tokens `from` down to position `to` (`to <= from.start`).
+    /// Move tokens `from` down to position `to` (`to <= from.start`;
+    /// nothing to do when they are there already).
     pub fn shift_down(&mut self, from: Range<usize>, to: usize) {
         debug_assert!(to <= from.start);
+        if from.start == to {
+            return;
+        }
         self.ids.copy_within(from.clone(), to);
         self.spans.copy_within(from.clone(), to);
         self.sentences.copy_within(from, to);
