@@ -998,8 +998,10 @@ fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize, marks: &mut Vec<u32>
     while i < n {
         let c = out[i];
         let class = run_class(c.ch);
+        // A run of one class, or (class 0) of characters in no run: those
+        // are moved as one piece, like one character each.
         let mut j = i + 1;
-        while class != 0 && j < n && run_class(out[j].ch) == class {
+        while j < n && run_class(out[j].ch) == class {
             j += 1;
         }
         let run = &out[i..j];
@@ -1020,7 +1022,9 @@ fn fold_runs(text: &str, out: &mut Vec<NChar>, base: usize, marks: &mut Vec<u32>
             while let Some(m) = old.next_if(|&m| m < j) {
                 marks.push((w + m - i - base) as u32);
             }
-            out.copy_within(i..j, w);
+            if w < i {
+                out.copy_within(i..j, w);
+            }
             w += len;
             i = j;
             continue;
