@@ -70,7 +70,6 @@ struct Node {
 fn main() {
     println!("cargo:rerun-if-changed={DICT}");
     println!("cargo:rerun-if-changed=build.rs");
-    pack_relative_relocations();
     let text = std::fs::read_to_string(DICT).unwrap_or_else(|e| panic!("{DICT}: {e}"));
 
     // (word, frequency), the last line of a word winning.
@@ -257,22 +256,4 @@ fn index_hash(label: u32) -> u32 {
 /// The home slot of hash `h` in an index of `size` slots.
 fn home(h: u32, size: usize) -> usize {
     ((u64::from(h) * size as u64) >> 32) as usize
-}
-
-/// Link the `tvdiff` executable with its relative relocations packed
-/// (`DT_RELR`, glibc 2.36). A position-independent Rust executable has
-/// some 42,000 of them, most for the file names of its panic locations: as
-/// 24-byte `RELA` records they are a megabyte the loader reads at every
-/// start, resident for the whole run; packed, 14 KB. Measured: a tiny pair
-/// 2.66 -> 2.52 ms of CPU, peak memory of a 1 MB pair 0.85 MB lower. The
-/// executable stays position-independent (address space layout
-/// randomisation is kept; a non-PIE link would save more and is not
-/// done, see bench/analysis.md). GNU ld before 2.38 ignores the option
-/// with a warning, and ld drops it when the C library has no
-/// `GLIBC_ABI_DT_RELR`, so an older system builds a plain executable.
-fn pack_relative_relocations() {
-    let var = |k: &str| std::env::var(k).unwrap_or_default();
-    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
-        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
-    }
 }
