@@ -19,7 +19,7 @@
 
 use crate::chars::{is_han, is_punct};
 use crate::normalize::NChar;
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize, tokenize_beside};
 use similar::{Algorithm, DiffOp};
 use std::ops::Range;
 use std::time::Instant;
@@ -155,7 +155,7 @@ fn covers(pieces: &[Piece], old: usize, new: usize) -> bool {
 
 fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
     let ot = tokenize(oc);
-    let nt = tokenize(nc);
+    let nt = tokenize_beside(nc, Some((oc, &ot)));
     let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();
     let nkeys: Vec<&[char]> = nt.iter().map(|t| &nc[t.range.clone()]).collect();
     // A small diff finishes in microseconds: asking the clock at every

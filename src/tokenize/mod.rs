@@ -346,6 +346,17 @@ pub struct Token {
 /// letters and digits into words (`6.7`, `1,300` and `10:30` are one),
 /// each space and mark on its own.
 pub fn tokenize(chars: &[char]) -> Vec<Token> {
+    tokenize_beside(chars, None)
+}
+
+/// [`tokenize`], with the tokens of another text at hand (`beside`: its
+/// characters and their tokens): a Han run of `chars` that is also a whole
+/// run of the other text, at the same place from the start or from the
+/// end, takes its words from there instead of being cut again. The cut of
+/// a run depends on nothing but the run, so the tokens are the same as
+/// [`tokenize`]'s; an inline diff cuts the two sides of a changed window,
+/// whose runs other than the changed ones are alike.
+pub(crate) fn tokenize_beside(chars: &[char], beside: Option<(&[char], &[Token])>) -> Vec<Token> {
     // At most one token per character: reserved at once, not grown.
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
@@ -356,7 +367,13 @@ pub fn tokenize(chars: &[char]) -> Vec<Token> {
             while j < chars.len() && is_han(chars[j]) {
                 j += 1;
             }
-            cut_han_into(&chars[i..j], i, &mut |range| out.push(Token { range, kind: TokenKind::Han }));
+            match beside.and_then(|(other, tokens)| same_run(&chars[i..j], i, chars.len(), other, tokens)) {
+                Some((words, shift)) => out.extend(words.iter().map(|t| Token {
+                    range: t.range.start + i - shift..t.range.end + i - shift,
+                    kind: TokenKind::Han,
+                })),
+                None => cut_han_into(&chars[i..j], i, &mut |range| out.push(Token { range, kind: TokenKind::Han })),
+            }
             i = j;
         } else if is_word_char(c) {
             let mut j = i + 1;
@@ -390,6 +407,30 @@ pub fn tokenize(chars: &[char]) -> Vec<Token> {
         }
     }
     out
+}
+
+/// The words of the run `run` (at `at` in a text of `len` characters) in
+/// the other text (`other`, cut into `tokens`), where `run` is a whole Han
+/// run of it too at `at` or at the same distance from its end: the run's
+/// tokens there and the run's start in `other`.
+fn same_run<'t>(
+    run: &[char],
+    at: usize,
+    len: usize,
+    other: &[char],
+    tokens: &'t [Token],
+) -> Option<(&'t [Token], usize)> {
+    let from_end = (other.len() + at).checked_sub(len);
+    let place = [Some(at), from_end.filter(|&s| s != at)].into_iter().flatten().find(|&s| {
+        let e = s + run.len();
+        e <= other.len()
+            && other[s..e] == *run
+            && (s == 0 || !is_han(other[s - 1]))
+            && (e == other.len() || !is_han(other[e]))
+    })?;
+    let first = tokens.partition_point(|t| t.range.start < place);
+    let last = first + tokens[first..].partition_point(|t| t.range.end <= place + run.len());
+    Some((&tokens[first..last], place))
 }
 
 #[cfg(test)]
@@ -562,6 +603,57 @@ mod tests {
         assert_eq!(ranks, (0..dict::CHARS as u16).collect::<Vec<_>>());
         // Only children of the root have an index.
         assert_eq!(dict::second(0, dict::rank('中').unwrap()), None);
+    }
+
+    proptest::proptest! {
+        /// Words taken from the other side of an inline diff are the words
+        /// a cut of its own would give: texts made of a few clauses, the
+        /// second a copy of the first with some clauses changed, moved or
+        /// dropped (so runs recur at the same place from the start, from
+        /// the end, both or neither, next to letters, digits and marks).
+        #[test]
+        fn tokens_beside_another_text_are_its_own(
+            clauses in proptest::collection::vec(
+                proptest::sample::select(vec!["为各国企业", "在华投资兴业", "中华", "人民", "共和国", "〇々", "abc", "6.7", "，", "。", " ", "的"]),
+                0..12,
+            ),
+            edits in proptest::collection::vec((0usize..12, 0usize..4), 0..4),
+        ) {
+            let old: Vec<char> = clauses.concat().chars().collect();
+            let mut changed = clauses.clone();
+            for (at, what) in edits {
+                if changed.is_empty() {
+                    changed.push("在中国");
+                    continue;
+                }
+                let at = at % changed.len();
+                match what {
+                    0 => { changed.remove(at); }
+                    1 => changed.insert(at, "投资"),
+                    2 => changed[at] = "在中国投资",
+                    _ => { let c = changed.remove(at); changed.push(c); }
+                }
+            }
+            let new: Vec<char> = changed.concat().chars().collect();
+            let old_tokens = tokenize(&old);
+            proptest::prop_assert_eq!(tokenize_beside(&new, Some((&old, &old_tokens))), tokenize(&new));
+            let new_tokens = tokenize(&new);
+            proptest::prop_assert_eq!(tokenize_beside(&old, Some((&new, &new_tokens))), old_tokens);
+        }
+    }
+
+    /// A run that is only part of a run of the other text is cut on its
+    /// own: `华人民共和国` after a comma is not the end of `中华人民共和国`
+    /// (one word), nor is `中华人民` its start.
+    #[test]
+    fn tokens_beside_a_longer_run_are_cut_again() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        let old = chars("中华人民共和国");
+        let old_tokens = tokenize(&old);
+        for new in ["，华人民共和国", "中华人民，共和国", "中华人民"] {
+            let new = chars(new);
+            assert_eq!(tokenize_beside(&new, Some((&old, &old_tokens))), tokenize(&new));
+        }
     }
 
     #[test]
