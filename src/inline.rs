@@ -19,7 +19,7 @@
 
 use crate::chars::{is_han, is_punct};
 use crate::normalize::NChar;
-use crate::tokenize::{tokenize, tokenize_beside};
+use crate::tokenize::{tokenize_beside, Token};
 use similar::{Algorithm, DiffOp};
 use std::ops::Range;
 use std::time::Instant;
@@ -153,20 +153,53 @@ fn covers(pieces: &[Piece], old: usize, new: usize) -> bool {
     at == (old, new)
 }
 
+thread_local! {
+    /// This thread's token lists for [`diff_ordered`], kept from diff to
+    /// diff: a book whose every sentence changed makes tens of thousands.
+    static TOKENS: std::cell::RefCell<(Vec<Token>, Vec<Token>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Token lists longer than this are let go after use.
+const TOKENS_KEEP: usize = 1 << 12;
+
+/// A text's words as the diff reads them: item `i` is the characters of
+/// token `i` (so that the diff needs no list of slices of its own).
+struct Words<'a> {
+    chars: &'a [char],
+    tokens: &'a [Token],
+}
+
+impl std::ops::Index<usize> for Words<'_> {
+    type Output = [char];
+
+    fn index(&self, i: usize) -> &[char] {
+        &self.chars[self.tokens[i].range.clone()]
+    }
+}
+
 fn diff_ordered(oc: &[char], nc: &[char], deadline: Option<Instant>) -> Vec<Piece> {
-    let ot = tokenize(oc);
-    let nt = tokenize_beside(nc, Some((oc, &ot)));
-    let okeys: Vec<&[char]> = ot.iter().map(|t| &oc[t.range.clone()]).collect();
-    let nkeys: Vec<&[char]> = nt.iter().map(|t| &nc[t.range.clone()]).collect();
+    TOKENS.with_borrow_mut(|(ot, nt)| {
+        tokenize_beside(oc, None, ot);
+        tokenize_beside(nc, Some((oc, ot)), nt);
+        let pieces = diff_tokens(oc, ot, nc, nt, deadline);
+        if ot.capacity().max(nt.capacity()) > TOKENS_KEEP {
+            (*ot, *nt) = (Vec::new(), Vec::new());
+        }
+        pieces
+    })
+}
+
+fn diff_tokens(oc: &[char], ot: &[Token], nc: &[char], nt: &[Token], deadline: Option<Instant>) -> Vec<Piece> {
     // A small diff finishes in microseconds: asking the clock at every
     // step of it (as a deadline makes Myers do) would cost more than the
     // diff. Past the deadline the caller stops starting new ones.
-    let deadline = deadline.filter(|_| okeys.len() * nkeys.len() > SMALL_DIFF);
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &okeys, &nkeys, deadline);
+    let deadline = deadline.filter(|_| ot.len() * nt.len() > SMALL_DIFF);
+    let (ow, nw) = (Words { chars: oc, tokens: ot }, Words { chars: nc, tokens: nt });
+    let ops = similar::capture_diff_deadline(Algorithm::Myers, &ow, 0..ot.len(), &nw, 0..nt.len(), deadline);
 
     // Token ranges -> character ranges.
-    let ochar = |r: Range<usize>| token_chars(&ot, oc.len(), r);
-    let nchar = |r: Range<usize>| token_chars(&nt, nc.len(), r);
+    let ochar = |r: Range<usize>| token_chars(ot, oc.len(), r);
+    let nchar = |r: Range<usize>| token_chars(nt, nc.len(), r);
     let mut pieces: Vec<Piece> = Vec::new();
     for op in ops {
         let kind = match op {

@@ -346,19 +346,23 @@ pub struct Token {
 /// letters and digits into words (`6.7`, `1,300` and `10:30` are one),
 /// each space and mark on its own.
 pub fn tokenize(chars: &[char]) -> Vec<Token> {
-    tokenize_beside(chars, None)
+    let mut out = Vec::new();
+    tokenize_beside(chars, None, &mut out);
+    out
 }
 
-/// [`tokenize`], with the tokens of another text at hand (`beside`: its
-/// characters and their tokens): a Han run of `chars` that is also a whole
-/// run of the other text, at the same place from the start or from the
-/// end, takes its words from there instead of being cut again. The cut of
-/// a run depends on nothing but the run, so the tokens are the same as
-/// [`tokenize`]'s; an inline diff cuts the two sides of a changed window,
-/// whose runs other than the changed ones are alike.
-pub(crate) fn tokenize_beside(chars: &[char], beside: Option<(&[char], &[Token])>) -> Vec<Token> {
+/// [`tokenize`] into `out` (cleared first), with the tokens of another
+/// text at hand (`beside`: its characters and their tokens): a Han run of
+/// `chars` that is also a whole run of the other text, at the same place
+/// from the start or from the end, takes its words from there instead of
+/// being cut again. The cut of a run depends on nothing but the run, so
+/// the tokens are the same as [`tokenize`]'s; an inline diff cuts the two
+/// sides of a changed window, whose runs other than the changed ones are
+/// alike.
+pub(crate) fn tokenize_beside(chars: &[char], beside: Option<(&[char], &[Token])>, out: &mut Vec<Token>) {
     // At most one token per character: reserved at once, not grown.
-    let mut out = Vec::with_capacity(chars.len());
+    out.clear();
+    out.reserve(chars.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -406,7 +410,6 @@ pub(crate) fn tokenize_beside(chars: &[char], beside: Option<(&[char], &[Token])
             i += 1;
         }
     }
-    out
 }
 
 /// The words of the run `run` (at `at` in a text of `len` characters) in
@@ -636,9 +639,12 @@ mod tests {
             }
             let new: Vec<char> = changed.concat().chars().collect();
             let old_tokens = tokenize(&old);
-            proptest::prop_assert_eq!(tokenize_beside(&new, Some((&old, &old_tokens))), tokenize(&new));
+            let mut beside = vec![Token { range: 0..1, kind: TokenKind::Other }];
+            tokenize_beside(&new, Some((&old, &old_tokens)), &mut beside);
+            proptest::prop_assert_eq!(&beside, &tokenize(&new));
             let new_tokens = tokenize(&new);
-            proptest::prop_assert_eq!(tokenize_beside(&old, Some((&new, &new_tokens))), old_tokens);
+            tokenize_beside(&old, Some((&new, &new_tokens)), &mut beside);
+            proptest::prop_assert_eq!(beside, old_tokens);
         }
     }
 
@@ -652,7 +658,9 @@ mod tests {
         let old_tokens = tokenize(&old);
         for new in ["，华人民共和国", "中华人民，共和国", "中华人民"] {
             let new = chars(new);
-            assert_eq!(tokenize_beside(&new, Some((&old, &old_tokens))), tokenize(&new));
+            let mut beside = Vec::new();
+            tokenize_beside(&new, Some((&old, &old_tokens)), &mut beside);
+            assert_eq!(beside, tokenize(&new));
         }
     }
 
