@@ -21,10 +21,8 @@ const MIN_BYTES: usize = 256 << 10;
 /// Populate the pages of `v`'s spare capacity, so that writing it does not
 /// fault.
 pub(crate) fn spare<T>(v: &mut Vec<T>) {
-    let spare = v.spare_capacity_mut();
-    let bytes = std::mem::size_of_val(spare);
-    if bytes >= MIN_BYTES {
-        populate(spare.as_mut_ptr().cast::<u8>(), bytes);
+    if std::mem::size_of_val(v.spare_capacity_mut()) >= MIN_BYTES {
+        spare_items(v, v.len()..v.capacity());
     }
 }
 
