@@ -26,7 +26,6 @@ use crate::segment::{segment, CharCursor, Document};
 use crate::structure::{Outline, Renumbering};
 use crate::Options;
 use regex::Regex;
-use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -401,7 +400,7 @@ fn build_in_pieces<'v>(
         shares.into_par_iter().map(fold).collect()
     };
     let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
-    let mut keys: Vec<(usize, usize, &'v str, &'v str)> = Vec::new();
+    let mut keys: Vec<EditKey<'v>> = Vec::with_capacity(folded.iter().map(|f| f.keys.len()).sum());
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
     for f in folded {
@@ -629,7 +628,7 @@ struct Folded<'k> {
     filled: usize,
     share: usize,
     rows: Vec<ReportRow>,
-    keys: Vec<(usize, usize, &'k str, &'k str)>,
+    keys: Vec<EditKey<'k>>,
     extent: BTreeMap<usize, [Option<Range<usize>>; 2]>,
     /// Its row counts (the summary's other fields are filled after the fold).
     counts: Summary,
@@ -722,7 +721,7 @@ impl<'v> Fold<'_, 'v> {
         let share_len = share.len();
         let mut changes = Share { changes: share, len: 0 };
         let mut rows = Vec::new();
-        let mut keys: Vec<(usize, usize, &'v str, &'v str)> = Vec::new();
+        let mut keys: Vec<EditKey<'v>> = Vec::new();
         let mut summary = Summary::default();
         let mut absorbed = Absorbed::new();
         let mut matched_chars = 0usize;
@@ -798,7 +797,7 @@ impl<'v> Fold<'_, 'v> {
                             + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
                     );
                     classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
-                    keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (first_change + changes.len(), k, a, b)));
+                    keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
                     let (os, ns) = sentences(r);
                     // Page and time of the changed words, not of the whole sentence.
                     let (mut old_span, mut new_span) = (old_span, new_span);
@@ -911,7 +910,7 @@ impl<'v> Fold<'_, 'v> {
                     if group[i] != i {
                         // The next sentence of a unit that moved together: one change.
                         let c = changes.last_mut().expect("a group starts with a change");
-                        keys.extend(ks.into_iter().enumerate().map(|(k, (a, b))| (c.id, c.edits.len() + k, a, b)));
+                        keys.extend(EditKey::of(c.id, c.edits.len(), ks, &edits));
                         grow(&mut extent, c, 0, byte_span(od, &from.old, &from.old_chars));
                         grow(&mut extent, c, 1, byte_span(nd, &r.new, &r.new_chars));
                         c.edits.append(&mut edits);
@@ -924,9 +923,7 @@ impl<'v> Fold<'_, 'v> {
                             change_class(c.edits.iter().map(|e| e.class))
                         };
                     } else {
-                        keys.extend(
-                            ks.into_iter().enumerate().map(|(k, (a, b))| (first_change + changes.len(), k, a, b)),
-                        );
+                        keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
                         changes.push(Change {
                             id: first_change + changes.len(),
                             kind: ChangeKind::Moved,
@@ -1156,55 +1153,87 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
     group
 }
 
-/// What makes edits the same edit: normalised old and new keys, class.
-type EditKey<'a> = (&'a str, &'a str, EditClass);
+/// An edit of the report and what makes edits the same edit (see
+/// [`recurring`]): its normalised old and new keys and its class, with a
+/// hash of the three taken in the fold, while the keys are in cache.
+struct EditKey<'k> {
+    /// Its change's id and its index among the change's edits.
+    change: usize,
+    edit: usize,
+    old: &'k str,
+    new: &'k str,
+    class: EditClass,
+    hash: u64,
+}
+
+impl<'k> EditKey<'k> {
+    /// The keys `ks` of `edits` (in order, classified), the edits of
+    /// change `change` from its edit `first` on.
+    fn of<'a>(
+        change: usize,
+        first: usize,
+        ks: Vec<(&'k str, &'k str)>,
+        edits: &'a [Edit],
+    ) -> impl Iterator<Item = EditKey<'k>> + 'a
+    where
+        'k: 'a,
+    {
+        debug_assert_eq!(ks.len(), edits.len());
+        ks.into_iter().zip(edits).enumerate().map(move |(k, ((old, new), e))| {
+            let seed = crate::hash::seed() ^ e.class as u64;
+            let hash = crate::hash::hash_bytes(new.as_bytes(), crate::hash::hash_bytes(old.as_bytes(), seed));
+            EditKey { change, edit: first + k, old, new, class: e.class, hash }
+        })
+    }
+
+    /// Is it the same edit as `other`?
+    fn same(&self, other: &EditKey) -> bool {
+        (self.old, self.new, self.class) == (other.old, other.new, other.class)
+    }
+}
 
 /// Edits made three times or more (same normalised old and new text, same
 /// class; renumbering aside) as [`Recurring`] groups, most frequent first
 /// (then in order of first occurrence); each edit of a group points at it.
-/// `keys`: (change, edit, old key, new key) of every edit, in order.
-fn recurring<'k>(changes: &mut [Change], keys: Vec<(usize, usize, &'k str, &'k str)>) -> Vec<Recurring> {
-    // Per distinct key (in order of first occurrence): how many, and the
-    // first occurrence (index into keys); per edit, its key's number. One
-    // pass of hashing: a book whose every sentence changed has tens of
-    // thousands of edits.
-    // Sized up front: grown from empty, the table would be copied a dozen
-    // times, each time into fresh memory.
-    let mut number: FxHashMap<EditKey, usize> = FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
-    let mut seen: Vec<(usize, usize)> = Vec::new();
-    let mut of_edit: Vec<Option<usize>> = Vec::with_capacity(keys.len());
-    for (order, (c, e, o, n)) in keys.iter().enumerate() {
-        let class = changes[*c].edits[*e].class;
-        if class == EditClass::Renumbering {
-            of_edit.push(None);
-            continue;
-        }
-        let k = *number.entry((o, n, class)).or_insert_with(|| {
-            seen.push((0, order));
-            seen.len() - 1
-        });
-        seen[k].0 += 1;
-        of_edit.push(Some(k));
-    }
-    drop(number);
-    let mut groups: Vec<(usize, usize, usize)> =
-        seen.iter().enumerate().filter(|(_, (n, _))| *n >= 3).map(|(k, &(n, first))| (k, n, first)).collect();
-    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let mut group_of = vec![None; seen.len()];
-    for (g, &(k, _, _)) in groups.iter().enumerate() {
-        group_of[k] = Some(g);
-    }
-    let out: Vec<Recurring> = groups
+/// `keys`: every edit, in order.
+///
+/// The edits are sorted by their hashes (a list of 16-byte pairs, which a
+/// book whose every sentence changed, tens of thousands of edits, sorts in
+/// a fraction of a millisecond; a hash table of the keys cost it several,
+/// its buckets faulted in and each key's text read at random), and the
+/// edits with one hash are told apart by their keys: a hash only decides
+/// which edits are compared, so no output depends on its value.
+fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
+    let mut by_hash: Vec<(u64, u32)> = keys
         .iter()
-        .map(|&(_, count, first)| {
-            let (c, e, _, _) = &keys[first];
-            let edit = &changes[*c].edits[*e];
-            Recurring { old: edit.old.clone(), new: edit.new.clone(), count, class: edit.class }
-        })
+        .enumerate()
+        .filter(|(_, k)| k.class != EditClass::Renumbering)
+        .map(|(i, k)| (k.hash, i as u32))
         .collect();
-    for ((c, e, _, _), k) in keys.iter().zip(of_edit) {
-        if let Some(g) = k.and_then(|k| group_of[k]) {
-            changes[*c].edits[*e].recurring = Some(g);
+    by_hash.sort_unstable();
+    // Each group: (count, first occurrence, its edits as indices into keys
+    // in order).
+    let mut groups: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for run in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() >= 3) {
+        // Almost always one key per hash; the indices are in order.
+        let mut distinct: Vec<Vec<usize>> = Vec::new();
+        for &(_, i) in run {
+            let i = i as usize;
+            match distinct.iter_mut().find(|d| keys[d[0]].same(&keys[i])) {
+                Some(d) => d.push(i),
+                None => distinct.push(vec![i]),
+            }
+        }
+        groups.extend(distinct.into_iter().filter(|d| d.len() >= 3).map(|d| (d.len(), d[0], d)));
+    }
+    groups.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out = Vec::with_capacity(groups.len());
+    for (g, (count, first, members)) in groups.into_iter().enumerate() {
+        let k = &keys[first];
+        let edit = &changes[k.change].edits[k.edit];
+        out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count, class: edit.class });
+        for i in members {
+            changes[keys[i].change].edits[keys[i].edit].recurring = Some(g);
         }
     }
     out
@@ -1247,6 +1276,75 @@ fn label_sections(oo: &Outline, no: &Outline, changes: &mut [Change], rows: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `recurring`: edits with the same keys and class three times or
+    /// more are a group, most frequent first, then by first occurrence;
+    /// renumbering never groups; keys that share a hash (forced here) are
+    /// still told apart, and the group's text is its first edit's.
+    #[test]
+    fn recurring_groups_by_keys_not_hashes() {
+        let at = Location { start: 0, end: 0, line: 1, column: 1 };
+        let edit = |old: &str, new: &str, class| Edit {
+            op: EditOp::Replace,
+            old: old.to_string(),
+            new: new.to_string(),
+            class,
+            old_at: at,
+            new_at: at,
+            recurring: None,
+        };
+        use EditClass::{Renumbering as R, Spacing as S, Wording as W};
+        // (old key, new key, class, original old text): the keys are
+        // normalised, the edits keep their own texts.
+        let spec = [
+            ("a", "b", W, "Ａ"), // a→b: 3 times, first at 0
+            ("x", "y", W, "x"),  // x→y: 4 times, first at 1
+            ("a", "b", W, "a"),
+            ("x", "y", W, "x"),
+            ("a", "b", S, "a"), // another class: its own key (twice)
+            ("x", "y", W, "x"),
+            ("1", "2", R, "1"), // renumbering: three times, never a group
+            ("a", "b", W, "a"),
+            ("1", "2", R, "1"),
+            ("x", "y", W, "x"),
+            ("1", "2", R, "1"),
+            ("a", "b", S, "a"),
+            ("p", "q", W, "p"), // p→q and r→s: three times each, one hash
+            ("r", "s", W, "r"),
+            ("p", "q", W, "p"),
+            ("r", "s", W, "r"),
+            ("r", "s", W, "r"),
+            ("p", "q", W, "p"),
+        ];
+        // Two edits a change.
+        let mut changes: Vec<Change> = (0..spec.len().div_ceil(2)).map(|_| placeholder()).collect();
+        let mut keys = Vec::new();
+        for (i, &(o, n, class, text)) in spec.iter().enumerate() {
+            changes[i / 2].edits.push(edit(text, n, class));
+            let ks = vec![(o, n)];
+            let mut k: Vec<EditKey> = EditKey::of(i / 2, i % 2, ks, &changes[i / 2].edits[i % 2..]).collect();
+            if o == "p" || o == "r" {
+                k[0].hash = 7;
+            }
+            keys.extend(k);
+        }
+        let groups = recurring(&mut changes, keys);
+        let summary: Vec<(&str, &str, usize, EditClass)> =
+            groups.iter().map(|g| (g.old.as_str(), g.new.as_str(), g.count, g.class)).collect();
+        assert_eq!(summary, [("x", "y", 4, W), ("Ａ", "b", 3, W), ("p", "q", 3, W), ("r", "s", 3, W)]);
+        let of_edit: Vec<Option<usize>> = changes.iter().flat_map(|c| c.edits.iter().map(|e| e.recurring)).collect();
+        let expect: Vec<Option<usize>> = spec
+            .iter()
+            .map(|&(o, _, class, _)| match (o, class) {
+                ("x", _) => Some(0),
+                ("a", W) => Some(1),
+                ("p", _) => Some(2),
+                ("r", _) => Some(3),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(of_edit, expect);
+    }
 
     /// Folding the rows in pieces gives the report of one fold, whatever
     /// the pieces' size: unit groups (articles added, removed and moved
