@@ -131,11 +131,16 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     summary.error_rate = Some(rate);
     // The alignment and the segmented versions are freed before the spans
     // get their section labels: with tens of thousands of changes, the
-    // labels come on top of the report's peak otherwise. Freeing them
-    // returns megabytes to the system (a millisecond on a book): a worker
-    // of the pool does it while the spans are labelled (with a single
-    // worker, before it labels them).
-    rayon::spawn(move || drop((rows, od, nd)));
+    // labels come on top of the report's peak otherwise. The alignment's
+    // rows are freed here, before the labels: they are tens of thousands
+    // of small blocks (each modified row's pieces), and freed beside the
+    // labels' allocations they fought over the allocator's arena locks
+    // (the labels of a book whose every sentence changed took twice as
+    // long). The versions' few large buffers are returned to the system
+    // (a millisecond on a book) by a worker of the pool while the spans
+    // are labelled (with a single worker, before it labels them).
+    drop(rows);
+    rayon::spawn(move || drop((od, nd)));
     label_sections(&oo, &no, &mut changes, &mut report_rows);
     let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
@@ -431,9 +436,12 @@ fn build_in_pieces<'v>(
     }
     summary.similarity =
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
+    // Every edit has its key, made with it in the fold and classified (a
+    // list in order, where the edits are behind a pointer a change).
+    debug_assert_eq!(keys.len(), changes.iter().map(|c| c.edits.len()).sum::<usize>());
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
-    for e in changes.iter().flat_map(|c| &c.edits) {
-        *edits_by_class.entry(e.class).or_default() += 1;
+    for k in &keys {
+        *edits_by_class.entry(k.class).or_default() += 1;
     }
     summary.edits = edits_by_class;
     summary.absorbed = absorbed;
