@@ -389,7 +389,12 @@ fn build_in_pieces<'v>(
         filled: &filled,
     };
     let pieces = fold_pieces(aligned, &group, piece);
-    let mut changes = vec![placeholder(); next];
+    // Populated at once (one system call, not a page fault for each of
+    // the hundreds of pages the changes of a book whose every sentence
+    // changed take) before the placeholders are written.
+    let mut changes = Vec::with_capacity(next);
+    crate::prefault::spare(&mut changes);
+    changes.resize(next, placeholder());
     let mut shares = Vec::with_capacity(pieces.len());
     let mut rest: &mut [Change] = &mut changes;
     for r in pieces {
