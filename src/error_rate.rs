@@ -750,11 +750,10 @@ impl<'d> Between<'d> {
         // whose every sentence changed is tens of thousands of pieces).
         let count = |(ta, tb): &mut (Vec<T>, Vec<T>), (o, n): &(Range<usize>, Range<usize>)| {
             let (a, b) = (key_text(self.old, o), key_text(self.new, n));
-            if tokens_into(a, b, tok, (ta, tb)) {
-                align_or_pair(ta, tb)
-            } else {
-                Counts::default()
-            }
+            T::trimmed_into(a, b, tok, (ta, tb)).map_or_else(Counts::default, |mut c| {
+                c.add(align_or_pair(ta, tb));
+                c
+            })
         };
         let mut total = Counts::default();
         for c in crate::diff::par_map_init(&pieces, PIECE_TASK, Default::default, count) {
@@ -844,6 +843,13 @@ fn tokens_into<'a, T: Token<'a>>(a: &'a str, b: &'a str, tok: Tokenizer, (ta, tb
 trait Token<'a>: Eq + std::hash::Hash + Copy + Send + Sync {
     /// Append the tokens `tok` cuts `key` into.
     fn push(tok: Tokenizer, key: &'a str, out: &mut Vec<Self>);
+
+    /// [`tokens_into`], where the tokens may leave out any common
+    /// beginning and end of the two lists (as [`trim_common`] finds them),
+    /// returned as hits: `None` when neither text has a token to count.
+    fn trimmed_into(a: &'a str, b: &'a str, tok: Tokenizer, lists: (&mut Vec<Self>, &mut Vec<Self>)) -> Option<Counts> {
+        tokens_into(a, b, tok, lists).then(Counts::default)
+    }
 }
 
 impl<'a> Token<'a> for &'a str {
@@ -858,6 +864,54 @@ impl Token<'_> for char {
         debug_assert_eq!(tok.unit, ErrorUnit::Char);
         // What `Tokenizer::tokens` cuts, without the slices.
         tok.char_tokens(key, |_, c| out.push(c));
+    }
+
+    /// Without fillers to drop, a character's token is the character if it
+    /// is a letter or digit, whatever is around it: the common beginning
+    /// and end of the two token lists are found on the texts, and only
+    /// what lies between is listed (a sentence with one character changed,
+    /// of a book whose every sentence changed, lists one or two).
+    fn trimmed_into(a: &str, b: &str, tok: Tokenizer, (ta, tb): (&mut Vec<Self>, &mut Vec<Self>)) -> Option<Counts> {
+        if tok.drop_fillers {
+            return tokens_into(a, b, tok, (ta, tb)).then(Counts::default);
+        }
+        ta.clear();
+        tb.clear();
+        let (pre, [ia, ib], more) = common_tokens(a.char_indices(), b.char_indices(), |i, c| i + c.len_utf8());
+        if pre == 0 && more == [false, false] {
+            // Neither text has a letter or digit.
+            return None;
+        }
+        let (a, b) = (&a[ia.unwrap_or(0)..], &b[ib.unwrap_or(0)..]);
+        let (suf, [ja, jb], _) = common_tokens(a.char_indices().rev(), b.char_indices().rev(), |i, _| i);
+        let (a, b) = (&a[..ja.unwrap_or(a.len())], &b[..jb.unwrap_or(b.len())]);
+        Self::push(tok, a, ta);
+        Self::push(tok, b, tb);
+        Some(Counts { hits: pre + suf, ..Counts::default() })
+    }
+}
+
+/// The letters and digits that two texts (their characters with their
+/// byte offsets, in either direction) have in common from where they are
+/// read, as [`trim_common`] counts them on the token lists: how many; the
+/// byte offset in each text past the last of them (`past` of its offset
+/// and character), if there is one; and whether each text has a letter or
+/// digit after them.
+fn common_tokens(
+    a: impl Iterator<Item = (usize, char)>,
+    b: impl Iterator<Item = (usize, char)>,
+    past: impl Fn(usize, char) -> usize,
+) -> (usize, [Option<usize>; 2], [bool; 2]) {
+    let (mut a, mut b) = (a.filter(|&(_, c)| alnum(c)), b.filter(|&(_, c)| alnum(c)));
+    let (mut n, mut at) = (0, [None, None]);
+    loop {
+        match (a.next(), b.next()) {
+            (Some((i, c)), Some((j, d))) if c == d => {
+                n += 1;
+                at = [Some(past(i, c)), Some(past(j, d))];
+            }
+            (x, y) => return (n, at, [x.is_some(), y.is_some()]),
+        }
     }
 }
 
@@ -1159,6 +1213,26 @@ mod tests {
             let (mut table, x, y) = trim_common(&a, &b);
             table.add(levenshtein_interned(x, y, PIECE_CELLS).expect("a small table"));
             proptest::prop_assert_eq!(align_or_pair(&a, &b), table);
+        }
+
+        /// A piece's character tokens listed without their common
+        /// beginning and end count what the whole lists count, and `None`
+        /// is a piece without letters or digits; with fillers to drop, as
+        /// before.
+        #[test]
+        fn trimmed_character_lists_count_what_whole_lists_count(
+            a in "[ab甲乙1 ，。!é]{0,12}",
+            b in "[ab甲乙1 ，。!é]{0,12}",
+            drop_fillers in proptest::bool::ANY,
+        ) {
+            let tok = Tokenizer { unit: ErrorUnit::Char, drop_fillers };
+            let (mut ta, mut tb) = (vec!['x'], vec!['y']);
+            let trimmed = <char as Token>::trimmed_into(&a, &b, tok, (&mut ta, &mut tb)).map(|mut c| {
+                c.add(align_or_pair(&ta, &tb));
+                c
+            });
+            let whole = tokens_of::<char>(&a, &b, tok).map(|(ta, tb)| align_or_pair(&ta, &tb));
+            proptest::prop_assert_eq!(trimmed, whole);
         }
     }
 
