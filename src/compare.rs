@@ -1217,12 +1217,8 @@ impl<'k> EditKey<'k> {
 /// edits with one hash are told apart by their keys: a hash only decides
 /// which edits are compared, so no output depends on its value.
 fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
-    let mut by_hash: Vec<(u64, u32)> = keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| k.class != EditClass::Renumbering)
-        .map(|(i, k)| (k.hash, i as u32))
-        .collect();
+    let mut by_hash: Vec<(u64, usize)> =
+        keys.iter().enumerate().filter(|(_, k)| k.class != EditClass::Renumbering).map(|(i, k)| (k.hash, i)).collect();
     by_hash.sort_unstable();
     // Each group: (count, first occurrence, its edits as indices into keys
     // in order).
@@ -1231,7 +1227,6 @@ fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
         // Almost always one key per hash; the indices are in order.
         let mut distinct: Vec<Vec<usize>> = Vec::new();
         for &(_, i) in run {
-            let i = i as usize;
             match distinct.iter_mut().find(|d| keys[d[0]].same(&keys[i])) {
                 Some(d) => d.push(i),
                 None => distinct.push(vec![i]),
