@@ -1220,9 +1220,9 @@ fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
     let mut by_hash: Vec<(u64, usize)> =
         keys.iter().enumerate().filter(|(_, k)| k.class != EditClass::Renumbering).map(|(i, k)| (k.hash, i)).collect();
     by_hash.sort_unstable();
-    // Each group: (count, first occurrence, its edits as indices into keys
-    // in order).
-    let mut groups: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    // Each group: its edits, as indices into keys in order (its count and
+    // first occurrence are its length and first index).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for run in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() >= 3) {
         // Almost always one key per hash; the indices are in order.
         let mut distinct: Vec<Vec<usize>> = Vec::new();
@@ -1232,14 +1232,14 @@ fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
                 None => distinct.push(vec![i]),
             }
         }
-        groups.extend(distinct.into_iter().filter(|d| d.len() >= 3).map(|d| (d.len(), d[0], d)));
+        groups.extend(distinct.into_iter().filter(|d| d.len() >= 3));
     }
-    groups.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
     let mut out = Vec::with_capacity(groups.len());
-    for (g, (count, first, members)) in groups.into_iter().enumerate() {
-        let k = &keys[first];
+    for (g, members) in groups.into_iter().enumerate() {
+        let k = &keys[members[0]];
         let edit = &changes[k.change].edits[k.edit];
-        out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count, class: edit.class });
+        out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count: members.len(), class: edit.class });
         for i in members {
             changes[keys[i].change].edits[keys[i].edit].recurring = Some(g);
         }
