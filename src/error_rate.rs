@@ -716,7 +716,12 @@ impl<'d> Between<'d> {
     /// whether they are exact (see [`align`]).
     fn exact<T: Token<'d>>(&self, tok: Tokenizer, deadline: Instant) -> (Counts, bool) {
         let (sa, sb) = (key_text(self.old, &self.old_chars), key_text(self.new, &self.new_chars));
-        tokens_of::<T>(sa, sb, tok).map_or((Counts::default(), true), |(ta, tb)| align(&ta, &tb, deadline))
+        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        T::trimmed_into(sa, sb, tok, (&mut ta, &mut tb)).map_or((Counts::default(), true), |mut c| {
+            let (middle, exact) = align(&ta, &tb, deadline);
+            c.add(middle);
+            (c, exact)
+        })
     }
 
     /// Step 3b: the counts of a stretch too large for one table (every
@@ -817,16 +822,9 @@ fn rate_of(c: Counts, unit: ErrorUnit, exact: bool) -> ErrorRate {
     }
 }
 
-/// The tokens of two stretches of key text, or `None` when neither holds
-/// a letter or digit (between two anchors there is often only the space
-/// between sentences).
-fn tokens_of<'a, T: Token<'a>>(a: &'a str, b: &'a str, tok: Tokenizer) -> Option<(Vec<T>, Vec<T>)> {
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    tokens_into(a, b, tok, (&mut ta, &mut tb)).then_some((ta, tb))
-}
-
-/// [`tokens_of`] into lists the caller keeps (cleared first); false when
-/// neither stretch holds a letter or digit.
+/// The tokens of two stretches of key text into lists the caller keeps
+/// (cleared first); false when neither stretch holds a letter or digit
+/// (between two anchors there is often only the space between sentences).
 fn tokens_into<'a, T: Token<'a>>(a: &'a str, b: &'a str, tok: Tokenizer, (ta, tb): (&mut Vec<T>, &mut Vec<T>)) -> bool {
     ta.clear();
     tb.clear();
@@ -1231,7 +1229,8 @@ mod tests {
                 c.add(align_or_pair(&ta, &tb));
                 c
             });
-            let whole = tokens_of::<char>(&a, &b, tok).map(|(ta, tb)| align_or_pair(&ta, &tb));
+            let (mut wa, mut wb): (Vec<char>, Vec<char>) = (Vec::new(), Vec::new());
+            let whole = tokens_into(&a, &b, tok, (&mut wa, &mut wb)).then(|| align_or_pair(&wa, &wb));
             proptest::prop_assert_eq!(trimmed, whole);
         }
     }
