@@ -1271,10 +1271,8 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
 /// Distinct elements of a profile that propose candidates: characters,
 /// words and their bigrams (see `similarity::profile`).
 fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
-    // Letter pairs (and the codes that look like them) sort last.
-    let upto = s.profile.partition_point(|&x| x & 0xC000_0000 != 0xC000_0000);
     let mut last = None;
-    s.profile[..upto].iter().copied().filter(move |&x| {
+    s.units().iter().copied().filter(move |&x| {
         let new = last != Some(x);
         last = Some(x);
         new
@@ -1294,28 +1292,37 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
     /// The index of `index`'s elements: each element is numbered at its
     /// first sight (the one lookup an element makes), its occurrences
     /// counted by number, and the postings filled in item order from the
-    /// numbers noted on the way (the profiles are read once).
+    /// numbers noted on the way (the profiles are read once). Reading the
+    /// profiles (all over the heap) is most of the cost: with many items,
+    /// each half is numbered on a core of its own and the second half's
+    /// numbers are then carried over into the first's.
     fn new(index: &'s [S]) -> Self {
-        let mut number: ElementMap<u32> = ElementMap::default();
-        // Per element number: the element and how often it occurs.
-        let mut seen: Vec<(u32, u32)> = Vec::new();
-        // The number of each element of each item, in order.
-        let mut noted: Vec<u32> = Vec::with_capacity(index.iter().map(|s| s.profile.len()).sum());
-        // Where each item's numbers end in `noted`: the postings are
-        // filled from these, without reading the profiles a second time
-        // (they lie all over the heap: reading them is most of the cost).
-        let mut ends: Vec<u32> = Vec::with_capacity(index.len());
-        for s in index {
-            for x in elements(s) {
+        let half = if index.len() >= 2 * PAR_MIN { index.len() / 2 } else { index.len() };
+        Self::in_halves(index, half)
+    }
+
+    /// [`MoveIndex::new`] with the items split at `half`.
+    fn in_halves(index: &'s [S], half: usize) -> Self {
+        let (first, second) = index.split_at(half);
+        let (census, rest) = if second.is_empty() {
+            (Census::of(first), Census::default())
+        } else {
+            rayon::join(|| Census::of(first), || Census::of(second))
+        };
+        let Census { mut number, mut seen, noted, ends } = census;
+        // The second half's numbers in the first's numbering.
+        let carried: Vec<u32> = rest
+            .seen
+            .iter()
+            .map(|&(x, c)| {
                 let k = *number.entry(x).or_insert_with(|| {
                     seen.push((x, 0));
                     seen.len() as u32 - 1
                 });
-                seen[k as usize].1 += 1;
-                noted.push(k);
-            }
-            ends.push(noted.len() as u32);
-        }
+                seen[k as usize].1 += c;
+                k
+            })
+            .collect();
         drop(number);
         // Each element's run of postings (none for the common ones).
         const SKIP: u32 = u32::MAX;
@@ -1332,15 +1339,21 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
             }
         }
         let mut postings = vec![0u32; total as usize];
+        let mut post = |k: usize, n: u32| {
+            let slot = &mut next[n as usize];
+            if *slot != SKIP {
+                postings[*slot as usize] = k as u32;
+                *slot += 1;
+            }
+        };
         let mut from = 0;
         for (k, &end) in ends.iter().enumerate() {
-            for &n in &noted[from..end as usize] {
-                let slot = &mut next[n as usize];
-                if *slot != SKIP {
-                    postings[*slot as usize] = k as u32;
-                    *slot += 1;
-                }
-            }
+            noted[from..end as usize].iter().for_each(|&n| post(k, n));
+            from = end as usize;
+        }
+        let mut from = 0;
+        for (k, &end) in rest.ends.iter().enumerate() {
+            rest.noted[from..end as usize].iter().for_each(|&n| post(half + k, carried[n as usize]));
             from = end as usize;
         }
         MoveIndex { items: index, runs, postings }
@@ -1417,6 +1430,44 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                 .collect()
         };
         per_chunk.concat()
+    }
+}
+
+/// The elements of some sketches, numbered at first sight (see
+/// [`MoveIndex::new`]).
+#[derive(Default)]
+struct Census {
+    /// Each element's number.
+    number: ElementMap<u32>,
+    /// Per element number: the element and how often it occurs.
+    seen: Vec<(u32, u32)>,
+    /// The number of each element of each item, in order.
+    noted: Vec<u32>,
+    /// Where each item's numbers end in `noted`: the postings are filled
+    /// from these, without reading the profiles a second time.
+    ends: Vec<u32>,
+}
+
+impl Census {
+    fn of<S: std::ops::Deref<Target = similarity::Sketch>>(items: &[S]) -> Census {
+        let mut c = Census {
+            noted: Vec::with_capacity(items.iter().map(|s| s.units().len()).sum()),
+            ends: Vec::with_capacity(items.len()),
+            ..Census::default()
+        };
+        let Census { number, seen, noted, ends } = &mut c;
+        for s in items {
+            for x in elements(s) {
+                let k = *number.entry(x).or_insert_with(|| {
+                    seen.push((x, 0));
+                    seen.len() as u32 - 1
+                });
+                seen[k as usize].1 += 1;
+                noted.push(k);
+            }
+            ends.push(noted.len() as u32);
+        }
+        c
     }
 }
 
@@ -1618,6 +1669,11 @@ mod tests {
         let sketches: Vec<Box<similarity::Sketch>> =
             keys.iter().map(|k| Box::new(similarity::Sketch::new(k))).collect();
         let index = MoveIndex::new(&sketches[..]);
+        // Numbered in two halves (as many items are), it is the same index.
+        for half in [1, 25, 59] {
+            let split = MoveIndex::in_halves(&sketches[..], half);
+            assert_eq!((&split.runs, &split.postings), (&index.runs, &index.postings), "split at {half}");
+        }
         let mut reference: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
         for (k, s) in sketches.iter().enumerate() {
             for x in elements(s) {

@@ -31,6 +31,17 @@ pub(crate) fn profile(key: &str) -> Vec<u32> {
     })
 }
 
+/// The two top bits of a profile's letter pair (a word has only the
+/// second, a bigram the first and, by its hash, perhaps the second: such
+/// a bigram looks like a letter pair and is taken for one). Letter pairs
+/// sort last.
+const LETTER_PAIR: u32 = 0xC000_0000;
+
+/// Is profile element `x` a letter pair inside a word?
+fn is_letter_pair(x: u32) -> bool {
+    x & LETTER_PAIR == LETTER_PAIR
+}
+
 /// Scratch buffers larger than this (elements) are let go after use.
 const SCRATCH_KEEP: usize = 1 << 16;
 
@@ -54,7 +65,7 @@ fn profile_into(key: &str, out: &mut Vec<u32>, inner: &mut Vec<u32>) {
             // Letter pairs inside words keep `123456`/`123457x` or
             // `communication`/`communications` similar.
             if let Some(p) = prev_letter {
-                inner.push((p.wrapping_mul(0x2545_F491) ^ lc.rotate_left(7)) | 0xC000_0000);
+                inner.push((p.wrapping_mul(0x2545_F491) ^ lc.rotate_left(7)) | LETTER_PAIR);
             }
             prev_letter = Some(lc);
             continue;
@@ -115,6 +126,11 @@ pub(crate) struct Sketch {
     pub profile: Vec<u32>,
     bits: [u64; 4],
     ones: u32,
+    /// How many of the profile's elements come before its letter pairs
+    /// (which sort last): found while the profile is in cache, so that a
+    /// move search reads a sketch's elements without first searching
+    /// its profile, one cache miss after another.
+    units: u32,
 }
 
 impl Sketch {
@@ -126,7 +142,14 @@ impl Sketch {
             bits[(h >> 6) as usize & 3] |= 1 << (h & 63);
         }
         let ones = bits.iter().map(|b| b.count_ones()).sum();
-        Sketch { profile, bits, ones }
+        let units = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
+        Sketch { profile, bits, ones, units }
+    }
+
+    /// The profile's elements up to its letter pairs: characters, words
+    /// and their bigrams.
+    pub fn units(&self) -> &[u32] {
+        &self.profile[..self.units as usize]
     }
 
     /// Could Dice of the two profiles reach `tau`? The signatures share at
