@@ -1309,6 +1309,10 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
         } else {
             rayon::join(|| Census::of(first), || Census::of(second))
         };
+        // The second half's map is not needed to carry its numbers over
+        // (its list of elements is): it goes at once, not at the index's
+        // peak.
+        drop(rest.number);
         let Census { mut number, mut seen, noted, ends } = census;
         // The second half's numbers in the first's numbering.
         let carried: Vec<u32> = rest
