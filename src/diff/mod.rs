@@ -1313,20 +1313,10 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
         // (its list of elements is): it goes at once, not at the index's
         // peak.
         drop(rest.number);
-        let Census { mut number, mut seen, noted, ends } = census;
+        let mut census = census;
         // The second half's numbers in the first's numbering.
-        let carried: Vec<u32> = rest
-            .seen
-            .iter()
-            .map(|&(x, c)| {
-                let k = *number.entry(x).or_insert_with(|| {
-                    seen.push((x, 0));
-                    seen.len() as u32 - 1
-                });
-                seen[k as usize].1 += c;
-                k
-            })
-            .collect();
+        let carried: Vec<u32> = rest.seen.iter().map(|&(x, c)| census.count(x, c)).collect();
+        let Census { number, seen, noted, ends } = census;
         drop(number);
         // Each element's run of postings (none for the common ones).
         const SKIP: u32 = u32::MAX;
@@ -1453,25 +1443,33 @@ struct Census {
 }
 
 impl Census {
+    /// The elements of `items`, in order.
     fn of<S: std::ops::Deref<Target = similarity::Sketch>>(items: &[S]) -> Census {
         let mut c = Census {
             noted: Vec::with_capacity(items.iter().map(|s| s.units().len()).sum()),
             ends: Vec::with_capacity(items.len()),
             ..Census::default()
         };
-        let Census { number, seen, noted, ends } = &mut c;
         for s in items {
             for x in elements(s) {
-                let k = *number.entry(x).or_insert_with(|| {
-                    seen.push((x, 0));
-                    seen.len() as u32 - 1
-                });
-                seen[k as usize].1 += 1;
-                noted.push(k);
+                let k = c.count(x, 1);
+                c.noted.push(k);
             }
-            ends.push(noted.len() as u32);
+            c.ends.push(c.noted.len() as u32);
         }
         c
+    }
+
+    /// Count `n` more occurrences of element `x`; returns its number
+    /// (given at its first sight).
+    fn count(&mut self, x: u32, n: u32) -> u32 {
+        let seen = &mut self.seen;
+        let k = *self.number.entry(x).or_insert_with(|| {
+            seen.push((x, 0));
+            seen.len() as u32 - 1
+        });
+        seen[k as usize].1 += n;
+        k
     }
 }
 
