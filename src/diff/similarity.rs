@@ -31,10 +31,10 @@ pub(crate) fn profile(key: &str) -> Vec<u32> {
     })
 }
 
-/// The two top bits of a profile's letter pair (a word has only the
-/// second, a bigram the first and, by its hash, perhaps the second: such
-/// a bigram looks like a letter pair and is taken for one). Letter pairs
-/// sort last.
+/// The two top bits of a profile's letter pair. A word's code has the
+/// second set and a bigram's the first; either may have the other too, by
+/// its hash, and then looks like a letter pair and is taken for one.
+/// Letter pairs sort last.
 const LETTER_PAIR: u32 = 0xC000_0000;
 
 /// Is profile element `x` a letter pair inside a word?
