@@ -826,6 +826,10 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
     // every row: room for both would be twice the list).
     let (cut, added) = replace.iter().fold((0, 0), |(c, a), (r, w)| (c + r.len(), a + w.len()));
     let mut out = Vec::with_capacity(rows.len().saturating_sub(cut) + added);
+    // Unrelated texts splice tens of thousands of 128-byte rows: their
+    // fresh pages are populated in one system call, not faulted in one
+    // by one as the rows are moved (see `prefault`).
+    crate::prefault::spare(&mut out);
     // Where each kept row lands.
     let mut moved_to = vec![None; rows.len()];
     let mut next = replace.into_iter().peekable();
