@@ -1276,7 +1276,7 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
 /// words and their bigrams (see `similarity::profile`).
 fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
     let mut last = None;
-    s.units().iter().copied().filter(move |&x| {
+    s.without_letter_pairs().iter().copied().filter(move |&x| {
         let new = last != Some(x);
         last = Some(x);
         new
@@ -1308,7 +1308,7 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
     /// [`MoveIndex::new`] with the items split at `half`.
     fn in_halves(index: &'s [S], half: usize) -> Self {
         let (first, second) = index.split_at(half);
-        let (census, rest) = if second.is_empty() {
+        let (mut census, rest) = if second.is_empty() {
             (Census::of(first), Census::default())
         } else {
             rayon::join(|| Census::of(first), || Census::of(second))
@@ -1317,7 +1317,6 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
         // (its list of elements is): it goes at once, not at the index's
         // peak.
         drop(rest.number);
-        let mut census = census;
         // The second half's numbers in the first's numbering.
         let carried: Vec<u32> = rest.seen.iter().map(|&(x, c)| census.count(x, c)).collect();
         let Census { number, seen, noted, ends } = census;
@@ -1450,7 +1449,7 @@ impl Census {
     /// The elements of `items`, in order.
     fn of<S: std::ops::Deref<Target = similarity::Sketch>>(items: &[S]) -> Census {
         let mut c = Census {
-            noted: Vec::with_capacity(items.iter().map(|s| s.units().len()).sum()),
+            noted: Vec::with_capacity(items.iter().map(|s| s.without_letter_pairs().len()).sum()),
             ends: Vec::with_capacity(items.len()),
             ..Census::default()
         };

@@ -130,7 +130,7 @@ pub(crate) struct Sketch {
     /// (which sort last): found while the profile is in cache, so that a
     /// move search reads a sketch's elements without first searching
     /// its profile, one cache miss after another.
-    units: u32,
+    letter_pairs_from: u32,
 }
 
 impl Sketch {
@@ -142,14 +142,14 @@ impl Sketch {
             bits[(h >> 6) as usize & 3] |= 1 << (h & 63);
         }
         let ones = bits.iter().map(|b| b.count_ones()).sum();
-        let units = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
-        Sketch { profile, bits, ones, units }
+        let letter_pairs_from = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
+        Sketch { profile, bits, ones, letter_pairs_from }
     }
 
-    /// The profile's elements up to its letter pairs: characters, words
-    /// and their bigrams.
-    pub fn units(&self) -> &[u32] {
-        &self.profile[..self.units as usize]
+    /// The profile's elements up to its letter pairs: its units
+    /// (characters, words) and their bigrams.
+    pub fn without_letter_pairs(&self) -> &[u32] {
+        &self.profile[..self.letter_pairs_from as usize]
     }
 
     /// Could Dice of the two profiles reach `tau`? The signatures share at
