@@ -433,10 +433,10 @@ fn build_in_pieces<'v>(
     for (id, [o, n]) in extent {
         let c = &mut changes[id];
         if let Some(o) = o {
-            c.old = Some(Locator::new(old).span(o.start, o.end));
+            c.old = Some(Box::new(Locator::new(old).span(o.start, o.end)));
         }
         if let Some(n) = n {
-            c.new = Some(Locator::new(new).span(n.start, n.end));
+            c.new = Some(Box::new(Locator::new(new).span(n.start, n.end)));
         }
     }
     summary.similarity =
@@ -752,10 +752,10 @@ impl<'v> Fold<'_, 'v> {
                 }
             };
         let span =
-            |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Span> {
+            |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Box<Span>> {
                 (!chars.is_empty()).then(|| {
                     let b = byte_span(doc, sentences, chars);
-                    loc.span(b.start, b.end)
+                    Box::new(loc.span(b.start, b.end))
                 })
             };
         // The key characters of an equal row that the summary's total counts.
@@ -809,7 +809,7 @@ impl<'v> Fold<'_, 'v> {
                         outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
                             + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
                     );
-                    classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
+                    classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
                     keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
                     let (os, ns) = sentences(r);
                     // Page and time of the changed words, not of the whole sentence.
@@ -919,7 +919,7 @@ impl<'v> Fold<'_, 'v> {
                     );
                     let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
                     let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
-                    classify_renumbering(renumbering, old, new, old_span.as_ref(), new_span.as_ref(), &mut edits);
+                    classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
                     if group[i] != i {
                         // The next sentence of a unit that moved together: one change.
                         let c = changes.last_mut().expect("a group starts with a change");

@@ -281,9 +281,9 @@ pub struct Change {
     /// Dominant class: `punctuation` if every edit is punctuation, etc.
     pub class: EditClass,
     /// The old sentence(s); `null` for an added sentence.
-    pub old: Option<Span>,
+    pub old: Option<Box<Span>>,
     /// The new sentence(s); `null` for a removed sentence.
-    pub new: Option<Span>,
+    pub new: Option<Box<Span>>,
     /// Similarity of the two sentences' keys, 0–1.
     pub similarity: f32,
     /// Inline edits (modified sentences only).
@@ -320,9 +320,9 @@ pub struct Row {
     /// Kind.
     pub kind: RowKind,
     /// Old sentence(s) on this row.
-    pub old: Option<Span>,
+    pub old: Option<Box<Span>>,
     /// New sentence(s) on this row.
-    pub new: Option<Span>,
+    pub new: Option<Box<Span>>,
     /// The change this row shows, if any (index into [`Report::changes`]).
     pub change: Option<usize>,
     /// Rows of the alignment left out right before this one, when only

@@ -94,7 +94,7 @@ impl<'a> Lines<'a> {
 /// line:column reported.
 fn assert_positions(r: &Report, old: &str, new: &str) {
     let (o, n) = (Lines::new(old), Lines::new(new));
-    let span = |l: &Lines, s: &Option<tvdiff::report::Span>, what: &str| {
+    let span = |l: &Lines, s: &Option<Box<tvdiff::report::Span>>, what: &str| {
         if let Some(s) = s {
             l.check(s.start, s.end, &s.text, s.line, s.column, what);
         }

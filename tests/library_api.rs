@@ -68,7 +68,7 @@ fn renderers_survive_a_report_edited_by_hand() {
         id: 99,
         kind: ChangeKind::Moved,
         class: EditClass::Wording,
-        old: Some(span.clone()),
+        old: Some(Box::new(span.clone())),
         new: None,
         similarity: f32::NAN,
         edits: vec![],
@@ -79,15 +79,15 @@ fn renderers_survive_a_report_edited_by_hand() {
     // more of them than a text could have.
     r.rows.push(Row {
         kind: RowKind::Modified,
-        old: Some(span.clone()),
-        new: Some(span.clone()),
+        old: Some(Box::new(span.clone())),
+        new: Some(Box::new(span.clone())),
         change: Some(12345),
         skipped: 3,
     });
     r.rows.push(Row {
         kind: RowKind::Equal,
-        old: Some(span.clone()),
-        new: Some(span),
+        old: Some(Box::new(span.clone())),
+        new: Some(Box::new(span)),
         change: None,
         skipped: usize::MAX,
     });

@@ -500,7 +500,7 @@ fn run(old: &str, new: &str) -> Report {
 fn describe(r: &Report) -> String {
     let mut s = String::new();
     for c in &r.changes {
-        let t = |x: &Option<Span>| x.as_ref().map_or(String::from("-"), |s| format!("{:?}", s.text));
+        let t = |x: &Option<Box<Span>>| x.as_ref().map_or(String::from("-"), |s| format!("{:?}", s.text));
         s += &format!("{:?} {} → {}", c.kind, t(&c.old), t(&c.new));
         for e in &c.edits {
             s += &format!(" [{:?} {:?}→{:?}]", e.op, e.old, e.new);

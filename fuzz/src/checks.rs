@@ -218,8 +218,8 @@ pub fn assert_report(report: &Report, old: &str, new: &str) {
         let (mut po, mut pn) = (0, 0);
         for (k, e) in c.edits.iter().enumerate() {
             let w = format!("{what}: edit {k} ({:?} {:?} → {:?})", e.op, e.old, e.new);
-            assert_location(old, &e.old_at, &e.old, c.old.as_ref(), &format!("{w}: old_at"));
-            assert_location(new, &e.new_at, &e.new, c.new.as_ref(), &format!("{w}: new_at"));
+            assert_location(old, &e.old_at, &e.old, c.old.as_deref(), &format!("{w}: old_at"));
+            assert_location(new, &e.new_at, &e.new, c.new.as_deref(), &format!("{w}: new_at"));
             assert!(e.old_at.start >= po && e.new_at.start >= pn, "{w}: edits out of order");
             (po, pn) = (e.old_at.end, e.new_at.end);
             assert!(!(e.old.is_empty() && e.new.is_empty()), "{w}: an edit that changes nothing");

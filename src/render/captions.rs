@@ -127,7 +127,7 @@ impl Placement {
     fn new(report: &Report) -> Placement {
         let rows = &report.rows;
         let time = |r: &crate::report::Row| {
-            let t = |s: &Option<Span>| s.as_ref().and_then(|s| s.time);
+            let t = |s: &Option<Box<Span>>| s.as_ref().and_then(|s| s.time);
             t(&r.new).or(t(&r.old))
         };
         let mut row_of = std::collections::HashMap::new();
@@ -165,7 +165,7 @@ impl Placement {
 
 /// One line of text for a change.
 fn change_text(c: &Change) -> String {
-    let sentence = |s: &Option<Span>| s.as_ref().map_or(String::new(), |s| clip(&flat(&s.text), SENTENCE_WEIGHT));
+    let sentence = |s: &Option<Box<Span>>| s.as_ref().map_or(String::new(), |s| clip(&flat(&s.text), SENTENCE_WEIGHT));
     match c.kind {
         ChangeKind::Added => format!("+ {}", sentence(&c.new)),
         ChangeKind::Removed => format!("− {}", sentence(&c.old)),

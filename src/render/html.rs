@@ -280,7 +280,7 @@ fn gap_row(r: &Row) -> GapRow<'_> {
     (line_label(&r.old), ot, line_label(&r.new), (nt != ot).then_some(nt), kind)
 }
 
-fn line_label(s: &Option<Span>) -> String {
+fn line_label(s: &Option<Box<Span>>) -> String {
     match s {
         None => String::new(),
         Some(s) if s.end_line > s.line => format!("{}–{}", s.line, s.end_line),
@@ -292,7 +292,7 @@ fn line_label(s: &Option<Span>) -> String {
 /// a report made by [`compare`](crate::compare); a report read back from
 /// JSON might not be.)
 fn edits_fit(c: &Change) -> bool {
-    let fits = |span: &Option<Span>, at: crate::report::Location, text: &str| match span {
+    let fits = |span: &Option<Box<Span>>, at: crate::report::Location, text: &str| match span {
         None => true,
         Some(s) => {
             s.start <= at.start
@@ -419,7 +419,7 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
     let modified = change.filter(|c| kind == RowKind::Modified && edits_fit(c));
     // A move that changed: its edits, sentence by sentence.
     let moved = change.filter(|c| !c.edits.is_empty() && edits_fit(c));
-    let within = |out: &mut String, c: &Change, s: &Option<Span>, old: bool| {
+    let within = |out: &mut String, c: &Change, s: &Option<Box<Span>>, old: bool| {
         if let Some(s) = s {
             pieces_html(out, &span_pieces(s, edits_within(c, s, old), old, |_| false));
         }
@@ -463,7 +463,7 @@ fn row_html(body: &mut Body, report: &Report, rows: &[Row], i: usize, seen: &mut
 
 /// The numbered unit a changed row stands in (`第十二条`), unless its text
 /// starts with that label anyway; the whole path as the tooltip.
-fn section_tag(out: &mut String, s: &Option<Span>) {
+fn section_tag(out: &mut String, s: &Option<Box<Span>>) {
     let Some(s) = s else { return };
     let Some(sec) = &s.section else { return };
     if s.text.trim_start().starts_with(sec.as_str()) {
@@ -493,7 +493,7 @@ fn pieces_html(out: &mut String, pieces: &[Piece]) {
 
 /// `p. 3 @ 00:12.5`: the PDF page and the caption time of a span, if it
 /// has them.
-fn at_label(s: &Option<Span>) -> Option<String> {
+fn at_label(s: &Option<Box<Span>>) -> Option<String> {
     let s = s.as_ref()?;
     let mut parts = Vec::new();
     if let Some(p) = s.page {
@@ -507,7 +507,7 @@ fn at_label(s: &Option<Span>) -> Option<String> {
 
 /// [`at_label`] as a badge at the start of a text cell (not copied with
 /// the text).
-fn at_badge(s: &Option<Span>) -> String {
+fn at_badge(s: &Option<Box<Span>>) -> String {
     match (at_label(s), s.as_ref().and_then(|s| s.time)) {
         (Some(l), Some(t)) => format!(
             "<span class=\"at\" title=\"shown from {} to {} in the captions\">{}</span>",
@@ -526,7 +526,7 @@ fn secs(s: f64) -> String {
     format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
-fn wrapped(out: &mut String, tag: &str, s: &Option<Span>) {
+fn wrapped(out: &mut String, tag: &str, s: &Option<Box<Span>>) {
     if let Some(s) = s {
         let _ = write!(out, "<{tag}>");
         text(out, &s.text);
@@ -534,7 +534,7 @@ fn wrapped(out: &mut String, tag: &str, s: &Option<Span>) {
     }
 }
 
-fn text_opt(out: &mut String, s: &Option<Span>) {
+fn text_opt(out: &mut String, s: &Option<Box<Span>>) {
     if let Some(s) = s {
         text(out, &s.text);
     }
@@ -879,7 +879,7 @@ fn change_item(out: &mut String, c: &Change) {
         ChangeKind::Moved => ("⇡", "moved"),
     };
     // Where: the line, and the numbered unit when there is one.
-    let at = |s: &Option<Span>| match s {
+    let at = |s: &Option<Box<Span>>| match s {
         None => "–".to_string(),
         Some(s) => match &s.section {
             Some(sec) => format!("{} {}", s.line, sec),

@@ -383,7 +383,7 @@ fn change(out: &mut Vec<u8>, c: &Change, level: usize) {
     string(out, change_kind(*kind));
     key(out, level, "class", false);
     string(out, class.label());
-    sides(out, level, old.as_ref(), new.as_ref());
+    sides(out, level, old.as_deref(), new.as_deref());
     key(out, level, "similarity", false);
     float(out, f64::from(*similarity), true);
     key(out, level, "edits", false);
@@ -401,7 +401,7 @@ fn row(out: &mut Vec<u8>, r: &Row, level: usize) {
     out.push(b'{');
     key(out, level, "kind", true);
     string(out, row_kind(*kind));
-    sides(out, level, old.as_ref(), new.as_ref());
+    sides(out, level, old.as_deref(), new.as_deref());
     key(out, level, "change", false);
     match change {
         Some(id) => uint(out, *id as u64),
@@ -547,21 +547,23 @@ mod tests {
             "12345678\n".to_string(),
             "𝄞 émigré ——— \u{2028}".to_string(),
         ];
-        let span = |k: usize| Span {
-            text: texts[k % texts.len()].clone(),
-            start: k,
-            end: usize::MAX - k,
-            line: k as u32 + 1,
-            column: u32::MAX,
-            end_line: 7,
-            page: k.is_multiple_of(2).then_some(k as u32),
-            time: [
-                None,
-                Some(TimeSpan { start: 0.0, end: 1.5 }),
-                Some(TimeSpan { start: f64::NAN, end: f64::INFINITY }),
-            ][k % 3],
-            section: (k % 2 == 1).then(|| texts[(k + 1) % texts.len()].clone()),
-            path: (0..k % 3).map(|i| texts[(k + i) % texts.len()].clone()).collect(),
+        let span = |k: usize| {
+            Box::new(Span {
+                text: texts[k % texts.len()].clone(),
+                start: k,
+                end: usize::MAX - k,
+                line: k as u32 + 1,
+                column: u32::MAX,
+                end_line: 7,
+                page: k.is_multiple_of(2).then_some(k as u32),
+                time: [
+                    None,
+                    Some(TimeSpan { start: 0.0, end: 1.5 }),
+                    Some(TimeSpan { start: f64::NAN, end: f64::INFINITY }),
+                ][k % 3],
+                section: (k % 2 == 1).then(|| texts[(k + 1) % texts.len()].clone()),
+                path: (0..k % 3).map(|i| texts[(k + i) % texts.len()].clone()).collect(),
+            })
         };
         let location = |k: usize| Location { start: k, end: k + 3, line: 1, column: k as u32 };
         let kinds = [ChangeKind::Modified, ChangeKind::Added, ChangeKind::Removed, ChangeKind::Moved];

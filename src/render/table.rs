@@ -158,7 +158,7 @@ fn is_renumbering(e: &crate::report::Edit) -> bool {
 
 /// The unit a report row's side stands in, as the key rows are grouped by:
 /// its path down to its section (an article's items are the article).
-fn key(s: &Option<Span>) -> Option<&[String]> {
+fn key(s: &Option<Box<Span>>) -> Option<&[String]> {
     s.as_ref().map(|s| {
         let unit = s.section.as_ref().and_then(|sec| s.path.iter().rposition(|t| t.starts_with(sec.as_str())));
         &s.path[..unit.map_or(s.path.len(), |k| k + 1)]
@@ -284,9 +284,9 @@ fn unit_row(report: &Report, rows: &[Row], g: std::ops::Range<usize>) -> TableRo
             }
         }
         if r.kind != RowKind::MovedTo {
-            prev_old = r.old.as_ref().or(prev_old);
+            prev_old = r.old.as_deref().or(prev_old);
         }
-        prev_new = r.new.as_ref().or(prev_new);
+        prev_new = r.new.as_deref().or(prev_new);
     }
     let any = |k: RowKind| kinds.contains(&k);
     let status = if any(RowKind::MovedTo) {

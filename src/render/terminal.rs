@@ -240,7 +240,7 @@ pub fn render(report: &Report, opts: &TerminalOptions) -> String {
         last_shown = Some(i);
         // A unit's labels above its rows, unless its text starts with them.
         if let Some(Some((o, n))) = unit_start.get(i) {
-            let says = |label: &Option<String>, s: &Option<Span>| {
+            let says = |label: &Option<String>, s: &Option<Box<Span>>| {
                 label.as_ref().is_none_or(|l| s.as_ref().is_none_or(|s| s.text.trim_start().starts_with(l.as_str())))
             };
             if !(says(o, &r.old) && says(n, &r.new)) {
@@ -483,10 +483,10 @@ fn side_by_side_row(out: &mut String, report: &Report, row: &Row, opts: &Termina
             })
             .collect()
     };
-    let whole = |s: &Option<Span>, sty: Sty| -> Vec<(String, Sty)> {
+    let whole = |s: &Option<Box<Span>>, sty: Sty| -> Vec<(String, Sty)> {
         s.as_ref().map(|s| vec![(flat(&s.text), sty)]).unwrap_or_default()
     };
-    let side = |s: &Option<Span>, ch: &Change, old: bool| -> Vec<(String, Sty)> {
+    let side = |s: &Option<Box<Span>>, ch: &Change, old: bool| -> Vec<(String, Sty)> {
         s.as_ref().map(|s| to_pieces(span_pieces(s, edits_within(ch, s, old), old, plain(opts)))).unwrap_or_default()
     };
     let (left, right, mark) = match (row.kind, change) {
@@ -502,7 +502,7 @@ fn side_by_side_row(out: &mut String, report: &Report, row: &Row, opts: &Termina
     };
     let lw = wrap(&left, col, c);
     let rw = wrap(&right, col, c);
-    let ln = |s: &Option<Span>| s.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
+    let ln = |s: &Option<Box<Span>>| s.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
     let (lnum, rnum) = (ln(&row.old), ln(&row.new));
     let empty = (String::new(), 0);
     for k in 0..lw.len().max(rw.len()) {

@@ -465,8 +465,8 @@ impl Columns {
             self.change_id.push(Some(c.id));
             self.class.push(Some(c.class.label()));
             self.similarity.push(Some(c.similarity));
-            self.old.push(c.old.as_ref());
-            self.new.push(c.new.as_ref());
+            self.old.push(c.old.as_deref());
+            self.new.push(c.new.as_deref());
             self.edits.push(Value::Array(
                 c.edits
                     .iter()
