@@ -585,7 +585,7 @@ fn multi_align(docs: &[Segmented], base: usize, rows: &[Vec<Row>], opts: &Option
                     }
                     let mut m = member_of(wd, r.new.clone());
                     if r.kind == RowKind::MovedTo {
-                        m.moved_from = r.partner.and_then(|p| wr.get(p)).map(|from| from.old.start);
+                        m.moved_from = r.partner().and_then(|p| wr.get(p)).map(|from| from.old.start);
                     }
                     gaps[r.old.start.min(nb)][w].push(m);
                 }

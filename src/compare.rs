@@ -516,7 +516,7 @@ impl Setup {
         ids_before[aligned.len()] = next;
         for (i, r) in aligned.iter().enumerate() {
             if r.kind == RowKind::MovedFrom {
-                change_of_row[i] = r.partner.and_then(|p| change_of_row[p]);
+                change_of_row[i] = r.partner().and_then(|p| change_of_row[p]);
             }
         }
         Setup { total_chars, renumbering, group, fillers, filled, change_of_row, ids_before, next }
@@ -886,7 +886,7 @@ impl<'v> Fold<'_, 'v> {
                 }
                 RowKind::MovedTo => {
                     summary.moved += 1;
-                    let from = &aligned[r.partner.expect("a move has two halves")];
+                    let from = &aligned[r.partner().expect("a move has two halves")];
                     let mut ol2 = Locator::new(old);
                     let (mut edits, eq, ks) = if r.pieces.is_empty() {
                         // Moved unchanged: its noise only, and none when
@@ -1078,7 +1078,7 @@ fn renumbering(v: &Versions, aligned: &[Row]) -> Renumbering {
     for r in aligned {
         let old = match r.kind {
             RowKind::MovedFrom | RowKind::Added | RowKind::Removed => continue,
-            RowKind::MovedTo => aligned[r.partner.expect("a move has two halves")].old.clone(),
+            RowKind::MovedTo => aligned[r.partner().expect("a move has two halves")].old.clone(),
             _ => r.old.clone(),
         };
         let o: Vec<usize> = old.filter_map(|s| oh.get(s).copied().flatten()).collect();
@@ -1153,7 +1153,7 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
         if a.kind != RowKind::MovedTo || b.kind != RowKind::MovedTo {
             continue;
         }
-        let (Some(pa), Some(pb)) = (a.partner, b.partner) else { continue };
+        let (Some(pa), Some(pb)) = (a.partner(), b.partner()) else { continue };
         let (fa, fb) = (&aligned[pa], &aligned[pb]);
         let together = fb.old.start == fa.old.end
             && b.new.start == a.new.end

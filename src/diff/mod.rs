@@ -82,8 +82,11 @@ pub(crate) struct Row {
     pub old_chars: Range<usize>,
     /// New key characters: whole sentences or a stretch of one or more.
     pub new_chars: Range<usize>,
-    /// For a move: the index of the other half in the row list.
-    pub partner: Option<usize>,
+    /// For a move: the index of the other half in the row list (see
+    /// [`Row::partner`]; 32 bits, like the counts below: a book whose
+    /// every sentence changed has tens of thousands of rows, and the
+    /// refinements copy them whole).
+    partner: Option<u32>,
     /// For a modified row: its inline diff, as character ranges into the
     /// row's old and new key characters.
     pub pieces: Vec<Piece>,
@@ -92,7 +95,7 @@ pub(crate) struct Row {
     /// For a changed row: how many whole new sentences at the start and at
     /// the end of its new text share no token with its old sentence (they
     /// were inserted next to it).
-    pub bare: [usize; 2],
+    pub bare: [u32; 2],
 }
 
 impl Row {
@@ -105,6 +108,16 @@ impl Row {
     ) -> Row {
         let similarity = if matches!(kind, RowKind::Equal | RowKind::Resegmented) { 1.0 } else { 0.0 };
         Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Vec::new(), similarity, bare: [0, 0] }
+    }
+
+    /// For a move: the index of the other half in the row list.
+    pub fn partner(&self) -> Option<usize> {
+        self.partner.map(|p| p as usize)
+    }
+
+    /// Make row `p` the other half of this one's move (`None`: no move).
+    fn set_partner(&mut self, p: Option<usize>) {
+        self.partner = p.map(|p| u32::try_from(p).expect("rows are counted in 32 bits"));
     }
 }
 
@@ -402,7 +415,7 @@ fn region_rows(
         let mut row = Row::new(kind, os, ns, chars(&ta, &p.old), chars(&tb, &p.new));
         if kind == RowKind::Modified {
             if row.new.len() > 1 {
-                row.bare = bare_sentences(&tb, &matched, &p.new);
+                row.bare = bare_sentences(&tb, &matched, &p.new).map(|n| n as u32);
             }
             // The share of the row's tokens the alignment matched: a first
             // measure of how alike its sides are (see `refine_rows`).
@@ -587,7 +600,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
             match r.kind {
                 RowKind::Modified => Some((i, side(old, &r.old, &r.old_chars), side(new, &r.new, &r.new_chars))),
                 RowKind::MovedTo => {
-                    let from = &rows[r.partner?];
+                    let from = &rows[r.partner()?];
                     let (o, n) = (side(old, &from.old, &from.old_chars), side(new, &r.new, &r.new_chars));
                     (!same_but_spaces(o.1, n.1)).then_some((i, o, n))
                 }
@@ -694,10 +707,10 @@ impl<'d> Sketches<'d> {
 
     /// The sketch of key characters `r` of sentences `sentences` of side
     /// `side` (a row's side): a whole sentence's, cached.
-    fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> Cow<'_, similarity::Sketch> {
+    fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> SketchRef<'_> {
         match self.whole_sentence(side, Some(sentences), r) {
-            Some(s) => Cow::Borrowed(self.sentence(side, s)),
-            None => Cow::Owned(similarity::Sketch::new(key_text_in(self.docs[side], sentences, r))),
+            Some(s) => SketchRef::Cached(self.sentence(side, s)),
+            None => SketchRef::Made(Box::new(similarity::Sketch::new(key_text_in(self.docs[side], sentences, r)))),
         }
     }
 
@@ -755,6 +768,25 @@ impl<'d> Sketches<'d> {
     }
 }
 
+/// A sketch from [`Sketches::get_in`]: a whole sentence's, borrowed from
+/// the cache, or one made for a stretch. Boxed when made, so that a list
+/// of them (a move search's tens of thousands, at the run's peak of
+/// memory) is 16 bytes an item, not a sketch's 72.
+enum SketchRef<'s> {
+    Cached(&'s similarity::Sketch),
+    Made(Box<similarity::Sketch>),
+}
+
+impl std::ops::Deref for SketchRef<'_> {
+    type Target = similarity::Sketch;
+    fn deref(&self) -> &similarity::Sketch {
+        match self {
+            SketchRef::Cached(s) => s,
+            SketchRef::Made(s) => s,
+        }
+    }
+}
+
 /// Whole new sentences at the start and at the end of new tokens `r`
 /// none of whose tokens the alignment matched (see [`Row::bare`]).
 fn bare_sentences(tb: &tokens::Tokens, matched: &[bool], r: &Range<usize>) -> [usize; 2] {
@@ -787,7 +819,7 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     let split: Vec<(usize, Range<usize>, Range<usize>)> = (0..rows.len())
         .filter_map(|i| {
             let r = &rows[i];
-            let [lead, tail] = r.bare;
+            let [lead, tail] = r.bare.map(|n| n as usize);
             if r.kind != RowKind::Modified || lead + tail == 0 {
                 return None;
             }
@@ -847,8 +879,8 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
         }
     }
     for r in out.iter_mut() {
-        if let Some(p) = r.partner {
-            r.partner = moved_to.get(p).copied().flatten();
+        if let Some(p) = r.partner() {
+            r.set_partner(moved_to.get(p).copied().flatten());
         }
     }
     *rows = out;
@@ -1024,10 +1056,8 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
     // thousands of runs), then the rows rebuilt in order.
     let seen: &[Row] = rows;
     let paired = par_map(&runs, 16, |(_, removed, added)| {
-        let osk: Vec<Cow<similarity::Sketch>> =
-            removed.iter().map(|&k| sk.get_in(OLD, &seen[k].old, &seen[k].old_chars)).collect();
-        let nsk: Vec<Cow<similarity::Sketch>> =
-            added.iter().map(|&k| sk.get_in(NEW, &seen[k].new, &seen[k].new_chars)).collect();
+        let osk: Vec<SketchRef> = removed.iter().map(|&k| sk.get_in(OLD, &seen[k].old, &seen[k].old_chars)).collect();
+        let nsk: Vec<SketchRef> = added.iter().map(|&k| sk.get_in(NEW, &seen[k].new, &seen[k].new_chars)).collect();
         similarity::pair_alike_sketches(&osk, &nsk, threshold)
     });
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
@@ -1153,10 +1183,10 @@ fn find_moves<'d>(old: &'d Document, new: &'d Document, rows: &mut [Row]) {
         let at = list.iter().position(|&k| same_but_spaces(gone_keys[k].1, key));
         if let Some(from) = at.map(|k| gone[list.remove(k)]) {
             rows[i].kind = RowKind::MovedTo;
-            rows[i].partner = Some(from);
+            rows[i].set_partner(Some(from));
             rows[i].similarity = 1.0;
             rows[from].kind = RowKind::MovedFrom;
-            rows[from].partner = Some(i);
+            rows[from].set_partner(Some(i));
             rows[from].similarity = 1.0;
         }
     }
@@ -1556,10 +1586,10 @@ const PAGES_PER_JOB: usize = 64;
 /// Make removed row `from` and added row `to` the two halves of a move.
 fn pair_move(rows: &mut [Row], from: usize, to: usize, similarity: f32) {
     rows[to].kind = RowKind::MovedTo;
-    rows[to].partner = Some(from);
+    rows[to].set_partner(Some(from));
     rows[to].similarity = similarity;
     rows[from].kind = RowKind::MovedFrom;
-    rows[from].partner = Some(to);
+    rows[from].set_partner(Some(to));
     rows[from].similarity = similarity;
 }
 
@@ -1706,10 +1736,10 @@ mod tests {
         // move: every later row shifts by one, the move's halves with them.
         let r = |kind| Row::new(kind, 0..0, 0..0, 0..0, 0..0);
         let mut rows = vec![r(RowKind::Removed), r(RowKind::Added), r(RowKind::MovedFrom), r(RowKind::MovedTo)];
-        rows[2].partner = Some(3);
-        rows[3].partner = Some(2);
+        rows[2].set_partner(Some(3));
+        rows[3].set_partner(Some(2));
         splice_rows(&mut rows, vec![(0..2, vec![r(RowKind::Modified)])]);
-        let got: Vec<(RowKind, Option<usize>)> = rows.iter().map(|r| (r.kind, r.partner)).collect();
+        let got: Vec<(RowKind, Option<usize>)> = rows.iter().map(|r| (r.kind, r.partner())).collect();
         assert_eq!(got, [(RowKind::Modified, None), (RowKind::MovedFrom, Some(2)), (RowKind::MovedTo, Some(1))]);
     }
 
