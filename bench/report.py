@@ -334,6 +334,11 @@ def main(out_dir, doc):
     if tout:
         w(f"| `--timeout 1000` on 500 vs 500 long, alike sentences returns within about a second | "
           f"{fmt_t(tout['median_s'])} | {yes(tout['median_s'] <= 1.5)} |")
+    so_path = os.path.join(out_dir, "symbol_order.txt")
+    so = read(so_path).split() if os.path.exists(so_path) else []
+    if len(so) == 2:
+        w(f"| recorded: functions of `src/symbol-order.txt` the release binary has (laid out together "
+          f"by `build.rs`; `bench/symbol_order.sh` lists them again) | {so[0]} of {so[1]} | (no target) |")
     st = [res.get(f"startup.{k}") for k in ("version", "en_modified", "zh_same", "zh_modified")]
     if all(st):
         w(f"| start-up small | `--version` {fmt_t(st[0]['median_s'])}; tiny English pair "

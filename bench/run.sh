@@ -169,6 +169,15 @@ for lang in zh en; do
     TVDIFF_TRACE=1 "$TV" -f json "$CORPUS/${lang}_large.txt" "$P/${lang}_edits.txt" 2>"$OUT/out/trace.$lang.txt" >/dev/null
 done
 
+# How much of src/symbol-order.txt the binary has (build.rs lays those
+# functions out together; the names go stale with the toolchain and the
+# locked dependencies: bench/symbol_order.sh writes them again).
+if command -v nm >/dev/null; then
+    total=$(sort -u "$ROOT/src/symbol-order.txt" | wc -l)
+    found=$(nm "$TV" 2>/dev/null | awk '{print $NF}' | sort -u | comm -12 - <(sort -u "$ROOT/src/symbol-order.txt") | wc -l)
+    echo "$found $total" >"$OUT/symbol_order.txt"
+fi
+
 echo "== start-up" >&2
 printf 'The quick brown fox jumps over the lazy dog.\n' >"$P/tiny_en_old.txt"
 printf 'The quick brown fox leaps over the lazy dog.\n' >"$P/tiny_en_new.txt"
