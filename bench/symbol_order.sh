@@ -43,7 +43,13 @@ for r in "${runs[@]}"; do
     n=$((n + 1))
     # (Exit status 1: the versions differ.)
     # shellcheck disable=SC2086
-    valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/cg.$n" "$BIN" $r >/dev/null 2>"$WORK/err.$n" || [ $? = 1 ]
+    status=0
+    valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/cg.$n" "$BIN" $r >/dev/null 2>"$WORK/err.$n" || status=$?
+    if [ "$status" -gt 1 ]; then
+        echo "symbol_order.sh: tvdiff $r exited with $status:" >&2
+        tail -5 "$WORK/err.$n" >&2
+        exit 2
+    fi
 done
 
 python3 - "$WORK" "$ROOT/src/symbol-order.txt" <<'EOF'
@@ -61,6 +67,8 @@ for f in sorted(glob.glob(f"{work}/cg.*")):
             if kind == "fn":
                 cur = names.get(id_)
             elif names.get(id_):
+                # A function only called from here is listed too, even
+                # when it costs nothing itself.
                 cost[names[id_]] += 0
             continue
         if cur and re.match(r"^[+\-*]?\d", line):
