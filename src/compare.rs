@@ -407,7 +407,8 @@ fn build_in_pieces<'v>(
         shares.into_iter().map(fold).collect()
     } else {
         use rayon::prelude::*;
-        shares.into_par_iter().map(fold).collect()
+        // Each piece a task of its own (see `diff::par_map`).
+        shares.into_par_iter().with_max_len(1).map(fold).collect()
     };
     let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
     let mut keys: Vec<EditKey<'v>> = Vec::with_capacity(folded.iter().map(|f| f.keys.len()).sum());

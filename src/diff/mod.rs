@@ -163,6 +163,8 @@ pub(crate) fn diff_telling<'d>(
         // order (tokenising small regions on the way), then align.
         let mut drafted: Vec<Drafted<'d>> = std::mem::take(pending)
             .into_par_iter()
+            // (Each region a task of its own: see `par_map`.)
+            .with_max_len(1)
             .map(|p| match p {
                 Pending::Equal(o, n, len) => Drafted::Equal(o, n, len),
                 Pending::Region { o, n } if chars_of(old, &o) + chars_of(new, &n) >= DRAFT_MIN => {
@@ -184,6 +186,7 @@ pub(crate) fn diff_telling<'d>(
         }
         let done: Vec<Aligned> = drafted
             .into_par_iter()
+            .with_max_len(1)
             .map(|d| match d {
                 Drafted::Equal(o, n, len) => Aligned::Equal(o, n, len),
                 Drafted::Drafts { o, n, a, b, ids: [ia, ib] } => {
@@ -589,38 +592,42 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     lap("moves by similarity", &mut laps);
     settle_equal(old, new, rows);
     let t1 = Instant::now();
-    // The rows to diff inline, with their two sides: modified rows, and
-    // the new halves of moves whose wording changed.
-    // (Each side as its key characters and their key text.)
-    type Side<'k> = (Range<usize>, &'k str);
-    let jobs: Vec<(usize, Side, Side)> = (0..rows.len())
-        .filter_map(|i| {
-            let r = &rows[i];
-            let side = |doc, s: &Range<usize>, c: &Range<usize>| (c.clone(), key_text_in(doc, s, c));
-            match r.kind {
-                RowKind::Modified => Some((i, side(old, &r.old, &r.old_chars), side(new, &r.new, &r.new_chars))),
-                RowKind::MovedTo => {
-                    let from = &rows[r.partner()?];
-                    let (o, n) = (side(old, &from.old, &from.old_chars), side(new, &r.new, &r.new_chars));
-                    (!same_but_spaces(o.1, n.1)).then_some((i, o, n))
-                }
-                _ => None,
-            }
-        })
-        .collect();
+    // The rows to diff inline: modified rows, and the new halves of moves
+    // whose wording changed (known once their keys are read, in the
+    // diffs' tasks: a book whose every sentence changed has tens of
+    // thousands of rows, each two keys read from all over the versions).
+    let jobs: Vec<usize> =
+        (0..rows.len()).filter(|&i| matches!(rows[i].kind, RowKind::Modified | RowKind::MovedTo)).collect();
     if jobs.is_empty() {
         return;
     }
     let t2 = Instant::now();
+    // A job's two sides, as key characters and their key text (none for a
+    // move whose wording is the same).
+    let seen: &[Row] = rows;
+    let sides = |i: usize| {
+        let r = &seen[i];
+        let side = |doc, s: &Range<usize>, c: &Range<usize>| (c.clone(), key_text_in(doc, s, c));
+        match r.kind {
+            RowKind::Modified => Some((side(old, &r.old, &r.old_chars), side(new, &r.new, &r.new_chars))),
+            RowKind::MovedTo => {
+                let from = &seen[r.partner()?];
+                let (o, n) = (side(old, &from.old, &from.old_chars), side(new, &r.new, &r.new_chars));
+                (!same_but_spaces(o.1, n.1)).then_some((o, n))
+            }
+            _ => None,
+        }
+    };
     // Inline diffs, on the pool when there are many (a book whose every
     // sentence changed): each task reads the key characters into its own
     // buffers (the word segmenter has no state to share).
-    let inline = |part: &[(usize, Side, Side)]| -> Vec<(Vec<Piece>, f32)> {
+    let inline = |part: &[usize]| -> Vec<Option<(Vec<Piece>, f32)>> {
         // The key characters straight from the key text (the diff needs no
         // source ranges), into buffers reused from row to row.
         let (mut o, mut n): (Vec<char>, Vec<char>) = (Vec::new(), Vec::new());
         part.iter()
-            .map(|(_, (or, okey), (nr, nkey))| {
+            .map(|&i| {
+                let ((or, okey), (nr, nkey)) = sides(i)?;
                 o.clear();
                 o.extend(okey.chars());
                 n.clear();
@@ -635,24 +642,26 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
                 let eq: usize =
                     pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
                 let similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
-                (pieces, similarity)
+                Some((pieces, similarity))
             })
             .collect()
     };
     // In chunks on rayon's pool when there are more than a few (the pool
-    // balances them however busy the cores are): the other worker has
-    // nothing else to do during this step, and a book's few hundred
-    // changed sentences are a millisecond or two of word cutting.
-    let done: Vec<(Vec<Piece>, f32)> = if jobs.len() < 2 * INLINE_MIN_CHUNK {
+    // balances them however busy the cores are: each chunk is a task of
+    // its own, so that a core that finishes early takes the next): the
+    // other worker has nothing else to do during this step, and a book's
+    // few hundred changed sentences are a millisecond or two of word
+    // cutting.
+    let done: Vec<Option<(Vec<Piece>, f32)>> = if jobs.len() < 2 * INLINE_MIN_CHUNK {
         inline(&jobs)
     } else {
         use rayon::prelude::*;
         let chunk = (jobs.len() / 16).clamp(INLINE_MIN_CHUNK, INLINE_CHUNK);
-        jobs.par_chunks(chunk).map(inline).collect::<Vec<_>>().into_iter().flatten().collect()
+        jobs.par_chunks(chunk).with_max_len(1).map(inline).collect::<Vec<_>>().into_iter().flatten().collect()
     };
-    for ((i, _, _), (pieces, similarity)) in jobs.iter().zip(done) {
-        rows[*i].pieces = pieces;
-        rows[*i].similarity = similarity;
+    for (i, (pieces, similarity)) in jobs.into_iter().zip(done).filter_map(|(i, d)| Some((i, d?))) {
+        rows[i].pieces = pieces;
+        rows[i].similarity = similarity;
     }
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
@@ -674,11 +683,17 @@ const INLINE_MIN_CHUNK: usize = 16;
 /// spaces aside) is equal, or resegmented when its new text is not one
 /// whole sentence.
 fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
-    for r in rows.iter_mut().filter(|r| r.kind == RowKind::Modified) {
-        let (o, n) = (key_text_in(old, &r.old, &r.old_chars), key_text_in(new, &r.new, &r.new_chars));
-        if !same_but_spaces(o, n) {
-            continue;
-        }
+    // The keys compared on the pool (a book whose every sentence changed
+    // has tens of thousands of modified rows, each two keys read from all
+    // over the versions), the rows settled here.
+    let modified: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Modified).collect();
+    let seen: &[Row] = rows;
+    let same = par_map(&modified, PAR_MIN, |&i| {
+        let r = &seen[i];
+        same_but_spaces(key_text_in(old, &r.old, &r.old_chars), key_text_in(new, &r.new, &r.new_chars))
+    });
+    for i in modified.into_iter().zip(same).filter_map(|(i, same)| same.then_some(i)) {
+        let r = &mut rows[i];
         let whole = r.new.len() == 1 && new.sentences[r.new.start].chars() == r.new_chars;
         r.kind = if whole { RowKind::Equal } else { RowKind::Resegmented };
         r.similarity = 1.0;
@@ -1400,6 +1415,8 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
             use rayon::prelude::*;
             probes
                 .par_chunks(chunk)
+                // (Each chunk a task of its own: see `par_map`.)
+                .with_max_len(1)
                 .enumerate()
                 .map(|(c, part)| {
                     let mut out = Vec::new();
@@ -1539,6 +1556,14 @@ const PAR_MIN: usize = 512;
 /// two chunks of `chunk` items (a book whose every sentence changed, two
 /// unrelated texts). Small steps run on the calling thread: handing a few
 /// cheap items to other threads costs more than it saves.
+///
+/// The items go to the pool in tasks of about `chunk` items
+/// (`with_max_len`). Left to itself, rayon cuts a list into about four
+/// parts for two threads and cuts a part again only when another thread
+/// steals it, so a thread that finished early waited, idle, for the
+/// other's last quarter (on two unrelated texts, milliseconds of one core
+/// at a time in the perf timeline); every parallel loop here over items
+/// of uneven cost hands them out the same way.
 pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], chunk: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     par_map_init(items, chunk, || (), |_, item| f(item))
 }
@@ -1556,7 +1581,7 @@ pub(crate) fn par_map_init<T: Sync, R: Send, S>(
         return items.iter().map(|item| f(&mut state, item)).collect();
     }
     use rayon::prelude::*;
-    items.par_iter().with_min_len(chunk).map_init(init, f).collect()
+    items.par_iter().with_min_len(chunk).with_max_len(chunk).map_init(init, f).collect()
 }
 
 /// Touch the pages of `spare`, memory about to be written in order on

@@ -108,6 +108,8 @@ fn array<T: Sync>(
         for (w, wave) in items.chunks(PIECE * WAVE).enumerate() {
             let pieces: Vec<Vec<u8>> = wave
                 .par_chunks(PIECE)
+                // (Each piece a task of its own: see `diff::par_map`.)
+                .with_max_len(1)
                 .enumerate()
                 .map(|(p, piece)| {
                     use std::sync::atomic::Ordering::Relaxed;
