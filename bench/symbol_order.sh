@@ -8,17 +8,35 @@
 #   HARD_DIR=/tmp/p bash bench/symbol_order.sh  # and the 1 MB hard shapes
 #                                               # (bench/hard_shapes.py, make_variant)
 #
+#   bash bench/symbol_order.sh --check         # how many of the listed names
+#                                               # the release binary has (exit
+#                                               # 1 when some are missing)
+#
 # Needs valgrind (callgrind names every function that ran) and python3. The
 # names carry hashes that depend on the toolchain, the release profile and
-# the locked dependencies (not on where the tree is): run this again after
-# changing any of them, or after moving much code, and compare the peak
-# memory in bench/run.sh. A stale list costs nothing but the gain.
+# the locked dependencies (not on where the tree is), and about a tenth of
+# them a hash of the code of the optimisation unit they were compiled in
+# (`.llvm.10978696191673743025`: functions LLVM shares between units), which
+# any edit of src/ changes, a comment included. Run this again (a minute)
+# before committing a change to src/: with 70 of 1,512 names stale, a normal
+# 1 MB Chinese pair mapped 1.7 MB more of the executable. (One optimisation
+# unit for tvdiff would keep the names, but measured 0.6-1.5 MB more peak
+# memory and a slower hard shape against a normal pair.) bench/run.sh
+# records how many names the binary it measures has.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+BIN=$ROOT/target/release/tvdiff
+if [ "${1:-}" = "--check" ]; then
+    cargo build --release --locked --quiet --bin tvdiff
+    total=$(sort -u src/symbol-order.txt | wc -l)
+    found=$(nm "$BIN" | awk '{print $NF}' | sort -u | comm -12 - <(sort -u src/symbol-order.txt) | wc -l)
+    echo "symbol_order.sh: the release binary has $found of the $total functions in src/symbol-order.txt"
+    [ "$found" -eq "$total" ]
+    exit
+fi
 command -v valgrind >/dev/null || { echo "symbol_order.sh: needs valgrind" >&2; exit 2; }
 cargo build --release --locked --bin tvdiff
-BIN=$ROOT/target/release/tvdiff
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
