@@ -121,8 +121,12 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // pool, and under `tvdiff batch` (or a library user's rayon code) this
     // thread is one of the pool's workers; waiting for a plain thread that
     // waits for the pool would leave the pool without workers.
+    // The inline diffs go to the report's fold, which frees each once its
+    // change is made (see `TakenPieces`); the error rate reads the rows.
+    let mut rows = rows;
+    let pieces = take_pieces(&mut rows);
     let ((mut summary, mut changes, mut report_rows), (rate, t_rate)) = rayon::join(
-        || build(&versions, &rows, opts),
+        || build(&versions, &rows, pieces, opts),
         || {
             let t = Instant::now();
             (error_rate(&od, &nd, &rows, tokens, &counts, deadline), t.elapsed())
@@ -132,10 +136,10 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // The alignment and the segmented versions are freed before the spans
     // get their section labels: with tens of thousands of changes, the
     // labels come on top of the report's peak otherwise. The alignment's
-    // rows are freed here, before the labels: they are tens of thousands
-    // of small blocks (each modified row's pieces), and freed beside the
-    // labels' allocations they fought over the allocator's arena locks
-    // (the labels of a book whose every sentence changed took twice as
+    // rows are freed here, before the labels (their inline diffs, tens of
+    // thousands of small blocks, went in the fold: freed beside the
+    // labels' allocations they fought over the allocator's arena locks,
+    // and the labels of a book whose every sentence changed took twice as
     // long). The versions' few large buffers are returned to the system
     // (a millisecond on a book) by a worker of the pool while the spans
     // are labelled (with a single worker, before it labels them).
@@ -352,14 +356,32 @@ struct Versions<'a> {
 }
 
 /// The report: a fold over the rows of the alignment.
-fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
-    build_in_pieces(v, aligned, opts, FOLD_PIECE)
+fn build(v: &Versions, aligned: &[Row], pieces: TakenPieces, opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+    build_in_pieces(v, aligned, pieces, opts, FOLD_PIECE)
+}
+
+/// The inline diffs of an alignment's rows (modified rows, changed
+/// moves), taken out of the rows: (row, pieces), in row order. The
+/// report's fold owns them, a stretch of rows each, and frees each row's
+/// as soon as its change is made, so that the report's changes and spans
+/// reuse their memory: held to the end of the fold, they were 3.9 MB of
+/// the peak of a 1 MB Chinese pair whose every sentence changed.
+type TakenPieces = Vec<(usize, Vec<Piece>)>;
+
+/// Take the inline diffs out of `rows` (see [`TakenPieces`]).
+fn take_pieces(rows: &mut [Row]) -> TakenPieces {
+    rows.iter_mut()
+        .enumerate()
+        .filter(|(_, r)| !r.pieces.is_empty())
+        .map(|(i, r)| (i, std::mem::take(&mut r.pieces)))
+        .collect()
 }
 
 /// [`build`], folding pieces of about `piece` rows at a time.
 fn build_in_pieces<'v>(
     v: &Versions<'v>,
     aligned: &[Row],
+    pieces: TakenPieces,
     opts: &Options,
     piece: usize,
 ) -> (Summary, Vec<Change>, Vec<ReportRow>) {
@@ -369,7 +391,8 @@ fn build_in_pieces<'v>(
     // while the changes are numbered: the error rate runs beside the
     // report on the other worker, which takes up what is left of the two
     // when it is done.
-    let (mut absorbed, setup) = rayon::join(|| equal_noise(old, new, od, nd, aligned), || Setup::new(v, aligned, opts));
+    let (mut absorbed, setup) =
+        rayon::join(|| equal_noise(old, new, od, nd, aligned), || Setup::new(v, aligned, &pieces, opts));
     let Setup { total_chars, renumbering, group, fillers, filled, change_of_row, ids_before, next } = setup;
 
     // The fold over the rows, in pieces on rayon's pool for a large
@@ -388,21 +411,27 @@ fn build_in_pieces<'v>(
         change_of_row: &change_of_row,
         filled: &filled,
     };
-    let pieces = fold_pieces(aligned, &group, piece);
+    let ranges = fold_pieces(aligned, &group, piece);
     // Populated at once (one system call, not a page fault for each of
     // the hundreds of pages the changes of a book whose every sentence
     // changed take) before the placeholders are written.
     let mut changes = Vec::with_capacity(next);
     crate::prefault::spare(&mut changes);
     changes.resize(next, placeholder());
-    let mut shares = Vec::with_capacity(pieces.len());
+    let mut shares = Vec::with_capacity(ranges.len());
     let mut rest: &mut [Change] = &mut changes;
-    for r in pieces {
+    let mut taken = pieces.into_iter().peekable();
+    for r in ranges {
         let (share, after) = std::mem::take(&mut rest).split_at_mut(ids_before[r.end] - ids_before[r.start]);
-        shares.push((r, share));
+        // The inline diffs of this stretch's rows, its own.
+        let own: TakenPieces = std::iter::from_fn(|| taken.next_if(|(i, _)| *i < r.end)).collect();
+        shares.push((r, share, own));
         rest = after;
     }
-    let fold = |(r, share): (Range<usize>, &mut [Change])| cx.fold(r.clone(), ids_before[r.start], share);
+    drop(taken);
+    let fold = |(r, share, own): (Range<usize>, &mut [Change], TakenPieces)| {
+        cx.fold(r.clone(), ids_before[r.start], share, own)
+    };
     let folded: Vec<Folded> = if shares.len() < 2 {
         shares.into_iter().map(fold).collect()
     } else {
@@ -475,7 +504,7 @@ struct Setup {
 }
 
 impl Setup {
-    fn new(v: &Versions, aligned: &[Row], opts: &Options) -> Setup {
+    fn new(v: &Versions, aligned: &[Row], pieces: &TakenPieces, opts: &Options) -> Setup {
         let (od, nd) = (v.od, v.nd);
         let total_chars: usize = od.sentences.iter().map(|s| s.chars().len()).sum::<usize>()
             + nd.sentences.iter().map(|s| s.chars().len()).sum::<usize>();
@@ -484,7 +513,12 @@ impl Setup {
         // The sentences of a unit added, removed or moved together are one change.
         let group = unit_groups(v, aligned);
         // Rows that differ only by filler words are equal (`--ignore-fillers`).
-        let fillers = if opts.ignore_fillers { filler_rows(od, nd, aligned) } else { Vec::new() };
+        let fillers = if opts.ignore_fillers {
+            let of_row = |i: usize| pieces.binary_search_by_key(&i, |p| p.0).map_or(&[][..], |k| &pieces[k].1);
+            filler_rows(od, nd, aligned, of_row)
+        } else {
+            Vec::new()
+        };
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
         // A unit whose first sentence is only a filler starts at its next one.
         let group: Vec<usize> = {
@@ -726,7 +760,7 @@ impl<'v> Fold<'_, 'v> {
     /// [`Options::rows`]).
     /// `first_change`: the id of the piece's first change (the number of
     /// changes the rows before it made).
-    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded<'v> {
+    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change], own: TakenPieces) -> Folded<'v> {
         let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row, filled } = *self;
         let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
@@ -761,7 +795,10 @@ impl<'v> Fold<'_, 'v> {
             };
         // The key characters of an equal row that the summary's total counts.
         let matched = |r: &Row| in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
+        let mut own = own.into_iter().peekable();
         for (i, r) in aligned.iter().enumerate().take(piece.end).skip(piece.start) {
+            // The row's inline diff, freed with this iteration.
+            let pieces: Vec<Piece> = own.next_if(|(k, _)| *k == i).map(|(_, p)| p).unwrap_or_default();
             let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
             if r.kind != RowKind::Resegmented {
                 in_reseg = false;
@@ -805,10 +842,10 @@ impl<'v> Fold<'_, 'v> {
                         drop_fillers: opts.ignore_fillers,
                     };
                     let (ok, nk) = (key_text_in(od, &r.old, &r.old_chars), key_text_in(nd, &r.new, &r.new_chars));
-                    let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &r.pieces);
+                    let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &pieces);
                     matched_chars += eq.saturating_sub(
-                        outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
-                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
+                        outside_equal(od, &r.old, &r.old_chars, &pieces, false)
+                            + outside_equal(nd, &r.new, &r.new_chars, &pieces, true),
                     );
                     classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
                     keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
@@ -889,7 +926,7 @@ impl<'v> Fold<'_, 'v> {
                     summary.moved += 1;
                     let from = &aligned[r.partner().expect("a move has two halves")];
                     let mut ol2 = Locator::new(old);
-                    let (mut edits, eq, ks) = if r.pieces.is_empty() {
+                    let (mut edits, eq, ks) = if pieces.is_empty() {
                         // Moved unchanged: its noise only, and none when
                         // the two original texts are the same (a sentence
                         // moved as it was: no key characters to rebuild).
@@ -912,11 +949,11 @@ impl<'v> Fold<'_, 'v> {
                         };
                         let (ok, nk) =
                             (key_text_in(od, &from.old, &from.old_chars), key_text_in(nd, &r.new, &r.new_chars));
-                        ed.edits((&fo, ok), (fnc, nk), &r.pieces)
+                        ed.edits((&fo, ok), (fnc, nk), &pieces)
                     };
                     matched_chars += eq.saturating_sub(
-                        outside_equal(od, &from.old, &from.old_chars, &r.pieces, false)
-                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
+                        outside_equal(od, &from.old, &from.old_chars, &pieces, false)
+                            + outside_equal(nd, &r.new, &r.new_chars, &pieces, true),
                     );
                     let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
                     let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
@@ -1381,13 +1418,14 @@ mod tests {
                 move_threshold: Some(opts.move_threshold),
                 deadline: far,
             };
-            let rows = crate::diff::diff(&od, &nd, &diff_opts);
+            let mut rows = crate::diff::diff(&od, &nd, &diff_opts);
+            let pieces = take_pieces(&mut rows);
             let v = Versions { old: &old, new: &new, od: &od, nd: &nd, oo: &oo, no: &no };
-            let whole = build_in_pieces(&v, &rows, &opts, usize::MAX);
+            let whole = build_in_pieces(&v, &rows, pieces.clone(), &opts, usize::MAX);
             seen += whole.1.len();
             assert!(whole.2.len() > 10);
             for size in [1, 2, 3, 7] {
-                let (summary, changes, report_rows) = build_in_pieces(&v, &rows, &opts, size);
+                let (summary, changes, report_rows) = build_in_pieces(&v, &rows, pieces.clone(), &opts, size);
                 assert_eq!(summary, whole.0, "piece size {size}");
                 assert_eq!(changes, whole.1, "piece size {size}");
                 assert_eq!(report_rows, whole.2, "piece size {size}");
