@@ -440,13 +440,16 @@ fn build_in_pieces<'v>(
         shares.into_par_iter().with_max_len(1).map(fold).collect()
     };
     let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
-    let mut keys: Vec<EditKey<'v>> = Vec::with_capacity(folded.iter().map(|f| f.keys.len()).sum());
+    // (Each piece's keys kept as they are, not copied into one list: on a
+    // pair whose every sentence changed the copy and the pieces' lists
+    // were both held at the report's peak.)
+    let mut keys: Vec<Vec<EditKey<'v>>> = Vec::with_capacity(folded.len());
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
     for f in folded {
         debug_assert_eq!(f.filled, f.share, "a piece made as many changes as its rows were counted for");
         rows.extend(f.rows);
-        keys.extend(f.keys);
+        keys.push(f.keys);
         extent.extend(f.extent);
         matched_chars += f.matched_chars;
         for (rule, n) in f.absorbed {
@@ -473,9 +476,10 @@ fn build_in_pieces<'v>(
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
     // Every edit has its key, made with it in the fold and classified (a
     // list in order, where the edits are behind a pointer a change).
+    let keys = EditKeys::new(keys);
     debug_assert_eq!(keys.len(), changes.iter().map(|c| c.edits.len()).sum::<usize>());
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
-    for k in &keys {
+    for k in keys.iter() {
         *edits_by_class.entry(k.class).or_default() += 1;
     }
     summary.edits = edits_by_class;
@@ -1243,6 +1247,42 @@ impl<'k> EditKey<'k> {
     }
 }
 
+/// Every edit's key, in order, as the fold's pieces listed them: read by
+/// the edit's index in the whole report.
+struct EditKeys<'k> {
+    pieces: Vec<Vec<EditKey<'k>>>,
+    /// The index of each piece's first key.
+    starts: Vec<usize>,
+}
+
+impl<'k> EditKeys<'k> {
+    fn new(pieces: Vec<Vec<EditKey<'k>>>) -> Self {
+        let starts = pieces
+            .iter()
+            .scan(0, |n, p| {
+                let start = *n;
+                *n += p.len();
+                Some(start)
+            })
+            .collect();
+        EditKeys { pieces, starts }
+    }
+
+    fn len(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &EditKey<'k>> {
+        self.pieces.iter().flatten()
+    }
+
+    /// Key `i` of the whole list.
+    fn get(&self, i: usize) -> &EditKey<'k> {
+        let p = self.starts.partition_point(|&s| s <= i) - 1;
+        &self.pieces[p][i - self.starts[p]]
+    }
+}
+
 /// Edits made three times or more (same normalised old and new text, same
 /// class; renumbering aside) as [`Recurring`] groups, most frequent first
 /// (then in order of first occurrence); each edit of a group points at it.
@@ -1254,7 +1294,7 @@ impl<'k> EditKey<'k> {
 /// its buckets faulted in and each key's text read at random), and the
 /// edits with one hash are told apart by their keys: a hash only decides
 /// which edits are compared, so no output depends on its value.
-fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
+fn recurring(changes: &mut [Change], keys: EditKeys) -> Vec<Recurring> {
     let mut by_hash: Vec<(u64, usize)> =
         keys.iter().enumerate().filter(|(_, k)| k.class != EditClass::Renumbering).map(|(i, k)| (k.hash, i)).collect();
     by_hash.sort_unstable();
@@ -1265,7 +1305,7 @@ fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
         // Almost always one key per hash; the indices are in order.
         let mut distinct: Vec<Vec<usize>> = Vec::new();
         for &(_, i) in run {
-            match distinct.iter_mut().find(|d| keys[d[0]].same(&keys[i])) {
+            match distinct.iter_mut().find(|d| keys.get(d[0]).same(keys.get(i))) {
                 Some(d) => d.push(i),
                 None => distinct.push(vec![i]),
             }
@@ -1275,11 +1315,12 @@ fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
     groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
     let mut out = Vec::with_capacity(groups.len());
     for (g, members) in groups.into_iter().enumerate() {
-        let k = &keys[members[0]];
+        let k = keys.get(members[0]);
         let edit = &changes[k.change].edits[k.edit];
         out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count: members.len(), class: edit.class });
         for i in members {
-            changes[keys[i].change].edits[keys[i].edit].recurring = Some(g);
+            let k = keys.get(i);
+            changes[k.change].edits[k.edit].recurring = Some(g);
         }
     }
     out
@@ -1374,7 +1415,9 @@ mod tests {
             }
             keys.extend(k);
         }
-        let groups = recurring(&mut changes, keys);
+        // (In pieces of the fold's, of uneven sizes, one of them empty.)
+        let tail = keys.split_off(7);
+        let groups = recurring(&mut changes, EditKeys::new(vec![keys, Vec::new(), tail]));
         let summary: Vec<(&str, &str, usize, EditClass)> =
             groups.iter().map(|g| (g.old.as_str(), g.new.as_str(), g.count, g.class)).collect();
         assert_eq!(summary, [("x", "y", 4, W), ("Ａ", "b", 3, W), ("p", "q", 3, W), ("r", "s", 3, W)]);
