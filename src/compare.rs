@@ -121,12 +121,8 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // pool, and under `tvdiff batch` (or a library user's rayon code) this
     // thread is one of the pool's workers; waiting for a plain thread that
     // waits for the pool would leave the pool without workers.
-    // The inline diffs go to the report's fold, which frees each once its
-    // change is made (see `TakenPieces`); the error rate reads the rows.
-    let mut rows = rows;
-    let pieces = take_pieces(&mut rows);
     let ((mut summary, mut changes, mut report_rows), (rate, t_rate)) = rayon::join(
-        || build(&versions, &rows, pieces, opts),
+        || build(&versions, &rows, opts),
         || {
             let t = Instant::now();
             (error_rate(&od, &nd, &rows, tokens, &counts, deadline), t.elapsed())
@@ -136,10 +132,10 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // The alignment and the segmented versions are freed before the spans
     // get their section labels: with tens of thousands of changes, the
     // labels come on top of the report's peak otherwise. The alignment's
-    // rows are freed here, before the labels (their inline diffs, tens of
-    // thousands of small blocks, went in the fold: freed beside the
-    // labels' allocations they fought over the allocator's arena locks,
-    // and the labels of a book whose every sentence changed took twice as
+    // rows are freed here, before the labels: they are tens of thousands
+    // of small blocks (each modified row's pieces), and freed beside the
+    // labels' allocations they fought over the allocator's arena locks
+    // (the labels of a book whose every sentence changed took twice as
     // long). The versions' few large buffers are returned to the system
     // (a millisecond on a book) by a worker of the pool while the spans
     // are labelled (with a single worker, before it labels them).
@@ -356,32 +352,14 @@ struct Versions<'a> {
 }
 
 /// The report: a fold over the rows of the alignment.
-fn build(v: &Versions, aligned: &[Row], pieces: TakenPieces, opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
-    build_in_pieces(v, aligned, pieces, opts, FOLD_PIECE)
-}
-
-/// The inline diffs of an alignment's rows (modified rows, changed
-/// moves), taken out of the rows: (row, pieces), in row order. The
-/// report's fold owns them, a stretch of rows each, and frees each row's
-/// as soon as its change is made, so that the report's changes and spans
-/// reuse their memory: held to the end of the fold, they were 3.9 MB of
-/// the peak of a 1 MB Chinese pair whose every sentence changed.
-type TakenPieces = Vec<(usize, Vec<Piece>)>;
-
-/// Take the inline diffs out of `rows` (see [`TakenPieces`]).
-fn take_pieces(rows: &mut [Row]) -> TakenPieces {
-    rows.iter_mut()
-        .enumerate()
-        .filter(|(_, r)| !r.pieces.is_empty())
-        .map(|(i, r)| (i, std::mem::take(&mut r.pieces)))
-        .collect()
+fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+    build_in_pieces(v, aligned, opts, FOLD_PIECE)
 }
 
 /// [`build`], folding pieces of about `piece` rows at a time.
 fn build_in_pieces<'v>(
     v: &Versions<'v>,
     aligned: &[Row],
-    pieces: TakenPieces,
     opts: &Options,
     piece: usize,
 ) -> (Summary, Vec<Change>, Vec<ReportRow>) {
@@ -391,8 +369,7 @@ fn build_in_pieces<'v>(
     // while the changes are numbered: the error rate runs beside the
     // report on the other worker, which takes up what is left of the two
     // when it is done.
-    let (mut absorbed, setup) =
-        rayon::join(|| equal_noise(old, new, od, nd, aligned), || Setup::new(v, aligned, &pieces, opts));
+    let (mut absorbed, setup) = rayon::join(|| equal_noise(old, new, od, nd, aligned), || Setup::new(v, aligned, opts));
     let Setup { total_chars, renumbering, group, fillers, filled, change_of_row, ids_before, next } = setup;
 
     // The fold over the rows, in pieces on rayon's pool for a large
@@ -411,27 +388,21 @@ fn build_in_pieces<'v>(
         change_of_row: &change_of_row,
         filled: &filled,
     };
-    let ranges = fold_pieces(aligned, &group, piece);
+    let pieces = fold_pieces(aligned, &group, piece);
     // Populated at once (one system call, not a page fault for each of
     // the hundreds of pages the changes of a book whose every sentence
     // changed take) before the placeholders are written.
     let mut changes = Vec::with_capacity(next);
     crate::prefault::spare(&mut changes);
     changes.resize(next, placeholder());
-    let mut shares = Vec::with_capacity(ranges.len());
+    let mut shares = Vec::with_capacity(pieces.len());
     let mut rest: &mut [Change] = &mut changes;
-    let mut taken = pieces.into_iter().peekable();
-    for r in ranges {
+    for r in pieces {
         let (share, after) = std::mem::take(&mut rest).split_at_mut(ids_before[r.end] - ids_before[r.start]);
-        // The inline diffs of this stretch's rows, its own.
-        let own: TakenPieces = std::iter::from_fn(|| taken.next_if(|(i, _)| *i < r.end)).collect();
-        shares.push((r, share, own));
+        shares.push((r, share));
         rest = after;
     }
-    drop(taken);
-    let fold = |(r, share, own): (Range<usize>, &mut [Change], TakenPieces)| {
-        cx.fold(r.clone(), ids_before[r.start], share, own)
-    };
+    let fold = |(r, share): (Range<usize>, &mut [Change])| cx.fold(r.clone(), ids_before[r.start], share);
     let folded: Vec<Folded> = if shares.len() < 2 {
         shares.into_iter().map(fold).collect()
     } else {
@@ -440,16 +411,13 @@ fn build_in_pieces<'v>(
         shares.into_par_iter().with_max_len(1).map(fold).collect()
     };
     let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
-    // (Each piece's keys kept as they are, not copied into one list: on a
-    // pair whose every sentence changed the copy and the pieces' lists
-    // were both held at the report's peak.)
-    let mut keys: Vec<Vec<EditKey<'v>>> = Vec::with_capacity(folded.len());
+    let mut keys: Vec<EditKey<'v>> = Vec::with_capacity(folded.iter().map(|f| f.keys.len()).sum());
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
     for f in folded {
         debug_assert_eq!(f.filled, f.share, "a piece made as many changes as its rows were counted for");
         rows.extend(f.rows);
-        keys.push(f.keys);
+        keys.extend(f.keys);
         extent.extend(f.extent);
         matched_chars += f.matched_chars;
         for (rule, n) in f.absorbed {
@@ -476,10 +444,9 @@ fn build_in_pieces<'v>(
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
     // Every edit has its key, made with it in the fold and classified (a
     // list in order, where the edits are behind a pointer a change).
-    let keys = EditKeys::new(keys);
     debug_assert_eq!(keys.len(), changes.iter().map(|c| c.edits.len()).sum::<usize>());
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
-    for k in keys.iter() {
+    for k in &keys {
         *edits_by_class.entry(k.class).or_default() += 1;
     }
     summary.edits = edits_by_class;
@@ -508,7 +475,7 @@ struct Setup {
 }
 
 impl Setup {
-    fn new(v: &Versions, aligned: &[Row], pieces: &TakenPieces, opts: &Options) -> Setup {
+    fn new(v: &Versions, aligned: &[Row], opts: &Options) -> Setup {
         let (od, nd) = (v.od, v.nd);
         let total_chars: usize = od.sentences.iter().map(|s| s.chars().len()).sum::<usize>()
             + nd.sentences.iter().map(|s| s.chars().len()).sum::<usize>();
@@ -517,12 +484,7 @@ impl Setup {
         // The sentences of a unit added, removed or moved together are one change.
         let group = unit_groups(v, aligned);
         // Rows that differ only by filler words are equal (`--ignore-fillers`).
-        let fillers = if opts.ignore_fillers {
-            let of_row = |i: usize| pieces.binary_search_by_key(&i, |p| p.0).map_or(&[][..], |k| &pieces[k].1);
-            filler_rows(od, nd, aligned, of_row)
-        } else {
-            Vec::new()
-        };
+        let fillers = if opts.ignore_fillers { filler_rows(od, nd, aligned) } else { Vec::new() };
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
         // A unit whose first sentence is only a filler starts at its next one.
         let group: Vec<usize> = {
@@ -764,7 +726,7 @@ impl<'v> Fold<'_, 'v> {
     /// [`Options::rows`]).
     /// `first_change`: the id of the piece's first change (the number of
     /// changes the rows before it made).
-    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change], own: TakenPieces) -> Folded<'v> {
+    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded<'v> {
         let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row, filled } = *self;
         let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
@@ -799,10 +761,7 @@ impl<'v> Fold<'_, 'v> {
             };
         // The key characters of an equal row that the summary's total counts.
         let matched = |r: &Row| in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
-        let mut own = own.into_iter().peekable();
         for (i, r) in aligned.iter().enumerate().take(piece.end).skip(piece.start) {
-            // The row's inline diff, freed with this iteration.
-            let pieces: Vec<Piece> = own.next_if(|(k, _)| *k == i).map(|(_, p)| p).unwrap_or_default();
             let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
             if r.kind != RowKind::Resegmented {
                 in_reseg = false;
@@ -846,10 +805,10 @@ impl<'v> Fold<'_, 'v> {
                         drop_fillers: opts.ignore_fillers,
                     };
                     let (ok, nk) = (key_text_in(od, &r.old, &r.old_chars), key_text_in(nd, &r.new, &r.new_chars));
-                    let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &pieces);
+                    let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &r.pieces);
                     matched_chars += eq.saturating_sub(
-                        outside_equal(od, &r.old, &r.old_chars, &pieces, false)
-                            + outside_equal(nd, &r.new, &r.new_chars, &pieces, true),
+                        outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
+                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
                     );
                     classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
                     keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
@@ -930,7 +889,7 @@ impl<'v> Fold<'_, 'v> {
                     summary.moved += 1;
                     let from = &aligned[r.partner().expect("a move has two halves")];
                     let mut ol2 = Locator::new(old);
-                    let (mut edits, eq, ks) = if pieces.is_empty() {
+                    let (mut edits, eq, ks) = if r.pieces.is_empty() {
                         // Moved unchanged: its noise only, and none when
                         // the two original texts are the same (a sentence
                         // moved as it was: no key characters to rebuild).
@@ -953,11 +912,11 @@ impl<'v> Fold<'_, 'v> {
                         };
                         let (ok, nk) =
                             (key_text_in(od, &from.old, &from.old_chars), key_text_in(nd, &r.new, &r.new_chars));
-                        ed.edits((&fo, ok), (fnc, nk), &pieces)
+                        ed.edits((&fo, ok), (fnc, nk), &r.pieces)
                     };
                     matched_chars += eq.saturating_sub(
-                        outside_equal(od, &from.old, &from.old_chars, &pieces, false)
-                            + outside_equal(nd, &r.new, &r.new_chars, &pieces, true),
+                        outside_equal(od, &from.old, &from.old_chars, &r.pieces, false)
+                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
                     );
                     let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
                     let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
@@ -1247,42 +1206,6 @@ impl<'k> EditKey<'k> {
     }
 }
 
-/// Every edit's key, in order, as the fold's pieces listed them: read by
-/// the edit's index in the whole report.
-struct EditKeys<'k> {
-    pieces: Vec<Vec<EditKey<'k>>>,
-    /// The index of each piece's first key.
-    starts: Vec<usize>,
-}
-
-impl<'k> EditKeys<'k> {
-    fn new(pieces: Vec<Vec<EditKey<'k>>>) -> Self {
-        let starts = pieces
-            .iter()
-            .scan(0, |n, p| {
-                let start = *n;
-                *n += p.len();
-                Some(start)
-            })
-            .collect();
-        EditKeys { pieces, starts }
-    }
-
-    fn len(&self) -> usize {
-        self.pieces.iter().map(Vec::len).sum()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &EditKey<'k>> {
-        self.pieces.iter().flatten()
-    }
-
-    /// Key `i` of the whole list.
-    fn get(&self, i: usize) -> &EditKey<'k> {
-        let p = self.starts.partition_point(|&s| s <= i) - 1;
-        &self.pieces[p][i - self.starts[p]]
-    }
-}
-
 /// Edits made three times or more (same normalised old and new text, same
 /// class; renumbering aside) as [`Recurring`] groups, most frequent first
 /// (then in order of first occurrence); each edit of a group points at it.
@@ -1294,7 +1217,7 @@ impl<'k> EditKeys<'k> {
 /// its buckets faulted in and each key's text read at random), and the
 /// edits with one hash are told apart by their keys: a hash only decides
 /// which edits are compared, so no output depends on its value.
-fn recurring(changes: &mut [Change], keys: EditKeys) -> Vec<Recurring> {
+fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
     let mut by_hash: Vec<(u64, usize)> =
         keys.iter().enumerate().filter(|(_, k)| k.class != EditClass::Renumbering).map(|(i, k)| (k.hash, i)).collect();
     by_hash.sort_unstable();
@@ -1305,7 +1228,7 @@ fn recurring(changes: &mut [Change], keys: EditKeys) -> Vec<Recurring> {
         // Almost always one key per hash; the indices are in order.
         let mut distinct: Vec<Vec<usize>> = Vec::new();
         for &(_, i) in run {
-            match distinct.iter_mut().find(|d| keys.get(d[0]).same(keys.get(i))) {
+            match distinct.iter_mut().find(|d| keys[d[0]].same(&keys[i])) {
                 Some(d) => d.push(i),
                 None => distinct.push(vec![i]),
             }
@@ -1315,12 +1238,11 @@ fn recurring(changes: &mut [Change], keys: EditKeys) -> Vec<Recurring> {
     groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
     let mut out = Vec::with_capacity(groups.len());
     for (g, members) in groups.into_iter().enumerate() {
-        let k = keys.get(members[0]);
+        let k = &keys[members[0]];
         let edit = &changes[k.change].edits[k.edit];
         out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count: members.len(), class: edit.class });
         for i in members {
-            let k = keys.get(i);
-            changes[k.change].edits[k.edit].recurring = Some(g);
+            changes[keys[i].change].edits[keys[i].edit].recurring = Some(g);
         }
     }
     out
@@ -1415,9 +1337,7 @@ mod tests {
             }
             keys.extend(k);
         }
-        // (In pieces of the fold's, of uneven sizes, one of them empty.)
-        let tail = keys.split_off(7);
-        let groups = recurring(&mut changes, EditKeys::new(vec![keys, Vec::new(), tail]));
+        let groups = recurring(&mut changes, keys);
         let summary: Vec<(&str, &str, usize, EditClass)> =
             groups.iter().map(|g| (g.old.as_str(), g.new.as_str(), g.count, g.class)).collect();
         assert_eq!(summary, [("x", "y", 4, W), ("Ａ", "b", 3, W), ("p", "q", 3, W), ("r", "s", 3, W)]);
@@ -1461,14 +1381,13 @@ mod tests {
                 move_threshold: Some(opts.move_threshold),
                 deadline: far,
             };
-            let mut rows = crate::diff::diff(&od, &nd, &diff_opts);
-            let pieces = take_pieces(&mut rows);
+            let rows = crate::diff::diff(&od, &nd, &diff_opts);
             let v = Versions { old: &old, new: &new, od: &od, nd: &nd, oo: &oo, no: &no };
-            let whole = build_in_pieces(&v, &rows, pieces.clone(), &opts, usize::MAX);
+            let whole = build_in_pieces(&v, &rows, &opts, usize::MAX);
             seen += whole.1.len();
             assert!(whole.2.len() > 10);
             for size in [1, 2, 3, 7] {
-                let (summary, changes, report_rows) = build_in_pieces(&v, &rows, pieces.clone(), &opts, size);
+                let (summary, changes, report_rows) = build_in_pieces(&v, &rows, &opts, size);
                 assert_eq!(summary, whole.0, "piece size {size}");
                 assert_eq!(changes, whole.1, "piece size {size}");
                 assert_eq!(report_rows, whole.2, "piece size {size}");

@@ -229,24 +229,17 @@ pub(crate) fn filler_only(old: &str, new: &str) -> bool {
 /// For each row of an alignment: how many filler edits it holds when it
 /// holds nothing else (a changed sentence whose every edit is fillers, an
 /// added or removed sentence of fillers only), else 0. Such rows are equal
-/// sentences in the report. `pieces` gives a row's inline diff (by row
-/// index: the report takes them out of the rows).
-pub(crate) fn filler_rows<'p>(
-    old: &Document,
-    new: &Document,
-    rows: &[Row],
-    pieces: impl Fn(usize) -> &'p [crate::inline::Piece],
-) -> Vec<usize> {
+/// sentences in the report.
+pub(crate) fn filler_rows(old: &Document, new: &Document, rows: &[Row]) -> Vec<usize> {
     let (mut oc, mut nc) = (CharCursor::new(old), CharCursor::new(new));
     let key = |c: &[crate::normalize::NChar]| c.iter().map(|c| c.ch).collect::<String>();
     rows.iter()
-        .enumerate()
-        .map(|(i, r)| match r.kind {
+        .map(|r| match r.kind {
             RowKind::Modified => {
                 let o = key(oc.get(r.old_chars.clone()));
                 let n = key(nc.get(r.new_chars.clone()));
                 let (oi, ni) = (char_starts(&o), char_starts(&n));
-                let edits: Vec<_> = pieces(i).iter().filter(|p| p.kind != PieceKind::Equal).collect();
+                let edits: Vec<_> = r.pieces.iter().filter(|p| p.kind != PieceKind::Equal).collect();
                 let all = !edits.is_empty()
                     && edits
                         .iter()
