@@ -179,9 +179,7 @@ done
 # functions out together; the names go stale with the toolchain and the
 # locked dependencies: bench/symbol_order.sh writes them again).
 if command -v nm >/dev/null; then
-    total=$(sort -u "$ROOT/src/symbol-order.txt" | wc -l)
-    found=$(nm "$TV" 2>/dev/null | awk '{print $NF}' | sort -u | comm -12 - <(sort -u "$ROOT/src/symbol-order.txt") | wc -l)
-    echo "$found $total" >"$OUT/symbol_order.txt"
+    bash "$ROOT/bench/symbol_order.sh" --count >"$OUT/symbol_order.txt"
 fi
 
 echo "== start-up" >&2

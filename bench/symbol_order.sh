@@ -11,6 +11,8 @@
 #   bash bench/symbol_order.sh --check         # how many of the listed names
 #                                               # the release binary has (exit
 #                                               # 1 when some are missing)
+#   bash bench/symbol_order.sh --count         # the same as two numbers,
+#                                               # found and listed (bench/run.sh)
 #
 # Needs valgrind (callgrind names every function that ran) and python3. The
 # names carry hashes that depend on the toolchain, the release profile and
@@ -27,10 +29,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 BIN=$ROOT/target/release/tvdiff
-if [ "${1:-}" = "--check" ]; then
+if [ "${1:-}" = "--check" ] || [ "${1:-}" = "--count" ]; then
     cargo build --release --locked --quiet --bin tvdiff
     total=$(sort -u src/symbol-order.txt | wc -l)
     found=$(nm "$BIN" | awk '{print $NF}' | sort -u | comm -12 - <(sort -u src/symbol-order.txt) | wc -l)
+    if [ "$1" = "--count" ]; then
+        echo "$found $total"
+        exit
+    fi
     echo "symbol_order.sh: the release binary has $found of the $total functions in src/symbol-order.txt"
     [ "$found" -eq "$total" ]
     exit
