@@ -13,7 +13,7 @@ use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_clas
 use crate::diff::{diff_telling, key_text_in, DiffOptions, Row};
 use crate::error::Error;
 use crate::error_rate::{error_rate, sentence_counts, ErrorUnit, Tokenizer};
-use crate::inline::{Piece, PieceKind};
+use crate::inline::{PackedPiece, PieceKind};
 use crate::input::{LineFilter, Source};
 use crate::normalize::byte_range;
 use crate::normalize::{NChar, Rule};
@@ -617,7 +617,7 @@ fn outside_equal(
     doc: &Document,
     sentences: &Range<usize>,
     chars: &Range<usize>,
-    pieces: &[Piece],
+    pieces: &[PackedPiece],
     new_side: bool,
 ) -> usize {
     let outside = |r: Range<usize>| r.len().saturating_sub(in_sentences(doc, sentences, &r));
@@ -626,9 +626,10 @@ fn outside_equal(
     }
     pieces
         .iter()
-        .filter(|p| p.kind == PieceKind::Equal)
+        .filter(|p| p.kind() == PieceKind::Equal)
         .map(|p| {
-            let r = if new_side { &p.new } else { &p.old };
+            let p = p.unpack();
+            let r = if new_side { p.new } else { p.old };
             outside(chars.start + r.start..chars.start + r.end)
         })
         .sum()
@@ -992,14 +993,14 @@ impl EditsOf<'_, '_> {
         &mut self,
         (oc, okeys): (&[NChar], &'k str),
         (nc, nkeys): (&[NChar], &'k str),
-        pieces: &[crate::inline::Piece],
+        pieces: &[PackedPiece],
     ) -> (Vec<Edit>, usize, Vec<(&'k str, &'k str)>) {
         let (old, new) = (self.old, self.new);
         // Sized for every piece that is not equal (a change has one or two
         // edits, and an `Edit` is large: a vector grown from empty would
         // hold room for four, and there is one per change of a book whose
         // every sentence changed).
-        let changed = pieces.iter().filter(|p| p.kind != PieceKind::Equal).count();
+        let changed = pieces.iter().filter(|p| p.kind() != PieceKind::Equal).count();
         let mut edits = Vec::with_capacity(changed);
         let mut keys = Vec::with_capacity(changed);
         let mut eq = 0;
@@ -1017,7 +1018,7 @@ impl EditsOf<'_, '_> {
             *byte
         };
         let (mut ocur, mut ncur) = ((0, 0), (0, 0));
-        for p in pieces {
+        for p in pieces.iter().map(PackedPiece::unpack) {
             let (o, n) = (&oc[p.old.clone()], &nc[p.new.clone()]);
             let okey = &okeys[byte_at(&mut ocur, oc, p.old.start)..byte_at(&mut ocur, oc, p.old.end)];
             let nkey = &nkeys[byte_at(&mut ncur, nc, p.new.start)..byte_at(&mut ncur, nc, p.new.end)];

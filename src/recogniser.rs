@@ -239,7 +239,7 @@ pub(crate) fn filler_rows(old: &Document, new: &Document, rows: &[Row]) -> Vec<u
                 let o = key(oc.get(r.old_chars.clone()));
                 let n = key(nc.get(r.new_chars.clone()));
                 let (oi, ni) = (char_starts(&o), char_starts(&n));
-                let edits: Vec<_> = r.pieces.iter().filter(|p| p.kind != PieceKind::Equal).collect();
+                let edits: Vec<_> = r.pieces.iter().map(|p| p.unpack()).filter(|p| p.kind != PieceKind::Equal).collect();
                 let all = !edits.is_empty()
                     && edits
                         .iter()

@@ -40,7 +40,7 @@ pub(crate) mod regions;
 pub(crate) mod similarity;
 pub(crate) mod tokens;
 
-use crate::inline::{diff_chars, Piece, PieceKind};
+use crate::inline::{diff_chars, PackedPiece, Piece, PieceKind};
 use crate::report::RowKind;
 use crate::segment::Document;
 use anchor::Seg;
@@ -88,8 +88,8 @@ pub(crate) struct Row {
     /// refinements copy them whole).
     partner: Option<u32>,
     /// For a modified row: its inline diff, as character ranges into the
-    /// row's old and new key characters.
-    pub pieces: Vec<Piece>,
+    /// row's old and new key characters (packed: see [`PackedPiece`]).
+    pub pieces: Box<[PackedPiece]>,
     /// Share of the row's key characters in equal pieces (1 for equal rows).
     pub similarity: f32,
     /// For a changed row: how many whole new sentences at the start and at
@@ -107,7 +107,7 @@ impl Row {
         new_chars: Range<usize>,
     ) -> Row {
         let similarity = if matches!(kind, RowKind::Equal | RowKind::Resegmented) { 1.0 } else { 0.0 };
-        Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Vec::new(), similarity, bare: [0, 0] }
+        Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Box::default(), similarity, bare: [0, 0] }
     }
 
     /// For a move: the index of the other half in the row list.
@@ -621,7 +621,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // Inline diffs, on the pool when there are many (a book whose every
     // sentence changed): each task reads the key characters into its own
     // buffers (the word segmenter has no state to share).
-    let inline = |part: &[usize]| -> Vec<Option<(Vec<Piece>, f32)>> {
+    let inline = |part: &[usize]| -> Vec<Option<(Box<[PackedPiece]>, f32)>> {
         // The key characters straight from the key text (the diff needs no
         // source ranges), into buffers reused from row to row.
         let (mut o, mut n): (Vec<char>, Vec<char>) = (Vec::new(), Vec::new());
@@ -642,7 +642,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
                 let eq: usize =
                     pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
                 let similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
-                Some((pieces, similarity))
+                Some((PackedPiece::pack(&pieces), similarity))
             })
             .collect()
     };
@@ -652,7 +652,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // other worker has nothing else to do during this step, and a book's
     // few hundred changed sentences are a millisecond or two of word
     // cutting.
-    let done: Vec<Option<(Vec<Piece>, f32)>> = if jobs.len() < 2 * INLINE_MIN_CHUNK {
+    let done: Vec<Option<(Box<[PackedPiece]>, f32)>> = if jobs.len() < 2 * INLINE_MIN_CHUNK {
         inline(&jobs)
     } else {
         use rayon::prelude::*;
@@ -1708,7 +1708,7 @@ mod tests {
         let rows = diff(&da, &db, &opts());
         let to: Vec<&Row> = rows.iter().filter(|r| r.kind == RowKind::MovedTo).collect();
         assert_eq!(to.len(), 1, "{rows:?}");
-        assert!(to[0].pieces.iter().any(|p| p.kind != PieceKind::Equal), "the move carries its edit");
+        assert!(to[0].pieces.iter().any(|p| p.kind() != PieceKind::Equal), "the move carries its edit");
         assert!(!rows.iter().any(|r| matches!(r.kind, RowKind::Added | RowKind::Removed)), "{rows:?}");
         // Without similarity moves: a removal and an addition.
         let exact = DiffOptions { move_threshold: None, ..opts() };
