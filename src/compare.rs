@@ -411,13 +411,16 @@ fn build_in_pieces<'v>(
         shares.into_par_iter().with_max_len(1).map(fold).collect()
     };
     let mut rows = Vec::with_capacity(folded.iter().map(|f| f.rows.len()).sum());
-    let mut keys: Vec<EditKey<'v>> = Vec::with_capacity(folded.iter().map(|f| f.keys.len()).sum());
+    // The pieces' edit keys stay in their lists (one list of all of them,
+    // copied while the lists were still held, was a megabyte more at the
+    // heap's peak on a book whose every sentence changed).
+    let mut keys: Vec<Vec<EditKey<'v>>> = Vec::with_capacity(folded.len());
     let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
     let mut matched_chars = 0usize;
     for f in folded {
         debug_assert_eq!(f.filled, f.share, "a piece made as many changes as its rows were counted for");
         rows.extend(f.rows);
-        keys.extend(f.keys);
+        keys.push(f.keys);
         extent.extend(f.extent);
         matched_chars += f.matched_chars;
         for (rule, n) in f.absorbed {
@@ -444,9 +447,9 @@ fn build_in_pieces<'v>(
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
     // Every edit has its key, made with it in the fold and classified (a
     // list in order, where the edits are behind a pointer a change).
-    debug_assert_eq!(keys.len(), changes.iter().map(|c| c.edits.len()).sum::<usize>());
+    debug_assert_eq!(keys.iter().map(Vec::len).sum::<usize>(), changes.iter().map(|c| c.edits.len()).sum::<usize>());
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
-    for k in &keys {
+    for k in keys.iter().flatten() {
         *edits_by_class.entry(k.class).or_default() += 1;
     }
     summary.edits = edits_by_class;
@@ -1210,28 +1213,39 @@ impl<'k> EditKey<'k> {
 /// Edits made three times or more (same normalised old and new text, same
 /// class; renumbering aside) as [`Recurring`] groups, most frequent first
 /// (then in order of first occurrence); each edit of a group points at it.
-/// `keys`: every edit, in order.
+/// `keys`: every edit, in order, in lists (one per piece of the fold).
 ///
-/// The edits are sorted by their hashes (a list of 16-byte pairs, which a
-/// book whose every sentence changed, tens of thousands of edits, sorts in
-/// a fraction of a millisecond; a hash table of the keys cost it several,
-/// its buckets faulted in and each key's text read at random), and the
-/// edits with one hash are told apart by their keys: a hash only decides
-/// which edits are compared, so no output depends on its value.
-fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
-    let mut by_hash: Vec<(u64, usize)> =
-        keys.iter().enumerate().filter(|(_, k)| k.class != EditClass::Renumbering).map(|(i, k)| (k.hash, i)).collect();
+/// The edits are sorted by their hashes (a list of 16-byte entries, which
+/// a book whose every sentence changed, tens of thousands of edits, sorts
+/// in a fraction of a millisecond; a hash table of the keys cost it
+/// several, its buckets faulted in and each key's text read at random),
+/// and the edits with one hash are told apart by their keys: a hash only
+/// decides which edits are compared, so no output depends on its value.
+fn recurring(changes: &mut [Change], keys: Vec<Vec<EditKey>>) -> Vec<Recurring> {
+    // (hash, list, index in the list): sorted, the edits of a hash come
+    // in order.
+    let mut by_hash: Vec<(u64, u32, u32)> = keys
+        .iter()
+        .enumerate()
+        .flat_map(|(l, list)| {
+            list.iter()
+                .enumerate()
+                .filter(|(_, k)| k.class != EditClass::Renumbering)
+                .map(move |(i, k)| (k.hash, l as u32, i as u32))
+        })
+        .collect();
     by_hash.sort_unstable();
-    // Each group: its edits, as indices into keys in order (its count and
-    // first occurrence are its length and first index).
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let key = |(l, i): (u32, u32)| &keys[l as usize][i as usize];
+    // Each group: its edits, as (list, index) in order (its count and
+    // first occurrence are its length and first entry).
+    let mut groups: Vec<Vec<(u32, u32)>> = Vec::new();
     for run in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() >= 3) {
-        // Almost always one key per hash; the indices are in order.
-        let mut distinct: Vec<Vec<usize>> = Vec::new();
-        for &(_, i) in run {
-            match distinct.iter_mut().find(|d| keys[d[0]].same(&keys[i])) {
-                Some(d) => d.push(i),
-                None => distinct.push(vec![i]),
+        // Almost always one key per hash; the entries are in order.
+        let mut distinct: Vec<Vec<(u32, u32)>> = Vec::new();
+        for &(_, l, i) in run {
+            match distinct.iter_mut().find(|d| key(d[0]).same(key((l, i)))) {
+                Some(d) => d.push((l, i)),
+                None => distinct.push(vec![(l, i)]),
             }
         }
         groups.extend(distinct.into_iter().filter(|d| d.len() >= 3));
@@ -1239,11 +1253,12 @@ fn recurring(changes: &mut [Change], keys: Vec<EditKey>) -> Vec<Recurring> {
     groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
     let mut out = Vec::with_capacity(groups.len());
     for (g, members) in groups.into_iter().enumerate() {
-        let k = &keys[members[0]];
+        let k = key(members[0]);
         let edit = &changes[k.change].edits[k.edit];
         out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count: members.len(), class: edit.class });
-        for i in members {
-            changes[keys[i].change].edits[keys[i].edit].recurring = Some(g);
+        for m in members {
+            let k = key(m);
+            changes[k.change].edits[k.edit].recurring = Some(g);
         }
     }
     out
@@ -1328,7 +1343,8 @@ mod tests {
         ];
         // Two edits a change.
         let mut changes: Vec<Change> = (0..spec.len().div_ceil(2)).map(|_| placeholder()).collect();
-        let mut keys = Vec::new();
+        // In lists of five, as the fold's pieces hand them over.
+        let mut keys: Vec<Vec<EditKey>> = Vec::new();
         for (i, &(o, n, class, text)) in spec.iter().enumerate() {
             changes[i / 2].edits.push(edit(text, n, class));
             let ks = vec![(o, n)];
@@ -1336,7 +1352,10 @@ mod tests {
             if o == "p" || o == "r" {
                 k[0].hash = 7;
             }
-            keys.extend(k);
+            if i % 5 == 0 {
+                keys.push(Vec::new());
+            }
+            keys.last_mut().expect("a list").extend(k);
         }
         let groups = recurring(&mut changes, keys);
         let summary: Vec<(&str, &str, usize, EditClass)> =
