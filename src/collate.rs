@@ -571,23 +571,23 @@ fn multi_align(docs: &[Segmented], base: usize, rows: &[Vec<Row>], opts: &Option
         for r in wr {
             match r.kind {
                 RowKind::Equal | RowKind::Resegmented | RowKind::Modified => {
-                    let chars = trim(wd, r.new_chars.clone());
+                    let chars = trim(wd, r.new_chars.get());
                     if r.old.is_empty() || chars.is_empty() {
                         continue;
                     }
-                    let whole = r.new.len() == 1 && wd.sentences[r.new.start].chars() == r.new_chars;
-                    let member = Member { chars, sentences: r.new.clone(), split: !whole, moved_from: None };
-                    at_base[r.old.start][w] = Some(member);
+                    let whole = r.new.len() == 1 && wd.sentences[r.new.start()].chars() == r.new_chars.get();
+                    let member = Member { chars, sentences: r.new.get(), split: !whole, moved_from: None };
+                    at_base[r.old.start()][w] = Some(member);
                 }
                 RowKind::Added | RowKind::MovedTo => {
                     if r.new.is_empty() {
                         continue;
                     }
-                    let mut m = member_of(wd, r.new.clone());
+                    let mut m = member_of(wd, r.new.get());
                     if r.kind == RowKind::MovedTo {
-                        m.moved_from = r.partner().and_then(|p| wr.get(p)).map(|from| from.old.start);
+                        m.moved_from = r.partner().and_then(|p| wr.get(p)).map(|from| from.old.start());
                     }
-                    gaps[r.old.start.min(nb)][w].push(m);
+                    gaps[r.old.start().min(nb)][w].push(m);
                 }
                 RowKind::Removed | RowKind::MovedFrom => {}
             }

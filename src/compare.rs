@@ -253,8 +253,8 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
         let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
         let mut counts = Absorbed::new();
         for r in part.iter().filter(|r| matches!(r.kind, RowKind::Equal | RowKind::Resegmented)) {
-            let (or, nr) = (r.old_chars.clone(), r.new_chars.clone());
-            let (ob, nb) = (byte_span(od, &r.old, &or), byte_span(nd, &r.new, &nr));
+            let (or, nr) = (r.old_chars, r.new_chars);
+            let (ob, nb) = (byte_span(od, &r.old.get(), &or.get()), byte_span(nd, &r.new.get(), &nr.get()));
             if old.text.get(ob.clone()) == new.text.get(nb.clone()) {
                 continue;
             }
@@ -264,16 +264,22 @@ fn equal_noise(old: &Source, new: &Source, od: &Document, nd: &Document, rows: &
             let walked = r.kind == RowKind::Equal
                 && Document::walk_irregular_sentence_pairs(
                     od,
-                    r.old.clone(),
-                    or.clone(),
+                    r.old.get(),
+                    or.get(),
                     nd,
-                    r.new.clone(),
-                    nr.clone(),
+                    r.new.get(),
+                    nr.get(),
                     |a, b, prev| count_absorbed_at(&old.text, a, &new.text, b, prev, &mut here),
                 );
             if !walked || cfg!(debug_assertions) {
                 let mut full = Absorbed::new();
-                count_row_noise(&old.text, ocur.get_in(&r.old, or), &new.text, ncur.get_in(&r.new, nr), &mut full);
+                count_row_noise(
+                    &old.text,
+                    ocur.get_in(&r.old.get(), or.get()),
+                    &new.text,
+                    ncur.get_in(&r.new.get(), nr.get()),
+                    &mut full,
+                );
                 debug_assert!(!walked || full == here, "sparse noise count {here:?} != full {full:?}");
                 here = full;
             }
@@ -764,9 +770,11 @@ impl<'v> Fold<'_, 'v> {
                 })
             };
         // The key characters of an equal row that the summary's total counts.
-        let matched = |r: &Row| in_sentences(od, &r.old, &r.old_chars) + in_sentences(nd, &r.new, &r.new_chars);
+        let matched = |r: &Row| {
+            in_sentences(od, &r.old.get(), &r.old_chars.get()) + in_sentences(nd, &r.new.get(), &r.new_chars.get())
+        };
         for (i, r) in aligned.iter().enumerate().take(piece.end).skip(piece.start) {
-            let sentences = |r: &Row| ([r.old.start, r.old.end], [r.new.start, r.new.end]);
+            let sentences = |r: &Row| ([r.old.start(), r.old.end()], [r.new.start(), r.new.end()]);
             if r.kind != RowKind::Resegmented {
                 in_reseg = false;
             }
@@ -775,7 +783,10 @@ impl<'v> Fold<'_, 'v> {
                 *absorbed.entry(Rule::Filler).or_default() += fillers[i];
                 matched_chars += matched(r);
                 if let Some(skipped) = filled.get(i) {
-                    let (o, n) = (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                    let (o, n) = (
+                        span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
+                        span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
+                    );
                     rows.push(ReportRow { kind: RowKind::Equal, old: o, new: n, change: None, skipped });
                 }
                 continue;
@@ -797,9 +808,12 @@ impl<'v> Fold<'_, 'v> {
                 }
                 RowKind::Modified => {
                     summary.modified += 1;
-                    let (oc, nc) = (ocur.get_in(&r.old, r.old_chars.clone()), ncur.get_in(&r.new, r.new_chars.clone()));
-                    let (old_span, new_span) =
-                        (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                    let (oc, nc) =
+                        (ocur.get_in(&r.old.get(), r.old_chars.get()), ncur.get_in(&r.new.get(), r.new_chars.get()));
+                    let (old_span, new_span) = (
+                        span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
+                        span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
+                    );
                     let mut ed = EditsOf {
                         old,
                         new,
@@ -808,11 +822,14 @@ impl<'v> Fold<'_, 'v> {
                         absorbed: &mut absorbed,
                         drop_fillers: opts.ignore_fillers,
                     };
-                    let (ok, nk) = (key_text_in(od, &r.old, &r.old_chars), key_text_in(nd, &r.new, &r.new_chars));
+                    let (ok, nk) = (
+                        key_text_in(od, &r.old.get(), &r.old_chars.get()),
+                        key_text_in(nd, &r.new.get(), &r.new_chars.get()),
+                    );
                     let (mut edits, eq, ks) = ed.edits((oc, ok), (nc, nk), &r.pieces);
                     matched_chars += eq.saturating_sub(
-                        outside_equal(od, &r.old, &r.old_chars, &r.pieces, false)
-                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
+                        outside_equal(od, &r.old.get(), &r.old_chars.get(), &r.pieces, false)
+                            + outside_equal(nd, &r.new.get(), &r.new_chars.get(), &r.pieces, true),
                     );
                     classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
                     keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
@@ -848,9 +865,9 @@ impl<'v> Fold<'_, 'v> {
                     }
                     // (The key text says it: no characters decoded.)
                     let key = if added {
-                        key_text_in(nd, &r.new, &r.new_chars)
+                        key_text_in(nd, &r.new.get(), &r.new_chars.get())
                     } else {
-                        key_text_in(od, &r.old, &r.old_chars)
+                        key_text_in(od, &r.old.get(), &r.old_chars.get())
                     };
                     let class = if key.chars().all(|c| is_punct(c) || c == ' ') {
                         EditClass::Punctuation
@@ -863,7 +880,7 @@ impl<'v> Fold<'_, 'v> {
                         let c = changes.last_mut().expect("a group starts with a change");
                         let (side, doc, sents, chars) =
                             if added { (1, nd, &r.new, &r.new_chars) } else { (0, od, &r.old, &r.old_chars) };
-                        grow(&mut extent, c, side, byte_span(doc, sents, chars));
+                        grow(&mut extent, c, side, byte_span(doc, &sents.get(), &chars.get()));
                         c.old_sentences[1] = c.old_sentences[1].max(os[1]);
                         c.new_sentences[1] = c.new_sentences[1].max(ns[1]);
                         if class == EditClass::Wording {
@@ -871,8 +888,10 @@ impl<'v> Fold<'_, 'v> {
                         }
                         // (Its own span for the rows, below.)
                         if let Some(skipped) = filled.get(i) {
-                            let (o, n) =
-                                (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars));
+                            let (o, n) = (
+                                span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
+                                span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
+                            );
                             rows.push(ReportRow { kind: r.kind, old: o, new: n, change: change_of_row[i], skipped });
                         }
                         continue;
@@ -881,8 +900,8 @@ impl<'v> Fold<'_, 'v> {
                         id: first_change + changes.len(),
                         kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
                         class,
-                        old: span(&mut ol, od, &r.old, &r.old_chars),
-                        new: span(&mut nl, nd, &r.new, &r.new_chars),
+                        old: span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
+                        new: span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
                         similarity: 0.0,
                         edits: vec![],
                         old_sentences: os,
@@ -897,15 +916,18 @@ impl<'v> Fold<'_, 'v> {
                         // Moved unchanged: its noise only, and none when
                         // the two original texts are the same (a sentence
                         // moved as it was: no key characters to rebuild).
-                        let (ob, nb) = (byte_span(od, &from.old, &from.old_chars), byte_span(nd, &r.new, &r.new_chars));
+                        let (ob, nb) = (
+                            byte_span(od, &from.old.get(), &from.old_chars.get()),
+                            byte_span(nd, &r.new.get(), &r.new_chars.get()),
+                        );
                         if old.text.get(ob) != new.text.get(nb) {
                             let (fo, fnc) =
-                                (od.chars(from.old_chars.clone()), ncur.get_in(&r.new, r.new_chars.clone()));
+                                (od.chars(from.old_chars.get()), ncur.get_in(&r.new.get(), r.new_chars.get()));
                             count_row_noise(&old.text, &fo, &new.text, fnc, &mut absorbed);
                         }
                         (vec![], from.old_chars.len() + r.new_chars.len(), vec![])
                     } else {
-                        let (fo, fnc) = (od.chars(from.old_chars.clone()), ncur.get_in(&r.new, r.new_chars.clone()));
+                        let (fo, fnc) = (od.chars(from.old_chars.get()), ncur.get_in(&r.new.get(), r.new_chars.get()));
                         let mut ed = EditsOf {
                             old,
                             new,
@@ -914,26 +936,28 @@ impl<'v> Fold<'_, 'v> {
                             absorbed: &mut absorbed,
                             drop_fillers: opts.ignore_fillers,
                         };
-                        let (ok, nk) =
-                            (key_text_in(od, &from.old, &from.old_chars), key_text_in(nd, &r.new, &r.new_chars));
+                        let (ok, nk) = (
+                            key_text_in(od, &from.old.get(), &from.old_chars.get()),
+                            key_text_in(nd, &r.new.get(), &r.new_chars.get()),
+                        );
                         ed.edits((&fo, ok), (fnc, nk), &r.pieces)
                     };
                     matched_chars += eq.saturating_sub(
-                        outside_equal(od, &from.old, &from.old_chars, &r.pieces, false)
-                            + outside_equal(nd, &r.new, &r.new_chars, &r.pieces, true),
+                        outside_equal(od, &from.old.get(), &from.old_chars.get(), &r.pieces, false)
+                            + outside_equal(nd, &r.new.get(), &r.new_chars.get(), &r.pieces, true),
                     );
-                    let old_span = span(&mut ol2, od, &from.old, &from.old_chars);
-                    let new_span = span(&mut nl, nd, &r.new, &r.new_chars);
+                    let old_span = span(&mut ol2, od, &from.old.get(), &from.old_chars.get());
+                    let new_span = span(&mut nl, nd, &r.new.get(), &r.new_chars.get());
                     classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
                     if group[i] != i {
                         // The next sentence of a unit that moved together: one change.
                         let c = changes.last_mut().expect("a group starts with a change");
                         keys.extend(EditKey::of(c.id, c.edits.len(), ks, &edits));
-                        grow(&mut extent, c, 0, byte_span(od, &from.old, &from.old_chars));
-                        grow(&mut extent, c, 1, byte_span(nd, &r.new, &r.new_chars));
+                        grow(&mut extent, c, 0, byte_span(od, &from.old.get(), &from.old_chars.get()));
+                        grow(&mut extent, c, 1, byte_span(nd, &r.new.get(), &r.new_chars.get()));
                         c.edits.append(&mut edits);
-                        c.old_sentences[1] = from.old.end;
-                        c.new_sentences[1] = r.new.end;
+                        c.old_sentences[1] = from.old.end();
+                        c.new_sentences[1] = r.new.end();
                         c.similarity = c.similarity.min(r.similarity);
                         c.class = if c.edits.is_empty() {
                             EditClass::Wording
@@ -954,8 +978,8 @@ impl<'v> Fold<'_, 'v> {
                             new: new_span,
                             similarity: r.similarity,
                             edits,
-                            old_sentences: [from.old.start, from.old.end],
-                            new_sentences: [r.new.start, r.new.end],
+                            old_sentences: [from.old.start(), from.old.end()],
+                            new_sentences: [r.new.start(), r.new.end()],
                         });
                     }
                 }
@@ -963,9 +987,12 @@ impl<'v> Fold<'_, 'v> {
             }
             let Some(skipped) = filled.get(i) else { continue };
             let (old_span, new_span) = match r.kind {
-                RowKind::MovedTo => (None, span(&mut nl, nd, &r.new, &r.new_chars)),
-                RowKind::MovedFrom => (span(&mut ol, od, &r.old, &r.old_chars), None),
-                _ => (span(&mut ol, od, &r.old, &r.old_chars), span(&mut nl, nd, &r.new, &r.new_chars)),
+                RowKind::MovedTo => (None, span(&mut nl, nd, &r.new.get(), &r.new_chars.get())),
+                RowKind::MovedFrom => (span(&mut ol, od, &r.old.get(), &r.old_chars.get()), None),
+                _ => (
+                    span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
+                    span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
+                ),
             };
             rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i], skipped });
         }
@@ -1083,11 +1110,11 @@ fn renumbering(v: &Versions, aligned: &[Row]) -> Renumbering {
     for r in aligned {
         let old = match r.kind {
             RowKind::MovedFrom | RowKind::Added | RowKind::Removed => continue,
-            RowKind::MovedTo => aligned[r.partner().expect("a move has two halves")].old.clone(),
-            _ => r.old.clone(),
+            RowKind::MovedTo => aligned[r.partner().expect("a move has two halves")].old.get(),
+            _ => r.old.get(),
         };
         let o: Vec<usize> = old.filter_map(|s| oh.get(s).copied().flatten()).collect();
-        let n: Vec<usize> = r.new.clone().filter_map(|s| nh.get(s).copied().flatten()).collect();
+        let n: Vec<usize> = r.new.get().filter_map(|s| nh.get(s).copied().flatten()).collect();
         pairs.extend(o.into_iter().zip(n));
     }
     Renumbering::new(v.oo, v.no, pairs)
@@ -1145,9 +1172,11 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
             u.is_some() && u == unit(doc, outline, y)
         };
         let together = match (a.kind, b.kind) {
-            (RowKind::Added, RowKind::Added) => b.new.start == a.new.end && same(v.nd, v.no, a.new.start, b.new.start),
+            (RowKind::Added, RowKind::Added) => {
+                b.new.start() == a.new.end() && same(v.nd, v.no, a.new.start(), b.new.start())
+            }
             (RowKind::Removed, RowKind::Removed) => {
-                b.old.start == a.old.end && same(v.od, v.oo, a.old.start, b.old.start)
+                b.old.start() == a.old.end() && same(v.od, v.oo, a.old.start(), b.old.start())
             }
             _ => false,
         };
@@ -1160,10 +1189,10 @@ fn unit_groups(v: &Versions, aligned: &[Row]) -> Vec<usize> {
         }
         let (Some(pa), Some(pb)) = (a.partner(), b.partner()) else { continue };
         let (fa, fb) = (&aligned[pa], &aligned[pb]);
-        let together = fb.old.start == fa.old.end
-            && b.new.start == a.new.end
-            && same(v.od, v.oo, fa.old.start, fb.old.start)
-            && same(v.nd, v.no, a.new.start, b.new.start);
+        let together = fb.old.start() == fa.old.end()
+            && b.new.start() == a.new.end()
+            && same(v.od, v.oo, fa.old.start(), fb.old.start())
+            && same(v.nd, v.no, a.new.start(), b.new.start());
         if together {
             group[i] = group[i - 1];
         }

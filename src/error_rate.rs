@@ -567,12 +567,12 @@ fn stretches<'d>(
         if !matches!(r.kind, RowKind::Equal | RowKind::Resegmented) || r.old_chars.is_empty() {
             return None;
         }
-        let (ka, kb) = (row_key(old, &r.old, &r.old_chars), row_key(new, &r.new, &r.new_chars));
+        let (ka, kb) = (row_key(old, &r.old.get(), &r.old_chars.get()), row_key(new, &r.new.get(), &r.new_chars.get()));
         // Equal keys (nearly every anchor) have equal tokens: count them,
         // or look up the count of a whole old sentence.
         if ka == kb {
-            let whole = r.old.len() == 1 && old.sentences[r.old.start].chars() == r.old_chars;
-            return Some(match counts.get(r.old.start).filter(|&&n| whole && n != u32::MAX) {
+            let whole = r.old.len() == 1 && old.sentences[r.old.start()].chars() == r.old_chars.get();
+            return Some(match counts.get(r.old.start()).filter(|&&n| whole && n != u32::MAX) {
                 Some(&n) => n as usize,
                 None => tok.count(ka),
             });
@@ -593,7 +593,7 @@ fn stretches<'d>(
     let mut after = 0;
     for (i, (r, cand)) in rows.iter().zip(candidates).enumerate() {
         // In order on both sides; otherwise part of the stretch around it.
-        let Some(anchor_hits) = cand.filter(|_| r.old_chars.start >= po && r.new_chars.start >= pn) else {
+        let Some(anchor_hits) = cand.filter(|_| r.old_chars.start() >= po && r.new_chars.start() >= pn) else {
             continue;
         };
         // Two anchors side by side, or with only spaces and marks between
@@ -605,25 +605,26 @@ fn stretches<'d>(
             from.zip(to).and_then(|(a, b)| doc.keys.get(a..b)).is_some_and(|t| !t.chars().any(alnum))
         };
         let empty = after == i
-            && (po == r.old_chars.start || tokenless(old, po_key, &r.old, &r.old_chars))
-            && (pn == r.new_chars.start || tokenless(new, pn_key, &r.new, &r.new_chars));
+            && (po == r.old_chars.start() || tokenless(old, po_key, &r.old.get(), &r.old_chars.get()))
+            && (pn == r.new_chars.start() || tokenless(new, pn_key, &r.new.get(), &r.new_chars.get()));
         if !empty {
             out.push(Between {
                 old,
                 new,
                 rows: &rows[after..i],
-                old_chars: po..r.old_chars.start,
-                new_chars: pn..r.new_chars.start,
+                old_chars: po..r.old_chars.start(),
+                new_chars: pn..r.new_chars.start(),
             });
         }
         let end_key = |doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| {
             let last = sentences.end.checked_sub(1).and_then(|l| doc.sentences.get(l));
             last.filter(|s| s.chars().end == chars.end && sentences.start < sentences.end).map(|s| s.key().end)
         };
-        (po_key, pn_key) = (end_key(old, &r.old, &r.old_chars), end_key(new, &r.new, &r.new_chars));
+        (po_key, pn_key) =
+            (end_key(old, &r.old.get(), &r.old_chars.get()), end_key(new, &r.new.get(), &r.new_chars.get()));
         hits += anchor_hits;
-        po = r.old_chars.end;
-        pn = r.new_chars.end;
+        po = r.old_chars.end();
+        pn = r.new_chars.end();
         after = i + 1;
     }
     out.push(Between { old, new, rows: &rows[after..], old_chars: po..old.key_chars, new_chars: pn..new.key_chars });
@@ -740,14 +741,14 @@ impl<'d> Between<'d> {
         for r in self.rows {
             let paired = !r.old_chars.is_empty()
                 && !r.new_chars.is_empty()
-                && r.old_chars.start >= co
-                && r.new_chars.start >= cn
-                && r.old_chars.end <= self.old_chars.end
-                && r.new_chars.end <= self.new_chars.end;
+                && r.old_chars.start() >= co
+                && r.new_chars.start() >= cn
+                && r.old_chars.end() <= self.old_chars.end
+                && r.new_chars.end() <= self.new_chars.end;
             if paired {
-                pieces.push((co..r.old_chars.start, cn..r.new_chars.start));
-                pieces.push((r.old_chars.clone(), r.new_chars.clone()));
-                (co, cn) = (r.old_chars.end, r.new_chars.end);
+                pieces.push((co..r.old_chars.start(), cn..r.new_chars.start()));
+                pieces.push((r.old_chars.get(), r.new_chars.get()));
+                (co, cn) = (r.old_chars.end(), r.new_chars.end());
             }
         }
         pieces.push((co..self.old_chars.end, cn..self.new_chars.end));

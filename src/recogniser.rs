@@ -236,10 +236,11 @@ pub(crate) fn filler_rows(old: &Document, new: &Document, rows: &[Row]) -> Vec<u
     rows.iter()
         .map(|r| match r.kind {
             RowKind::Modified => {
-                let o = key(oc.get(r.old_chars.clone()));
-                let n = key(nc.get(r.new_chars.clone()));
+                let o = key(oc.get(r.old_chars.get()));
+                let n = key(nc.get(r.new_chars.get()));
                 let (oi, ni) = (char_starts(&o), char_starts(&n));
-                let edits: Vec<_> = r.pieces.iter().map(|p| p.unpack()).filter(|p| p.kind != PieceKind::Equal).collect();
+                let edits: Vec<_> =
+                    r.pieces.iter().map(|p| p.unpack()).filter(|p| p.kind != PieceKind::Equal).collect();
                 let all = !edits.is_empty()
                     && edits
                         .iter()
@@ -250,8 +251,8 @@ pub(crate) fn filler_rows(old: &Document, new: &Document, rows: &[Row]) -> Vec<u
                     0
                 }
             }
-            RowKind::Added => usize::from(filler_only("", &key(nc.get(r.new_chars.clone())))),
-            RowKind::Removed => usize::from(filler_only(&key(oc.get(r.old_chars.clone())), "")),
+            RowKind::Added => usize::from(filler_only("", &key(nc.get(r.new_chars.get())))),
+            RowKind::Removed => usize::from(filler_only(&key(oc.get(r.old_chars.get())), "")),
             _ => 0,
         })
         .collect()

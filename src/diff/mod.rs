@@ -70,22 +70,26 @@ pub(crate) struct DiffOptions {
 
 /// One row of the alignment: an old sentence and the new text that
 /// corresponds to it, a whole added new sentence, or one half of a move.
+///
+/// Its ranges are held in 32 bits ([`Range32`]: sentence and key-character
+/// numbers of a document are counted in 32 bits): a book whose every
+/// sentence changed, or two unrelated texts, are tens of thousands of
+/// rows, which the refinements copy whole, at 72 bytes a row rather than
+/// 104.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Row {
     /// What the row says.
     pub kind: RowKind,
     /// Old sentence indices (one sentence, or none for an added row).
-    pub old: Range<usize>,
+    pub old: Range32,
     /// New sentences the row's new text touches (none for a removed row).
-    pub new: Range<usize>,
+    pub new: Range32,
     /// Old key characters (document-wide), empty when `old` is.
-    pub old_chars: Range<usize>,
+    pub old_chars: Range32,
     /// New key characters: whole sentences or a stretch of one or more.
-    pub new_chars: Range<usize>,
+    pub new_chars: Range32,
     /// For a move: the index of the other half in the row list (see
-    /// [`Row::partner`]; 32 bits, like the counts below: a book whose
-    /// every sentence changed has tens of thousands of rows, and the
-    /// refinements copy them whole).
+    /// [`Row::partner`]; 32 bits, like the counts below).
     partner: Option<u32>,
     /// For a modified row: its inline diff, as character ranges into the
     /// row's old and new key characters (packed: see [`PackedPiece`]).
@@ -107,7 +111,17 @@ impl Row {
         new_chars: Range<usize>,
     ) -> Row {
         let similarity = if matches!(kind, RowKind::Equal | RowKind::Resegmented) { 1.0 } else { 0.0 };
-        Row { kind, old, new, old_chars, new_chars, partner: None, pieces: Box::default(), similarity, bare: [0, 0] }
+        Row {
+            kind,
+            old: old.into(),
+            new: new.into(),
+            old_chars: old_chars.into(),
+            new_chars: new_chars.into(),
+            partner: None,
+            pieces: Box::default(),
+            similarity,
+            bare: [0, 0],
+        }
     }
 
     /// For a move: the index of the other half in the row list.
@@ -120,6 +134,63 @@ impl Row {
         self.partner = p.map(|p| u32::try_from(p).expect("rows are counted in 32 bits"));
     }
 }
+
+/// [`Range32`], in a module of its own so that its fields are read
+/// through its methods everywhere (a `u32` read as an index where a
+/// `usize` was would compile).
+mod range32 {
+    use std::ops::Range;
+
+    /// A range of indices in 32 bits, half a `Range<usize>`: a [`Row`](super::Row)'s
+    /// sentences and key characters (a document counts both in 32 bits, see
+    /// `segment::KEY_LIMIT`). [`Range32::get`] gives the `Range<usize>`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub(crate) struct Range32 {
+        start: u32,
+        end: u32,
+    }
+
+    impl Range32 {
+        /// The range.
+        #[inline]
+        pub fn get(self) -> Range<usize> {
+            self.start as usize..self.end as usize
+        }
+
+        /// Its first index.
+        #[inline]
+        pub fn start(self) -> usize {
+            self.start as usize
+        }
+
+        /// Its end (exclusive).
+        #[inline]
+        pub fn end(self) -> usize {
+            self.end as usize
+        }
+
+        /// How many indices it holds.
+        #[inline]
+        pub fn len(self) -> usize {
+            self.end.saturating_sub(self.start) as usize
+        }
+
+        /// Does it hold none?
+        #[inline]
+        pub fn is_empty(self) -> bool {
+            self.end <= self.start
+        }
+    }
+
+    impl From<Range<usize>> for Range32 {
+        #[inline]
+        fn from(r: Range<usize>) -> Self {
+            debug_assert!(u32::try_from(r.end).is_ok() && r.start <= u32::MAX as usize, "{r:?} in 32 bits");
+            Range32 { start: r.start as u32, end: r.end as u32 }
+        }
+    }
+}
+pub(crate) use range32::Range32;
 
 /// Align `old` with `new`: rows in reading order (old sentences in order,
 /// added sentences where they fall, moves as two rows).
@@ -609,10 +680,13 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         let r = &seen[i];
         let side = |doc, s: &Range<usize>, c: &Range<usize>| (c.clone(), key_text_in(doc, s, c));
         match r.kind {
-            RowKind::Modified => Some((side(old, &r.old, &r.old_chars), side(new, &r.new, &r.new_chars))),
+            RowKind::Modified => {
+                Some((side(old, &r.old.get(), &r.old_chars.get()), side(new, &r.new.get(), &r.new_chars.get())))
+            }
             RowKind::MovedTo => {
                 let from = &seen[r.partner()?];
-                let (o, n) = (side(old, &from.old, &from.old_chars), side(new, &r.new, &r.new_chars));
+                let (o, n) =
+                    (side(old, &from.old.get(), &from.old_chars.get()), side(new, &r.new.get(), &r.new_chars.get()));
                 (!same_but_spaces(o.1, n.1)).then_some((o, n))
             }
             _ => None,
@@ -690,11 +764,14 @@ fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
     let seen: &[Row] = rows;
     let same = par_map(&modified, PAR_MIN, |&i| {
         let r = &seen[i];
-        same_but_spaces(key_text_in(old, &r.old, &r.old_chars), key_text_in(new, &r.new, &r.new_chars))
+        same_but_spaces(
+            key_text_in(old, &r.old.get(), &r.old_chars.get()),
+            key_text_in(new, &r.new.get(), &r.new_chars.get()),
+        )
     });
     for i in modified.into_iter().zip(same).filter_map(|(i, same)| same.then_some(i)) {
         let r = &mut rows[i];
-        let whole = r.new.len() == 1 && new.sentences[r.new.start].chars() == r.new_chars;
+        let whole = r.new.len() == 1 && new.sentences[r.new.start()].chars() == r.new_chars.get();
         r.kind = if whole { RowKind::Equal } else { RowKind::Resegmented };
         r.similarity = 1.0;
     }
@@ -779,7 +856,7 @@ impl<'d> Sketches<'d> {
 
     /// [`Sketches::alike`] of a row's two sides.
     fn alike_row(&self, r: &Row) -> f32 {
-        self.alike_in((&r.old, &r.old_chars), (&r.new, &r.new_chars))
+        self.alike_in((&r.old.get(), &r.old_chars.get()), (&r.new.get(), &r.new_chars.get()))
     }
 }
 
@@ -838,25 +915,26 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
             if r.kind != RowKind::Modified || lead + tail == 0 {
                 return None;
             }
-            let core = r.new.start + lead..r.new.end - tail;
-            let chars = sent(core.start).chars().start.max(r.new_chars.start)
-                ..sent(core.end - 1).chars().end.min(r.new_chars.end);
+            let core = r.new.start() + lead..r.new.end() - tail;
+            let chars = sent(core.start).chars().start.max(r.new_chars.start())
+                ..sent(core.end - 1).chars().end.min(r.new_chars.end());
             Some((i, core, chars))
         })
         .collect();
     // How alike what is kept is (on the pool: unrelated texts have
     // thousands of such rows).
     let seen: &[Row] = rows;
-    let alike =
-        par_map(&split, PAR_MIN, |(i, core, chars)| sk.alike_in((&seen[*i].old, &seen[*i].old_chars), (core, chars)));
+    let alike = par_map(&split, PAR_MIN, |(i, core, chars)| {
+        sk.alike_in((&seen[*i].old.get(), &seen[*i].old_chars.get()), (core, chars))
+    });
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::with_capacity(split.len());
     for ((i, core, chars), similarity) in split.into_iter().zip(alike) {
         let r = &rows[i];
         let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars());
         let mut with = Vec::with_capacity(r.new.len());
-        with.extend((r.new.start..core.start).map(|s| added(s, r.old.start)));
-        with.push(Row { new: core.clone(), new_chars: chars, similarity, bare: [0, 0], ..r.clone() });
-        with.extend((core.end..r.new.end).map(|s| added(s, r.old.end)));
+        with.extend((r.new.start()..core.start).map(|s| added(s, r.old.start())));
+        with.push(Row { new: core.clone().into(), new_chars: chars.into(), similarity, bare: [0, 0], ..r.clone() });
+        with.extend((core.end..r.new.end()).map(|s| added(s, r.old.end())));
         replace.push((i..i + 1, with));
     }
     splice_rows(rows, replace);
@@ -917,29 +995,29 @@ fn hand_over_fragments(sk: &Sketches, new: &Document, rows: &mut [Row], threshol
         if rows[i].similarity >= threshold {
             continue;
         }
-        let sentence = rows[i].new.start;
+        let sentence = rows[i].new.start();
         let s = &new.sentences[sentence];
-        let scrap = rows[i].new_chars.clone();
+        let scrap = rows[i].new_chars;
         // Only spaces may lie between the scrap and its neighbour's text.
         let touching = |a: usize, b: usize| a <= b && key_text(new, &(a..b)).chars().all(|c| c == ' ');
         // Another unlike row holding only a scrap of the same sentence.
         let fellow = |r: &Row| {
             r.kind == RowKind::Modified
                 && r.similarity < threshold
-                && r.new == (sentence..sentence + 1)
-                && r.new_chars.start > s.chars().start
-                && r.new_chars.end < s.chars().end
+                && r.new.get() == (sentence..sentence + 1)
+                && r.new_chars.start() > s.chars().start
+                && r.new_chars.end() < s.chars().end
         };
         // The scrap ends the previous row's sentence, or starts the next row's.
-        let backward = if s.chars().end == scrap.end && scrap.start > s.chars().start {
+        let backward = if s.chars().end == scrap.end() && scrap.start() > s.chars().start {
             true
-        } else if s.chars().start == scrap.start && scrap.end < s.chars().end {
+        } else if s.chars().start == scrap.start() && scrap.end() < s.chars().end {
             false
         } else {
             continue;
         };
         let mut found = None;
-        let mut edge = if backward { scrap.start } else { scrap.end };
+        let mut edge = if backward { scrap.start() } else { scrap.end() };
         let mut fellows = Vec::new();
         let mut k = i;
         loop {
@@ -951,13 +1029,13 @@ fn hand_over_fragments(sk: &Sketches, new: &Document, rows: &mut [Row], threshol
             if r.kind == RowKind::Removed && r.new_chars.is_empty() {
                 continue;
             }
-            let near = if backward { touching(r.new_chars.end, edge) } else { touching(edge, r.new_chars.start) };
+            let near = if backward { touching(r.new_chars.end(), edge) } else { touching(edge, r.new_chars.start()) };
             if r.new_chars.is_empty() || !near {
                 break;
             }
             if fellow(r) {
                 fellows.push(k);
-                edge = if backward { r.new_chars.start } else { r.new_chars.end };
+                edge = if backward { r.new_chars.start() } else { r.new_chars.end() };
                 continue;
             }
             found = Some(k);
@@ -968,25 +1046,25 @@ fn hand_over_fragments(sk: &Sketches, new: &Document, rows: &mut [Row], threshol
         else {
             continue;
         };
-        let merged = rows[t].new_chars.start.min(scrap.start)..rows[t].new_chars.end.max(scrap.end);
+        let merged = rows[t].new_chars.start().min(scrap.start())..rows[t].new_chars.end().max(scrap.end());
         // The neighbour must stay as alike as a reworded sentence is.
         let before = if rows[t].kind == RowKind::Modified { rows[t].similarity } else { 1.0 };
-        let after = sk.alike(&rows[t].old_chars, &merged);
+        let after = sk.alike(&rows[t].old_chars.get(), &merged);
         if after < threshold.min(before - 0.05) {
             continue;
         }
-        let ns = rows[t].new.start.min(rows[i].new.start)..rows[t].new.end.max(rows[i].new.end);
+        let ns = rows[t].new.start().min(rows[i].new.start())..rows[t].new.end().max(rows[i].new.end());
         let t_row = &mut rows[t];
-        t_row.new_chars = merged;
-        t_row.new = ns;
+        t_row.new_chars = merged.into();
+        t_row.new = ns.into();
         t_row.kind = RowKind::Modified;
         t_row.similarity = after;
-        let at = if t < i { rows[i].new.end } else { rows[i].new.start };
+        let at = if t < i { rows[i].new.end() } else { rows[i].new.start() };
         for k in fellows.into_iter().chain([i]) {
             let r = &mut rows[k];
             r.kind = RowKind::Removed;
-            r.new_chars = 0..0;
-            r.new = at..at;
+            r.new_chars = (0..0).into();
+            r.new = (at..at).into();
         }
     }
 }
@@ -1014,15 +1092,15 @@ fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
         }
         let run = &rows[start..end];
         // The run's new text: contiguous, from its first to its last row with new text.
-        let first = run.iter().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.start);
-        let last = run.iter().rev().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.end);
+        let first = run.iter().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.start());
+        let last = run.iter().rev().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.end());
         if let Some(ns) = first.zip(last).and_then(|(a, b)| whole(new, a..b)) {
             let at = ns.start;
             let mut with = Vec::with_capacity(run.len() + ns.len());
             for r in run.iter().filter(|r| !r.old.is_empty()) {
-                with.push(Row::new(RowKind::Removed, r.old.clone(), at..at, r.old_chars.clone(), 0..0));
+                with.push(Row::new(RowKind::Removed, r.old.get(), at..at, r.old_chars.get(), 0..0));
             }
-            let end_old = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
+            let end_old = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start(), |r| r.old.end());
             for s in ns {
                 let chars = new.sentences[s].chars();
                 with.push(Row::new(RowKind::Added, end_old..end_old, s..s + 1, 0..0, chars));
@@ -1071,8 +1149,10 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
     // thousands of runs), then the rows rebuilt in order.
     let seen: &[Row] = rows;
     let paired = par_map(&runs, 16, |(_, removed, added)| {
-        let osk: Vec<SketchRef> = removed.iter().map(|&k| sk.get_in(OLD, &seen[k].old, &seen[k].old_chars)).collect();
-        let nsk: Vec<SketchRef> = added.iter().map(|&k| sk.get_in(NEW, &seen[k].new, &seen[k].new_chars)).collect();
+        let osk: Vec<SketchRef> =
+            removed.iter().map(|&k| sk.get_in(OLD, &seen[k].old.get(), &seen[k].old_chars.get())).collect();
+        let nsk: Vec<SketchRef> =
+            added.iter().map(|&k| sk.get_in(NEW, &seen[k].new.get(), &seen[k].new_chars.get())).collect();
         similarity::pair_alike_sketches(&osk, &nsk, threshold)
     });
     let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
@@ -1086,13 +1166,8 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
             match p {
                 (Some(o), Some(n)) => {
                     let (ro, rn) = (&rows[removed[o]], &rows[added[n]]);
-                    let mut r = Row::new(
-                        RowKind::Modified,
-                        ro.old.clone(),
-                        rn.new.clone(),
-                        ro.old_chars.clone(),
-                        rn.new_chars.clone(),
-                    );
+                    let mut r =
+                        Row::new(RowKind::Modified, ro.old.get(), rn.new.get(), ro.old_chars.get(), rn.new_chars.get());
                     r.similarity = sk.alike_row(&r);
                     with.push(r);
                 }
@@ -1100,9 +1175,12 @@ fn pair_alike_rows(sk: &Sketches, rows: &mut Vec<Row>, threshold: f32) {
                 (None, Some(n)) => {
                     // An added row falls before the next old sentence.
                     let mut r = rows[added[n]].clone();
-                    let at =
-                        with.iter().rev().find(|r: &&Row| !r.old.is_empty()).map_or(run[0].old.start, |r| r.old.end);
-                    r.old = at..at;
+                    let at = with
+                        .iter()
+                        .rev()
+                        .find(|r: &&Row| !r.old.is_empty())
+                        .map_or(run[0].old.start(), |r| r.old.end());
+                    r.old = (at..at).into();
                     with.push(r);
                 }
                 (None, None) => {}
@@ -1184,8 +1262,8 @@ fn find_moves<'d>(old: &'d Document, new: &'d Document, rows: &mut [Row]) {
         let key = key_text_in(doc, s, r);
         (spaceless_hash(key), key)
     };
-    let gone_keys = par_map(&gone, PAR_MIN, |&i| keyed(old, &seen[i].old, &seen[i].old_chars));
-    let came_keys = par_map(&came, PAR_MIN, |&i| keyed(new, &seen[i].new, &seen[i].new_chars));
+    let gone_keys = par_map(&gone, PAR_MIN, |&i| keyed(old, &seen[i].old.get(), &seen[i].old_chars.get()));
+    let came_keys = par_map(&came, PAR_MIN, |&i| keyed(new, &seen[i].new.get(), &seen[i].new_chars.get()));
     // Hash -> the removed rows (number in `gone`) with it, in order.
     let mut removed: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
     removed.reserve(gone.len());
@@ -1247,8 +1325,8 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     let (mut removed, mut added): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
     for (i, r) in rows.iter().enumerate() {
         match r.kind {
-            RowKind::Removed if long(old, &r.old, &r.old_chars) => removed.push(i),
-            RowKind::Added if long(new, &r.new, &r.new_chars) => added.push(i),
+            RowKind::Removed if long(old, &r.old.get(), &r.old_chars.get()) => removed.push(i),
+            RowKind::Added if long(new, &r.new.get(), &r.new_chars.get()) => added.push(i),
             _ => {}
         }
     }
@@ -1257,8 +1335,9 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     }
     let tau = threshold.clamp(0.0, 1.0);
     let seen: &[Row] = rows;
-    let removed_sketches = || par_map(&removed, PAR_MIN, |&i| sk.get_in(OLD, &seen[i].old, &seen[i].old_chars));
-    let added_sketches = || par_map(&added, PAR_MIN, |&i| sk.get_in(NEW, &seen[i].new, &seen[i].new_chars));
+    let removed_sketches =
+        || par_map(&removed, PAR_MIN, |&i| sk.get_in(OLD, &seen[i].old.get(), &seen[i].old_chars.get()));
+    let added_sketches = || par_map(&added, PAR_MIN, |&i| sk.get_in(NEW, &seen[i].new.get(), &seen[i].new_chars.get()));
     // The smaller side is indexed and the other looks it up (both ways
     // when they are as large: the mirrored comparison finds the same
     // pairs). The index is built on one thread while the pool makes the
@@ -1305,8 +1384,8 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
                     break;
                 }
                 let (o, n) = (&rows[nf].old_chars, &rows[nt].new_chars);
-                let d = sk.alike_in((&rows[nf].old, o), (&rows[nt].new, n));
-                let same_unit = unit(old, o).is_some() && unit(old, o) == unit(new, n);
+                let d = sk.alike_in((&rows[nf].old.get(), &o.get()), (&rows[nt].new.get(), &n.get()));
+                let same_unit = unit(old, &o.get()).is_some() && unit(old, &o.get()) == unit(new, &n.get());
                 if d < reworded && !same_unit {
                     break;
                 }
@@ -1626,6 +1705,19 @@ mod tests {
     use crate::segment::segment;
     use std::time::Duration;
 
+    /// A row is 72 bytes on a 64-bit target (its ranges in 32 bits, its
+    /// pieces a boxed list of packed pieces) and a range round-trips.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn rows_and_their_ranges_are_compact() {
+        assert_eq!(std::mem::size_of::<Row>(), 72);
+        assert_eq!(std::mem::size_of::<PackedPiece>(), 20);
+        let r = Range32::from(3..7);
+        assert_eq!((r.get(), r.start(), r.end(), r.len(), r.is_empty()), (3..7, 3, 7, 4, false));
+        let e = Range32::from(5..5);
+        assert_eq!((e.len(), e.is_empty()), (0, true));
+    }
+
     fn docs(a: &str, b: &str, norm: NormalizeOptions) -> (Source, Source, Document, Document) {
         let (sa, sb) = (Source::from_text("a", a), Source::from_text("b", b));
         let f = LineFilter::default();
@@ -1647,7 +1739,9 @@ mod tests {
         let (_, _, da, db) = docs(a, b, norm);
         diff(&da, &db, &opts())
             .iter()
-            .map(|r| (r.kind, key_text(&da, &r.old_chars).to_string(), key_text(&db, &r.new_chars).to_string()))
+            .map(|r| {
+                (r.kind, key_text(&da, &r.old_chars.get()).to_string(), key_text(&db, &r.new_chars.get()).to_string())
+            })
             .collect()
     }
 
