@@ -838,7 +838,7 @@ impl<'d> Sketches<'d> {
     /// the signature a sketch adds (nothing asks a stretch's twice).
     fn profile(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> Cow<'_, [u32]> {
         if let Some(s) = self.whole_sentence(side, sentences, r) {
-            return Cow::Borrowed(&self.sentence(side, s).profile);
+            return Cow::Borrowed(&*self.sentence(side, s).profile);
         }
         let doc = self.docs[side];
         Cow::Owned(similarity::profile(match sentences {
@@ -863,7 +863,7 @@ impl<'d> Sketches<'d> {
 /// A sketch from [`Sketches::get_in`]: a whole sentence's, borrowed from
 /// the cache, or one made for a stretch. Boxed when made, so that a list
 /// of them (a move search's tens of thousands, at the run's peak of
-/// memory) is 16 bytes an item, not a sketch's 72.
+/// memory) is 16 bytes an item, not a sketch's 56.
 enum SketchRef<'s> {
     Cached(&'s similarity::Sketch),
     Made(Box<similarity::Sketch>),
@@ -1706,12 +1706,15 @@ mod tests {
     use std::time::Duration;
 
     /// A row is 72 bytes on a 64-bit target (its ranges in 32 bits, its
-    /// pieces a boxed list of packed pieces) and a range round-trips.
+    /// pieces a boxed list of packed pieces), a sketch 56 and a move
+    /// search's reference to one 16; a range round-trips.
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn rows_and_their_ranges_are_compact() {
         assert_eq!(std::mem::size_of::<Row>(), 72);
         assert_eq!(std::mem::size_of::<PackedPiece>(), 20);
+        assert_eq!(std::mem::size_of::<similarity::Sketch>(), 56);
+        assert_eq!(std::mem::size_of::<SketchRef>(), 16);
         let r = Range32::from(3..7);
         assert_eq!((r.get(), r.start(), r.end(), r.len(), r.is_empty()), (3..7, 3, 7, 4, false));
         let e = Range32::from(5..5);

@@ -123,7 +123,9 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
 /// pairs that cannot be alike are ruled out without comparing profiles.
 #[derive(Clone)]
 pub(crate) struct Sketch {
-    pub profile: Vec<u32>,
+    /// The profile ([`profile`]; boxed: a move search caches tens of
+    /// thousands of sketches).
+    pub profile: Box<[u32]>,
     bits: [u64; 4],
     ones: u32,
     /// How many of the profile's elements come before its letter pairs
@@ -143,7 +145,7 @@ impl Sketch {
         }
         let ones = bits.iter().map(|b| b.count_ones()).sum();
         let letter_pairs_from = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
-        Sketch { profile, bits, ones, letter_pairs_from }
+        Sketch { profile: profile.into_boxed_slice(), bits, ones, letter_pairs_from }
     }
 
     /// The profile's elements up to its letter pairs: its units
