@@ -110,6 +110,8 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
             (o, n, (os, ns), sentence_counts(&od, tokens, &anchored))
         },
     );
+    // No step after the alignment's inline diffs cuts words.
+    crate::tokenize::let_go_of_dictionary();
     let (mut oinfo, mut ninfo) = (version_info(old, &od, osha, oscript), version_info(new, &nd, nsha, nscript));
     (oinfo.unpunctuated, ninfo.unpunctuated) = (o_bare, n_bare);
     let t_align = started.elapsed();

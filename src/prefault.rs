@@ -13,6 +13,13 @@
 //! them, since room that stays unused would add to the resident set.
 //! Elsewhere, or when the kernel refuses, nothing happens and the pages
 //! fault in as they are written.
+//!
+//! The other way round, [`let_go`] hands the kernel back the pages of
+//! read-only data of the executable once no step will read them (the word
+//! segmenter's dictionary after the inline diffs): the kernel maps an
+//! executable 64 KB around each page read, so a few hundred look-ups make
+//! all of it resident, and it would otherwise stay in the resident set
+//! under the report.
 
 /// Buffers smaller than this are left to fault in (a system call costs
 /// what a few faults do).
@@ -120,6 +127,34 @@ fn populate(start: *mut u8, bytes: usize) {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn populate(_start: *mut u8, _bytes: usize) {}
+
+/// Let the kernel take back the resident pages of `data`, read-only data
+/// of the executable that no step will read for a while: they leave the
+/// process's resident set and stay in the page cache, so a later read
+/// maps them again, as the first one did, and finds the same bytes.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) fn let_go(data: &'static [u8]) {
+    const PAGE: usize = 4096;
+    let start = data.as_ptr() as usize;
+    let first = start.next_multiple_of(PAGE);
+    let end = (start + data.len()) / PAGE * PAGE;
+    if end <= first {
+        return;
+    }
+    // SAFETY: `first..end` are whole pages inside `data`, which is
+    // immutable and mapped from the executable (not anonymous memory):
+    // MADV_DONTNEED on a private file mapping that was never written only
+    // unmaps its pages, and the next read of them maps the file's bytes
+    // again, unchanged (the running executable cannot be written). A
+    // thread reading `data` meanwhile reads the same bytes either way. A
+    // failure changes nothing.
+    unsafe {
+        libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub(crate) fn let_go(_data: &'static [u8]) {}
 
 #[cfg(test)]
 mod tests {
