@@ -119,8 +119,73 @@ fn tune_allocator() {
     }
 }
 
+/// The loader applies the executable's relocations (`.rela.dyn`: 42,000
+/// records, 1 MB, most of them the file names of panic locations, since
+/// the executable is position-independent) before `main` and never reads
+/// them again, but the pages it read stay in the resident set: they are
+/// let go of here (they stay in the page cache; see
+/// `prefault::let_go`). The table is found through the executable's
+/// dynamic section (`DT_RELA`, `DT_RELASZ`).
+fn let_go_of_relocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        /// `dl_iterate_phdr`'s callback: the first object is the
+        /// executable; its relocation table's address and size go to `out`.
+        unsafe extern "C" fn executable(
+            info: *mut libc::dl_phdr_info,
+            _size: libc::size_t,
+            out: *mut libc::c_void,
+        ) -> libc::c_int {
+            // SAFETY: the loader hands a valid `dl_phdr_info` whose program
+            // headers and dynamic section are mapped; `out` is the
+            // `Option` below. The dynamic section ends with a DT_NULL entry.
+            unsafe {
+                let info = &*info;
+                let out = &mut *out.cast::<Option<(usize, usize)>>();
+                let base = info.dlpi_addr as usize;
+                let headers = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
+                if let Some(dynamic) = headers.iter().find(|h| h.p_type == libc::PT_DYNAMIC) {
+                    let mut entry = (base + dynamic.p_vaddr as usize) as *const [u64; 2];
+                    let (mut rela, mut size) = (0usize, 0usize);
+                    loop {
+                        let [tag, value] = *entry;
+                        match tag {
+                            0 => break,
+                            7 => rela = value as usize,
+                            8 => size = value as usize,
+                            _ => {}
+                        }
+                        entry = entry.add(1);
+                    }
+                    // (glibc may have added the load address already.)
+                    if rela != 0 && size != 0 {
+                        *out = Some((if rela < base { base + rela } else { rela }, size));
+                    }
+                }
+            }
+            1
+        }
+        let mut found: Option<(usize, usize)> = None;
+        // SAFETY: the callback reads only what the loader describes and
+        // writes only `found`.
+        unsafe { libc::dl_iterate_phdr(Some(executable), (&raw mut found).cast()) };
+        if let Some((at, size)) = found {
+            const PAGE: usize = 4096;
+            let (first, end) = (at.next_multiple_of(PAGE), (at + size) / PAGE * PAGE);
+            if first < end {
+                // SAFETY: whole pages of the relocation records, read-only
+                // data of the executable's file mapping that nothing reads
+                // after start-up: MADV_DONTNEED only unmaps them, and a
+                // read would map the file's unchanged bytes again.
+                unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED) };
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tune_allocator();
+    let_go_of_relocations();
     let args: Vec<OsString> = std::env::args_os().collect();
     // git's external-diff form: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE.
     if let Some((opts, pair)) = cli::git::detect(&args[1..]) {
