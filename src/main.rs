@@ -120,8 +120,9 @@ fn tune_allocator() {
 }
 
 /// The loader applies the executable's relocations (`.rela.dyn`: 42,000
-/// records, 1 MB, most of them the file names of panic locations, since
-/// the executable is position-independent) before `main` and never reads
+/// records, 1 MB, most of them pointers in the dependencies' static tables
+/// of strings: HTML entities, PDF glyph names, Unicode tables; the
+/// executable is position-independent) before `main` and never reads
 /// them again, but the pages it read stay in the resident set: they are
 /// let go of here (they stay in the page cache; see
 /// `prefault::let_go`). The table is found through the executable's
