@@ -126,9 +126,10 @@ fn tune_allocator() {
 /// them again, but the pages it read stay in the resident set: they are
 /// let go of here (they stay in the page cache; see
 /// `prefault::let_go`). The table is found through the executable's
-/// dynamic section (`DT_RELA`, `DT_RELASZ`).
+/// dynamic section (`DT_RELA`, `DT_RELASZ`; read as 64-bit entries, so
+/// only on 64-bit targets).
 fn let_go_of_relocations() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
     {
         /// `dl_iterate_phdr`'s callback: the first object is the
         /// executable; its relocation table's address and size go to `out`.
