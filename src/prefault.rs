@@ -132,6 +132,7 @@ fn populate(_start: *mut u8, _bytes: usize) {}
 /// of the executable that no step will read for a while: they leave the
 /// process's resident set and stay in the page cache, so a later read
 /// maps them again, as the first one did, and finds the same bytes.
+/// Only for data [`mapped_from_a_file`] (the caller checks, once).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) fn let_go(data: &'static [u8]) {
     const PAGE: usize = 4096;
@@ -142,12 +143,15 @@ pub(crate) fn let_go(data: &'static [u8]) {
         return;
     }
     // SAFETY: `first..end` are whole pages inside `data`, which is
-    // immutable and mapped from the executable (not anonymous memory):
-    // MADV_DONTNEED on a private file mapping that was never written only
-    // unmaps its pages, and the next read of them maps the file's bytes
-    // again, unchanged (the running executable cannot be written). A
-    // thread reading `data` meanwhile reads the same bytes either way. A
-    // failure changes nothing.
+    // immutable and mapped from a file (the executable, or the library
+    // tvdiff is linked into; the caller checked that it is not anonymous
+    // memory, as in an executable unpacked at run time, whose pages this
+    // would zero): MADV_DONTNEED on a private file mapping that was never
+    // written only unmaps its pages, and the next read of them maps the
+    // file's bytes again, as after the kernel reclaimed them under memory
+    // pressure, which it may do at any time. A thread reading `data`
+    // meanwhile reads the same bytes either way. A failure changes
+    // nothing.
     unsafe {
         libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED);
     }
@@ -155,6 +159,32 @@ pub(crate) fn let_go(data: &'static [u8]) {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub(crate) fn let_go(_data: &'static [u8]) {}
+
+/// Is all of each of `data` mapped from a file (`/proc/self/maps`: a
+/// mapping with an inode), so that [`let_go`] may drop its pages? No where
+/// that cannot be told.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) fn mapped_from_a_file(data: &[&[u8]]) -> bool {
+    let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return false };
+    let from_a_file = |addr: usize| {
+        maps.lines().any(|line| {
+            let mut fields = line.split_whitespace();
+            let (Some(range), Some(inode)) = (fields.next(), fields.nth(3)) else { return false };
+            let Some((a, b)) = range.split_once('-') else { return false };
+            let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16)) else { return false };
+            (a..b).contains(&addr) && inode != "0"
+        })
+    };
+    data.iter().all(|d| {
+        let start = d.as_ptr() as usize;
+        d.len().checked_sub(1).is_some_and(|last| from_a_file(start) && from_a_file(start + last))
+    })
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub(crate) fn mapped_from_a_file(_data: &[&[u8]]) -> bool {
+    false
+}
 
 #[cfg(test)]
 mod tests {
@@ -180,6 +210,17 @@ mod tests {
         assert_eq!(s, "在华投资兴业");
         s.extend(std::iter::repeat_n('x', 1 << 19));
         assert_eq!(s.len(), 18 + (1 << 19));
+    }
+
+    /// Data compiled into the executable is mapped from its file; a heap
+    /// buffer is not, nor is nothing.
+    #[test]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    fn only_the_executable_s_data_is_mapped_from_a_file() {
+        static DATA: &[u8] = include_bytes!("prefault.rs");
+        assert!(super::mapped_from_a_file(&[DATA]));
+        assert!(!super::mapped_from_a_file(&[DATA, &vec![7u8; 1 << 20]]));
+        assert!(!super::mapped_from_a_file(&[&[]]));
     }
 
     #[test]

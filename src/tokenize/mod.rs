@@ -188,11 +188,21 @@ mod dict {
     }
 
     /// Let the kernel take back the dictionary's resident pages (see
-    /// [`super::let_go_of_dictionary`]).
+    /// [`super::let_go_of_dictionary`]), when they are mapped from a file
+    /// (asked once: an executable unpacked at run time has its data in
+    /// anonymous memory, which letting go would zero).
     pub fn let_go() {
-        for data in [TRIE, INDEX, RANKS] {
-            crate::prefault::let_go(data);
+        static FROM_A_FILE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if *FROM_A_FILE.get_or_init(mapped_from_a_file) {
+            for data in [TRIE, INDEX, RANKS] {
+                crate::prefault::let_go(data);
+            }
         }
+    }
+
+    /// Are the dictionary's three tables mapped from a file?
+    pub fn mapped_from_a_file() -> bool {
+        crate::prefault::mapped_from_a_file(&[TRIE, INDEX, RANKS])
     }
 
     /// `ln` of the frequency of the word ending at node `n`, if one does:
@@ -215,8 +225,15 @@ mod dict {
 /// stay in the page cache; a later cut maps them again, as the first one
 /// did), so the report and what comes after are not made on top of them.
 pub(crate) fn let_go_of_dictionary() {
-    dict::let_go();
+    // (Only after a cut: a comparison that cut no Han text has nothing
+    // of the dictionary resident.)
+    if CUT.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        dict::let_go();
+    }
 }
+
+/// Has a cut read the dictionary since it was last let go of?
+static CUT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Does jieba count `c` as Han (its `RE_HAN` without the ASCII part)? A
 /// few characters tvdiff counts as Han are not (`〇`, `々`, the newest
@@ -292,6 +309,9 @@ const ROUTE_KEEP: usize = 1 << 12;
 /// Steps 1–3 of the module docs on one block of jieba's Han characters
 /// (`base`: the block's index in the text, added to the words' ranges).
 fn cut_block(block: &[char], base: usize, route: &mut Route, emit: &mut impl FnMut(Range<usize>)) {
+    if !CUT.load(std::sync::atomic::Ordering::Relaxed) {
+        CUT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let n = block.len();
     let log_total = (dict::TOTAL as f64).ln();
     // ln(1) − ln(total): a character no word starts at.
@@ -479,6 +499,10 @@ mod tests {
         let before = cut(text);
         let_go_of_dictionary();
         assert_eq!(cut(text), before);
+        // (A test binary's data is mapped from its file, as the
+        // executable's is.)
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        assert!(dict::mapped_from_a_file(), "the dictionary would never be let go of");
         std::thread::scope(|s| {
             s.spawn(|| (0..50).for_each(|_| let_go_of_dictionary()));
             for _ in 0..50 {
