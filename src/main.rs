@@ -124,15 +124,17 @@ fn tune_allocator() {
 /// of strings: HTML entities, PDF glyph names, Unicode tables; the
 /// executable is position-independent) before `main` and never reads
 /// them again, but the pages it read stay in the resident set: they are
-/// let go of here (they stay in the page cache; see
-/// `prefault::let_go`). The table is found through the executable's
-/// dynamic section (`DT_RELA`, `DT_RELASZ`; read as 64-bit entries, so
-/// only on 64-bit targets).
+/// let go of here (from a file mapping they stay in the page cache). The
+/// table is found through the executable's dynamic section (`DT_RELA`,
+/// `DT_RELASZ`; read as 64-bit entries, so only on 64-bit targets),
+/// without the function-call relocations (`DT_JMPREL`, `DT_PLTRELSZ`),
+/// which some linkers count in it and which lazy binding reads later.
 fn let_go_of_relocations() {
     #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
     {
         /// `dl_iterate_phdr`'s callback: the first object is the
-        /// executable; its relocation table's address and size go to `out`.
+        /// executable; the address range of its relocation records, less
+        /// the function-call ones, goes to `out`.
         unsafe extern "C" fn executable(
             info: *mut libc::dl_phdr_info,
             _size: libc::size_t,
@@ -148,20 +150,27 @@ fn let_go_of_relocations() {
                 let headers = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
                 if let Some(dynamic) = headers.iter().find(|h| h.p_type == libc::PT_DYNAMIC) {
                     let mut entry = (base + dynamic.p_vaddr as usize) as *const [u64; 2];
-                    let (mut rela, mut size) = (0usize, 0usize);
+                    let [mut rela, mut size, mut jmprel, mut pltsize] = [0usize; 4];
                     loop {
                         let [tag, value] = *entry;
                         match tag {
                             0 => break,
                             7 => rela = value as usize,
                             8 => size = value as usize,
+                            23 => jmprel = value as usize,
+                            2 => pltsize = value as usize,
                             _ => {}
                         }
                         entry = entry.add(1);
                     }
                     // (glibc may have added the load address already.)
+                    let at = |a: usize| if a < base { base + a } else { a };
                     if rela != 0 && size != 0 {
-                        *out = Some((if rela < base { base + rela } else { rela }, size));
+                        let (start, mut end) = (at(rela), at(rela) + size);
+                        if jmprel != 0 && pltsize != 0 && at(jmprel) < end && at(jmprel) + pltsize > start {
+                            end = end.min(at(jmprel));
+                        }
+                        *out = Some((start, end));
                     }
                 }
             }
@@ -171,15 +180,19 @@ fn let_go_of_relocations() {
         // SAFETY: the callback reads only what the loader describes and
         // writes only `found`.
         unsafe { libc::dl_iterate_phdr(Some(executable), (&raw mut found).cast()) };
-        if let Some((at, size)) = found {
-            const PAGE: usize = 4096;
-            let (first, end) = (at.next_multiple_of(PAGE), (at + size) / PAGE * PAGE);
-            if first < end {
-                // SAFETY: whole pages of the relocation records, read-only
-                // data of the executable's file mapping that nothing reads
-                // after start-up: MADV_DONTNEED only unmaps them, and a
-                // read would map the file's unchanged bytes again.
-                unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED) };
+        // SAFETY: sysconf only reads a system constant.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(0);
+        if let Some((start, end)) = found.filter(|_| page > 0) {
+            let (first, last) = (start.next_multiple_of(page), end / page * page);
+            if first < last {
+                // SAFETY: whole pages of relocation records that nothing
+                // reads after start-up (the loader applied them before
+                // `main`; the function-call ones are left out).
+                // MADV_DONTNEED unmaps them: from a file mapping a read
+                // would map the file's unchanged bytes again; in anonymous
+                // memory (an executable unpacked at run time) they read
+                // back as zeros, which nothing reads.
+                unsafe { libc::madvise(first as *mut libc::c_void, last - first, libc::MADV_DONTNEED) };
             }
         }
     }

@@ -132,52 +132,75 @@ fn populate(_start: *mut u8, _bytes: usize) {}
 /// of the executable that no step will read for a while: they leave the
 /// process's resident set and stay in the page cache, so a later read
 /// maps them again, as the first one did, and finds the same bytes.
-/// Only for data [`mapped_from_a_file`] (the caller checks, once).
+///
+/// # Safety
+///
+/// `data` must be mapped from a file and never have been written since
+/// (data compiled into the executable, `.rodata`, with
+/// [`mapped_from_a_file`] saying so: an executable unpacked at run time has
+/// it in anonymous memory, which this would zero, and pages the loader
+/// wrote, such as relocated pointers, would read back as the file has
+/// them).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub(crate) fn let_go(data: &'static [u8]) {
-    const PAGE: usize = 4096;
-    let start = data.as_ptr() as usize;
-    let first = start.next_multiple_of(PAGE);
-    let end = (start + data.len()) / PAGE * PAGE;
-    if end <= first {
-        return;
-    }
-    // SAFETY: `first..end` are whole pages inside `data`, which is
-    // immutable and mapped from a file (the executable, or the library
-    // tvdiff is linked into; the caller checked that it is not anonymous
-    // memory, as in an executable unpacked at run time, whose pages this
-    // would zero): MADV_DONTNEED on a private file mapping that was never
-    // written only unmaps its pages, and the next read of them maps the
-    // file's bytes again, as after the kernel reclaimed them under memory
-    // pressure, which it may do at any time. A thread reading `data`
-    // meanwhile reads the same bytes either way. A failure changes
-    // nothing.
+pub(crate) unsafe fn let_go(data: &'static [u8]) {
+    let Some((first, end)) = whole_pages(data) else { return };
+    // SAFETY: `first..end` are whole pages inside `data`, which the caller
+    // vouches is mapped from a file and was never written: MADV_DONTNEED
+    // on such pages of a private file mapping only unmaps them, and the
+    // next read maps the file's bytes again, as after the kernel reclaimed
+    // them under memory pressure, which it may do at any time. A thread
+    // reading `data` meanwhile reads the same bytes either way. A failure
+    // changes nothing.
     unsafe {
         libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub(crate) fn let_go(_data: &'static [u8]) {}
+pub(crate) unsafe fn let_go(_data: &'static [u8]) {}
 
-/// Is all of each of `data` mapped from a file (`/proc/self/maps`: a
-/// mapping with an inode), so that [`let_go`] may drop its pages? No where
-/// that cannot be told.
+/// The whole pages inside `data` (the system's page size), as addresses
+/// `first..end`, if there are any.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) fn whole_pages(data: &[u8]) -> Option<(usize, usize)> {
+    // SAFETY: sysconf only reads a system constant.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok().filter(|&p| p > 0)?;
+    let start = data.as_ptr() as usize;
+    let (first, end) = (start.next_multiple_of(page), (start + data.len()) / page * page);
+    (first < end).then_some((first, end))
+}
+
+/// Is each of `data` mapped, all of it, from a file, read-only
+/// (`/proc/self/maps`: mappings with an inode and no write permission that
+/// cover it without a gap)? False where that cannot be told.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) fn mapped_from_a_file(data: &[&[u8]]) -> bool {
     let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return false };
-    let from_a_file = |addr: usize| {
-        maps.lines().any(|line| {
+    // (start, end, read-only and from a file) of every mapping, in order.
+    let mappings: Vec<(usize, usize, bool)> = maps
+        .lines()
+        .filter_map(|line| {
             let mut fields = line.split_whitespace();
-            let (Some(range), Some(inode)) = (fields.next(), fields.nth(3)) else { return false };
-            let Some((a, b)) = range.split_once('-') else { return false };
-            let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16)) else { return false };
-            (a..b).contains(&addr) && inode != "0"
+            let (range, perms, inode) = (fields.next()?, fields.next()?, fields.nth(2)?);
+            let (a, b) = range.split_once('-')?;
+            let (a, b) = (usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?);
+            Some((a, b, !perms.contains('w') && inode != "0"))
         })
-    };
+        .collect();
     data.iter().all(|d| {
-        let start = d.as_ptr() as usize;
-        d.len().checked_sub(1).is_some_and(|last| from_a_file(start) && from_a_file(start + last))
+        let (mut at, end) = (d.as_ptr() as usize, d.as_ptr() as usize + d.len());
+        if d.is_empty() {
+            return false;
+        }
+        // Walk the mappings from the one holding `at` to the one holding
+        // the last byte, each read-only and from a file.
+        while at < end {
+            match mappings.iter().find(|&&(a, b, _)| a <= at && at < b) {
+                Some(&(_, b, true)) => at = b,
+                _ => return false,
+            }
+        }
+        true
     })
 }
 
@@ -221,6 +244,17 @@ mod tests {
         assert!(super::mapped_from_a_file(&[DATA]));
         assert!(!super::mapped_from_a_file(&[DATA, &vec![7u8; 1 << 20]]));
         assert!(!super::mapped_from_a_file(&[&[]]));
+        // Writable data of the executable is not read-only.
+        static mut WRITTEN: [u8; 64] = [1; 64];
+        let written = unsafe { &*std::ptr::addr_of!(WRITTEN) };
+        assert!(!super::mapped_from_a_file(&[written]));
+        // The whole pages inside a buffer, at the system's page size.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap();
+        let buf = vec![0u8; 3 * page];
+        let (first, end) = super::whole_pages(&buf).unwrap();
+        assert!(first >= buf.as_ptr() as usize && end <= buf.as_ptr() as usize + buf.len());
+        assert!(first % page == 0 && end % page == 0 && end - first >= page);
+        assert_eq!(super::whole_pages(&buf[..page / 2]), None);
     }
 
     #[test]

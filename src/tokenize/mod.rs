@@ -195,7 +195,9 @@ mod dict {
         static FROM_A_FILE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         if *FROM_A_FILE.get_or_init(mapped_from_a_file) {
             for data in [TRIE, INDEX, RANKS] {
-                crate::prefault::let_go(data);
+                // SAFETY: compiled into the executable's read-only data,
+                // never written, and mapped from a file (just checked).
+                unsafe { crate::prefault::let_go(data) };
             }
         }
     }
@@ -232,7 +234,9 @@ pub(crate) fn let_go_of_dictionary() {
     }
 }
 
-/// Has a cut read the dictionary since it was last let go of?
+/// Has a cut read the dictionary since it was last let go of? (Only a
+/// hint: a cut on another thread may set it just before a let-go clears
+/// it, and then the pages it maps again stay until the next let-go.)
 static CUT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Does jieba count `c` as Han (its `RE_HAN` without the ASCII part)? A
