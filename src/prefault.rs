@@ -110,12 +110,7 @@ fn populate(start: *mut u8, bytes: usize) {
     // Only whole pages inside the buffer: the range given to the kernel
     // must start at a page boundary, and the pages at the buffer's ends may
     // hold other allocations.
-    const PAGE: usize = 4096;
-    let first = (start as usize).next_multiple_of(PAGE);
-    let end = (start as usize + bytes) / PAGE * PAGE;
-    if end <= first {
-        return;
-    }
+    let Some((first, end)) = whole_pages(start as usize, bytes) else { return };
     // SAFETY: `first..end` lies within memory this buffer owns (its spare
     // capacity, rounded inward to whole pages), and MADV_POPULATE_WRITE
     // only faults pages in as a write would, without changing what they
@@ -143,7 +138,7 @@ fn populate(_start: *mut u8, _bytes: usize) {}
 /// them).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) unsafe fn let_go(data: &'static [u8]) {
-    let Some((first, end)) = whole_pages(data) else { return };
+    let Some((first, end)) = whole_pages(data.as_ptr() as usize, data.len()) else { return };
     // SAFETY: `first..end` are whole pages inside `data`, which the caller
     // vouches is mapped from a file and was never written: MADV_DONTNEED
     // on such pages of a private file mapping only unmaps them, and the
@@ -159,14 +154,14 @@ pub(crate) unsafe fn let_go(data: &'static [u8]) {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub(crate) unsafe fn let_go(_data: &'static [u8]) {}
 
-/// The whole pages inside `data` (the system's page size), as addresses
-/// `first..end`, if there are any.
+/// The whole pages (of the system's size) inside the `bytes` bytes at
+/// address `start`, as addresses `first..end`, if there are any: what
+/// `madvise` may be given without touching the memory around them.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub(crate) fn whole_pages(data: &[u8]) -> Option<(usize, usize)> {
+fn whole_pages(start: usize, bytes: usize) -> Option<(usize, usize)> {
     // SAFETY: sysconf only reads a system constant.
     let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok().filter(|&p| p > 0)?;
-    let start = data.as_ptr() as usize;
-    let (first, end) = (start.next_multiple_of(page), (start + data.len()) / page * page);
+    let (first, end) = (start.next_multiple_of(page), (start + bytes) / page * page);
     (first < end).then_some((first, end))
 }
 
@@ -251,10 +246,10 @@ mod tests {
         // The whole pages inside a buffer, at the system's page size.
         let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap();
         let buf = vec![0u8; 3 * page];
-        let (first, end) = super::whole_pages(&buf).unwrap();
+        let (first, end) = super::whole_pages(buf.as_ptr() as usize, buf.len()).unwrap();
         assert!(first >= buf.as_ptr() as usize && end <= buf.as_ptr() as usize + buf.len());
         assert!(first % page == 0 && end % page == 0 && end - first >= page);
-        assert_eq!(super::whole_pages(&buf[..page / 2]), None);
+        assert_eq!(super::whole_pages(buf.as_ptr() as usize, page / 2), None);
     }
 
     #[test]
