@@ -10,17 +10,18 @@
 
 use crate::chars::{dominant_script, is_punct, Script};
 use crate::classify::{change_class, count_absorbed, count_absorbed_at, edit_class, Absorbed};
-use crate::diff::{diff_telling, key_text_in, DiffOptions, Row};
+use crate::diff::{diff_telling, key_text_in, DiffOptions, Range32, Row};
 use crate::error::Error;
 use crate::error_rate::{error_rate, sentence_counts, ErrorUnit, Tokenizer};
 use crate::inline::{PackedPiece, PieceKind};
 use crate::input::{LineFilter, Source};
+use crate::made::{Made, MadeChange, MadeEdit, NOT_RECURRING};
 use crate::normalize::byte_range;
 use crate::normalize::{NChar, Rule};
 use crate::recogniser::{filler_only, filler_rows, unpunctuated};
 use crate::report::{
-    Change, ChangeKind, Edit, EditClass, EditOp, Location, Locator, Recurring, Report, Row as ReportRow, RowKind, Span,
-    Summary, VersionInfo,
+    Change, ChangeKind, EditClass, EditOp, Locator, Recurring, Report, Row as ReportRow, RowKind, Span, Summary,
+    VersionInfo,
 };
 use crate::segment::{segment, CharCursor, Document};
 use crate::structure::{Outline, Renumbering};
@@ -45,6 +46,109 @@ use std::time::Instant;
 /// assert_eq!(edits, [("", "传统"), ("华", "中国")]);
 /// ```
 pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Error> {
+    Comparison::new(old, new, opts).map(Comparison::into_report)
+}
+
+/// A comparison whose changes are made when they are asked for: what
+/// [`compare`] finds, before the report's [`Change`]s are made.
+///
+/// The changes of a report hold their sentences' original text, spans
+/// and edits: a report of two 1 MB versions whose every sentence changed
+/// is ten megabytes of them. A comparison holds what each change says in
+/// a few dozen bytes of byte ranges and classes, and makes the
+/// [`Change`]s of any range of them on request, the same each time: a
+/// renderer that writes as it goes
+/// ([`crate::render::json::write_comparison`]) asks for a few hundred at
+/// a time and never holds them all. [`Comparison::into_report`] makes
+/// every one: `compare(old, new, opts)` is
+/// `Comparison::new(old, new, opts)?.into_report()`.
+///
+/// ```
+/// use tvdiff::{compare, input::Source, Comparison, Options};
+/// let old = Source::from_text("old.txt", "在华投资。第二句。");
+/// let new = Source::from_text("new.txt", "在中国投资。第二句。");
+/// let c = Comparison::new(&old, &new, &Options::default()).unwrap();
+/// assert_eq!((c.len(), c.summary().modified), (1, 1));
+/// let changes = c.changes(0..c.len());
+/// assert_eq!(changes[0].edits[0].new, "中国");
+/// assert_eq!(changes, compare(&old, &new, &Options::default()).unwrap().changes);
+/// ```
+pub struct Comparison<'s> {
+    /// The report but its changes (`changes` empty).
+    head: Report,
+    made: Made<'s>,
+}
+
+impl<'s> Comparison<'s> {
+    /// Compare two versions (see [`compare`]); the changes are made when
+    /// they are asked for.
+    pub fn new(old: &'s Source, new: &'s Source, opts: &Options) -> Result<Comparison<'s>, Error> {
+        compare_lazily(old, new, opts)
+    }
+
+    /// The old version's facts.
+    pub fn old_version(&self) -> &VersionInfo {
+        &self.head.old
+    }
+
+    /// The new version's facts.
+    pub fn new_version(&self) -> &VersionInfo {
+        &self.head.new
+    }
+
+    /// The options the comparison ran with (see [`Report::options`]).
+    pub fn options(&self) -> &Options {
+        &self.head.options
+    }
+
+    /// The summary (see [`Report::summary`]).
+    pub fn summary(&self) -> &Summary {
+        &self.head.summary
+    }
+
+    /// The aligned rows, when [`Options::rows`] asked for them (see
+    /// [`Report::rows`]).
+    pub fn rows(&self) -> &[ReportRow] {
+        &self.head.rows
+    }
+
+    /// The number of changes.
+    pub fn len(&self) -> usize {
+        self.made.changes.len()
+    }
+
+    /// Are the versions the same (no change)?
+    pub fn is_empty(&self) -> bool {
+        self.made.changes.is_empty()
+    }
+
+    /// Changes `range` (ids `range.start` on), made now.
+    ///
+    /// # Panics
+    ///
+    /// If `range` is not within `0..self.len()`.
+    pub fn changes(&self, range: Range<usize>) -> Vec<Change> {
+        assert!(range.start <= range.end && range.end <= self.len(), "changes {range:?} of {}", self.len());
+        self.made.changes(range)
+    }
+
+    /// The whole report, every change made.
+    pub fn into_report(self) -> Report {
+        let Comparison { mut head, made } = self;
+        // Populated at once (one system call, not a page fault for each of
+        // the hundreds of pages the changes of a book whose every sentence
+        // changed take) before the placeholders are written.
+        let mut changes = Vec::with_capacity(made.changes.len());
+        crate::prefault::spare(&mut changes);
+        changes.resize(made.changes.len(), crate::made::placeholder());
+        made.fill(0, &mut changes);
+        head.changes = changes;
+        head
+    }
+}
+
+/// [`Comparison::new`].
+fn compare_lazily<'s>(old: &'s Source, new: &'s Source, opts: &Options) -> Result<Comparison<'s>, Error> {
     let started = Instant::now();
     let deadline = opts.deadline(started);
     let filter = line_filter(opts)?;
@@ -123,7 +227,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
     // pool, and under `tvdiff batch` (or a library user's rayon code) this
     // thread is one of the pool's workers; waiting for a plain thread that
     // waits for the pool would leave the pool without workers.
-    let ((mut summary, mut changes, mut report_rows), (rate, t_rate)) = rayon::join(
+    let ((mut summary, made, mut report_rows), (rate, t_rate)) = rayon::join(
         || build(&versions, &rows, opts),
         || {
             let t = Instant::now();
@@ -131,20 +235,22 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
         },
     );
     summary.error_rate = Some(rate);
-    // The alignment and the segmented versions are freed before the spans
-    // get their section labels: with tens of thousands of changes, the
-    // labels come on top of the report's peak otherwise. The alignment's
-    // rows are freed here, before the labels: they are tens of thousands
-    // of small blocks (each modified row's pieces), and freed beside the
-    // labels' allocations they fought over the allocator's arena locks
-    // (the labels of a book whose every sentence changed took twice as
-    // long). The versions' few large buffers are returned to the system
-    // (a millisecond on a book) by a worker of the pool while the spans
-    // are labelled (with a single worker, before it labels them).
+    // The alignment and the segmented versions are freed before the
+    // changes are made (the changes as the fold made them need neither):
+    // with tens of thousands of changes, the report's text and spans come
+    // on top of them otherwise. The alignment's rows are freed here: they
+    // are tens of thousands of small blocks (each modified row's pieces),
+    // and freed beside the changes' allocations they fought over the
+    // allocator's arena locks (the labels of a book whose every sentence
+    // changed took twice as long when they were made beside them). The
+    // versions' few large buffers are returned to the system (a
+    // millisecond on a book) by a worker of the pool.
     drop(rows);
     rayon::spawn(move || drop((od, nd)));
-    label_sections(&oo, &no, &mut changes, &mut report_rows);
-    let report = Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes, rows: report_rows };
+    label_rows(&oo, &no, &mut report_rows);
+    let (changes, edits) = made;
+    let head =
+        Report { old: oinfo, new: ninfo, options: opts.clone(), summary, changes: Vec::new(), rows: report_rows };
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
             "tvdiff: timings: punctuation census {t_census:?}, segment {:?}, align {:?}, report {:?} (error rate {t_rate:?} of it, in parallel)",
@@ -153,7 +259,7 @@ pub fn compare(old: &Source, new: &Source, opts: &Options) -> Result<Report, Err
             started.elapsed() - t_align
         );
     }
-    Ok(report)
+    Ok(Comparison { head, made: Made { changes, edits, sources: [old, new], outlines: [oo, no] } })
 }
 
 /// A version whose text or key text passes what the comparison's 32-bit
@@ -359,8 +465,12 @@ struct Versions<'a> {
     no: &'a Outline,
 }
 
-/// The report: a fold over the rows of the alignment.
-fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+/// The changes as the fold made them: their records and their edits'.
+type Folds = (Vec<MadeChange>, Vec<MadeEdit>);
+
+/// The report: a fold over the rows of the alignment (the changes as
+/// records, see [`crate::made`]).
+fn build(v: &Versions, aligned: &[Row], opts: &Options) -> (Summary, Folds, Vec<ReportRow>) {
     build_in_pieces(v, aligned, opts, FOLD_PIECE)
 }
 
@@ -370,7 +480,7 @@ fn build_in_pieces<'v>(
     aligned: &[Row],
     opts: &Options,
     piece: usize,
-) -> (Summary, Vec<Change>, Vec<ReportRow>) {
+) -> (Summary, Folds, Vec<ReportRow>) {
     let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
     let mut summary = Summary::default();
     // The noise in equal rows is counted (in pieces, on rayon's pool)
@@ -397,20 +507,15 @@ fn build_in_pieces<'v>(
         filled: &filled,
     };
     let pieces = fold_pieces(aligned, &group, piece);
-    // Populated at once (one system call, not a page fault for each of
-    // the hundreds of pages the changes of a book whose every sentence
-    // changed take) before the placeholders are written.
-    let mut changes = Vec::with_capacity(next);
-    crate::prefault::spare(&mut changes);
-    changes.resize(next, placeholder());
+    let mut changes = vec![MadeChange::placeholder(); next];
     let mut shares = Vec::with_capacity(pieces.len());
-    let mut rest: &mut [Change] = &mut changes;
+    let mut rest: &mut [MadeChange] = &mut changes;
     for r in pieces {
         let (share, after) = std::mem::take(&mut rest).split_at_mut(ids_before[r.end] - ids_before[r.start]);
         shares.push((r, share));
         rest = after;
     }
-    let fold = |(r, share): (Range<usize>, &mut [Change])| cx.fold(r.clone(), ids_before[r.start], share);
+    let fold = |(r, share): (Range<usize>, &mut [MadeChange])| cx.fold(r.clone(), ids_before[r.start], share);
     let folded: Vec<Folded> = if shares.len() < 2 {
         shares.into_iter().map(fold).collect()
     } else {
@@ -423,13 +528,21 @@ fn build_in_pieces<'v>(
     // copied while the lists were still held, was a megabyte more at the
     // heap's peak on a book whose every sentence changed).
     let mut keys: Vec<Vec<EditKey<'v>>> = Vec::with_capacity(folded.len());
-    let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
+    // The pieces' edits in one list, each change's range in it moved on
+    // by the edits of the pieces before its own.
+    let mut edits: Vec<MadeEdit> = Vec::with_capacity(folded.iter().map(|f| f.edits.len()).sum());
     let mut matched_chars = 0usize;
     for f in folded {
         debug_assert_eq!(f.filled, f.share, "a piece made as many changes as its rows were counted for");
+        let base = edits.len();
+        if base > 0 {
+            for c in &mut changes[f.first..f.first + f.filled] {
+                c.edits = (base + c.edits.start()..base + c.edits.end()).into();
+            }
+        }
+        edits.extend(f.edits);
         rows.extend(f.rows);
         keys.push(f.keys);
-        extent.extend(f.extent);
         matched_chars += f.matched_chars;
         for (rule, n) in f.absorbed {
             *absorbed.entry(rule).or_default() += n;
@@ -442,20 +555,11 @@ fn build_in_pieces<'v>(
         summary.removed += c.removed;
         summary.moved += c.moved;
     }
-    for (id, [o, n]) in extent {
-        let c = &mut changes[id];
-        if let Some(o) = o {
-            c.old = Some(Box::new(Locator::new(old).span(o.start, o.end)));
-        }
-        if let Some(n) = n {
-            c.new = Some(Box::new(Locator::new(new).span(n.start, n.end)));
-        }
-    }
     summary.similarity =
         if total_chars == 0 { 100.0 } else { (matched_chars as f64 * 1000.0 / total_chars as f64).round() / 10.0 };
     // Every edit has its key, made with it in the fold and classified (a
     // list in order, where the edits are behind a pointer a change).
-    debug_assert_eq!(keys.iter().map(Vec::len).sum::<usize>(), changes.iter().map(|c| c.edits.len()).sum::<usize>());
+    debug_assert_eq!(keys.iter().map(Vec::len).sum::<usize>(), edits.len());
     let mut edits_by_class: BTreeMap<EditClass, usize> = BTreeMap::new();
     for k in keys.iter().flatten() {
         *edits_by_class.entry(k.class).or_default() += 1;
@@ -463,8 +567,8 @@ fn build_in_pieces<'v>(
     summary.edits = edits_by_class;
     summary.absorbed = absorbed;
     summary.renumbered = renumbering.counts();
-    summary.recurring = recurring(&mut changes, keys);
-    (summary, changes, rows)
+    summary.recurring = recurring([old, new], &changes, &mut edits, keys);
+    (summary, (changes, edits), rows)
 }
 
 /// What [`build`] works out before it folds the rows.
@@ -646,16 +750,19 @@ fn outside_equal(
         .sum()
 }
 
-/// What a piece of the fold made: its changes (ids from `first_change`
-/// on), rows, edit keys, unit extents, counts, noise and matched
-/// characters.
+/// What a piece of the fold made: its changes (ids from `first` on),
+/// their edits, rows, edit keys, counts, noise and matched characters.
 struct Folded<'k> {
-    /// Changes written into the piece's share, and the share's length.
+    /// Its first change's id; changes written into the piece's share, and
+    /// the share's length.
+    first: usize,
     filled: usize,
     share: usize,
+    /// Its changes' edits (each change's range counts from the list's
+    /// start).
+    edits: Vec<MadeEdit>,
     rows: Vec<ReportRow>,
     keys: Vec<EditKey<'k>>,
-    extent: BTreeMap<usize, [Option<Range<usize>>; 2]>,
     /// Its row counts (the summary's other fields are filled after the fold).
     counts: Summary,
     absorbed: Absorbed,
@@ -666,12 +773,12 @@ struct Folded<'k> {
 /// (which pushes a change, or adds to the last one, as it would to a
 /// vector).
 struct Share<'s> {
-    changes: &'s mut [Change],
+    changes: &'s mut [MadeChange],
     len: usize,
 }
 
 impl Share<'_> {
-    fn push(&mut self, c: Change) {
+    fn push(&mut self, c: MadeChange) {
         self.changes[self.len] = c;
         self.len += 1;
     }
@@ -680,23 +787,8 @@ impl Share<'_> {
         self.len
     }
 
-    fn last_mut(&mut self) -> Option<&mut Change> {
+    fn last_mut(&mut self) -> Option<&mut MadeChange> {
         self.len.checked_sub(1).map(|k| &mut self.changes[k])
-    }
-}
-
-/// What a change's place holds until its piece of the fold fills it.
-fn placeholder() -> Change {
-    Change {
-        id: 0,
-        kind: ChangeKind::Modified,
-        class: EditClass::Wording,
-        old: None,
-        new: None,
-        similarity: 0.0,
-        edits: Vec::new(),
-        old_sentences: [0; 2],
-        new_sentences: [0; 2],
     }
 }
 
@@ -738,32 +830,36 @@ impl<'v> Fold<'_, 'v> {
     /// [`Options::rows`]).
     /// `first_change`: the id of the piece's first change (the number of
     /// changes the rows before it made).
-    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [Change]) -> Folded<'v> {
+    fn fold(&self, piece: Range<usize>, first_change: usize, share: &mut [MadeChange]) -> Folded<'v> {
         let Fold { v, aligned, opts, renumbering, group, fillers, change_of_row, filled } = *self;
         let (old, new, od, nd) = (v.old, v.new, v.od, v.nd);
         let only_fillers = |i: usize| fillers.get(i).is_some_and(|&n| n > 0);
+        // (The locators place the report rows' spans only.)
         let (mut ol, mut nl) = (Locator::new(old), Locator::new(new));
         let (mut ocur, mut ncur) = (CharCursor::new(od), CharCursor::new(nd));
         let share_len = share.len();
         let mut changes = Share { changes: share, len: 0 };
+        let mut made_edits: Vec<MadeEdit> = Vec::new();
         let mut rows = Vec::new();
         let mut keys: Vec<EditKey<'v>> = Vec::new();
         let mut summary = Summary::default();
         let mut absorbed = Absorbed::new();
         let mut matched_chars = 0usize;
         let mut in_reseg = false;
-        // The byte ranges a unit change grows to (old, new), made into spans
-        // once, after the fold (a span copies its text).
-        let mut extent: BTreeMap<usize, [Option<Range<usize>>; 2]> = BTreeMap::new();
-        let grow =
-            |extent: &mut BTreeMap<usize, [Option<Range<usize>>; 2]>, c: &Change, side: usize, b: Range<usize>| {
-                let e = extent
-                    .entry(c.id)
-                    .or_insert_with(|| [c.old.as_ref(), c.new.as_ref()].map(|s| s.map(|s| s.start..s.end)));
-                if let Some(r) = e[side].as_mut() {
-                    *r = r.start.min(b.start)..r.end.max(b.end);
-                }
-            };
+        // A unit change grows over its next sentences: each side it has
+        // covers theirs too.
+        let grow = |side: &mut Option<Range32>, b: Range<usize>| {
+            if let Some(r) = side.as_mut() {
+                *r = (r.start().min(b.start)..r.end().max(b.end)).into();
+            }
+        };
+        // A change's edits are the last of the piece's so far: more of them
+        // (a unit's next sentence) go after them.
+        let add_edits = |made_edits: &mut Vec<MadeEdit>, c: &mut MadeChange, edits: Vec<MadeEdit>| {
+            debug_assert_eq!(c.edits.end(), made_edits.len(), "a change's edits are the last ones");
+            made_edits.extend(edits);
+            c.edits = (c.edits.start()..made_edits.len()).into();
+        };
         let span =
             |loc: &mut Locator, doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Box<Span>> {
                 (!chars.is_empty()).then(|| {
@@ -771,12 +867,16 @@ impl<'v> Fold<'_, 'v> {
                     Box::new(loc.span(b.start, b.end))
                 })
             };
+        // A change's text, as a byte range (none for no key characters).
+        let bytes = |doc: &Document, sentences: &Range<usize>, chars: &Range<usize>| -> Option<Range32> {
+            (!chars.is_empty()).then(|| byte_span(doc, sentences, chars).into())
+        };
         // The key characters of an equal row that the summary's total counts.
         let matched = |r: &Row| {
             in_sentences(od, &r.old.get(), &r.old_chars.get()) + in_sentences(nd, &r.new.get(), &r.new_chars.get())
         };
         for (i, r) in aligned.iter().enumerate().take(piece.end).skip(piece.start) {
-            let sentences = |r: &Row| ([r.old.start(), r.old.end()], [r.new.start(), r.new.end()]);
+            let sentences = |r: &Row| (r.old, r.new);
             if r.kind != RowKind::Resegmented {
                 in_reseg = false;
             }
@@ -812,18 +912,9 @@ impl<'v> Fold<'_, 'v> {
                     summary.modified += 1;
                     let (oc, nc) =
                         (ocur.get_in(&r.old.get(), r.old_chars.get()), ncur.get_in(&r.new.get(), r.new_chars.get()));
-                    let (old_span, new_span) = (
-                        span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
-                        span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
-                    );
-                    let mut ed = EditsOf {
-                        old,
-                        new,
-                        ol: &mut ol,
-                        nl: &mut nl,
-                        absorbed: &mut absorbed,
-                        drop_fillers: opts.ignore_fillers,
-                    };
+                    let (old_bytes, new_bytes) =
+                        (bytes(od, &r.old.get(), &r.old_chars.get()), bytes(nd, &r.new.get(), &r.new_chars.get()));
+                    let mut ed = EditsOf { old, new, absorbed: &mut absorbed, drop_fillers: opts.ignore_fillers };
                     let (ok, nk) = (
                         key_text_in(od, &r.old.get(), &r.old_chars.get()),
                         key_text_in(nd, &r.new.get(), &r.new_chars.get()),
@@ -833,30 +924,23 @@ impl<'v> Fold<'_, 'v> {
                         outside_equal(od, &r.old.get(), &r.old_chars.get(), &r.pieces, false)
                             + outside_equal(nd, &r.new.get(), &r.new_chars.get(), &r.pieces, true),
                     );
-                    classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
+                    classify_renumbering(renumbering, old, new, old_bytes, new_bytes, &mut edits);
                     keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
                     let (os, ns) = sentences(r);
-                    // Page and time of the changed words, not of the whole sentence.
-                    let (mut old_span, mut new_span) = (old_span, new_span);
-                    let at =
-                        |f: fn(&Edit) -> Location| edits.iter().map(f).map(|l| (l.start, l.end)).collect::<Vec<_>>();
-                    if let Some(s) = old_span.as_mut() {
-                        ol.place(s, &at(|e| e.old_at));
-                    }
-                    if let Some(s) = new_span.as_mut() {
-                        nl.place(s, &at(|e| e.new_at));
-                    }
-                    changes.push(Change {
-                        id: first_change + changes.len(),
+                    let mut c = MadeChange {
                         kind: ChangeKind::Modified,
                         class: change_class(edits.iter().map(|e| e.class)),
-                        old: old_span,
-                        new: new_span,
+                        // Page and time of the changed words, not of the whole sentence.
+                        placed: true,
                         similarity: r.similarity,
-                        edits,
+                        old: old_bytes,
+                        new: new_bytes,
+                        edits: (made_edits.len()..made_edits.len()).into(),
                         old_sentences: os,
                         new_sentences: ns,
-                    });
+                    };
+                    add_edits(&mut made_edits, &mut c, edits);
+                    changes.push(c);
                 }
                 RowKind::Added | RowKind::Removed => {
                     let added = r.kind == RowKind::Added;
@@ -880,11 +964,12 @@ impl<'v> Fold<'_, 'v> {
                     if group[i] != i {
                         // The next sentence of a unit added or removed as a whole.
                         let c = changes.last_mut().expect("a group starts with a change");
-                        let (side, doc, sents, chars) =
-                            if added { (1, nd, &r.new, &r.new_chars) } else { (0, od, &r.old, &r.old_chars) };
-                        grow(&mut extent, c, side, byte_span(doc, &sents.get(), &chars.get()));
-                        c.old_sentences[1] = c.old_sentences[1].max(os[1]);
-                        c.new_sentences[1] = c.new_sentences[1].max(ns[1]);
+                        let (doc, sents, chars) =
+                            if added { (nd, &r.new, &r.new_chars) } else { (od, &r.old, &r.old_chars) };
+                        let b = byte_span(doc, &sents.get(), &chars.get());
+                        grow(if added { &mut c.new } else { &mut c.old }, b);
+                        c.old_sentences = (c.old_sentences.start()..c.old_sentences.end().max(os.end())).into();
+                        c.new_sentences = (c.new_sentences.start()..c.new_sentences.end().max(ns.end())).into();
                         if class == EditClass::Wording {
                             c.class = EditClass::Wording;
                         }
@@ -898,14 +983,14 @@ impl<'v> Fold<'_, 'v> {
                         }
                         continue;
                     }
-                    changes.push(Change {
-                        id: first_change + changes.len(),
+                    changes.push(MadeChange {
                         kind: if added { ChangeKind::Added } else { ChangeKind::Removed },
                         class,
-                        old: span(&mut ol, od, &r.old.get(), &r.old_chars.get()),
-                        new: span(&mut nl, nd, &r.new.get(), &r.new_chars.get()),
+                        placed: false,
                         similarity: 0.0,
-                        edits: vec![],
+                        old: bytes(od, &r.old.get(), &r.old_chars.get()),
+                        new: bytes(nd, &r.new.get(), &r.new_chars.get()),
+                        edits: (made_edits.len()..made_edits.len()).into(),
                         old_sentences: os,
                         new_sentences: ns,
                     });
@@ -913,7 +998,6 @@ impl<'v> Fold<'_, 'v> {
                 RowKind::MovedTo => {
                     summary.moved += 1;
                     let from = &aligned[r.partner().expect("a move has two halves")];
-                    let mut ol2 = Locator::new(old);
                     let (mut edits, eq, ks) = if r.pieces.is_empty() {
                         // Moved unchanged: its noise only, and none when
                         // the two original texts are the same (a sentence
@@ -930,14 +1014,7 @@ impl<'v> Fold<'_, 'v> {
                         (vec![], from.old_chars.len() + r.new_chars.len(), vec![])
                     } else {
                         let (fo, fnc) = (od.chars(from.old_chars.get()), ncur.get_in(&r.new.get(), r.new_chars.get()));
-                        let mut ed = EditsOf {
-                            old,
-                            new,
-                            ol: &mut ol2,
-                            nl: &mut nl,
-                            absorbed: &mut absorbed,
-                            drop_fillers: opts.ignore_fillers,
-                        };
+                        let mut ed = EditsOf { old, new, absorbed: &mut absorbed, drop_fillers: opts.ignore_fillers };
                         let (ok, nk) = (
                             key_text_in(od, &from.old.get(), &from.old_chars.get()),
                             key_text_in(nd, &r.new.get(), &r.new_chars.get()),
@@ -948,41 +1025,44 @@ impl<'v> Fold<'_, 'v> {
                         outside_equal(od, &from.old.get(), &from.old_chars.get(), &r.pieces, false)
                             + outside_equal(nd, &r.new.get(), &r.new_chars.get(), &r.pieces, true),
                     );
-                    let old_span = span(&mut ol2, od, &from.old.get(), &from.old_chars.get());
-                    let new_span = span(&mut nl, nd, &r.new.get(), &r.new_chars.get());
-                    classify_renumbering(renumbering, old, new, old_span.as_deref(), new_span.as_deref(), &mut edits);
+                    let old_bytes = bytes(od, &from.old.get(), &from.old_chars.get());
+                    let new_bytes = bytes(nd, &r.new.get(), &r.new_chars.get());
+                    classify_renumbering(renumbering, old, new, old_bytes, new_bytes, &mut edits);
                     if group[i] != i {
                         // The next sentence of a unit that moved together: one change.
+                        let id = first_change + changes.len() - 1;
                         let c = changes.last_mut().expect("a group starts with a change");
-                        keys.extend(EditKey::of(c.id, c.edits.len(), ks, &edits));
-                        grow(&mut extent, c, 0, byte_span(od, &from.old.get(), &from.old_chars.get()));
-                        grow(&mut extent, c, 1, byte_span(nd, &r.new.get(), &r.new_chars.get()));
-                        c.edits.append(&mut edits);
-                        c.old_sentences[1] = from.old.end();
-                        c.new_sentences[1] = r.new.end();
+                        keys.extend(EditKey::of(id, c.edits.len(), ks, &edits));
+                        grow(&mut c.old, byte_span(od, &from.old.get(), &from.old_chars.get()));
+                        grow(&mut c.new, byte_span(nd, &r.new.get(), &r.new_chars.get()));
+                        add_edits(&mut made_edits, c, edits);
+                        c.old_sentences = (c.old_sentences.start()..from.old.end()).into();
+                        c.new_sentences = (c.new_sentences.start()..r.new.end()).into();
                         c.similarity = c.similarity.min(r.similarity);
                         c.class = if c.edits.is_empty() {
                             EditClass::Wording
                         } else {
-                            change_class(c.edits.iter().map(|e| e.class))
+                            change_class(made_edits[c.edits.get()].iter().map(|e| e.class))
                         };
                     } else {
                         keys.extend(EditKey::of(first_change + changes.len(), 0, ks, &edits));
-                        changes.push(Change {
-                            id: first_change + changes.len(),
+                        let mut c = MadeChange {
                             kind: ChangeKind::Moved,
                             class: if edits.is_empty() {
                                 EditClass::Wording
                             } else {
                                 change_class(edits.iter().map(|e| e.class))
                             },
-                            old: old_span,
-                            new: new_span,
+                            placed: false,
                             similarity: r.similarity,
-                            edits,
-                            old_sentences: [from.old.start(), from.old.end()],
-                            new_sentences: [r.new.start(), r.new.end()],
-                        });
+                            old: old_bytes,
+                            new: new_bytes,
+                            edits: (made_edits.len()..made_edits.len()).into(),
+                            old_sentences: from.old,
+                            new_sentences: r.new,
+                        };
+                        add_edits(&mut made_edits, &mut c, edits);
+                        changes.push(c);
                     }
                 }
                 RowKind::MovedFrom => {}
@@ -998,7 +1078,17 @@ impl<'v> Fold<'_, 'v> {
             };
             rows.push(ReportRow { kind: r.kind, old: old_span, new: new_span, change: change_of_row[i], skipped });
         }
-        Folded { filled: changes.len, share: share_len, rows, keys, extent, counts: summary, absorbed, matched_chars }
+        Folded {
+            first: first_change,
+            filled: changes.len,
+            share: share_len,
+            edits: made_edits,
+            rows,
+            keys,
+            counts: summary,
+            absorbed,
+            matched_chars,
+        }
     }
 }
 
@@ -1008,15 +1098,14 @@ impl<'v> Fold<'_, 'v> {
 struct EditsOf<'a, 'l> {
     old: &'a Source,
     new: &'a Source,
-    ol: &'l mut Locator<'a>,
-    nl: &'l mut Locator<'a>,
     absorbed: &'l mut Absorbed,
     /// Edits of filler words only are absorbed (`--ignore-fillers`).
     drop_fillers: bool,
 }
 
 impl EditsOf<'_, '_> {
-    /// The edits (classed by their text), the number of key characters in
+    /// The edits (classed by their text, located by their byte ranges in
+    /// the sources), the number of key characters in
     /// equal pieces, and each edit's normalised old and new keys, as
     /// slices of `okeys` and `nkeys`: the key texts of `oc` and `nc`
     /// (every edit of a book whose every sentence changed would otherwise
@@ -1026,7 +1115,7 @@ impl EditsOf<'_, '_> {
         (oc, okeys): (&[NChar], &'k str),
         (nc, nkeys): (&[NChar], &'k str),
         pieces: &[PackedPiece],
-    ) -> (Vec<Edit>, usize, Vec<(&'k str, &'k str)>) {
+    ) -> (Vec<MadeEdit>, usize, Vec<(&'k str, &'k str)>) {
         let (old, new) = (self.old, self.new);
         // Sized for every piece that is not equal (a change has one or two
         // edits, and an `Edit` is large: a vector grown from empty would
@@ -1068,18 +1157,16 @@ impl EditsOf<'_, '_> {
                 eq += p.old.len() + p.new.len();
                 continue;
             }
-            edits.push(Edit {
+            edits.push(MadeEdit {
                 op: match p.kind {
                     PieceKind::Insert => EditOp::Insert,
                     PieceKind::Delete => EditOp::Delete,
                     _ => EditOp::Replace,
                 },
-                old: old.text[ob..oe].to_string(),
-                new: new.text[nb..ne].to_string(),
                 class: edit_class(okey, nkey),
-                old_at: self.ol.location(ob, oe),
-                new_at: self.nl.location(nb, ne),
-                recurring: None,
+                old: (ob..oe).into(),
+                new: (nb..ne).into(),
+                recurring: NOT_RECURRING,
             });
             keys.push((okey, nkey));
         }
@@ -1130,22 +1217,21 @@ fn classify_renumbering(
     renumbering: &Renumbering,
     old: &Source,
     new: &Source,
-    os: Option<&Span>,
-    ns: Option<&Span>,
-    edits: &mut [Edit],
+    os: Option<Range32>,
+    ns: Option<Range32>,
+    edits: &mut [MadeEdit],
 ) {
     if renumbering.is_empty() || edits.is_empty() {
         return;
     }
     if let (Some(a), Some(b)) = (os, ns) {
-        if renumbering.renumbers(&a.text, &b.text) {
+        if renumbering.renumbers(&old.text[a.get()], &new.text[b.get()]) {
             edits.iter_mut().for_each(|e| e.class = EditClass::Renumbering);
             return;
         }
     }
     for e in edits.iter_mut().filter(|e| e.class == EditClass::Wording) {
-        let (o, n) = (e.old_at.start..e.old_at.end, e.new_at.start..e.new_at.end);
-        if renumbering.is_renumbering_edit(&old.text, o, &new.text, n) {
+        if renumbering.is_renumbering_edit(&old.text, e.old.get(), &new.text, e.new.get()) {
             e.class = EditClass::Renumbering;
         }
     }
@@ -1222,7 +1308,7 @@ impl<'k> EditKey<'k> {
         change: usize,
         first: usize,
         ks: Vec<(&'k str, &'k str)>,
-        edits: &'a [Edit],
+        edits: &'a [MadeEdit],
     ) -> impl Iterator<Item = EditKey<'k>> + 'a
     where
         'k: 'a,
@@ -1252,7 +1338,12 @@ impl<'k> EditKey<'k> {
 /// several, its buckets faulted in and each key's text read at random),
 /// and the edits with one hash are told apart by their keys: a hash only
 /// decides which edits are compared, so no output depends on its value.
-fn recurring(changes: &mut [Change], keys: Vec<Vec<EditKey>>) -> Vec<Recurring> {
+fn recurring(
+    [old, new]: [&Source; 2],
+    changes: &[MadeChange],
+    edits: &mut [MadeEdit],
+    keys: Vec<Vec<EditKey>>,
+) -> Vec<Recurring> {
     // (hash, list, index in the list): sorted, the edits of a hash come
     // in order.
     let mut by_hash: Vec<(u64, u32, u32)> = keys
@@ -1283,49 +1374,39 @@ fn recurring(changes: &mut [Change], keys: Vec<Vec<EditKey>>) -> Vec<Recurring> 
     }
     groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
     let mut out = Vec::with_capacity(groups.len());
+    // An edit's place in `edits`.
+    let at = |k: &EditKey| changes[k.change].edits.start() + k.edit;
     for (g, members) in groups.into_iter().enumerate() {
-        let k = key(members[0]);
-        let edit = &changes[k.change].edits[k.edit];
-        out.push(Recurring { old: edit.old.clone(), new: edit.new.clone(), count: members.len(), class: edit.class });
+        let edit = &edits[at(key(members[0]))];
+        out.push(Recurring {
+            old: old.text[edit.old.get()].to_string(),
+            new: new.text[edit.new.get()].to_string(),
+            count: members.len(),
+            class: edit.class,
+        });
         for m in members {
-            let k = key(m);
-            changes[k.change].edits[k.edit].recurring = Some(g);
+            edits[at(key(m))].recurring = g as u32;
         }
     }
     out
 }
 
-/// Label every span with its section and path (in a numbered document):
-/// a modified change by where its first edit is, everything else by where
-/// it starts.
-fn label_sections(oo: &Outline, no: &Outline, changes: &mut [Change], rows: &mut [ReportRow]) {
+/// Label the report rows' spans with their section and path (in a
+/// numbered document), by where each starts (the changes' spans are
+/// labelled as they are made: see [`crate::made`]).
+fn label_rows(oo: &Outline, no: &Outline, rows: &mut [ReportRow]) {
     use rayon::prelude::*;
     // (Each span on its own, on rayon's pool: a label and a path are
-    // strings made for every change.)
+    // strings made for every row.)
     const MIN: usize = 1024;
     for old in [true, false] {
         let outline = if old { oo } else { no };
         if outline.is_empty() {
             continue;
         }
-        let label = |span: &mut Span, at: usize| {
-            (span.section, span.path) = outline.label_at(at);
-        };
-        changes.par_iter_mut().with_min_len(MIN).for_each(|c| {
-            let first = c.edits.first().filter(|_| c.kind == ChangeKind::Modified);
-            let at = first.map(|e| if old { e.old_at.start } else { e.new_at.start });
-            if let Some(s) = if old { c.old.as_mut() } else { c.new.as_mut() } {
-                let at = at.unwrap_or(s.start);
-                label(s, at);
-            }
+        rows.par_iter_mut().with_min_len(MIN).for_each(|r| {
+            crate::made::label(outline, if old { r.old.as_deref_mut() } else { r.new.as_deref_mut() }, None)
         });
-        rows.par_iter_mut()
-            .with_min_len(MIN)
-            .filter_map(|r| if old { r.old.as_mut() } else { r.new.as_mut() })
-            .for_each(|s| {
-                let at = s.start;
-                label(s, at);
-            });
     }
 }
 
@@ -1339,16 +1420,6 @@ mod tests {
     /// still told apart, and the group's text is its first edit's.
     #[test]
     fn recurring_groups_by_keys_not_hashes() {
-        let at = Location { start: 0, end: 0, line: 1, column: 1 };
-        let edit = |old: &str, new: &str, class| Edit {
-            op: EditOp::Replace,
-            old: old.to_string(),
-            new: new.to_string(),
-            class,
-            old_at: at,
-            new_at: at,
-            recurring: None,
-        };
         use EditClass::{Renumbering as R, Spacing as S, Wording as W};
         // (old key, new key, class, original old text): the keys are
         // normalised, the edits keep their own texts.
@@ -1372,14 +1443,27 @@ mod tests {
             ("r", "s", W, "r"),
             ("p", "q", W, "p"),
         ];
-        // Two edits a change.
-        let mut changes: Vec<Change> = (0..spec.len().div_ceil(2)).map(|_| placeholder()).collect();
+        // Two edits a change, each edit's texts in versions of their own.
+        let mut changes = vec![MadeChange::placeholder(); spec.len().div_ceil(2)];
+        let mut edits: Vec<MadeEdit> = Vec::new();
+        let (mut old_text, mut new_text) = (String::new(), String::new());
+        let add = |text: &mut String, t: &str| {
+            text.push_str(t);
+            Range32::from(text.len() - t.len()..text.len())
+        };
+        for (i, &(_, n, class, text)) in spec.iter().enumerate() {
+            let (old, new) = (add(&mut old_text, text), add(&mut new_text, n));
+            let c = &mut changes[i / 2];
+            let start = if i % 2 == 0 { edits.len() } else { c.edits.start() };
+            edits.push(MadeEdit { op: EditOp::Replace, class, old, new, recurring: NOT_RECURRING });
+            c.edits = (start..edits.len()).into();
+        }
+        let (old, new) = (Source::from_text("old", &old_text), Source::from_text("new", &new_text));
         // In lists of five, as the fold's pieces hand them over.
         let mut keys: Vec<Vec<EditKey>> = Vec::new();
-        for (i, &(o, n, class, text)) in spec.iter().enumerate() {
-            changes[i / 2].edits.push(edit(text, n, class));
+        for (i, &(o, n, _, _)) in spec.iter().enumerate() {
             let ks = vec![(o, n)];
-            let mut k: Vec<EditKey> = EditKey::of(i / 2, i % 2, ks, &changes[i / 2].edits[i % 2..]).collect();
+            let mut k: Vec<EditKey> = EditKey::of(i / 2, i % 2, ks, &edits[i..i + 1]).collect();
             if o == "p" || o == "r" {
                 k[0].hash = 7;
             }
@@ -1388,11 +1472,12 @@ mod tests {
             }
             keys.last_mut().expect("a list").extend(k);
         }
-        let groups = recurring(&mut changes, keys);
+        let groups = recurring([&old, &new], &changes, &mut edits, keys);
         let summary: Vec<(&str, &str, usize, EditClass)> =
             groups.iter().map(|g| (g.old.as_str(), g.new.as_str(), g.count, g.class)).collect();
         assert_eq!(summary, [("x", "y", 4, W), ("Ａ", "b", 3, W), ("p", "q", 3, W), ("r", "s", 3, W)]);
-        let of_edit: Vec<Option<usize>> = changes.iter().flat_map(|c| c.edits.iter().map(|e| e.recurring)).collect();
+        let of_edit: Vec<Option<usize>> =
+            edits.iter().map(|e| (e.recurring != NOT_RECURRING).then_some(e.recurring as usize)).collect();
         let expect: Vec<Option<usize>> = spec
             .iter()
             .map(|&(o, _, class, _)| match (o, class) {
@@ -1404,6 +1489,47 @@ mod tests {
             })
             .collect();
         assert_eq!(of_edit, expect);
+    }
+
+    /// A comparison's changes are the same however they are made: all at
+    /// once for the report, or in ranges of any size, in any order, again
+    /// (spans with their lines, pages, times and sections; edits with their
+    /// locations and recurring groups).
+    #[test]
+    fn changes_made_in_any_ranges_are_the_report_s() {
+        let sample = |name: &str| Source::from_path(format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let pairs = [
+            ("law/binjiang-2018.txt", "law/binjiang-2024.txt"),
+            ("seed-001-xinhua-pdf-zh.txt", "seed-000-blog-en-zh.txt"),
+            ("captions/hlm-ch3.srt.noise.srt", "captions/hlm-ch3.srt.edits.srt"),
+            ("formats/blog-zh.pdf", "seed-001-xinhua-pdf-zh.txt"),
+        ];
+        let mut seen = [0; 4];
+        for (a, b) in pairs {
+            let (old, new) = (sample(a), sample(b));
+            let opts = Options::default();
+            let report = compare(&old, &new, &opts).unwrap();
+            let c = Comparison::new(&old, &new, &opts).unwrap();
+            assert_eq!(c.len(), report.changes.len(), "{a}");
+            assert!(!c.is_empty(), "{a}");
+            assert_eq!((c.old_version(), c.new_version(), c.summary()), (&report.old, &report.new, &report.summary));
+            for size in [1, 3, 700] {
+                let starts: Vec<usize> = (0..c.len()).step_by(size).collect();
+                // Backwards, then again forwards.
+                for &start in starts.iter().rev().chain(&starts) {
+                    let range = start..c.len().min(start + size);
+                    assert_eq!(c.changes(range.clone()), report.changes[range], "{a}, {size} at a time");
+                }
+            }
+            for ch in &report.changes {
+                let spans = [ch.old.as_deref(), ch.new.as_deref()];
+                seen[0] += spans.iter().flatten().filter(|s| s.section.is_some()).count();
+                seen[1] += spans.iter().flatten().filter(|s| s.time.is_some()).count();
+                seen[2] += spans.iter().flatten().filter(|s| s.page.is_some()).count();
+                seen[3] += ch.edits.iter().filter(|e| e.recurring.is_some()).count();
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 0), "sections, times, pages, recurring edits: {seen:?}");
     }
 
     /// Folding the rows in pieces gives the report of one fold, whatever
@@ -1435,7 +1561,7 @@ mod tests {
             let rows = crate::diff::diff(&od, &nd, &diff_opts);
             let v = Versions { old: &old, new: &new, od: &od, nd: &nd, oo: &oo, no: &no };
             let whole = build_in_pieces(&v, &rows, &opts, usize::MAX);
-            seen += whole.1.len();
+            seen += whole.1 .0.len();
             assert!(whole.2.len() > 10);
             for size in [1, 2, 3, 7] {
                 let (summary, changes, report_rows) = build_in_pieces(&v, &rows, &opts, size);

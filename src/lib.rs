@@ -64,6 +64,7 @@ mod error_rate;
 mod hash;
 mod inline;
 pub mod input;
+mod made;
 mod normalize;
 mod prefault;
 mod recogniser;
@@ -77,7 +78,7 @@ mod tokenize;
 pub mod internals;
 
 pub use chars::Script;
-pub use compare::{compare, compare_files};
+pub use compare::{compare, compare_files, Comparison};
 pub use error::Error;
 pub use normalize::{NormalizeOptions, Rule};
 pub use report::Report;

@@ -79,13 +79,13 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
         n.name = name.clone();
     }
     let t_read = started.elapsed();
-    let report = tvdiff::compare(&o, &n, &opts)?;
+    let comparison = tvdiff::Comparison::new(&o, &n, &opts)?;
     let t_compare = started.elapsed();
-    let status = if report.has_changes() && !naming.git { EXIT_DIFFERENT } else { EXIT_SAME };
+    let status = if !comparison.is_empty() && !naming.git { EXIT_DIFFERENT } else { EXIT_SAME };
     if out.quiet {
         return Ok(status);
     }
-    let changes = report.changes.len();
+    let changes = comparison.len();
     let dest = Destination {
         file: out.output.as_deref(),
         inputs: &inputs,
@@ -93,20 +93,29 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
         what: Some(format!("{changes} {}", if changes == 1 { "change" } else { "changes" })),
     };
     let t_render = started.elapsed();
-    // JSON is written as it is rendered (a report of every sentence
-    // changed is ten times the size of its inputs); the others are made
-    // whole first.
+    // JSON is written as it is rendered, its changes made a few hundred at
+    // a time (a report of every sentence changed is ten times the size of
+    // its inputs); the other formats read the whole report.
+    if out.format == Format::Json {
+        let write_json = |w: &mut dyn std::io::Write| tvdiff::render::json::write_comparison(&comparison, out.full, w);
+        emit_content(&dest, &output::Content::Stream(&write_json))?;
+        trace(started, t_read, t_compare, t_render);
+        // (Freed with the process: see below.)
+        std::mem::forget(comparison);
+        return Ok(status);
+    }
+    let report = comparison.into_report();
     let text = match out.format {
-        Format::Json => None,
+        Format::Json => tvdiff::render::json::render(&report, out.full),
         Format::Html => {
             let layout = match out.layout {
                 Layout::Rows => html::Layout::Rows,
                 Layout::Table => html::Layout::Table,
             };
             let hopts = HtmlOptions { title: None, generated: Some(html::generation_date()?), layout };
-            Some(html::render(&report, &hopts))
+            html::render(&report, &hopts)
         }
-        Format::TableCsv => Some(tvdiff::render::table::csv(&report)),
+        Format::TableCsv => tvdiff::render::table::csv(&report),
         Format::Terminal => {
             let topts = TerminalOptions {
                 color: use_color(out.color, out.output.is_some()),
@@ -117,7 +126,7 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
                 elide: (!out.no_elide).then_some(out.elide as usize),
                 show_renumbering: out.show_renumbering,
             };
-            Some(tvdiff::render::terminal::render(&report, &topts))
+            tvdiff::render::terminal::render(&report, &topts)
         }
         Format::Srt | Format::Vtt => {
             let cues = tvdiff::render::captions::cues(&report);
@@ -130,19 +139,14 @@ pub fn run(old: &Path, new: &Path, common: &CommonArgs, out: &OutputArgs, naming
                     if n == 1 { "is" } else { "are" }
                 ));
             }
-            Some(if out.format == Format::Srt {
+            if out.format == Format::Srt {
                 tvdiff::render::captions::srt(&report)
             } else {
                 tvdiff::render::captions::vtt(&report)
-            })
+            }
         }
     };
-    let write_json = |w: &mut dyn std::io::Write| tvdiff::render::json::write(&report, out.full, w);
-    let content = match &text {
-        Some(text) => output::Content::Bytes(text.as_bytes()),
-        None => output::Content::Stream(&write_json),
-    };
-    emit_content(&dest, &content)?;
+    emit_content(&dest, &output::Content::Bytes(text.as_bytes()))?;
     trace(started, t_read, t_compare, t_render);
     // The process ends once the report is written: freeing it piece by
     // piece (a book whose every sentence changed is tens of thousands of

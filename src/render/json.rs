@@ -1,9 +1,12 @@
 //! JSON renderer: the report as documented in `docs/json.md`.
 
-use crate::report::{Change, ChangeKind, Edit, EditOp, Location, Report, Row, RowKind, Span, TimeSpan};
-#[cfg(test)]
-use crate::report::{Summary, VersionInfo};
+use crate::report::{
+    Change, ChangeKind, Edit, EditOp, Location, Report, Row, RowKind, Span, Summary, TimeSpan, VersionInfo,
+};
+use crate::Comparison;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::ops::Range;
 
 #[cfg(test)]
 #[derive(Serialize)]
@@ -52,6 +55,48 @@ pub fn render(report: &Report, full: bool) -> String {
 /// assert_eq!(out, tvdiff::render::json::render(&r, false).into_bytes());
 /// ```
 pub fn write(report: &Report, full: bool, out: impl std::io::Write) -> std::io::Result<()> {
+    let head = Head { old: &report.old, new: &report.new, options: &report.options, summary: &report.summary };
+    let changes = |r: Range<usize>| Cow::Borrowed(&report.changes[r]);
+    write_parts(head, (report.changes.len(), changes), &report.rows, full, out)
+}
+
+/// Write the JSON of `comparison`'s report (see [`write`]), its changes
+/// made a few hundred at a time as they are written: the report of a pair
+/// whose every sentence changed is never held whole, neither as JSON nor
+/// as changes.
+///
+/// ```
+/// use tvdiff::{compare, input::Source, Comparison, Options};
+/// let (old, new) = (Source::from_text("a", "在华投资。"), Source::from_text("b", "在中国投资。"));
+/// let mut out = Vec::new();
+/// tvdiff::render::json::write_comparison(&Comparison::new(&old, &new, &Options::default()).unwrap(), false, &mut out).unwrap();
+/// let report = compare(&old, &new, &Options::default()).unwrap();
+/// assert_eq!(out, tvdiff::render::json::render(&report, false).into_bytes());
+/// ```
+pub fn write_comparison(comparison: &Comparison, full: bool, out: impl std::io::Write) -> std::io::Result<()> {
+    let c = comparison;
+    let head = Head { old: c.old_version(), new: c.new_version(), options: c.options(), summary: c.summary() };
+    let changes = |r: Range<usize>| Cow::Owned(c.changes(r));
+    write_parts(head, (c.len(), changes), c.rows(), full, out)
+}
+
+/// What the report object starts with.
+struct Head<'a> {
+    old: &'a VersionInfo,
+    new: &'a VersionInfo,
+    options: &'a crate::Options,
+    summary: &'a Summary,
+}
+
+/// [`write`] of a report's head, its changes (how many, and those of a
+/// range made or borrowed) and its rows.
+fn write_parts<'a>(
+    report: Head,
+    (count, changes): (usize, impl Fn(Range<usize>) -> Cow<'a, [Change]> + Sync),
+    rows: &[Row],
+    full: bool,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     // The object `View` describes, written field by field as serde_json's
@@ -60,15 +105,17 @@ pub fn write(report: &Report, full: bool, out: impl std::io::Write) -> std::io::
     let tool = Tool { name: "tvdiff", version: env!("CARGO_PKG_VERSION") };
     out.write_all(b"{\n")?;
     field(&mut out, "tool", &tool)?;
-    field(&mut out, "old", &report.old)?;
-    field(&mut out, "new", &report.new)?;
-    field(&mut out, "options", &report.options)?;
-    field(&mut out, "summary", &report.summary)?;
+    field(&mut out, "old", report.old)?;
+    field(&mut out, "new", report.new)?;
+    field(&mut out, "options", report.options)?;
+    field(&mut out, "summary", report.summary)?;
     // The changes and rows (all but a few bytes of a large report) by
     // hand, the rest by serde.
-    array(&mut out, "changes", &report.changes, !full, |buf, c| change(buf, c, 2))?;
+    array(&mut out, "changes", (count, changes), !full, |buf, c| change(buf, c, 2))?;
     if full {
-        array(&mut out, "rows", &report.rows, true, |buf, r| row(buf, r, 2))?;
+        array(&mut out, "rows", (rows.len(), |r: Range<usize>| Cow::Borrowed(&rows[r])), true, |buf, r| {
+            row(buf, r, 2)
+        })?;
     }
     out.write_all(b"}\n")?;
     out.flush()
@@ -83,12 +130,13 @@ fn field<T: Serialize>(out: &mut impl std::io::Write, name: &str, value: &T) -> 
     out.write_all(b",\n")
 }
 
-/// `  "name": [ … ]` (`,` after it unless `last`): the items rendered in
-/// pieces on rayon's pool, a few pieces at a time, and written in order.
-fn array<T: Sync>(
+/// `  "name": [ … ]` (`,` after it unless `last`): the items (how many,
+/// and those of a range, made or borrowed) rendered in pieces on rayon's
+/// pool, a few pieces at a time, and written in order.
+fn array<'a, T: Clone + Sync + 'a>(
     out: &mut impl std::io::Write,
     name: &str,
-    items: &[T],
+    (count, items): (usize, impl Fn(Range<usize>) -> Cow<'a, [T]> + Sync),
     last: bool,
     item: impl Fn(&mut Vec<u8>, &T) + Sync,
 ) -> std::io::Result<()> {
@@ -98,27 +146,33 @@ fn array<T: Sync>(
     const PIECE: usize = 256;
     const WAVE: usize = 8;
     write!(out, "  \"{name}\": ")?;
-    if items.is_empty() {
+    if count == 0 {
         out.write_all(b"[]")?;
     } else {
         out.write_all(b"[\n")?;
         // The largest piece so far per item: a piece's buffer is reserved
         // at once, not grown (and copied) as it fills.
         let per_item = std::sync::atomic::AtomicUsize::new(512);
-        for (w, wave) in items.chunks(PIECE * WAVE).enumerate() {
-            let pieces: Vec<Vec<u8>> = wave
-                .par_chunks(PIECE)
+        for w in 0..count.div_ceil(PIECE * WAVE) {
+            let wave = w * PIECE * WAVE..count.min((w + 1) * PIECE * WAVE);
+            let ranges: Vec<Range<usize>> =
+                wave.clone().step_by(PIECE).map(|start| start..wave.end.min(start + PIECE)).collect();
+            let pieces: Vec<Vec<u8>> = ranges
+                .into_par_iter()
                 // (Each piece a task of its own: see `diff::par_map`.)
                 .with_max_len(1)
                 .enumerate()
-                .map(|(p, piece)| {
+                .map(|(p, range)| {
                     use std::sync::atomic::Ordering::Relaxed;
+                    // (A comparison's changes are made here, a piece at a
+                    // time.)
+                    let piece = items(range);
                     let mut buf = Vec::with_capacity(piece.len() * per_item.load(Relaxed) * 9 / 8);
                     for (k, value) in piece.iter().enumerate() {
                         let at = w * PIECE * WAVE + p * PIECE + k;
                         buf.extend_from_slice(b"    ");
                         item(&mut buf, value);
-                        buf.extend_from_slice(if at + 1 == items.len() { b"\n" } else { b",\n" });
+                        buf.extend_from_slice(if at + 1 == count { b"\n" } else { b",\n" });
                     }
                     per_item.fetch_max(buf.len().div_ceil(piece.len()), Relaxed);
                     buf
