@@ -307,6 +307,9 @@ pub(crate) fn diff_telling<'d>(
         }
     }
     flush(&mut pending, &mut rows, &mut words);
+    // The words' table (every distinct word of the regions) is not needed
+    // by the steps after: freed before them, not held to their peak.
+    drop(words);
     let t2 = Instant::now();
     refine_rows(old, new, &mut rows, opts);
     if std::env::var_os("TVDIFF_TRACE").is_some() {
@@ -946,23 +949,130 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     splice_rows(rows, replace);
 }
 
-/// Replace ranges of rows (in order, not overlapping) by other rows, in
-/// one pass, and only when there is something to replace. The two halves
+/// Replace ranges of rows (in order, not overlapping, not empty) by other
+/// rows, in one pass, and only when there is something to replace. The two halves
 /// of a move (kept rows) still point at each other afterwards.
+///
+/// The rows are moved within the list when they can be: from the start
+/// when no row lands after where it was (the ranges up to each one gave
+/// up as many rows as they gained, or more), from the end when none lands
+/// before and the list has room (the ranges up to each one gained rows,
+/// as when a row is split into sentences, or a modified row into a
+/// removed and an added one); otherwise into a new list. (Two unrelated texts replace nearly every row: a new list is as
+/// large again while the old one is read.)
 fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
     if replace.is_empty() {
         return;
     }
-    // Exactly the rows that come out (two unrelated texts replace nearly
-    // every row: room for both would be twice the list).
-    let (cut, added) = replace.iter().fold((0, 0), |(c, a), (r, w)| (c + r.len(), a + w.len()));
-    let mut out = Vec::with_capacity(rows.len().saturating_sub(cut) + added);
-    // Unrelated texts splice tens of thousands of 128-byte rows: their
+    debug_assert!(replace.iter().all(|(r, _)| !r.is_empty()), "ranges that replace rows");
+    // How far the rows after each range move (rows gained so far).
+    let shifts: Vec<isize> = replace
+        .iter()
+        .scan(0isize, |gained, (r, w)| {
+            *gained += w.len() as isize - r.len() as isize;
+            Some(*gained)
+        })
+        .collect();
+    let gained = shifts.last().copied().unwrap_or(0);
+    let len = rows.len().checked_add_signed(gained).expect("a range holds the rows it replaces");
+    // Where each kept row lands.
+    let mut moved_to = vec![None; rows.len()];
+    if shifts.iter().all(|&s| s <= 0) {
+        splice_from_start(rows, replace, len, &mut moved_to);
+    } else if shifts.iter().all(|&s| s >= 0) && rows.capacity() >= len {
+        splice_from_end(rows, replace, len, &mut moved_to);
+    } else {
+        splice_into_new(rows, replace, len, &mut moved_to);
+    }
+    for r in rows.iter_mut() {
+        if let Some(p) = r.partner() {
+            r.set_partner(moved_to.get(p).copied().flatten());
+        }
+    }
+}
+
+/// [`splice_rows`] within `rows`, from the start: each kept row moves
+/// down by as many rows as the ranges before it gave up, and a range's
+/// rows are written where the rows before its end were (no range with
+/// those before it gained rows).
+fn splice_from_start(
+    rows: &mut Vec<Row>,
+    replace: Vec<(Range<usize>, Vec<Row>)>,
+    len: usize,
+    moved_to: &mut [Option<usize>],
+) {
+    // Rows `read..` are still where they were; rows `..write` are in place.
+    let (mut read, mut write) = (0, 0);
+    let mut keep = |rows: &mut Vec<Row>, to: usize, read: &mut usize, write: &mut usize| {
+        while *read < to {
+            rows.swap(*read, *write);
+            moved_to[*read] = Some(*write);
+            *read += 1;
+            *write += 1;
+        }
+    };
+    for (range, with) in replace {
+        keep(rows, range.start, &mut read, &mut write);
+        for row in with {
+            rows[write] = row;
+            write += 1;
+        }
+        read = range.end;
+        debug_assert!(write <= read, "no row lands after where it was");
+    }
+    let end = rows.len();
+    keep(rows, end, &mut read, &mut write);
+    debug_assert_eq!(write, len);
+    rows.truncate(len);
+}
+
+/// [`splice_rows`] within `rows` (room for `len` rows), from the end: each
+/// kept row moves up by as many rows as the ranges before it gained, and a
+/// range's rows are written where the rows after its start were (no range
+/// with those before it gave up rows).
+fn splice_from_end(
+    rows: &mut Vec<Row>,
+    replace: Vec<(Range<usize>, Vec<Row>)>,
+    len: usize,
+    moved_to: &mut [Option<usize>],
+) {
+    let old_len = rows.len();
+    // The new places first hold empty rows (each replaced below).
+    prefault(&mut rows.spare_capacity_mut()[..len - old_len]);
+    rows.resize(len, Row::new(RowKind::Equal, 0..0, 0..0, 0..0, 0..0));
+    // Rows `..read` are still where they were; rows `write..` are in place.
+    let (mut read, mut write) = (old_len, len);
+    for (range, with) in replace.into_iter().rev() {
+        while read > range.end {
+            read -= 1;
+            write -= 1;
+            rows.swap(read, write);
+            moved_to[read] = Some(write);
+        }
+        write -= with.len();
+        for (k, row) in with.into_iter().enumerate() {
+            rows[write + k] = row;
+        }
+        read = range.start;
+    }
+    debug_assert_eq!(read, write, "the ranges gained as many rows as were added");
+    for (i, m) in moved_to.iter_mut().enumerate().take(read) {
+        *m = Some(i);
+    }
+}
+
+/// [`splice_rows`] into a new list of `len` rows.
+fn splice_into_new(
+    rows: &mut Vec<Row>,
+    replace: Vec<(Range<usize>, Vec<Row>)>,
+    len: usize,
+    moved_to: &mut [Option<usize>],
+) {
+    let mut out = Vec::with_capacity(len);
+    // Unrelated texts splice tens of thousands of 72-byte rows: their
     // fresh pages are populated in one system call, not faulted in one
     // by one as the rows are moved (see `prefault`).
     crate::prefault::spare(&mut out);
-    // Where each kept row lands.
-    let mut moved_to = vec![None; rows.len()];
     let mut next = replace.into_iter().peekable();
     let mut old = std::mem::take(rows).into_iter().enumerate().peekable();
     while let Some((i, r)) = old.next() {
@@ -975,11 +1085,6 @@ fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
                 moved_to[i] = Some(out.len());
                 out.push(r);
             }
-        }
-    }
-    for r in out.iter_mut() {
-        if let Some(p) = r.partner() {
-            r.set_partner(moved_to.get(p).copied().flatten());
         }
     }
     *rows = out;
@@ -1869,6 +1974,57 @@ mod tests {
         splice_rows(&mut rows, vec![(0..2, vec![r(RowKind::Modified)])]);
         let got: Vec<(RowKind, Option<usize>)> = rows.iter().map(|r| (r.kind, r.partner())).collect();
         assert_eq!(got, [(RowKind::Modified, None), (RowKind::MovedFrom, Some(2)), (RowKind::MovedTo, Some(1))]);
+    }
+
+    proptest::proptest! {
+        /// Splicing rows within their list (from the start or from the end)
+        /// gives the list a new one gets: the same rows in the same order,
+        /// the halves of every kept move still pointing at each other.
+        #[test]
+        fn splicing_in_place_is_splicing_into_a_new_list(
+            n in 1usize..40,
+            spec in proptest::collection::vec((0usize..4, 1usize..5, 0usize..5), 0..8),
+            room in 0usize..40,
+            moves in proptest::collection::vec((0usize..40, 0usize..40), 0..6),
+        ) {
+            // Rows told apart by their old sentence; replacements by their new one.
+            let row = |k: usize| Row::new(RowKind::Removed, k..k + 1, 0..0, 0..0, 0..0);
+            let made = |k: usize| Row::new(RowKind::Added, 0..0, k..k + 1, 0..0, 0..0);
+            let mut rows: Vec<Row> = Vec::with_capacity(n + room);
+            rows.extend((0..n).map(row));
+            for &(a, b) in &moves {
+                let (a, b) = (a % n, b % n);
+                if a != b && rows[a].partner().is_none() && rows[b].partner().is_none() {
+                    rows[a].set_partner(Some(b));
+                    rows[b].set_partner(Some(a));
+                }
+            }
+            // Ranges in order, not overlapping, not empty: (gap before,
+            // length, rows instead).
+            let (mut replace, mut at, mut made_k) = (Vec::new(), 0, 1000);
+            for (gap, len, with) in spec {
+                let start = at + gap;
+                let end = (start + len).min(n);
+                if start >= n {
+                    break;
+                }
+                replace.push((start..end, (0..with).map(|k| made(made_k + k)).collect::<Vec<Row>>()));
+                made_k += with;
+                at = end;
+            }
+            let mut expected = rows.clone();
+            let (cut, added) = replace.iter().fold((0, 0), |(c, a), (r, w): &(Range<usize>, Vec<Row>)| (c + r.len(), a + w.len()));
+            let len = n - cut + added;
+            let mut moved_to = vec![None; n];
+            splice_into_new(&mut expected, replace.clone(), len, &mut moved_to);
+            for r in expected.iter_mut() {
+                if let Some(p) = r.partner() {
+                    r.set_partner(moved_to.get(p).copied().flatten());
+                }
+            }
+            splice_rows(&mut rows, replace);
+            proptest::prop_assert_eq!(rows, expected);
+        }
     }
 
     proptest::proptest! {
