@@ -227,7 +227,7 @@ pub(crate) fn diff_telling<'d>(
     // order between the two (see `tokens::Draft`): the interner gives both
     // versions' equal words equal ids, the same whatever the threads did.
     let mut pending: Vec<Pending> = Vec::new();
-    let mut batch_chars = 0;
+    let (mut batch_chars, mut batch_regions) = (0, 0);
     let flush = |pending: &mut Vec<Pending>, rows: &mut Vec<Row>, words: &mut tokens::Interner<'d>| {
         use rayon::prelude::*;
         // Tokenise large regions (on the pool), then number the words in
@@ -298,10 +298,12 @@ pub(crate) fn diff_telling<'d>(
             }
             Seg::Gap { old: o, new: n } => {
                 batch_chars += chars_of(old, &o) + chars_of(new, &n);
+                batch_regions += 1;
                 pending.push(Pending::Region { o, n });
-                if batch_chars >= REGION_BATCH {
+                // (Two regions at least: one alone would leave a core idle.)
+                if batch_chars >= REGION_BATCH && batch_regions >= 2 {
                     flush(&mut pending, &mut rows, &mut words);
-                    batch_chars = 0;
+                    (batch_chars, batch_regions) = (0, 0);
                 }
             }
         }
@@ -376,13 +378,16 @@ impl<'d> anchor::Keys<'d> for &MaskedKeys<'d> {
     }
 }
 
-/// Key characters aligned together on rayon's pool (see [`diff`]): a
-/// batch's token streams and alignments are held at once, and their
-/// memory stays with the process (the allocator keeps it) after they are
-/// freed. 64,000 characters are still tens of regions on a book whose
-/// every sentence changed, enough to keep both cores busy; 256,000 held
-/// 1.9 MB more at the peak of an English 1 MB pair whose every sentence
-/// changed (0.5 MB more in Chinese), 32,000 took 6% longer on it.
+/// Key characters aligned together on rayon's pool (see [`diff`]), in two
+/// regions at least: a batch's token streams and alignments are held at
+/// once, and their memory stays with the process (the allocator keeps it)
+/// after they are freed. 64,000 characters are still tens of regions on a
+/// book whose every sentence changed, enough to keep both cores busy;
+/// 256,000 held 1.9 MB more at the peak of an English 1 MB pair whose
+/// every sentence changed (0.5 MB more in Chinese), 32,000 took 6% longer
+/// on it. Two unrelated texts are a few regions of 50,000–200,000
+/// characters: one to a batch, they were aligned one at a time (×1.3 on
+/// the step).
 const REGION_BATCH: usize = 64_000;
 
 /// Key characters of sentences `r` of `doc`.
