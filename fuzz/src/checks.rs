@@ -464,6 +464,20 @@ pub fn compare(data: &[u8]) {
     if opts.timeout_ms > 0 && b & 128 != 0 {
         let again = tvdiff::compare(&sa, &sb, &opts).unwrap();
         assert!(again == report, "the same comparison gave two different reports");
+        // A comparison's changes made a few at a time, as the JSON writer
+        // makes them, backwards, are the report's, and so is its JSON.
+        let lazily = tvdiff::Comparison::new(&sa, &sb, &opts).unwrap();
+        let starts: Vec<usize> = (0..lazily.len()).step_by(3).collect();
+        for &start in starts.iter().rev() {
+            let range = start..lazily.len().min(start + 3);
+            assert!(lazily.changes(range.clone()) == report.changes[range], "changes made later differ");
+        }
+        let mut streamed = Vec::new();
+        tvdiff::render::json::write_comparison(&lazily, opts.rows, &mut streamed).unwrap();
+        assert!(
+            streamed == tvdiff::render::json::render(&report, opts.rows).into_bytes(),
+            "the comparison's JSON is not the report's"
+        );
         // docs/architecture.md: compare(a, b) and compare(b, a) report
         // mirrored changes.
         let back = tvdiff::compare(&sb, &sa, &opts).unwrap();
