@@ -106,7 +106,12 @@ impl Made<'_> {
 
     /// The [`Change`]s of records `range`.
     pub fn changes(&self, range: Range<usize>) -> Vec<Change> {
-        let mut out = vec![placeholder(); range.len()];
+        // Populated at once (one system call, not a page fault for each of
+        // the hundreds of pages the changes of a book whose every sentence
+        // changed take) before the placeholders are written.
+        let mut out = Vec::with_capacity(range.len());
+        crate::prefault::spare(&mut out);
+        out.resize(range.len(), placeholder());
         self.fill(range.start, &mut out);
         out
     }

@@ -161,15 +161,15 @@ fn array<'a, T: Clone + Sync + 'a>(
                 .into_par_iter()
                 // (Each piece a task of its own: see `diff::par_map`.)
                 .with_max_len(1)
-                .enumerate()
-                .map(|(p, range)| {
+                .map(|range| {
                     use std::sync::atomic::Ordering::Relaxed;
                     // (A comparison's changes are made here, a piece at a
                     // time.)
+                    let first = range.start;
                     let piece = items(range);
                     let mut buf = Vec::with_capacity(piece.len() * per_item.load(Relaxed) * 9 / 8);
                     for (k, value) in piece.iter().enumerate() {
-                        let at = w * PIECE * WAVE + p * PIECE + k;
+                        let at = first + k;
                         buf.extend_from_slice(b"    ");
                         item(&mut buf, value);
                         buf.extend_from_slice(if at + 1 == count { b"\n" } else { b",\n" });
