@@ -19,7 +19,9 @@
 //! segmenter's dictionary after the inline diffs): the kernel maps an
 //! executable 64 KB around each page read, so a few hundred look-ups make
 //! all of it resident, and it would otherwise stay in the resident set
-//! under the report.
+//! under the report. And [`give_back_free_memory`] hands back the heap's
+//! free pages between steps, before a step that adds to what the steps
+//! before it left.
 
 /// Buffers smaller than this are left to fault in (a system call costs
 /// what a few faults do).
@@ -153,6 +155,29 @@ pub(crate) unsafe fn let_go(data: &'static [u8]) {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub(crate) unsafe fn let_go(_data: &'static [u8]) {}
+
+/// Hand the kernel back the heap's free pages (glibc's `malloc_trim`:
+/// every arena's free chunks, whole pages of them, and the top of the
+/// main heap). A step's freed memory otherwise stays resident: glibc keeps
+/// it for the allocations to come, but those land in whichever arena their
+/// thread uses, and a list the pool's workers made and the main thread
+/// freed is not reused by the main thread's next allocations. Costs a walk
+/// of the free lists, a system call per free run of pages, and a fault
+/// per page the heap reuses later: worth it only before a step that would
+/// otherwise stack its own memory on top (see the inline diffs in
+/// `diff::refine_rows`). Does nothing where the allocator is not glibc's
+/// (the process's `malloc` then has nothing of the comparison's).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) fn give_back_free_memory() {
+    // SAFETY: `malloc_trim` takes each arena's lock and only returns free
+    // memory; live allocations are not moved or touched.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub(crate) fn give_back_free_memory() {}
 
 /// The whole pages (of the system's size) inside the `bytes` bytes at
 /// address `start`, as addresses `first..end`, if there are any: what

@@ -686,6 +686,18 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     if jobs.is_empty() {
         return;
     }
+    // With thousands of rows to diff (a book whose every sentence changed,
+    // or moved), their pieces and, for Chinese, the word segmenter's
+    // dictionary (3.8 MB, mapped whole by a few hundred look-ups) come on
+    // top of what the refinements left: the memory those freed (the
+    // sketches, the splices' lists, mostly in the pool's arenas) is handed
+    // back first. With few (a normal pair, two unrelated texts) the
+    // refinements' own peak is higher, and handing back would only cost
+    // the faults of the pages reused after.
+    drop(sk);
+    if jobs.len() >= GIVE_BACK_MIN_JOBS {
+        crate::prefault::give_back_free_memory();
+    }
     let t2 = Instant::now();
     // A job's two sides, as key characters and their key text (none for a
     // move whose wording is the same).
@@ -762,6 +774,10 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     }
 }
 
+/// Rows to diff inline from which the heap's free memory is handed back
+/// first (see [`refine_rows`]).
+const GIVE_BACK_MIN_JOBS: usize = 2_048;
+
 /// Rows whose inline diffs one task of the pool makes, at most.
 const INLINE_CHUNK: usize = 256;
 /// ... and at least (fewer than twice this many rows are diffed in place).
@@ -831,6 +847,21 @@ impl<'d> Sketches<'d> {
             None => doc.sentences.partition_point(|s| s.chars().end <= r.start),
         };
         doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r).then_some(s)
+    }
+
+    /// [`Sketches::get_in`] without caching: a whole sentence's sketch
+    /// from the cache when it was made before, any other made for the
+    /// caller alone (for a step that asks for each once).
+    fn lookup(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> SketchRef<'_> {
+        let doc = self.docs[side];
+        let key = match self.whole_sentence(side, Some(sentences), r) {
+            Some(s) => match self.cache[side].get().and_then(|cache| cache[s].get()) {
+                Some(cached) => return SketchRef::Cached(cached),
+                None => doc.key(s),
+            },
+            None => key_text_in(doc, sentences, r),
+        };
+        SketchRef::Made(Box::new(similarity::Sketch::new(key)))
     }
 
     /// The cached sketch of sentence `s` of side `side`.
@@ -941,158 +972,225 @@ fn split_off_sentences(sk: &Sketches, new: &Document, rows: &mut Vec<Row>) {
     let alike = par_map(&split, PAR_MIN, |(i, core, chars)| {
         sk.alike_in((&seen[*i].old.get(), &seen[*i].old_chars.get()), (core, chars))
     });
-    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::with_capacity(split.len());
-    for ((i, core, chars), similarity) in split.into_iter().zip(alike) {
-        let r = &rows[i];
+    // The rows that replace each split row are made as the splice reaches
+    // it (a book whose sentences were shuffled splits thousands).
+    // (A row becomes its added sentences before and after what it keeps,
+    // and what it keeps.)
+    let ranges: Vec<(Range<usize>, usize)> =
+        split.iter().map(|(i, core, _)| (*i..*i + 1, rows[*i].new.len() - core.len() + 1)).collect();
+    splice_rows_with(rows, &ranges, |k, replaced, out| {
+        let ((_, core, chars), similarity) = (&split[k], alike[k]);
+        let r = &replaced[0];
         let added = |s: usize, at: usize| Row::new(RowKind::Added, at..at, s..s + 1, 0..0, sent(s).chars());
-        let mut with = Vec::with_capacity(r.new.len());
-        with.extend((r.new.start()..core.start).map(|s| added(s, r.old.start())));
-        with.push(Row { new: core.clone().into(), new_chars: chars.into(), similarity, bare: [0, 0], ..r.clone() });
-        with.extend((core.end..r.new.end()).map(|s| added(s, r.old.end())));
-        replace.push((i..i + 1, with));
-    }
-    splice_rows(rows, replace);
+        out.extend((r.new.start()..core.start).map(|s| added(s, r.old.start())));
+        out.push(Row {
+            new: core.clone().into(),
+            new_chars: chars.clone().into(),
+            similarity,
+            bare: [0, 0],
+            ..r.clone()
+        });
+        out.extend((core.end..r.new.end()).map(|s| added(s, r.old.end())));
+    });
 }
 
 /// Replace ranges of rows (in order, not overlapping, not empty) by other
-/// rows, in one pass, and only when there is something to replace. The two halves
-/// of a move (kept rows) still point at each other afterwards.
+/// rows, in one pass, and only when there is something to replace. The
+/// two halves of a move (kept rows) still point at each other afterwards.
+fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
+    let ranges: Vec<(Range<usize>, usize)> = replace.iter().map(|(r, with)| (r.clone(), with.len())).collect();
+    let mut with: Vec<Vec<Row>> = replace.into_iter().map(|(_, with)| with).collect();
+    splice_rows_with(rows, &ranges, |k, _, out| out.append(&mut with[k]));
+}
+
+/// [`splice_rows`] with the rows that replace each range made when the
+/// splice reaches it: `ranges` are the ranges (in order, not overlapping,
+/// not empty), each with how many rows replace it, and `make(k, replaced,
+/// out)` pushes onto `out` the rows that replace range `k`, given its rows
+/// as they were (called once per range, in no particular order). Only one
+/// range's new rows exist at a time: a list of every range's, made first,
+/// was a megabyte and more on top of the rows at the refinements' peak
+/// (a book whose sentences were shuffled regroups thousands of runs).
 ///
 /// The rows are moved within the list when they can be: from the start
 /// when no row lands after where it was (the ranges up to each one gave
 /// up as many rows as they gained, or more), from the end when none lands
 /// before and the list has room (the ranges up to each one gained rows,
 /// as when a row is split into sentences, or a modified row into a
-/// removed and an added one); otherwise into a new list. (Two unrelated texts replace nearly every row: a new list is as
-/// large again while the old one is read.)
-fn splice_rows(rows: &mut Vec<Row>, replace: Vec<(Range<usize>, Vec<Row>)>) {
-    if replace.is_empty() {
+/// removed and an added one); otherwise into a new list. (Two unrelated
+/// texts replace nearly every row: a new list is as large again while the
+/// old one is read.)
+fn splice_rows_with(
+    rows: &mut Vec<Row>,
+    ranges: &[(Range<usize>, usize)],
+    make: impl FnMut(usize, &[Row], &mut Vec<Row>),
+) {
+    if ranges.is_empty() {
         return;
     }
-    debug_assert!(replace.iter().all(|(r, _)| !r.is_empty()), "ranges that replace rows");
+    debug_assert!(ranges.iter().all(|(r, _)| !r.is_empty()), "ranges that replace rows");
+    debug_assert!(ranges.windows(2).all(|w| w[0].0.end <= w[1].0.start), "ranges in order");
     // How far the rows after each range move (rows gained so far).
-    let shifts: Vec<isize> = replace
+    let shifts: Vec<isize> = ranges
         .iter()
-        .scan(0isize, |gained, (r, w)| {
-            *gained += w.len() as isize - r.len() as isize;
+        .scan(0isize, |gained, (r, n)| {
+            *gained += *n as isize - r.len() as isize;
             Some(*gained)
         })
         .collect();
     let gained = shifts.last().copied().unwrap_or(0);
     let len = rows.len().checked_add_signed(gained).expect("a range holds the rows it replaces");
-    // Where each kept row lands.
-    let mut moved_to = vec![None; rows.len()];
+    // Where each kept row lands (NOWHERE: replaced).
+    let mut moved_to = vec![NOWHERE; rows.len()];
+    let splice = Splice { ranges, len };
     if shifts.iter().all(|&s| s <= 0) {
-        splice_from_start(rows, replace, len, &mut moved_to);
+        splice.within_from_start(rows, make, &mut moved_to);
     } else if shifts.iter().all(|&s| s >= 0) && rows.capacity() >= len {
-        splice_from_end(rows, replace, len, &mut moved_to);
+        splice.within_from_end(rows, make, &mut moved_to);
     } else {
-        splice_into_new(rows, replace, len, &mut moved_to);
+        splice.into_new_list(rows, make, &mut moved_to);
     }
+    repoint_partners(rows, &moved_to);
+}
+
+/// [`splice_rows_with`]'s mark of a row that was replaced.
+const NOWHERE: u32 = u32::MAX;
+
+/// The halves of the moves in `rows` pointed at their partners' new
+/// places (`moved_to`, by old place; [`NOWHERE`]: the partner was
+/// replaced).
+fn repoint_partners(rows: &mut [Row], moved_to: &[u32]) {
     for r in rows.iter_mut() {
         if let Some(p) = r.partner() {
-            r.set_partner(moved_to.get(p).copied().flatten());
+            let to = moved_to.get(p).copied().filter(|&m| m != NOWHERE);
+            r.set_partner(to.map(|m| m as usize));
         }
     }
 }
 
-/// [`splice_rows`] within `rows`, from the start: each kept row moves
-/// down by as many rows as the ranges before it gave up, and a range's
-/// rows are written where the rows before its end were (no range with
-/// those before it gained rows).
-fn splice_from_start(
-    rows: &mut Vec<Row>,
-    replace: Vec<(Range<usize>, Vec<Row>)>,
+/// A splice of [`splice_rows_with`]: its ranges and the length of the
+/// list after it.
+struct Splice<'a> {
+    ranges: &'a [(Range<usize>, usize)],
     len: usize,
-    moved_to: &mut [Option<usize>],
-) {
-    // Rows `read..` are still where they were; rows `..write` are in place.
-    let (mut read, mut write) = (0, 0);
-    let mut keep = |rows: &mut Vec<Row>, to: usize, read: &mut usize, write: &mut usize| {
-        while *read < to {
-            rows.swap(*read, *write);
-            moved_to[*read] = Some(*write);
-            *read += 1;
-            *write += 1;
-        }
-    };
-    for (range, with) in replace {
-        keep(rows, range.start, &mut read, &mut write);
-        for row in with {
-            rows[write] = row;
-            write += 1;
-        }
-        read = range.end;
-        debug_assert!(write <= read, "no row lands after where it was");
-    }
-    let end = rows.len();
-    keep(rows, end, &mut read, &mut write);
-    debug_assert_eq!(write, len);
-    rows.truncate(len);
 }
 
-/// [`splice_rows`] within `rows` (room for `len` rows), from the end: each
-/// kept row moves up by as many rows as the ranges before it gained, and a
-/// range's rows are written where the rows after its start were (no range
-/// with those before it gave up rows).
-fn splice_from_end(
-    rows: &mut Vec<Row>,
-    replace: Vec<(Range<usize>, Vec<Row>)>,
-    len: usize,
-    moved_to: &mut [Option<usize>],
-) {
-    let old_len = rows.len();
-    // The new places first hold empty rows (each replaced below).
-    prefault(&mut rows.spare_capacity_mut()[..len - old_len]);
-    rows.resize(len, Row::new(RowKind::Equal, 0..0, 0..0, 0..0, 0..0));
-    // Rows `..read` are still where they were; rows `write..` are in place.
-    let (mut read, mut write) = (old_len, len);
-    for (range, with) in replace.into_iter().rev() {
-        while read > range.end {
-            read -= 1;
-            write -= 1;
-            rows.swap(read, write);
-            moved_to[read] = Some(write);
-        }
-        write -= with.len();
-        for (k, row) in with.into_iter().enumerate() {
-            rows[write + k] = row;
-        }
-        read = range.start;
-    }
-    debug_assert_eq!(read, write, "the ranges gained as many rows as were added");
-    for (i, m) in moved_to.iter_mut().enumerate().take(read) {
-        *m = Some(i);
-    }
-}
-
-/// [`splice_rows`] into a new list of `len` rows.
-fn splice_into_new(
-    rows: &mut Vec<Row>,
-    replace: Vec<(Range<usize>, Vec<Row>)>,
-    len: usize,
-    moved_to: &mut [Option<usize>],
-) {
-    let mut out = Vec::with_capacity(len);
-    // Unrelated texts splice tens of thousands of 72-byte rows: their
-    // fresh pages are populated in one system call, not faulted in one
-    // by one as the rows are moved (see `prefault`).
-    crate::prefault::spare(&mut out);
-    let mut next = replace.into_iter().peekable();
-    let mut old = std::mem::take(rows).into_iter().enumerate().peekable();
-    while let Some((i, r)) = old.next() {
-        match next.next_if(|(range, _)| range.start == i) {
-            Some((range, with)) => {
-                out.extend(with);
-                while old.next_if(|(j, _)| *j < range.end).is_some() {}
+impl Splice<'_> {
+    /// Within `rows`, from the start: each kept row moves down by as many
+    /// rows as the ranges before it gave up, and a range's rows are
+    /// written where the rows before its end were (no range with those
+    /// before it gained rows). A range's rows are still where they were
+    /// when it is made: every write so far was before it.
+    fn within_from_start(
+        &self,
+        rows: &mut Vec<Row>,
+        mut make: impl FnMut(usize, &[Row], &mut Vec<Row>),
+        moved_to: &mut [u32],
+    ) {
+        // Rows `read..` are still where they were; rows `..write` are in place.
+        let (mut read, mut write) = (0, 0);
+        let mut keep = |rows: &mut Vec<Row>, to: usize, read: &mut usize, write: &mut usize| {
+            while *read < to {
+                rows.swap(*read, *write);
+                moved_to[*read] = *write as u32;
+                *read += 1;
+                *write += 1;
             }
-            None => {
-                moved_to[i] = Some(out.len());
-                out.push(r);
+        };
+        let mut with = Vec::new();
+        for (k, (range, n)) in self.ranges.iter().enumerate() {
+            keep(rows, range.start, &mut read, &mut write);
+            make(k, &rows[range.clone()], &mut with);
+            assert_eq!(with.len(), *n, "a range's rows as many as it said");
+            for row in with.drain(..) {
+                rows[write] = row;
+                write += 1;
             }
+            read = range.end;
+            debug_assert!(write <= read, "no row lands after where it was");
+        }
+        let end = rows.len();
+        keep(rows, end, &mut read, &mut write);
+        debug_assert_eq!(write, self.len);
+        rows.truncate(self.len);
+    }
+
+    /// Within `rows` (room for the rows after the splice), from the end:
+    /// each kept row moves up by as many rows as the ranges before it
+    /// gained, and a range's rows are written where the rows after its
+    /// start were (no range with those before it gave up rows). A range's
+    /// rows are still where they were when it is made: every write so far
+    /// was after it.
+    fn within_from_end(
+        &self,
+        rows: &mut Vec<Row>,
+        mut make: impl FnMut(usize, &[Row], &mut Vec<Row>),
+        moved_to: &mut [u32],
+    ) {
+        let (old_len, len) = (rows.len(), self.len);
+        // The new places first hold empty rows (each replaced below).
+        prefault(&mut rows.spare_capacity_mut()[..len - old_len]);
+        rows.resize(len, Row::new(RowKind::Equal, 0..0, 0..0, 0..0, 0..0));
+        // Rows `..read` are still where they were; rows `write..` are in place.
+        let (mut read, mut write) = (old_len, len);
+        let mut with = Vec::new();
+        for (k, (range, n)) in self.ranges.iter().enumerate().rev() {
+            while read > range.end {
+                read -= 1;
+                write -= 1;
+                rows.swap(read, write);
+                moved_to[read] = write as u32;
+            }
+            make(k, &rows[range.clone()], &mut with);
+            assert_eq!(with.len(), *n, "a range's rows as many as it said");
+            write -= with.len();
+            for (j, row) in with.drain(..).enumerate() {
+                rows[write + j] = row;
+            }
+            read = range.start;
+        }
+        debug_assert_eq!(read, write, "the ranges gained as many rows as were added");
+        for (i, m) in moved_to.iter_mut().enumerate().take(read) {
+            *m = i as u32;
         }
     }
-    *rows = out;
+
+    /// Into a new list.
+    fn into_new_list(
+        self,
+        rows: &mut Vec<Row>,
+        mut make: impl FnMut(usize, &[Row], &mut Vec<Row>),
+        moved_to: &mut [u32],
+    ) {
+        let mut out = Vec::with_capacity(self.len);
+        // Unrelated texts splice tens of thousands of 72-byte rows: their
+        // fresh pages are populated in one system call, not faulted in one
+        // by one as the rows are moved (see `prefault`).
+        crate::prefault::spare(&mut out);
+        let mut next = self.ranges.iter().enumerate().peekable();
+        let mut old = std::mem::take(rows).into_iter().enumerate().peekable();
+        let mut replaced = Vec::new();
+        while let Some((i, r)) = old.next() {
+            match next.next_if(|(_, (range, _))| range.start == i) {
+                Some((k, (range, n))) => {
+                    replaced.clear();
+                    replaced.push(r);
+                    while let Some((_, r)) = old.next_if(|(j, _)| *j < range.end) {
+                        replaced.push(r);
+                    }
+                    let before = out.len();
+                    make(k, &replaced, &mut out);
+                    assert_eq!(out.len() - before, *n, "a range's rows as many as it said");
+                }
+                None => {
+                    moved_to[i] = out.len() as u32;
+                    out.push(r);
+                }
+            }
+        }
+        debug_assert_eq!(out.len(), self.len);
+        *rows = out;
+    }
 }
 
 /// Step 5b: a changed row left with only a scrap of new text that belongs
@@ -1190,7 +1288,11 @@ fn hand_over_fragments(sk: &Sketches, new: &Document, rows: &mut [Row], threshol
 fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
     let unlike = |r: &Row| r.kind == RowKind::Modified && r.similarity < threshold;
     let loose = |r: &Row| matches!(r.kind, RowKind::Removed | RowKind::Added);
-    let mut replace: Vec<(Range<usize>, Vec<Row>)> = Vec::new();
+    // The runs to regroup, each with how many rows it becomes, and its new
+    // sentences and where the old ones end (its rows are made as the
+    // splice reaches it).
+    let mut ranges: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut plans: Vec<(Range<usize>, usize)> = Vec::new();
     let mut i = 0;
     while i < rows.len() {
         if !unlike(&rows[i]) {
@@ -1199,7 +1301,7 @@ fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
         }
         // The run of unlike, removed and added rows around this one.
         let mut start = i;
-        while start > replace.last().map_or(0, |(r, _)| r.end) && loose(&rows[start - 1]) {
+        while start > ranges.last().map_or(0, |(r, _)| r.end) && loose(&rows[start - 1]) {
             start -= 1;
         }
         let mut end = i + 1;
@@ -1211,21 +1313,23 @@ fn regroup_unlike(new: &Document, rows: &mut Vec<Row>, threshold: f32) {
         let first = run.iter().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.start());
         let last = run.iter().rev().find(|r| !r.new_chars.is_empty()).map(|r| r.new_chars.end());
         if let Some(ns) = first.zip(last).and_then(|(a, b)| whole(new, a..b)) {
-            let at = ns.start;
-            let mut with = Vec::with_capacity(run.len() + ns.len());
-            for r in run.iter().filter(|r| !r.old.is_empty()) {
-                with.push(Row::new(RowKind::Removed, r.old.get(), at..at, r.old_chars.get(), 0..0));
-            }
             let end_old = run.iter().rev().find(|r| !r.old.is_empty()).map_or(run[0].old.start(), |r| r.old.end());
-            for s in ns {
-                let chars = new.sentences[s].chars();
-                with.push(Row::new(RowKind::Added, end_old..end_old, s..s + 1, 0..0, chars));
-            }
-            replace.push((start..end, with));
+            let removed = run.iter().filter(|r| !r.old.is_empty()).count();
+            ranges.push((start..end, removed + ns.len()));
+            plans.push((ns, end_old));
         }
         i = end;
     }
-    splice_rows(rows, replace);
+    splice_rows_with(rows, &ranges, |k, run, out| {
+        let (ns, end_old) = (plans[k].0.clone(), plans[k].1);
+        let at = ns.start;
+        for r in run.iter().filter(|r| !r.old.is_empty()) {
+            out.push(Row::new(RowKind::Removed, r.old.get(), at..at, r.old_chars.get(), 0..0));
+        }
+        for s in ns {
+            out.push(Row::new(RowKind::Added, end_old..end_old, s..s + 1, 0..0, new.sentences[s].chars()));
+        }
+    });
 }
 
 /// Longest runs of removed and added sentences (the shorter side) searched
@@ -1363,41 +1467,64 @@ pub(crate) fn key_text<'d>(doc: &'d Document, r: &Range<usize>) -> &'d str {
 
 /// Step 6: a removed sentence whose key (spaces aside) equals an added
 /// sentence's key is a move: the two rows become its two halves.
-fn find_moves<'d>(old: &'d Document, new: &'d Document, rows: &mut [Row]) {
-    // Removed rows by the hash of their key; a hash shared by different
-    // keys is told apart by comparing the keys. (The hashes of both sides
-    // are taken on the pool: two unrelated texts are tens of thousands of
-    // removed and added rows.)
-    let of_kind = |kind: RowKind| (0..rows.len()).filter(|&i| rows[i].kind == kind).collect::<Vec<usize>>();
+fn find_moves(old: &Document, new: &Document, rows: &mut [Row]) {
+    // Each added row, in order, takes the earliest removed row not yet
+    // taken whose key is its own (spaces aside): a hash shared by
+    // different keys is told apart by comparing the keys. Only rows with
+    // the same hash can pair, so the two sides are sorted by hash (rows in
+    // order within a hash) and each hash's rows are paired on their own,
+    // with the same outcome. (Both sides' hashes are taken on the pool:
+    // two unrelated texts are tens of thousands of removed and added rows.
+    // Sorted lists of hashes and row numbers, 16 bytes a row, are a fifth
+    // of what a map of lists and every key's slice took, at the
+    // refinements' peak of memory.)
+    let of_kind =
+        |kind: RowKind| (0..rows.len()).filter(|&i| rows[i].kind == kind).map(|i| i as u32).collect::<Vec<u32>>();
     let (gone, came) = (of_kind(RowKind::Removed), of_kind(RowKind::Added));
     if gone.is_empty() || came.is_empty() {
         return;
     }
     let seen: &[Row] = rows;
-    let keyed = |doc: &'d Document, s: &Range<usize>, r: &Range<usize>| {
-        let key = key_text_in(doc, s, r);
-        (spaceless_hash(key), key)
-    };
-    let gone_keys = par_map(&gone, PAR_MIN, |&i| keyed(old, &seen[i].old.get(), &seen[i].old_chars.get()));
-    let came_keys = par_map(&came, PAR_MIN, |&i| keyed(new, &seen[i].new.get(), &seen[i].new_chars.get()));
-    // Hash -> the removed rows (number in `gone`) with it, in order.
-    let mut removed: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
-    removed.reserve(gone.len());
-    for (k, &(h, _)) in gone_keys.iter().enumerate() {
-        removed.entry(h).or_default().push(k);
+    let old_key = |i: u32| key_text_in(old, &seen[i as usize].old.get(), &seen[i as usize].old_chars.get());
+    let new_key = |i: u32| key_text_in(new, &seen[i as usize].new.get(), &seen[i as usize].new_chars.get());
+    fn hashed(rows: &[u32], hash: impl Fn(u32) -> u64 + Sync) -> Vec<(u64, u32)> {
+        let mut h: Vec<(u64, u32)> = par_map(rows, PAR_MIN, |&i| (hash(i), i));
+        // (Row numbers are distinct: the order is total.)
+        h.sort_unstable();
+        h
     }
-    for (i, (h, key)) in came.into_iter().zip(came_keys) {
-        let Some(list) = removed.get_mut(&h) else { continue };
-        // The earliest removed row with this key.
-        let at = list.iter().position(|&k| same_but_spaces(gone_keys[k].1, key));
-        if let Some(from) = at.map(|k| gone[list.remove(k)]) {
-            rows[i].kind = RowKind::MovedTo;
-            rows[i].set_partner(Some(from));
-            rows[i].similarity = 1.0;
-            rows[from].kind = RowKind::MovedFrom;
-            rows[from].set_partner(Some(i));
-            rows[from].similarity = 1.0;
+    let gone = hashed(&gone, |i| spaceless_hash(old_key(i)));
+    let came = hashed(&came, |i| spaceless_hash(new_key(i)));
+    let mut taken = vec![false; gone.len()];
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let (mut g, mut c) = (0, 0);
+    while g < gone.len() && c < came.len() {
+        let h = gone[g].0.min(came[c].0);
+        let g_end = g + gone[g..].partition_point(|x| x.0 == h);
+        let c_end = c + came[c..].partition_point(|x| x.0 == h);
+        // (The removed rows before `first` are all taken: a sentence
+        // repeated a thousand times is not searched a thousand times over.)
+        let mut first = g;
+        for &(_, to) in &came[c..c_end] {
+            while first < g_end && taken[first] {
+                first += 1;
+            }
+            let key = new_key(to);
+            let from = (first..g_end).find(|&k| !taken[k] && same_but_spaces(old_key(gone[k].1), key));
+            if let Some(k) = from {
+                taken[k] = true;
+                pairs.push((gone[k].1 as usize, to as usize));
+            }
         }
+        (g, c) = (g_end, c_end);
+    }
+    for (from, to) in pairs {
+        rows[to].kind = RowKind::MovedTo;
+        rows[to].set_partner(Some(from));
+        rows[to].similarity = 1.0;
+        rows[from].kind = RowKind::MovedFrom;
+        rows[from].set_partner(Some(to));
+        rows[from].similarity = 1.0;
     }
 }
 
@@ -1451,25 +1578,33 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     }
     let tau = threshold.clamp(0.0, 1.0);
     let seen: &[Row] = rows;
-    let removed_sketches =
-        || par_map(&removed, PAR_MIN, |&i| sk.get_in(OLD, &seen[i].old.get(), &seen[i].old_chars.get()));
-    let added_sketches = || par_map(&added, PAR_MIN, |&i| sk.get_in(NEW, &seen[i].new.get(), &seen[i].new_chars.get()));
-    // The smaller side is indexed and the other looks it up (both ways
-    // when they are as large: the mirrored comparison finds the same
-    // pairs). The index is built on one thread while the pool makes the
-    // other side's sketches.
+    // Sketches already made are read from the cache; the others are made
+    // for this step alone, not cached: nothing after it asks for them, and
+    // held to the end of the refinements they were the run's peak on a
+    // book whose sentences were permuted.
+    let old_sketch = |i: usize| sk.lookup(OLD, &seen[i].old.get(), &seen[i].old_chars.get());
+    let new_sketch = |i: usize| sk.lookup(NEW, &seen[i].new.get(), &seen[i].new_chars.get());
+    // The smaller side is indexed and the other looks it up, its sketches
+    // made as the probes reach them; both ways when they are as large (the
+    // mirrored comparison finds the same pairs), with both sides' sketches
+    // made once, the index built on one thread while the pool makes the
+    // other side's.
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
-    if added.len() <= removed.len() {
-        let ads = added_sketches();
-        let (index, rs) = rayon::join(|| MoveIndex::new(&ads), removed_sketches);
-        found.extend(index.probe(&rs, tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
-        if removed.len() == added.len() {
-            found.extend(MoveIndex::new(&rs).probe(&ads, tau, deadline));
-        }
+    if removed.len() == added.len() {
+        let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
+        let (index, rs) = rayon::join(|| MoveIndex::new(&ads), || par_map(&removed, PAR_MIN, |&i| old_sketch(i)));
+        found.extend(index.probe(rs.len(), |n| &*rs[n], tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
+        drop(index);
+        found.extend(MoveIndex::new(&rs).probe(ads.len(), |n| &*ads[n], tau, deadline));
+    } else if added.len() < removed.len() {
+        let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
+        let index = MoveIndex::new(&ads);
+        let probed = index.probe(removed.len(), |n| old_sketch(removed[n]), tau, deadline);
+        found.extend(probed.into_iter().map(|(a, r, d)| (r, a, d)));
     } else {
-        let rs = removed_sketches();
-        let (index, ads) = rayon::join(|| MoveIndex::new(&rs), added_sketches);
-        found.extend(index.probe(&ads, tau, deadline));
+        let rs = par_map(&removed, PAR_MIN, |&i| old_sketch(i));
+        let index = MoveIndex::new(&rs);
+        found.extend(index.probe(added.len(), |n| new_sketch(added[n]), tau, deadline));
     }
     let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
     if pairs.is_empty() {
@@ -1601,19 +1736,25 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
     /// shared by more than [`MOVE_POSTING_CAP`] items do not count, nor the
     /// letter pairs inside words, which every English sentence shares) and
     /// only its [`MOVE_CANDIDATES`] best candidates are compared in full.
-    fn probe(&self, probes: &[S], tau: f32, deadline: Instant) -> Vec<(usize, usize, f32)> {
+    fn probe<P: std::ops::Deref<Target = similarity::Sketch>>(
+        &self,
+        count: usize,
+        probe: impl Fn(usize) -> P + Sync,
+        tau: f32,
+        deadline: Instant,
+    ) -> Vec<(usize, usize, f32)> {
         let MoveIndex { items: index, runs, postings } = self;
-        // The probes in chunks, on every core: each chunk counts its votes in
-        // its own table; the pairs come back in probe order.
-        let chunk = PAR_MIN.max(probes.len().div_ceil(4 * rayon::current_num_threads()));
+        // The probes (`probe(n)`, n < count) in chunks, on every core: each
+        // chunk counts its votes in its own table; the pairs come back in
+        // probe order.
+        let chunk = PAR_MIN.max(count.div_ceil(4 * rayon::current_num_threads()));
         let per_chunk: Vec<Vec<(usize, usize, f32)>> = {
             use rayon::prelude::*;
-            probes
-                .par_chunks(chunk)
+            (0..count.div_ceil(chunk))
+                .into_par_iter()
                 // (Each chunk a task of its own: see `par_map`.)
                 .with_max_len(1)
-                .enumerate()
-                .map(|(c, part)| {
+                .map(|c| {
                     let mut out = Vec::new();
                     // Votes per indexed item (a probe is one sentence of at
                     // most MAX_SENTENCE_CHARS key characters: it shares at
@@ -1625,10 +1766,12 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                     let mut votes = vec![0u16; index.len()];
                     let mut touched = vec![0u32; index.len() + 1];
                     let mut best: Vec<(u32, u32)> = Vec::new();
-                    for (n, sk) in part.iter().enumerate().map(|(k, sk)| (c * chunk + k, sk)) {
+                    for n in c * chunk..(c * chunk + chunk).min(count) {
                         if n % 256 == 0 && Instant::now() > deadline {
                             break;
                         }
+                        let sk = probe(n);
+                        let sk = &*sk;
                         let mut len = 0;
                         for x in elements(sk) {
                             let Some(&(a, b)) = runs.get(&x) else { continue };
@@ -2020,15 +2163,21 @@ mod tests {
             let mut expected = rows.clone();
             let (cut, added) = replace.iter().fold((0, 0), |(c, a), (r, w): &(Range<usize>, Vec<Row>)| (c + r.len(), a + w.len()));
             let len = n - cut + added;
-            let mut moved_to = vec![None; n];
-            splice_into_new(&mut expected, replace.clone(), len, &mut moved_to);
-            for r in expected.iter_mut() {
-                if let Some(p) = r.partner() {
-                    r.set_partner(moved_to.get(p).copied().flatten());
-                }
-            }
-            splice_rows(&mut rows, replace);
+            let ranges: Vec<(Range<usize>, usize)> = replace.iter().map(|(r, w)| (r.clone(), w.len())).collect();
+            let mut moved_to = vec![NOWHERE; n];
+            Splice { ranges: &ranges, len }.into_new_list(&mut expected, |k, _, out| out.extend(replace[k].1.iter().cloned()), &mut moved_to);
+            repoint_partners(&mut expected, &moved_to);
+            // Each range's rows are made from its rows as they were.
+            let original = rows.clone();
+            let mut made_from = vec![None; ranges.len()];
+            splice_rows_with(&mut rows, &ranges, |k, replaced, out| {
+                made_from[k] = Some(replaced.to_vec());
+                out.extend(replace[k].1.iter().cloned());
+            });
             proptest::prop_assert_eq!(rows, expected);
+            for ((range, _), from) in ranges.iter().zip(made_from) {
+                proptest::prop_assert_eq!(from.as_deref(), Some(&original[range.clone()]));
+            }
         }
     }
 
