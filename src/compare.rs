@@ -732,11 +732,9 @@ fn outside_equal(
     if pieces.is_empty() {
         return outside(chars.clone());
     }
-    pieces
-        .iter()
-        .filter(|p| p.kind() == PieceKind::Equal)
+    PackedPiece::unpack_all(pieces)
+        .filter(|p| p.kind == PieceKind::Equal)
         .map(|p| {
-            let p = p.unpack();
             let r = if new_side { p.new } else { p.old };
             outside(chars.start + r.start..chars.start + r.end)
         })
@@ -1132,7 +1130,7 @@ impl EditsOf<'_, '_> {
             *byte
         };
         let (mut ocur, mut ncur) = ((0, 0), (0, 0));
-        for p in pieces.iter().map(PackedPiece::unpack) {
+        for p in PackedPiece::unpack_all(pieces) {
             let (o, n) = (&oc[p.old.clone()], &nc[p.new.clone()]);
             let okey = &okeys[byte_at(&mut ocur, oc, p.old.start)..byte_at(&mut ocur, oc, p.old.end)];
             let nkey = &nkeys[byte_at(&mut ncur, nc, p.new.start)..byte_at(&mut ncur, nc, p.new.end)];

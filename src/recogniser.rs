@@ -26,7 +26,7 @@
 
 use crate::chars::{is_han, is_punct};
 use crate::diff::Row;
-use crate::inline::PieceKind;
+use crate::inline::{PackedPiece, PieceKind};
 use crate::report::RowKind;
 use crate::segment::{CharCursor, Document};
 
@@ -239,8 +239,7 @@ pub(crate) fn filler_rows(old: &Document, new: &Document, rows: &[Row]) -> Vec<u
                 let o = key(oc.get(r.old_chars.get()));
                 let n = key(nc.get(r.new_chars.get()));
                 let (oi, ni) = (char_starts(&o), char_starts(&n));
-                let edits: Vec<_> =
-                    r.pieces.iter().map(|p| p.unpack()).filter(|p| p.kind != PieceKind::Equal).collect();
+                let edits: Vec<_> = PackedPiece::unpack_all(&r.pieces).filter(|p| p.kind != PieceKind::Equal).collect();
                 let all = !edits.is_empty()
                     && edits
                         .iter()

@@ -681,9 +681,8 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // whose wording changed (known once their keys are read, in the
     // diffs' tasks: a book whose every sentence changed has tens of
     // thousands of rows, each two keys read from all over the versions).
-    let jobs: Vec<usize> =
-        (0..rows.len()).filter(|&i| matches!(rows[i].kind, RowKind::Modified | RowKind::MovedTo)).collect();
-    if jobs.is_empty() {
+    let jobs = rows.iter().filter(|r| matches!(r.kind, RowKind::Modified | RowKind::MovedTo)).count();
+    if jobs == 0 {
         return;
     }
     // With thousands of rows to diff (a book whose every sentence changed,
@@ -695,73 +694,71 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // refinements' own peak is higher, and handing back would only cost
     // the faults of the pages reused after.
     drop(sk);
-    if jobs.len() >= GIVE_BACK_MIN_JOBS {
+    if jobs >= GIVE_BACK_MIN_JOBS {
         crate::prefault::give_back_free_memory();
     }
     let t2 = Instant::now();
-    // A job's two sides, as key characters and their key text (none for a
-    // move whose wording is the same).
-    let seen: &[Row] = rows;
-    let sides = |i: usize| {
-        let r = &seen[i];
-        let side = |doc, s: &Range<usize>, c: &Range<usize>| (c.clone(), key_text_in(doc, s, c));
-        match r.kind {
-            RowKind::Modified => {
-                Some((side(old, &r.old.get(), &r.old_chars.get()), side(new, &r.new.get(), &r.new_chars.get())))
-            }
-            RowKind::MovedTo => {
-                let from = &seen[r.partner()?];
-                let (o, n) =
-                    (side(old, &from.old.get(), &from.old_chars.get()), side(new, &r.new.get(), &r.new_chars.get()));
-                (!same_but_spaces(o.1, n.1)).then_some((o, n))
-            }
-            _ => None,
+    // The old side of each new half of a move (another row, perhaps
+    // another task's), by the new half's row.
+    let moved_from: Vec<(usize, Range32, Range32)> = (0..rows.len())
+        .filter(|&i| rows[i].kind == RowKind::MovedTo)
+        .filter_map(|i| rows[i].partner().map(|p| (i, rows[p].old, rows[p].old_chars)))
+        .collect();
+    // Row `i`'s inline diff, made in its task's buffers and written into
+    // the row (each task has rows of its own): the key characters straight
+    // from the key text (the diff needs no source ranges). A move whose
+    // wording is the same has none.
+    let diff_row = |i: usize, r: &mut Row, (o, n): &mut (Vec<char>, Vec<char>)| {
+        let (os, oc) = match r.kind {
+            RowKind::Modified => (r.old.get(), r.old_chars.get()),
+            RowKind::MovedTo => match moved_from.binary_search_by_key(&i, |m| m.0) {
+                Ok(k) => (moved_from[k].1.get(), moved_from[k].2.get()),
+                Err(_) => return,
+            },
+            _ => return,
+        };
+        let (okey, nkey) = (key_text_in(old, &os, &oc), key_text_in(new, &r.new.get(), &r.new_chars.get()));
+        if r.kind == RowKind::MovedTo && same_but_spaces(okey, nkey) {
+            return;
         }
+        o.clear();
+        o.extend(okey.chars());
+        n.clear();
+        n.extend(nkey.chars());
+        debug_assert_eq!((o.len(), n.len()), (oc.len(), r.new_chars.len()));
+        // Past the deadline a row is one replacement: coarse, still true.
+        let pieces = if Instant::now() > opts.deadline {
+            vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
+        } else {
+            diff_chars(o, n, Some(opts.deadline))
+        };
+        let eq: usize = pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
+        r.similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
+        r.pieces = PackedPiece::pack(&pieces);
     };
     // Inline diffs, on the pool when there are many (a book whose every
-    // sentence changed): each task reads the key characters into its own
-    // buffers (the word segmenter has no state to share).
-    let inline = |part: &[usize]| -> Vec<Option<(Box<[PackedPiece]>, f32)>> {
-        // The key characters straight from the key text (the diff needs no
-        // source ranges), into buffers reused from row to row.
-        let (mut o, mut n): (Vec<char>, Vec<char>) = (Vec::new(), Vec::new());
-        part.iter()
-            .map(|&i| {
-                let ((or, okey), (nr, nkey)) = sides(i)?;
-                o.clear();
-                o.extend(okey.chars());
-                n.clear();
-                n.extend(nkey.chars());
-                debug_assert_eq!((o.len(), n.len()), (or.len(), nr.len()));
-                // Past the deadline a row is one replacement: coarse, still true.
-                let pieces = if Instant::now() > opts.deadline {
-                    vec![Piece { kind: PieceKind::Replace, old: 0..o.len(), new: 0..n.len() }]
-                } else {
-                    diff_chars(&o, &n, Some(opts.deadline))
-                };
-                let eq: usize =
-                    pieces.iter().filter(|p| p.kind == PieceKind::Equal).map(|p| p.old.len() + p.new.len()).sum();
-                let similarity = if o.len() + n.len() == 0 { 1.0 } else { eq as f32 / (o.len() + n.len()) as f32 };
-                Some((PackedPiece::pack(&pieces), similarity))
-            })
-            .collect()
-    };
-    // In chunks on rayon's pool when there are more than a few (the pool
-    // balances them however busy the cores are: each chunk is a task of
-    // its own, so that a core that finishes early takes the next): the
-    // other worker has nothing else to do during this step, and a book's
-    // few hundred changed sentences are a millisecond or two of word
-    // cutting.
-    let done: Vec<Option<(Box<[PackedPiece]>, f32)>> = if jobs.len() < 2 * INLINE_MIN_CHUNK {
-        inline(&jobs)
+    // sentence changed): in tasks of consecutive rows with about
+    // INLINE_CHUNK of them to diff each (the pool balances them however
+    // busy the cores are: each is a task of its own, so that a core that
+    // finishes early takes the next; the other worker has nothing else to
+    // do during this step, and a book's few hundred changed sentences are a
+    // millisecond or two of word cutting). Each writes its rows' diffs
+    // in place: no list of every row's diff is held beside the rows.
+    if jobs < 2 * INLINE_MIN_CHUNK {
+        let mut bufs = Default::default();
+        for (i, r) in rows.iter_mut().enumerate() {
+            diff_row(i, r, &mut bufs);
+        }
     } else {
         use rayon::prelude::*;
-        let chunk = (jobs.len() / 16).clamp(INLINE_MIN_CHUNK, INLINE_CHUNK);
-        jobs.par_chunks(chunk).with_max_len(1).map(inline).collect::<Vec<_>>().into_iter().flatten().collect()
-    };
-    for (i, (pieces, similarity)) in jobs.into_iter().zip(done).filter_map(|(i, d)| Some((i, d?))) {
-        rows[i].pieces = pieces;
-        rows[i].similarity = similarity;
+        let tasks = jobs.div_ceil((jobs / 16).clamp(INLINE_MIN_CHUNK, INLINE_CHUNK));
+        let per_task = rows.len().div_ceil(tasks);
+        rows.par_chunks_mut(per_task).with_max_len(1).enumerate().for_each(|(t, part)| {
+            let mut bufs = Default::default();
+            for (k, r) in part.iter_mut().enumerate() {
+                diff_row(t * per_task + k, r, &mut bufs);
+            }
+        });
     }
     if std::env::var_os("TVDIFF_TRACE").is_some() {
         eprintln!(
@@ -1971,7 +1968,7 @@ mod tests {
     #[cfg(target_pointer_width = "64")]
     fn rows_and_their_ranges_are_compact() {
         assert_eq!(std::mem::size_of::<Row>(), 72);
-        assert_eq!(std::mem::size_of::<PackedPiece>(), 20);
+        assert_eq!(std::mem::size_of::<PackedPiece>(), 12);
         assert_eq!(std::mem::size_of::<similarity::Sketch>(), 56);
         assert_eq!(std::mem::size_of::<SketchRef>(), 16);
         let r = Range32::from(3..7);
