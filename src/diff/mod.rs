@@ -829,7 +829,7 @@ impl<'d> Sketches<'d> {
     fn get_in(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> SketchRef<'_> {
         match self.whole_sentence(side, Some(sentences), r) {
             Some(s) => SketchRef::Cached(self.sentence(side, s)),
-            None => SketchRef::Made(Box::new(similarity::Sketch::new(key_text_in(self.docs[side], sentences, r)))),
+            None => SketchRef::Made(similarity::Sketch::new(key_text_in(self.docs[side], sentences, r))),
         }
     }
 
@@ -858,7 +858,7 @@ impl<'d> Sketches<'d> {
             },
             None => key_text_in(doc, sentences, r),
         };
-        SketchRef::Made(Box::new(similarity::Sketch::new(key)))
+        SketchRef::Made(similarity::Sketch::new(key))
     }
 
     /// The cached sketch of sentence `s` of side `side`.
@@ -880,7 +880,7 @@ impl<'d> Sketches<'d> {
     /// the signature a sketch adds (nothing asks a stretch's twice).
     fn profile(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> Cow<'_, [u32]> {
         if let Some(s) = self.whole_sentence(side, sentences, r) {
-            return Cow::Borrowed(&*self.sentence(side, s).profile);
+            return Cow::Borrowed(self.sentence(side, s).profile());
         }
         let doc = self.docs[side];
         Cow::Owned(similarity::profile(match sentences {
@@ -903,12 +903,11 @@ impl<'d> Sketches<'d> {
 }
 
 /// A sketch from [`Sketches::get_in`]: a whole sentence's, borrowed from
-/// the cache, or one made for a stretch. Boxed when made, so that a list
-/// of them (a move search's tens of thousands, at the run's peak of
-/// memory) is 16 bytes an item, not a sketch's 56.
+/// the cache, or one made for a stretch (a move search lists tens of
+/// thousands, at the run's peak of memory: 16 bytes an item either way).
 enum SketchRef<'s> {
     Cached(&'s similarity::Sketch),
-    Made(Box<similarity::Sketch>),
+    Made(similarity::Sketch),
 }
 
 impl std::ops::Deref for SketchRef<'_> {
@@ -1795,7 +1794,7 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                         for &(_, k) in &best[..keep] {
                             let other = &index[k as usize];
                             // Dice can reach tau only if the sizes and signatures allow it.
-                            let (x, y) = (sk.profile.len(), other.profile.len());
+                            let (x, y) = (sk.profile().len(), other.profile().len());
                             if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
                                 continue;
                             }
@@ -1962,14 +1961,14 @@ mod tests {
     use std::time::Duration;
 
     /// A row is 72 bytes on a 64-bit target (its ranges in 32 bits, its
-    /// pieces a boxed list of packed pieces), a sketch 56 and a move
+    /// pieces a boxed list of packed pieces), a sketch 16 and a move
     /// search's reference to one 16; a range round-trips.
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn rows_and_their_ranges_are_compact() {
         assert_eq!(std::mem::size_of::<Row>(), 72);
         assert_eq!(std::mem::size_of::<PackedPiece>(), 12);
-        assert_eq!(std::mem::size_of::<similarity::Sketch>(), 56);
+        assert_eq!(std::mem::size_of::<similarity::Sketch>(), 16);
         assert_eq!(std::mem::size_of::<SketchRef>(), 16);
         let r = Range32::from(3..7);
         assert_eq!((r.get(), r.start(), r.end(), r.len(), r.is_empty()), (3..7, 3, 7, 4, false));

@@ -12,22 +12,27 @@
 /// letter pairs inside words, not by single letters: unrelated English
 /// sentences share most letters, but few words and fewer word pairs.
 pub(crate) fn profile(key: &str) -> Vec<u32> {
-    // Built in this thread's scratch buffers and copied out once, at its
-    // size: a move search makes tens of thousands of profiles, each of
-    // which grew push by push through several reallocations.
+    with_profile(key, <[u32]>::to_vec)
+}
+
+/// `f` of the [`profile`] of `key`, built in this thread's scratch
+/// buffers: a move search makes tens of thousands of profiles, each of
+/// which grew push by push through several reallocations; from here each
+/// is copied out once, at its size.
+fn with_profile<R>(key: &str, f: impl FnOnce(&[u32]) -> R) -> R {
     thread_local! {
         static SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    // (`profile_into` calls nothing that could come back here.)
+    // (`profile_into` and `f` call nothing that could come back here.)
     SCRATCH.with_borrow_mut(|scratch| {
         let (out, inner) = scratch;
         profile_into(key, out, inner);
-        let profile = out.as_slice().to_vec();
+        let r = f(out);
         // A long stretch's buffers are not kept.
         if out.capacity() > SCRATCH_KEEP {
             *scratch = (Vec::new(), Vec::new());
         }
-        profile
+        r
     })
 }
 
@@ -121,47 +126,76 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
 
 /// A profile with a 256-bit signature of its elements, so that most
 /// pairs that cannot be alike are ruled out without comparing profiles.
+///
+/// One allocation holds it all, the profile after a head of
+/// [`SKETCH_HEAD`] words (how many of the signature's bits are set, where
+/// the letter pairs begin, the signature): a sketch is 16 bytes, and the
+/// cache of [`crate::diff`], which has a slot for every sentence of both
+/// versions, 24 bytes a slot where a sketch with its fields beside the
+/// profile made it 64.
 #[derive(Clone)]
 pub(crate) struct Sketch {
-    /// The profile ([`profile`]; boxed: a move search caches tens of
-    /// thousands of sketches).
-    pub profile: Box<[u32]>,
-    bits: [u64; 4],
-    ones: u32,
-    /// How many of the profile's elements come before its letter pairs
-    /// (which sort last): found while the profile is in cache, so that a
-    /// move search reads a sketch's elements without first searching
-    /// its profile, one cache miss after another.
-    letter_pairs_from: u32,
+    data: Box<[u32]>,
 }
+
+/// Words before a [`Sketch`]'s profile: the signature's set bits, where
+/// the letter pairs begin, the 256-bit signature.
+const SKETCH_HEAD: usize = 2 + 8;
 
 impl Sketch {
     pub fn new(key: &str) -> Sketch {
-        let profile = profile(key);
-        let mut bits = [0u64; 4];
-        for &x in &profile {
-            let h = x.wrapping_mul(0x9E37_79B1) >> 24;
-            bits[(h >> 6) as usize & 3] |= 1 << (h & 63);
-        }
-        let ones = bits.iter().map(|b| b.count_ones()).sum();
-        let letter_pairs_from = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
-        Sketch { profile: profile.into_boxed_slice(), bits, ones, letter_pairs_from }
+        with_profile(key, |profile| {
+            let mut data = Vec::with_capacity(SKETCH_HEAD + profile.len());
+            let mut bits = [0u32; 8];
+            for &x in profile {
+                let h = x.wrapping_mul(0x9E37_79B1) >> 24;
+                bits[(h >> 5) as usize & 7] |= 1 << (h & 31);
+            }
+            let ones: u32 = bits.iter().map(|b| b.count_ones()).sum();
+            // Where the letter pairs begin (they sort last): found while
+            // the profile is in cache, so that a move search reads a
+            // sketch's elements without first searching its profile, one
+            // cache miss after another.
+            let letter_pairs_from = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
+            data.extend([ones, letter_pairs_from]);
+            data.extend(bits);
+            data.extend_from_slice(profile);
+            Sketch { data: data.into_boxed_slice() }
+        })
+    }
+
+    /// The profile ([`profile`]).
+    #[inline]
+    pub fn profile(&self) -> &[u32] {
+        &self.data[SKETCH_HEAD..]
+    }
+
+    /// The signature's words.
+    #[inline]
+    fn bits(&self) -> &[u32] {
+        &self.data[2..SKETCH_HEAD]
+    }
+
+    /// How many of the signature's bits are set.
+    #[inline]
+    fn ones(&self) -> u32 {
+        self.data[0]
     }
 
     /// The profile's elements up to its letter pairs: its units
     /// (characters, words) and their bigrams.
     pub fn without_letter_pairs(&self) -> &[u32] {
-        &self.profile[..self.letter_pairs_from as usize]
+        &self.data[SKETCH_HEAD..SKETCH_HEAD + self.data[1] as usize]
     }
 
     /// Could Dice of the two profiles reach `tau`? The signatures share at
     /// least as many bits as the profiles share elements (up to
     /// collisions), so a low share of common bits rules a pair out.
     pub fn may_reach(&self, other: &Sketch, tau: f32) -> bool {
-        let common: u32 = self.bits.iter().zip(&other.bits).map(|(a, b)| (a & b).count_ones()).sum();
+        let common: u32 = self.bits().iter().zip(other.bits()).map(|(a, b)| (a & b).count_ones()).sum();
         // Saturated signatures (long keys) say nothing; short ones are
         // judged on the bits, with room for elements that collide.
-        2.0 * common as f32 >= 0.7 * tau * (self.ones + other.ones) as f32
+        2.0 * common as f32 >= 0.7 * tau * (self.ones() + other.ones()) as f32
     }
 
     /// Dice of the two profiles when it is at least `tau`: the merge stops
@@ -169,7 +203,7 @@ impl Sketch {
     /// candidates of a move search are not alike), and the value is
     /// otherwise exactly [`dice`]'s.
     pub fn dice_at_least(&self, other: &Sketch, tau: f32) -> Option<f32> {
-        let (a, b) = (&self.profile, &other.profile);
+        let (a, b) = (self.profile(), other.profile());
         let total = (a.len() + b.len()) as f32;
         if a.is_empty() && b.is_empty() {
             return Some(1.0).filter(|&d| d >= tau);
@@ -219,7 +253,7 @@ pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch> + Sync>(
     let tau = threshold.clamp(0.0, 0.99);
     // Dice can reach the threshold only if the lengths and signatures allow it.
     let alike = |i: usize, j: usize| -> Option<f32> {
-        let (x, y) = (po[i].profile.len(), pn[j].profile.len());
+        let (x, y) = (po[i].profile().len(), pn[j].profile().len());
         if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !po[i].may_reach(&pn[j], tau) {
             return None;
         }
@@ -256,7 +290,7 @@ pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch> + Sync>(
             }
             if i > 0 && j > 0 {
                 if let Some(d) = alike(i - 1, j - 1) {
-                    let weight = (po[i - 1].profile.len() + pn[j - 1].profile.len()).max(1) as f32;
+                    let weight = (po[i - 1].profile().len() + pn[j - 1].profile().len()).max(1) as f32;
                     let gain = weight * (d - tau + 0.01);
                     if score[(i - 1) * w + j - 1] + gain > best.0 {
                         best = (score[(i - 1) * w + j - 1] + gain, 2);
