@@ -10,40 +10,40 @@
 //!   in code point order (so the root's child on the character of rank
 //!   `r` is node `1 + r`), then the others, in code point order. Every
 //!   label below is a rank: 14 bits instead of a code point's 21.
-//! - `dict_trie.bin`: one 6-byte record per node of the trie (a
-//!   little-endian 48-bit number), the nodes numbered in breadth-first
-//!   order (node 0 is the root, and the children of a node have
-//!   consecutive numbers, in increasing rank), one record more at the end,
-//!   and two zero bytes after it (so that every record can be read as the
-//!   low bytes of a `u64`):
-//!   - bits 0–20, `first`: the children of node `n` are
-//!     `first[n]..first[n + 1]`;
-//!   - bits 21–34: the rank of the character on the edge into node `n`;
-//!   - bits 35–47: 1 + the index in `FREQS` of the frequency of the word
-//!     ending at node `n`, or 0 if no word ends there (fewer than 8,191
-//!     distinct frequencies).
+//! - `dict_trie.bin`: one record per node of the trie, a little-endian
+//!   `u32`, the nodes numbered in breadth-first order (node 0 is the root,
+//!   and the children of a node have consecutive numbers, in increasing
+//!   rank):
+//!   - bits 0–13: the rank of the character on the edge into the node;
+//!   - bits 14–26: 1 + the index in `FREQS` of the frequency of the word
+//!     ending at the node, or 0 if no word ends there (fewer than 8,191
+//!     distinct frequencies);
+//!   - bits 27–31: how many children the node has, or 31 if it has 31 or
+//!     more (see the escapes below).
 //!
 //!   A node's fields sit side by side (not in separate arrays) because a
 //!   word lookup reads them together: the search among a node's children
-//!   reads their labels, and the child found gives its frequency and the
-//!   range of its own children from the same cache line. Six bytes a node
-//!   keep the trie at 3 MB (8 bytes with a code point, 4 MB), and a text
-//!   touches less of it: all of it is mapped by the few hundred look-ups of
-//!   a handful of changed sentences (the kernel maps the executable 64 KB
-//!   around each page read), so its size is the resident memory it costs.
-//! - `dict_index.bin`: for each child of the root (nodes `1..=R`, R the
-//!   root's children), a small hash index of its own children, so that the
-//!   step from a word's first character to its second, a binary search
-//!   among up to hundreds of children with a cache miss at each probe, is
-//!   one probe. First `R` little-endian `u32`s `start << 11 | size` (the
-//!   node's index is `size` slots from slot `start`, twice its children;
-//!   0: no children), then the slots, little-endian `u16`s: `(k + 1) << 4
-//!   | tag` for the node's `k`-th child, whose label's hash has `tag` in
-//!   its low 4 bits (0: an empty slot; linear probing, half full). The
-//!   home slot is the hash's high bits scaled to `size`. Each node's index
-//!   lies next to its neighbours' in character order, so a text touches
-//!   only the indexes of the characters it has, as it touches only their
-//!   children in the trie.
+//!   reads their labels, and the child found gives its frequency and
+//!   whether it has children from the same cache line.
+//! - `dict_firsts.bin`, little-endian `u32`s, where a node's children
+//!   start (in breadth-first order they follow those of the nodes before
+//!   it, so `first(n + 1) = first(n) + children(n)`):
+//!   - `first(n)` of every node `n` up to `R + 1` (R the root's children,
+//!     nodes `1..=R`, which have up to hundreds of children each: the
+//!     step from a word's first character to its second reads its range
+//!     here);
+//!   - then `first` of every 16th node from `R + 1` on (the *blocks*): a
+//!     deeper node's first child is its block's plus the children of the
+//!     nodes before it in the block, at most 15 records of one or two
+//!     cache lines;
+//!   - then the *escapes*, the deeper nodes with 31 children or more
+//!     (a few hundred), in order, and then their counts.
+//!
+//!   Four bytes a node (a `first` in each record took six) keep the trie
+//!   at 2.2 MB (3.8 MB with six bytes and a hash index of the second
+//!   level). Its size is the resident memory it costs: the kernel maps the
+//!   executable 64 KB around each page read, so the few hundred look-ups
+//!   of a handful of changed sentences map all of it.
 //! - `dict_trie.rs`: the sizes, the dictionary's total frequency and
 //!   `FREQS`, its distinct word frequencies in increasing order (a few
 //!   thousand: the segmenter takes each one's logarithm once).
@@ -159,7 +159,7 @@ fn main() {
 
     // Renumber breadth-first, so each node's children are consecutive.
     let count = nodes.len();
-    assert!(count < 1 << FIRST_BITS, "too many nodes");
+    assert!(u32::try_from(count).is_ok(), "too many nodes");
     let mut freqs: Vec<u32> = entries.iter().map(|e| e.1).collect();
     freqs.sort_unstable();
     freqs.dedup();
@@ -183,43 +183,30 @@ fn main() {
     assert_eq!(roots, firsts.len());
     assert!((1..=roots).all(|n| records[n].1 == n as u64 - 1));
 
-    let mut bin = Vec::with_capacity(records.len() * 6 + 2);
-    for &(first, label, freq) in &records {
-        let v = first | label << FIRST_BITS | freq << (FIRST_BITS + LABEL_BITS);
-        bin.extend_from_slice(&v.to_le_bytes()[..6]);
-    }
-    bin.extend_from_slice(&[0, 0]);
-    // The indexes of the root's children's children (see the module docs).
-    let mut heads = Vec::with_capacity(roots);
-    let mut slots: Vec<u16> = Vec::new();
-    for n in 1..=roots {
-        let (first, end) = (records[n].0 as usize, records[n + 1].0 as usize);
-        let count = end - first;
-        if count == 0 {
-            heads.push(0u32);
-            continue;
-        }
-        let size = 2 * count;
-        assert!(count < 1 << 12 && size < 1 << 11, "a node with too many children for its index");
-        let start = slots.len();
-        assert!(start < 1 << 21, "the index is too large");
-        heads.push((start as u32) << 11 | size as u32);
-        slots.resize(start + size, 0);
-        for (k, record) in records[first..end].iter().enumerate() {
-            let h = index_hash(record.1 as u32);
-            let mut i = home(h, size);
-            while slots[start + i] != 0 {
-                i = if i + 1 == size { 0 } else { i + 1 };
+    // Each node's record, and where the children of the nodes up to
+    // `roots + 1`, of every 16th node after, and of the escapes start.
+    let children = |n: usize| (records[n + 1].0 - records[n].0) as usize;
+    let mut bin = Vec::with_capacity(count * 4);
+    let mut escapes: Vec<(u32, u32)> = Vec::new();
+    for (n, &(_, label, freq)) in records[..count].iter().enumerate() {
+        let mut c = children(n);
+        if c >= ESCAPED as usize {
+            // Nodes up to `roots` read their range from the first table.
+            if n > roots {
+                escapes.push((n as u32, c as u32));
             }
-            slots[start + i] = ((k as u16 + 1) << 4) | (h & 15) as u16;
+            c = ESCAPED as usize;
         }
+        let v = label as u32 | (freq as u32) << LABEL_BITS | (c as u32) << (LABEL_BITS + FREQ_BITS);
+        bin.extend_from_slice(&v.to_le_bytes());
     }
-    let mut index = Vec::with_capacity(heads.len() * 4 + slots.len() * 2);
-    for v in &heads {
-        index.extend_from_slice(&v.to_le_bytes());
-    }
-    for v in &slots {
-        index.extend_from_slice(&v.to_le_bytes());
+    let tops: Vec<u32> = records[..=roots + 1].iter().map(|r| r.0 as u32).collect();
+    let blocks: Vec<u32> = records[roots + 1..count].iter().step_by(BLOCK).map(|r| r.0 as u32).collect();
+    let mut firsts = Vec::with_capacity(4 * (tops.len() + blocks.len() + 2 * escapes.len()));
+    let escape_nodes = escapes.iter().map(|e| e.0);
+    let escape_counts = escapes.iter().map(|e| e.1);
+    for v in tops.iter().chain(&blocks).copied().chain(escape_nodes).chain(escape_counts) {
+        firsts.extend_from_slice(&v.to_le_bytes());
     }
     let mut ranks = Vec::with_capacity(rank_of.len() * 2);
     for v in &rank_of {
@@ -228,25 +215,28 @@ fn main() {
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("dict_trie.bin"), bin).expect("write dict_trie.bin");
-    std::fs::write(out.join("dict_index.bin"), index).expect("write dict_index.bin");
+    std::fs::write(out.join("dict_firsts.bin"), firsts).expect("write dict_firsts.bin");
     std::fs::write(out.join("dict_ranks.bin"), ranks).expect("write dict_ranks.bin");
     let mut rs = String::new();
     writeln!(rs, "/// Nodes of the dictionary trie, the root included.").unwrap();
     writeln!(rs, "pub const NODES: usize = {count};").unwrap();
-    writeln!(rs, "/// Bits of a record that hold `first`, the label and the frequency slot.").unwrap();
-    writeln!(rs, "pub const FIRST_BITS: u32 = {FIRST_BITS};").unwrap();
+    writeln!(rs, "/// Bits of a record that hold the label and the frequency slot.").unwrap();
     writeln!(rs, "pub const LABEL_BITS: u32 = {LABEL_BITS};").unwrap();
     writeln!(rs, "pub const FREQ_BITS: u32 = {FREQ_BITS};").unwrap();
+    writeln!(rs, "/// The count of children that means 31 or more.").unwrap();
+    writeln!(rs, "pub const ESCAPED: u32 = {ESCAPED};").unwrap();
+    writeln!(rs, "/// Nodes a block's `first` covers.").unwrap();
+    writeln!(rs, "pub const BLOCK: usize = {BLOCK};").unwrap();
+    writeln!(rs, "/// Blocks, from node `ROOTS + 1` on.").unwrap();
+    writeln!(rs, "pub const BLOCKS: usize = {};", blocks.len()).unwrap();
+    writeln!(rs, "/// Deeper nodes with `ESCAPED` children or more.").unwrap();
+    writeln!(rs, "pub const ESCAPES: usize = {};", escapes.len()).unwrap();
     writeln!(rs, "/// Characters up to this one have a rank entry.").unwrap();
     writeln!(rs, "pub const TOP_CHAR: usize = {top};").unwrap();
-    writeln!(rs, "/// The multiplier of the second-level indexes' hash.").unwrap();
-    writeln!(rs, "pub const INDEX_MUL: u32 = {INDEX_MUL:#X};").unwrap();
     writeln!(rs, "/// Children of the root.").unwrap();
     writeln!(rs, "pub const ROOTS: usize = {roots};").unwrap();
     writeln!(rs, "/// Distinct characters of the word list (ranks).").unwrap();
     writeln!(rs, "#[allow(dead_code)]\npub const CHARS: usize = {};", ranked.len()).unwrap();
-    writeln!(rs, "/// Slots of the second-level indexes.").unwrap();
-    writeln!(rs, "pub const INDEX_SLOTS: usize = {};", slots.len()).unwrap();
     writeln!(rs, "/// Distinct words in the dictionary.").unwrap();
     writeln!(rs, "#[allow(dead_code)]\npub const WORDS: usize = {};", entries.len()).unwrap();
     writeln!(rs, "/// Sum of the frequencies of the distinct words.").unwrap();
@@ -256,24 +246,19 @@ fn main() {
     std::fs::write(out.join("dict_trie.rs"), rs).expect("write dict_trie.rs");
 }
 
-/// Bits of a record that hold `first` (up to 2 million nodes).
-const FIRST_BITS: u32 = 21;
 /// Bits of a record that hold the label's rank.
 const LABEL_BITS: u32 = 14;
 /// Bits of a record that hold the frequency slot; written to
-/// `dict_trie.rs` for the reader, with the other two.
+/// `dict_trie.rs` for the reader, with the other constants.
 const FREQ_BITS: u32 = 13;
-const _: () = assert!(FIRST_BITS + LABEL_BITS + FREQ_BITS == 48);
+/// The bits left hold the count of children, up to this one.
+const ESCAPED: u32 = (1 << (32 - LABEL_BITS - FREQ_BITS)) - 1;
+/// Nodes per block of `dict_firsts.bin`.
+const BLOCK: usize = 16;
 
 /// The rank of a character in no word.
 const NO_RANK: u16 = u16::MAX;
 
-/// The multiplier of [`index_hash`], written to `dict_trie.rs` for the
-/// reader.
-const INDEX_MUL: u32 = 0x9E37_79B1;
-
-/// The hash of a label (a rank) for the second-level indexes: the high
-/// bits pick the home slot, the low 4 bits are the tag.
 /// The functions a comparison runs, first and together in the binaries'
 /// code (see the top of this file).
 const SYMBOL_ORDER: &str = "src/symbol-order.txt";
@@ -338,13 +323,4 @@ fn linker_takes(flags: &[String]) -> bool {
     }
     cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     cmd.status().is_ok_and(|s| s.success())
-}
-
-fn index_hash(label: u32) -> u32 {
-    label.wrapping_mul(INDEX_MUL)
-}
-
-/// The home slot of hash `h` in an index of `size` slots.
-fn home(h: u32, size: usize) -> usize {
-    ((u64::from(h) * size as u64) >> 32) as usize
 }

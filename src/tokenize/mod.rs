@@ -12,13 +12,11 @@
 //! jieba's dictionary has 349,000 words; loading them into `jieba-rs`
 //! costs ~150 ms and ~35 MB, which would dominate a comparison of two
 //! near-identical files. So `build.rs` compiles the word list into a static
-//! character trie (6-byte node records in breadth-first order, labelled by
-//! each character's rank among the word list's 12,045 characters, 3 MB,
-//! embedded in the binary and read in place; a table of ranks by code
-//! point, 80 KB, whose first ranks are the root's children; each first
-//! character has a small hash index of its children, 0.75 MB in all, so
-//! that the step to a word's second character is one probe, not a binary
-//! search among hundreds; nothing is built at run time), and
+//! character trie (4-byte node records in breadth-first order, labelled by
+//! each character's rank among the word list's 12,045 characters, 2 MB,
+//! and where each node's children start, 0.2 MB, embedded in the binary
+//! and read in place; a table of ranks by code point, 80 KB, whose first
+//! ranks are the root's children; nothing is built at run time), and
 //! [`cut_han_into`] runs jieba's own algorithm for a cut without the HMM on
 //! it:
 //!
@@ -66,38 +64,92 @@ mod dict {
     static RANKS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_ranks.bin"));
     const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_ranks.bin")).len() == 2 * (TOP_CHAR + 1));
 
-    /// One 6-byte record per node and one more at the end, then two zero
-    /// bytes (see `build.rs`): `first`, so that node `n`'s children are
-    /// `first(n)..first(n + 1)`; the rank of the character leading to the
-    /// node; and 1 + the index in [`FREQS`] of the frequency of the word
-    /// ending there (0 if none does).
+    /// One little-endian `u32` record per node (see `build.rs`): the rank
+    /// of the character leading to the node, 1 + the index in [`FREQS`] of
+    /// the frequency of the word ending there (0 if none does), and how
+    /// many children it has ([`ESCAPED`]: that many or more).
     static TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin"));
-    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 6 * (NODES + 1) + 2);
+    const _: () = assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_trie.bin")).len() == 4 * NODES);
 
-    /// Node `n`'s record, in the low 48 bits.
+    /// Where children start (see `build.rs`): little-endian `u32`s, the
+    /// first child of each node up to `ROOTS + 1`, then of each block's
+    /// first node, then the escaped nodes and their counts of children.
+    static FIRSTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_firsts.bin"));
+    const _: () = assert!(
+        include_bytes!(concat!(env!("OUT_DIR"), "/dict_firsts.bin")).len() == 4 * (ROOTS + 2 + BLOCKS + 2 * ESCAPES)
+    );
+
+    /// Node `n`'s record.
     #[inline(always)]
-    fn record(n: usize) -> u64 {
-        let b = &TRIE[6 * n..6 * n + 8];
-        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    fn record(n: usize) -> u32 {
+        let b = &TRIE[4 * n..4 * n + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
-    /// Node `n`'s first child.
+    /// The `i`-th number of [`FIRSTS`].
     #[inline(always)]
-    fn first(n: usize) -> u32 {
-        (record(n) & ((1 << FIRST_BITS) - 1)) as u32
+    fn firsts(i: usize) -> u32 {
+        let b = &FIRSTS[4 * i..4 * i + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
     /// The rank of the character on the edge into node `n`.
     #[inline(always)]
     fn label(n: usize) -> Rank {
-        ((record(n) >> FIRST_BITS) & ((1 << LABEL_BITS) - 1)) as Rank
+        (record(n) & ((1 << LABEL_BITS) - 1)) as Rank
     }
 
     /// 1 + the index in [`FREQS`] of the frequency of the word ending at
     /// node `n`, or 0.
     #[inline(always)]
     fn freq_slot(n: usize) -> u32 {
-        (record(n) >> (FIRST_BITS + LABEL_BITS)) as u32 & ((1 << FREQ_BITS) - 1)
+        (record(n) >> LABEL_BITS) & ((1 << FREQ_BITS) - 1)
+    }
+
+    /// How many children node `n` has, if fewer than [`ESCAPED`];
+    /// [`ESCAPED`] otherwise.
+    #[inline(always)]
+    fn count_field(n: usize) -> u32 {
+        record(n) >> (LABEL_BITS + FREQ_BITS)
+    }
+
+    /// How many children node `n` (deeper than the root's children) has.
+    #[inline]
+    fn count(n: usize) -> u32 {
+        match count_field(n) {
+            ESCAPED => {
+                let base = ROOTS + 2 + BLOCKS;
+                let (mut lo, mut hi) = (0, ESCAPES);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    match (firsts(base + mid) as usize).cmp(&n) {
+                        std::cmp::Ordering::Less => lo = mid + 1,
+                        std::cmp::Ordering::Greater => hi = mid,
+                        std::cmp::Ordering::Equal => return firsts(base + ESCAPES + mid),
+                    }
+                }
+                unreachable!("node {n} is escaped but not listed")
+            }
+            c => c,
+        }
+    }
+
+    /// Node `n`'s children: the root's and its children's from the first
+    /// table; a deeper node's from its block's first child and the
+    /// children of the nodes before it in the block.
+    #[inline]
+    fn children(n: usize) -> std::ops::Range<u32> {
+        if n <= ROOTS {
+            return firsts(n)..firsts(n + 1);
+        }
+        let c = count(n);
+        if c == 0 {
+            return 0..0;
+        }
+        let i = n - (ROOTS + 1);
+        let start = ROOTS + 1 + i / BLOCK * BLOCK;
+        let first = (start..n).fold(firsts(ROOTS + 2 + i / BLOCK), |f, m| f + count(m));
+        first..first + c
     }
 
     /// The rank of `c`, if a word has it.
@@ -116,60 +168,13 @@ mod dict {
         ((r as usize) < ROOTS).then_some(u32::from(r) + 1)
     }
 
-    /// The second-level indexes (see `build.rs`): `ROOTS` little-endian
-    /// `u32` heads, then `INDEX_SLOTS` little-endian `u16` slots.
-    static INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin"));
-    const _: () =
-        assert!(include_bytes!(concat!(env!("OUT_DIR"), "/dict_index.bin")).len() == 4 * ROOTS + 2 * INDEX_SLOTS);
-
-    #[inline(always)]
-    fn head(i: usize) -> u32 {
-        let b = &INDEX[4 * i..4 * i + 4];
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-    }
-
-    #[inline(always)]
-    fn slot(i: usize) -> u16 {
-        let b = &INDEX[4 * ROOTS + 2 * i..4 * ROOTS + 2 * i + 2];
-        u16::from_le_bytes([b[0], b[1]])
-    }
-
-    /// The child on rank `r` of node `n`, a child of the root: [`child`],
-    /// in one probe of `n`'s index rather than a binary search of its
-    /// children.
-    #[inline]
-    pub fn second(n: u32, r: Rank) -> Option<u32> {
-        let head = head((n as usize).checked_sub(1).filter(|&i| i < ROOTS)?);
-        let (start, size) = ((head >> 11) as usize, (head & 0x7FF) as usize);
-        if size == 0 {
-            return None;
-        }
-        let h = u32::from(r).wrapping_mul(INDEX_MUL);
-        let tag = (h & 15) as u16;
-        let first = first(n as usize);
-        let mut i = ((u64::from(h) * size as u64) >> 32) as usize;
-        loop {
-            let s = slot(start + i);
-            if s == 0 {
-                return None;
-            }
-            if s & 15 == tag {
-                let child = first + u32::from(s >> 4) - 1;
-                if label(child as usize) == r {
-                    return Some(child);
-                }
-            }
-            i = if i + 1 == size { 0 } else { i + 1 };
-        }
-    }
-
     /// The child of node `n` on rank `r`.
     #[inline]
     pub fn child(n: u32, r: Rank) -> Option<u32> {
         if n == 0 {
             return start(r);
         }
-        let (mut lo, mut hi) = (first(n as usize), first(n as usize + 1));
+        let std::ops::Range { start: mut lo, end: mut hi } = children(n as usize);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match label(mid as usize).cmp(&r) {
@@ -179,6 +184,18 @@ mod dict {
             }
         }
         None
+    }
+
+    /// Node `n`'s children, for the tests.
+    #[cfg(test)]
+    pub fn children_of(n: u32) -> std::ops::Range<u32> {
+        children(n as usize)
+    }
+
+    /// Node `n`'s label, for the tests.
+    #[cfg(test)]
+    pub fn label_of(n: u32) -> Rank {
+        label(n as usize)
     }
 
     /// The frequency of the word ending at node `n`, if one does.
@@ -194,7 +211,7 @@ mod dict {
     pub fn let_go() {
         static FROM_A_FILE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         if *FROM_A_FILE.get_or_init(mapped_from_a_file) {
-            for data in [TRIE, INDEX, RANKS] {
+            for data in [TRIE, FIRSTS, RANKS] {
                 // SAFETY: compiled into the executable's read-only data,
                 // never written, and mapped from a file (just checked).
                 unsafe { crate::prefault::let_go(data) };
@@ -204,7 +221,7 @@ mod dict {
 
     /// Are the dictionary's three tables mapped from a file?
     pub fn mapped_from_a_file() -> bool {
-        crate::prefault::mapped_from_a_file(&[TRIE, INDEX, RANKS])
+        crate::prefault::mapped_from_a_file(&[TRIE, FIRSTS, RANKS])
     }
 
     /// `ln` of the frequency of the word ending at node `n`, if one does:
@@ -335,13 +352,8 @@ fn cut_block(block: &[char], base: usize, route: &mut Route, emit: &mut impl FnM
             if r == NO_RANK {
                 break;
             }
-            // The step to the first character is by its rank, to the
-            // second by the first's index.
-            let next = match end - idx {
-                1 => dict::start(r),
-                2 => dict::second(node, r),
-                _ => dict::child(node, r),
-            };
+            // The step to the first character is by its rank.
+            let next = if end - idx == 1 { dict::start(r) } else { dict::child(node, r) };
             let Some(next) = next else { break };
             node = next;
             if let Some(log_freq) = dict::log_freq(node) {
@@ -640,36 +652,33 @@ mod tests {
     }
 
     #[test]
-    fn the_second_level_index_is_the_trie() {
-        // Every child of every child of the root is found, at its node.
-        let mut found = 0;
-        for line in DICT.lines() {
-            let mut chars = line.split(' ').next().unwrap().chars();
-            if let (Some(a), Some(b)) = (chars.next(), chars.next()) {
-                let n = child(0, a).unwrap();
-                let r = dict::rank(b).unwrap();
-                assert_eq!(dict::second(n, r), dict::child(n, r), "{a}{b}");
-                assert!(dict::second(n, r).is_some());
-                found += 1;
+    fn each_node_finds_its_children() {
+        // The children of the nodes in order are consecutive ranges
+        // covering every node but the root, each in increasing rank (the
+        // blocks' sums and the escapes give the same ranges as the first
+        // table would); the root's are its first characters.
+        assert_eq!(dict::children_of(0), 1..dict::ROOTS as u32 + 1);
+        let mut next = 1;
+        let mut escaped = 0;
+        for n in 0..dict::NODES as u32 {
+            let range = dict::children_of(n);
+            if !range.is_empty() {
+                assert_eq!(range.start, next, "node {n}");
             }
+            assert!(range.clone().zip(range.clone().skip(1)).all(|(a, b)| dict::label_of(a) < dict::label_of(b)));
+            escaped += usize::from(n as usize > dict::ROOTS && range.len() >= dict::ESCAPED as usize);
+            next = next.max(range.end);
         }
-        assert!(found > 100_000);
+        assert_eq!(next, dict::NODES as u32);
+        assert_eq!(escaped, dict::ESCAPES);
+        const { assert!(dict::ESCAPES > 0 && dict::BLOCKS > 1000) };
         // Characters that follow no first character are not found.
-        let han: Vec<char> = ('\u{4E00}'..='\u{4F00}').chain(['x', '\u{10FFFF}', '\u{1}', '\u{20000}']).collect();
-        for &a in &han {
-            let Some(n) = child(0, a) else { continue };
-            for &b in &han {
-                let Some(r) = dict::rank(b) else { continue };
-                assert_eq!(dict::second(n, r), dict::child(n, r), "{a}{b}");
-            }
-        }
+        assert_eq!(child(0, '中').and_then(|n| child(n, 'x')), None);
         // Each of the word list's characters has a rank of its own.
         let mut ranks: Vec<u16> = ('\0'..='\u{FFFF}').filter_map(dict::rank).collect();
         ranks.sort_unstable();
         ranks.dedup();
         assert_eq!(ranks, (0..dict::CHARS as u16).collect::<Vec<_>>());
-        // Only children of the root have an index.
-        assert_eq!(dict::second(0, dict::rank('中').unwrap()), None);
     }
 
     proptest::proptest! {
