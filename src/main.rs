@@ -119,12 +119,14 @@ fn tune_allocator() {
     }
 }
 
-/// The loader applies the executable's relocations (`.rela.dyn`: 42,000
-/// records, 1 MB, most of them pointers in the dependencies' static tables
-/// of strings: HTML entities, PDF glyph names, Unicode tables; the
-/// executable is position-independent) before `main` and never reads
-/// them again, but the pages it read stay in the resident set: they are
-/// let go of here (from a file mapping they stay in the page cache). The
+/// The loader applies a position-independent executable's relocations
+/// (`.rela.dyn`: 42,000 records, 1 MB, most of them pointers in the
+/// dependencies' static tables of strings: HTML entities, PDF glyph names,
+/// Unicode tables) before `main` and never reads them again, but the pages
+/// it read stay in the resident set: they are let go of here (from a file
+/// mapping they stay in the page cache). The executable is linked
+/// position-dependent on Linux (see `build.rs`), with a page or so of
+/// records left, unless it was built with `TVDIFF_PIE=1`. The
 /// table is found through the executable's dynamic section (`DT_RELA`,
 /// `DT_RELASZ`; read as 64-bit entries, so only on 64-bit targets),
 /// without the function-call relocations (`DT_JMPREL`, `DT_PLTRELSZ`),
