@@ -123,10 +123,19 @@ struct Irregular {
     index: u32,
     /// Where it starts in [`Document::keys`] (bytes).
     key_byte: u32,
+    /// Where its source starts (bytes).
     start: u32,
-    end: u32,
+    /// How long its source is (bytes), or [`LONG`]: its end is in
+    /// `Document::long_ends` (16 bytes a record, not 20 with the end: a
+    /// Chinese text has an irregular character in five, each mark of
+    /// punctuation).
+    len: u16,
     rules: u16,
 }
+
+/// [`Irregular::len`] of a character whose source is `u16::MAX` bytes or
+/// longer, or ends before it starts.
+const LONG: u16 = u16::MAX;
 
 /// Where [`Document`]'s decoding of key characters starts: key character
 /// `index` at key byte `key_byte`, whose source starts at byte `source`
@@ -174,6 +183,9 @@ pub struct Document {
     pub lines_dropped: usize,
     /// The irregular key characters, by index.
     irregular: Vec<Irregular>,
+    /// The ends of the irregular characters whose [`Irregular::len`] is
+    /// [`LONG`], by index, in order.
+    long_ends: Vec<(u32, u32)>,
     /// For each sentence, the index in `irregular` of the first irregular
     /// character at or after its start.
     first_irregular: Vec<u32>,
@@ -284,7 +296,7 @@ impl Document {
                 break;
             }
             let c = match irregular.next_if(|x| x.index as usize == index) {
-                Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
+                Some(x) => self.nchar(x, ch),
                 None => NChar { ch, start: at, end: at + ch.len_utf8() as u32, rules: 0 },
             };
             at = c.end;
@@ -391,15 +403,15 @@ impl Document {
             let len = ch.len_utf8();
             // A regular character starts where the previous one ended; the
             // characters since the last handled one were regular too.
-            let side = |x: Option<Irregular>, (kb, end): (usize, u32)| {
+            let side = |d: &Document, x: Option<Irregular>, (kb, end): (usize, u32)| {
                 let prev_end = end + (byte - kb) as u32;
                 let c = match x {
-                    Some(x) => NChar { ch, start: x.start, end: x.end, rules: x.rules },
+                    Some(x) => d.nchar(&x, ch),
                     None => NChar { ch, start: prev_end, end: prev_end + len as u32, rules: 0 },
                 };
                 (c, prev_end)
             };
-            let ((ca, pa), (cb, pb)) = (side(xa, sa), side(xb, sb));
+            let ((ca, pa), (cb, pb)) = (side(a, xa, sa), side(b, xb, sb));
             // Nothing comes before the range's first character.
             f(&ca, &cb, (p > 0).then_some((pa, pb)));
             sa = (byte + len, ca.end);
@@ -434,9 +446,34 @@ impl Document {
     /// blocks (see `Builder::flush`). It belongs to no sentence.
     fn push_separator(&mut self, c: NChar) {
         let (index, key_byte) = (self.key_chars as u32, self.keys.len() as u32);
-        self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
+        self.push_irregular(index, key_byte, &c);
         self.keys.push(c.ch);
         self.key_chars += 1;
+    }
+
+    /// Record key character `index`, at key byte `key_byte`, as irregular:
+    /// its source is `c`'s.
+    fn push_irregular(&mut self, index: u32, key_byte: u32, c: &NChar) {
+        let len = match c.end.checked_sub(c.start).and_then(|l| u16::try_from(l).ok()).filter(|&l| l != LONG) {
+            Some(len) => len,
+            None => {
+                self.long_ends.push((index, c.end));
+                LONG
+            }
+        };
+        self.irregular.push(Irregular { index, key_byte, start: c.start, len, rules: c.rules });
+    }
+
+    /// Irregular character `x`, key character `ch`, with its source range.
+    #[inline]
+    fn nchar(&self, x: &Irregular, ch: char) -> NChar {
+        let end = if x.len == LONG {
+            let i = self.long_ends.partition_point(|&(index, _)| index < x.index);
+            self.long_ends[i].1
+        } else {
+            x.start + u32::from(x.len)
+        };
+        NChar { ch, start: x.start, end, rules: x.rules }
     }
 
     /// Append the key characters of a finished block whose sentences are
@@ -565,7 +602,7 @@ impl Document {
         let c = &chars[k];
         run.flush(text, &mut self.keys);
         let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
-        self.irregular.push(Irregular { index, key_byte, start: c.start, end: c.end, rules: c.rules });
+        self.push_irregular(index, key_byte, c);
         let own = c.rules == 0 && (c.end.wrapping_sub(c.start)) as usize == c.ch.len_utf8();
         debug_assert!(!own || is_own_text(text, c), "{c:?} is not its own text");
         if own {
@@ -1324,6 +1361,38 @@ mod tests {
         // A range before its sentence (a row's empty side) is searched.
         let last = doc.sentences.len() - 1;
         assert_eq!(a.get_in(&(last..last), 0..3), doc.chars(0..3));
+    }
+
+    #[test]
+    fn a_character_from_a_long_source_keeps_its_range() {
+        // A run of 70,000 spaces between two words is one key space whose
+        // source is the run: longer than an irregular record's 16-bit
+        // length, so its end is kept aside (and another's, of 30,000
+        // ideographic spaces). Decoding, from a search and from the sentence, and
+        // walking against another version give its range whole.
+        let text = format!("中文 ab{}cd，再来。X{}y.", " ".repeat(70_000), "\u{3000}".repeat(30_000));
+        let src = Source::from_text("t", &text);
+        let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        assert_eq!(doc.long_ends.len(), 2, "{:?}", doc.long_ends);
+        let chars = doc.all_chars();
+        let long: Vec<(char, usize)> =
+            chars.iter().filter(|c| c.end - c.start > 1000).map(|c| (c.ch, (c.end - c.start) as usize)).collect();
+        assert_eq!(long, [(' ', 70_000), (' ', 90_000)]);
+        // Every character's source range follows the one before it, and
+        // the text between them is only spaces.
+        for w in chars.windows(2) {
+            assert!(w[0].end <= w[1].start, "{w:?}");
+            assert!(text[w[0].end as usize..w[1].start as usize].trim().is_empty(), "{w:?}");
+        }
+        let (mut a, mut b) = (CharCursor::new(&doc), CharCursor::new(&doc));
+        for (i, s) in doc.sentences.iter().enumerate() {
+            assert_eq!(a.get_in(&(i..i + 1), s.chars()).to_vec(), b.get(s.chars()).to_vec());
+        }
+        let mut pairs = Vec::new();
+        let all = 0..doc.key_chars;
+        assert!(Document::walk_irregular_pairs(&doc, all.clone(), &doc, all, |x, y, _| pairs.push((*x, *y))));
+        assert!(pairs.iter().any(|(x, _)| x.end - x.start == 70_000));
+        assert!(pairs.iter().all(|(x, y)| x == y));
     }
 
     #[test]
