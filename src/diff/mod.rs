@@ -687,7 +687,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     }
     // With thousands of rows to diff (a book whose every sentence changed,
     // or moved), their pieces and, for Chinese, the word segmenter's
-    // dictionary (3.8 MB, mapped whole by a few hundred look-ups) come on
+    // dictionary (2.2 MB, mapped whole by a few hundred look-ups) come on
     // top of what the refinements left: the memory those freed (the
     // sketches, the splices' lists, mostly in the pool's arenas) is handed
     // back first. With few (a normal pair, two unrelated texts) the

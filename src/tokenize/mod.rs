@@ -239,7 +239,7 @@ mod dict {
 /// The dictionary is read in place from the executable, and the kernel
 /// maps an executable's pages 64 KB around each one read, so the few
 /// hundred look-ups of a handful of changed sentences make all of it
-/// resident (3.7 MB). Once the inline diffs are made no step of a
+/// resident (2.2 MB). Once the inline diffs are made no step of a
 /// comparison reads it: this lets the kernel take its pages back (they
 /// stay in the page cache; a later cut maps them again, as the first one
 /// did), so the report and what comes after are not made on top of them.
