@@ -68,14 +68,15 @@
 //! (`-no-pie`, when the linker takes it; `TVDIFF_PIE=1` at build time keeps
 //! the default position-independent one). A position-independent
 //! executable is loaded at a random address, so the dynamic loader patches
-//! every pointer in its read-only data at each start: 41,000 relocations
+//! every pointer in its read-only data at each start: 42,000 relocations
 //! (a 1 MB table read, and the pages of `.data.rel.ro` they land in copied
 //! and written), a fixed cost on every run: a comparison of two one-line
 //! files took 2.7 ms and 5.4 MB with it, 1.9 ms and 4.7 MB without; two
-//! 1 MB Chinese texts 4–7% of their wall time and 0.7–1 MB. The code is still compiled position-independent (the
-//! libraries, the Python module and the tests are unchanged); only the
-//! executable's own address is fixed: the libraries, the heap and the
-//! stack are still placed at random.
+//! 1 MB Chinese texts 4–7% of their wall time and 0.7–1 MB. The code is
+//! still compiled position-independent (the library, the Python module
+//! and the tests are unchanged); only the executable's own address is
+//! fixed: the libraries, the heap and the stack are still placed at
+//! random.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
