@@ -218,30 +218,32 @@ fn main() {
     std::fs::write(out.join("dict_trie.bin"), bin).expect("write dict_trie.bin");
     std::fs::write(out.join("dict_firsts.bin"), firsts).expect("write dict_firsts.bin");
     std::fs::write(out.join("dict_ranks.bin"), ranks).expect("write dict_ranks.bin");
+    // The reader's constants: (doc comment, type, name, value).
+    let constants: &[(&str, &str, &str, String)] = &[
+        ("Nodes of the dictionary trie, the root included.", "usize", "NODES", count.to_string()),
+        ("Bits of a record that hold the label and the frequency slot.", "u32", "LABEL_BITS", LABEL_BITS.to_string()),
+        ("", "u32", "FREQ_BITS", FREQ_BITS.to_string()),
+        ("The count of children that means 31 or more.", "u32", "ESCAPED", ESCAPED.to_string()),
+        ("Nodes a block's `first` covers.", "usize", "BLOCK", BLOCK.to_string()),
+        ("Blocks, from node `ROOTS + 1` on.", "usize", "BLOCKS", blocks.len().to_string()),
+        ("Deeper nodes with `ESCAPED` children or more.", "usize", "ESCAPES", escapes.len().to_string()),
+        ("Characters up to this one have a rank entry.", "usize", "TOP_CHAR", top.to_string()),
+        ("Children of the root.", "usize", "ROOTS", roots.to_string()),
+        ("Distinct characters of the word list (ranks).", "usize", "CHARS", ranked.len().to_string()),
+        ("Distinct words in the dictionary.", "usize", "WORDS", entries.len().to_string()),
+        ("Sum of the frequencies of the distinct words.", "u64", "TOTAL", total.to_string()),
+    ];
     let mut rs = String::new();
-    writeln!(rs, "/// Nodes of the dictionary trie, the root included.").unwrap();
-    writeln!(rs, "pub const NODES: usize = {count};").unwrap();
-    writeln!(rs, "/// Bits of a record that hold the label and the frequency slot.").unwrap();
-    writeln!(rs, "pub const LABEL_BITS: u32 = {LABEL_BITS};").unwrap();
-    writeln!(rs, "pub const FREQ_BITS: u32 = {FREQ_BITS};").unwrap();
-    writeln!(rs, "/// The count of children that means 31 or more.").unwrap();
-    writeln!(rs, "pub const ESCAPED: u32 = {ESCAPED};").unwrap();
-    writeln!(rs, "/// Nodes a block's `first` covers.").unwrap();
-    writeln!(rs, "pub const BLOCK: usize = {BLOCK};").unwrap();
-    writeln!(rs, "/// Blocks, from node `ROOTS + 1` on.").unwrap();
-    writeln!(rs, "pub const BLOCKS: usize = {};", blocks.len()).unwrap();
-    writeln!(rs, "/// Deeper nodes with `ESCAPED` children or more.").unwrap();
-    writeln!(rs, "pub const ESCAPES: usize = {};", escapes.len()).unwrap();
-    writeln!(rs, "/// Characters up to this one have a rank entry.").unwrap();
-    writeln!(rs, "pub const TOP_CHAR: usize = {top};").unwrap();
-    writeln!(rs, "/// Children of the root.").unwrap();
-    writeln!(rs, "pub const ROOTS: usize = {roots};").unwrap();
-    writeln!(rs, "/// Distinct characters of the word list (ranks).").unwrap();
-    writeln!(rs, "#[allow(dead_code)]\npub const CHARS: usize = {};", ranked.len()).unwrap();
-    writeln!(rs, "/// Distinct words in the dictionary.").unwrap();
-    writeln!(rs, "#[allow(dead_code)]\npub const WORDS: usize = {};", entries.len()).unwrap();
-    writeln!(rs, "/// Sum of the frequencies of the distinct words.").unwrap();
-    writeln!(rs, "pub const TOTAL: u64 = {total};").unwrap();
+    for (doc, ty, name, value) in constants {
+        if !doc.is_empty() {
+            writeln!(rs, "/// {doc}").unwrap();
+        }
+        // (Read only by the tests.)
+        if matches!(*name, "CHARS" | "WORDS") {
+            writeln!(rs, "#[allow(dead_code)]").unwrap();
+        }
+        writeln!(rs, "pub const {name}: {ty} = {value};").unwrap();
+    }
     writeln!(rs, "/// The distinct word frequencies, in increasing order.").unwrap();
     writeln!(rs, "pub static FREQS: [u32; {}] = {freqs:?};", freqs.len()).unwrap();
     std::fs::write(out.join("dict_trie.rs"), rs).expect("write dict_trie.rs");
