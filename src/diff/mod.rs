@@ -45,7 +45,6 @@ use crate::report::RowKind;
 use crate::segment::Document;
 use anchor::Seg;
 use project::Shape;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -649,7 +648,18 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
         laps.push((name, last.elapsed()));
         last = Instant::now();
     };
-    let sk = Sketches::new(old, new);
+    let mut sk = Sketches::new(old, new);
+    // The whole sentences those rows are, sketched together (unrelated
+    // texts: every sentence).
+    let mut wanted: [Vec<usize>; 2] = Default::default();
+    for &i in &unsure {
+        for (side, s) in sk.wanted_by(&rows[i]).into_iter().enumerate() {
+            wanted[side].extend(s);
+        }
+    }
+    for (side, sentences) in wanted.into_iter().enumerate() {
+        sk.prepare(side, sentences);
+    }
     let alikes = par_map(&unsure, PAR_MIN, |&i| sk.alike_row(&rows[i]));
     for (i, a) in unsure.into_iter().zip(alikes) {
         rows[i].similarity = a;
@@ -811,8 +821,38 @@ fn settle_equal(old: &Document, new: &Document, rows: &mut [Row]) {
 /// profile (cutting, hashing, sorting) was a fifth of the time.
 struct Sketches<'d> {
     docs: [&'d Document; 2],
-    /// Per side, per sentence; made on the first request.
-    cache: [OnceLock<Vec<OnceLock<similarity::Sketch>>>; 2],
+    /// Per side, the sentences' sketches.
+    cache: [SketchCache; 2],
+}
+
+/// One side's cached sketches: those [`Sketches::prepare`] made together,
+/// back to back in lists of words (on 1 MB of unrelated Chinese text,
+/// 17,600 sketches: one list, 4 bytes a sentence to find them, where a
+/// slot for a sketch of its own took 24 and each sketch an allocation),
+/// and those asked for later, one by one.
+#[derive(Default)]
+struct SketchCache {
+    /// The prepared sketches, in lists made on the pool, in order.
+    lists: Vec<Vec<u32>>,
+    /// Where each list starts, counted over the lists before it (words).
+    list_starts: Vec<usize>,
+    /// Per sentence: 1 + where its prepared sketch starts, counted over
+    /// the lists (words), or 0.
+    at: Vec<u32>,
+    /// Per sentence, the sketches made on a later request.
+    late: OnceLock<Vec<OnceLock<similarity::Sketch>>>,
+}
+
+/// Sentences whose sketches one task of [`Sketches::prepare`] makes.
+const PREPARE_CHUNK: usize = 512;
+
+impl SketchCache {
+    /// The prepared sketch of sentence `s`, if there is one.
+    fn prepared(&self, s: usize) -> Option<similarity::SketchView<'_>> {
+        let at = (*self.at.get(s)? as usize).checked_sub(1)?;
+        let list = self.list_starts.partition_point(|&start| start <= at) - 1;
+        Some(similarity::SketchView::at(&self.lists[list], at - self.list_starts[list]))
+    }
 }
 
 /// [`Sketches`] sides.
@@ -821,7 +861,43 @@ const NEW: usize = 1;
 
 impl<'d> Sketches<'d> {
     fn new(old: &'d Document, new: &'d Document) -> Self {
-        Sketches { docs: [old, new], cache: [OnceLock::new(), OnceLock::new()] }
+        Sketches { docs: [old, new], cache: Default::default() }
+    }
+
+    /// Make the sketches of sentences `sentences` of side `side` at once,
+    /// on the pool (a step that will ask for many: see [`SketchCache`]).
+    fn prepare(&mut self, side: usize, mut sentences: Vec<usize>) {
+        let doc = self.docs[side];
+        let cache = &mut self.cache[side];
+        sentences.sort_unstable();
+        sentences.dedup();
+        sentences.retain(|&s| cache.prepared(s).is_none());
+        if sentences.is_empty() {
+            return;
+        }
+        let chunks: Vec<&[usize]> = sentences.chunks(PREPARE_CHUNK).collect();
+        // Each task's list, and where each of its sketches starts in it.
+        let made: Vec<(Vec<u32>, Vec<u32>)> = par_map(&chunks, 1, |chunk| {
+            let (mut list, mut starts) = (Vec::new(), Vec::with_capacity(chunk.len()));
+            for &s in chunk.iter() {
+                starts.push(list.len() as u32);
+                similarity::write_sketch(doc.key(s), &mut list);
+            }
+            list.shrink_to_fit();
+            (list, starts)
+        });
+        cache.at.resize(doc.sentences.len(), 0);
+        for (chunk, (list, starts)) in chunks.into_iter().zip(made) {
+            let base = cache.list_starts.last().map_or(0, |&b| b) + cache.lists.last().map_or(0, Vec::len);
+            // (Past 32-bit word counts a sentence is asked for late.)
+            for (&s, &start) in chunk.iter().zip(&starts) {
+                if let Ok(at) = u32::try_from(base + start as usize + 1) {
+                    cache.at[s] = at;
+                }
+            }
+            cache.list_starts.push(base);
+            cache.lists.push(list);
+        }
     }
 
     /// The sketch of key characters `r` of sentences `sentences` of side
@@ -846,13 +922,19 @@ impl<'d> Sketches<'d> {
         doc.sentences.get(s).is_some_and(|sen| sen.chars() == *r).then_some(s)
     }
 
+    /// The cached sketch of sentence `s` of side `side`, if it was made.
+    fn cached(&self, side: usize, s: usize) -> Option<similarity::SketchView<'_>> {
+        let cache = &self.cache[side];
+        cache.prepared(s).or_else(|| Some(cache.late.get()?[s].get()?.view()))
+    }
+
     /// [`Sketches::get_in`] without caching: a whole sentence's sketch
     /// from the cache when it was made before, any other made for the
     /// caller alone (for a step that asks for each once).
     fn lookup(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> SketchRef<'_> {
         let doc = self.docs[side];
         let key = match self.whole_sentence(side, Some(sentences), r) {
-            Some(s) => match self.cache[side].get().and_then(|cache| cache[s].get()) {
+            Some(s) => match self.cached(side, s) {
                 Some(cached) => return SketchRef::Cached(cached),
                 None => doc.key(s),
             },
@@ -861,29 +943,33 @@ impl<'d> Sketches<'d> {
         SketchRef::Made(similarity::Sketch::new(key))
     }
 
-    /// The cached sketch of sentence `s` of side `side`.
-    fn sentence(&self, side: usize, s: usize) -> &similarity::Sketch {
-        let doc = self.docs[side];
-        let cache = self.cache[side].get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
-        cache[s].get_or_init(|| similarity::Sketch::new(doc.key(s)))
+    /// The cached sketch of sentence `s` of side `side` (made now if it
+    /// was not).
+    fn sentence(&self, side: usize, s: usize) -> similarity::SketchView<'_> {
+        let (doc, cache) = (self.docs[side], &self.cache[side]);
+        if let Some(prepared) = cache.prepared(s) {
+            return prepared;
+        }
+        let late = cache.late.get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
+        late[s].get_or_init(|| similarity::Sketch::new(doc.key(s))).view()
     }
 
     /// How alike old stretch `o` and new stretch `n` are: Dice of their
     /// profiles.
     fn alike(&self, o: &Range<usize>, n: &Range<usize>) -> f32 {
-        similarity::dice(&self.profile(OLD, None, o), &self.profile(NEW, None, n))
+        similarity::dice(self.profile(OLD, None, o).get(), self.profile(NEW, None, n).get())
     }
 
     /// The profile of key characters `r` of side `side` (of sentences
     /// `sentences`, when known): a whole sentence's from its cached
     /// sketch, any other stretch's made for the comparison alone, without
     /// the signature a sketch adds (nothing asks a stretch's twice).
-    fn profile(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> Cow<'_, [u32]> {
+    fn profile(&self, side: usize, sentences: Option<&Range<usize>>, r: &Range<usize>) -> StretchProfile<'_> {
         if let Some(s) = self.whole_sentence(side, sentences, r) {
-            return Cow::Borrowed(self.sentence(side, s).profile());
+            return StretchProfile::Cached(self.sentence(side, s));
         }
         let doc = self.docs[side];
-        Cow::Owned(similarity::profile(match sentences {
+        StretchProfile::Made(similarity::profile(match sentences {
             Some(s) => key_text_in(doc, s, r),
             None => key_text(doc, r),
         }))
@@ -893,29 +979,53 @@ impl<'d> Sketches<'d> {
     /// characters `n` of sentences `ns` (profiles found by
     /// [`Sketches::profile`]).
     fn alike_in(&self, (os, o): (&Range<usize>, &Range<usize>), (ns, n): (&Range<usize>, &Range<usize>)) -> f32 {
-        similarity::dice(&self.profile(OLD, Some(os), o), &self.profile(NEW, Some(ns), n))
+        similarity::dice(self.profile(OLD, Some(os), o).get(), self.profile(NEW, Some(ns), n).get())
     }
 
     /// [`Sketches::alike`] of a row's two sides.
     fn alike_row(&self, r: &Row) -> f32 {
         self.alike_in((&r.old.get(), &r.old_chars.get()), (&r.new.get(), &r.new_chars.get()))
     }
+
+    /// The sentences whose cached sketches [`Sketches::alike_row`] of row
+    /// `r` would ask for, by side.
+    fn wanted_by(&self, r: &Row) -> [Option<usize>; 2] {
+        [
+            self.whole_sentence(OLD, Some(&r.old.get()), &r.old_chars.get()),
+            self.whole_sentence(NEW, Some(&r.new.get()), &r.new_chars.get()),
+        ]
+    }
+}
+
+/// A profile from [`Sketches::profile`]: a whole sentence's, in its cached
+/// sketch, or one made for a stretch.
+enum StretchProfile<'s> {
+    Cached(similarity::SketchView<'s>),
+    Made(Vec<u32>),
+}
+
+impl StretchProfile<'_> {
+    fn get(&self) -> similarity::Profile<'_> {
+        match self {
+            StretchProfile::Cached(s) => s.profile(),
+            StretchProfile::Made(p) => similarity::Profile::of(p),
+        }
+    }
 }
 
 /// A sketch from [`Sketches::get_in`]: a whole sentence's, borrowed from
 /// the cache, or one made for a stretch (a move search lists tens of
-/// thousands, at the run's peak of memory: 16 bytes an item either way).
+/// thousands, at the run's peak of memory: 24 bytes an item either way).
 enum SketchRef<'s> {
-    Cached(&'s similarity::Sketch),
+    Cached(similarity::SketchView<'s>),
     Made(similarity::Sketch),
 }
 
-impl std::ops::Deref for SketchRef<'_> {
-    type Target = similarity::Sketch;
-    fn deref(&self) -> &similarity::Sketch {
+impl similarity::AsSketch for SketchRef<'_> {
+    fn sketch(&self) -> similarity::SketchView<'_> {
         match self {
-            SketchRef::Cached(s) => s,
-            SketchRef::Made(s) => s,
+            SketchRef::Cached(s) => *s,
+            SketchRef::Made(s) => s.view(),
         }
     }
 }
@@ -1597,9 +1707,9 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     if removed.len() == added.len() {
         let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
         let (index, rs) = rayon::join(|| MoveIndex::new(&ads), || par_map(&removed, PAR_MIN, |&i| old_sketch(i)));
-        found.extend(index.probe(rs.len(), |n| &*rs[n], tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
+        found.extend(index.probe(rs.len(), |n| &rs[n], tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
         drop(index);
-        found.extend(MoveIndex::new(&rs).probe(ads.len(), |n| &*ads[n], tau, deadline));
+        found.extend(MoveIndex::new(&rs).probe(ads.len(), |n| &ads[n], tau, deadline));
     } else if added.len() < removed.len() {
         let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
         let index = MoveIndex::new(&ads);
@@ -1653,9 +1763,9 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
 
 /// Distinct elements of a profile that propose candidates: characters,
 /// words and their bigrams (see `similarity::profile`).
-fn elements(s: &similarity::Sketch) -> impl Iterator<Item = u32> + '_ {
+fn elements(s: similarity::SketchView<'_>) -> impl Iterator<Item = u32> + '_ {
     let mut last = None;
-    s.without_letter_pairs().iter().copied().filter(move |&x| {
+    s.without_letter_pairs().filter(move |&x| {
         let new = last != Some(x);
         last = Some(x);
         new
@@ -1671,7 +1781,7 @@ struct MoveIndex<'s, S> {
     postings: Vec<u32>,
 }
 
-impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S> {
+impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
     /// The index of `index`'s elements: each element is numbered at its
     /// first sight (the one lookup an element makes), its occurrences
     /// counted by number, and the postings filled in item order from the
@@ -1740,7 +1850,7 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
     /// shared by more than [`MOVE_POSTING_CAP`] items do not count, nor the
     /// letter pairs inside words, which every English sentence shares) and
     /// only its [`MOVE_CANDIDATES`] best candidates are compared in full.
-    fn probe<P: std::ops::Deref<Target = similarity::Sketch>>(
+    fn probe<P: similarity::AsSketch>(
         &self,
         count: usize,
         probe: impl Fn(usize) -> P + Sync,
@@ -1775,7 +1885,7 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                             break;
                         }
                         let sk = probe(n);
-                        let sk = &*sk;
+                        let sk = sk.sketch();
                         let mut len = 0;
                         for x in elements(sk) {
                             let Some(&(a, b)) = runs.get(&x) else { continue };
@@ -1800,13 +1910,13 @@ impl<'s, S: std::ops::Deref<Target = similarity::Sketch> + Sync> MoveIndex<'s, S
                         }
                         best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
                         for &(_, k) in &best[..keep] {
-                            let other = &index[k as usize];
+                            let other = index[k as usize].sketch();
                             // Dice can reach tau only if the sizes and signatures allow it.
-                            let (x, y) = (sk.profile().len(), other.profile().len());
-                            if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(other, tau) {
+                            let (x, y) = (sk.len(), other.len());
+                            if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(&other, tau) {
                                 continue;
                             }
-                            if let Some(d) = sk.dice_at_least(other, tau) {
+                            if let Some(d) = sk.dice_at_least(&other, tau) {
                                 out.push((k as usize, n, d));
                             }
                         }
@@ -1836,14 +1946,14 @@ struct Census {
 
 impl Census {
     /// The elements of `items`, in order.
-    fn of<S: std::ops::Deref<Target = similarity::Sketch>>(items: &[S]) -> Census {
+    fn of<S: similarity::AsSketch>(items: &[S]) -> Census {
         let mut c = Census {
-            noted: Numbers::with_capacity(items.iter().map(|s| s.without_letter_pairs().len()).sum()),
+            noted: Numbers::with_capacity(items.iter().map(|s| s.sketch().without_letter_pairs_len()).sum()),
             ends: Vec::with_capacity(items.len()),
             ..Census::default()
         };
         for s in items {
-            for x in elements(s) {
+            for x in elements(s.sketch()) {
                 let k = c.count(x, 1);
                 c.noted.push(k);
             }
@@ -2022,15 +2132,16 @@ mod tests {
     use std::time::Duration;
 
     /// A row is 72 bytes on a 64-bit target (its ranges in 32 bits, its
-    /// pieces a boxed list of packed pieces), a sketch 16 and a move
-    /// search's reference to one 16; a range round-trips.
+    /// pieces a boxed list of packed pieces), a sketch or a view of one 16
+    /// and a move search's reference to either 24; a range round-trips.
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn rows_and_their_ranges_are_compact() {
         assert_eq!(std::mem::size_of::<Row>(), 72);
         assert_eq!(std::mem::size_of::<PackedPiece>(), 12);
         assert_eq!(std::mem::size_of::<similarity::Sketch>(), 16);
-        assert_eq!(std::mem::size_of::<SketchRef>(), 16);
+        assert_eq!(std::mem::size_of::<similarity::SketchView>(), 16);
+        assert_eq!(std::mem::size_of::<SketchRef>(), 24);
         let r = Range32::from(3..7);
         assert_eq!((r.get(), r.start(), r.end(), r.len(), r.is_empty()), (3..7, 3, 7, 4, false));
         let e = Range32::from(5..5);
@@ -2129,6 +2240,27 @@ mod tests {
         assert!(rows.iter().any(|r| r.kind == RowKind::Removed) && rows.iter().any(|r| r.kind == RowKind::Added));
     }
 
+    /// A sentence's sketch is the same whether it was prepared with
+    /// others, made on a later request or made alone.
+    #[test]
+    fn prepared_sketches_are_the_sketches_of_their_sentences() {
+        let old: String = (0..40).map(|i| format!("第{i}句讲的是苹果和梨子的故事。")).collect();
+        let new: String = (0..30).map(|i| format!("Sentence {i} is 𠀀 about apples. ")).collect();
+        let (_, _, od, nd) = docs(&old, &new, NormalizeOptions::default());
+        let mut sk = Sketches::new(&od, &nd);
+        sk.prepare(OLD, (0..40).filter(|s| s % 3 != 0).rev().collect());
+        sk.prepare(NEW, vec![5, 1, 5, 29]);
+        sk.prepare(NEW, vec![1, 2, 3]);
+        for (side, doc) in [(OLD, &od), (NEW, &nd)] {
+            for s in 0..doc.sentences.len() {
+                let alone = similarity::Sketch::new(doc.key(s));
+                assert_eq!(sk.sentence(side, s).words(), alone.view().words(), "side {side} sentence {s}");
+                assert_eq!(sk.cached(side, s).map(|v| v.words()), Some(alone.view().words()));
+            }
+        }
+        assert_eq!(sk.cache[NEW].lists.len(), 2);
+    }
+
     /// The move index lists, for every element shared by at most
     /// `MOVE_POSTING_CAP` items, the items that have it, in item order,
     /// and nothing for the others.
@@ -2139,8 +2271,7 @@ mod tests {
         let keys: Vec<String> = (0..60)
             .map(|i| format!("这是第{}句的内容，关于{}和{}。", i % 7, ["山", "水", "风", "云"][i % 4], i % 5))
             .collect();
-        let sketches: Vec<Box<similarity::Sketch>> =
-            keys.iter().map(|k| Box::new(similarity::Sketch::new(k))).collect();
+        let sketches: Vec<similarity::Sketch> = keys.iter().map(|k| similarity::Sketch::new(k)).collect();
         let index = MoveIndex::new(&sketches[..]);
         // Numbered in two halves (as many items are), it is the same index.
         for half in [1, 25, 59] {
@@ -2155,12 +2286,12 @@ mod tests {
     /// items lists them in `index`, in order, and no other has a list;
     /// returns how many are listed and how many there are.
     fn index_against_a_reference(
-        sketches: &[Box<similarity::Sketch>],
-        index: &MoveIndex<Box<similarity::Sketch>>,
+        sketches: &[similarity::Sketch],
+        index: &MoveIndex<similarity::Sketch>,
     ) -> (usize, usize) {
         let mut reference: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
         for (k, s) in sketches.iter().enumerate() {
-            for x in elements(s) {
+            for x in elements(s.view()) {
                 reference.entry(x).or_default().push(k as u32);
             }
         }
@@ -2191,8 +2322,7 @@ mod tests {
             char::from_u32(0x4E00 + (x % 20_000) as u32).unwrap()
         };
         let keys: Vec<String> = (0..2_500).map(|_| (0..40).map(|_| han()).collect()).collect();
-        let sketches: Vec<Box<similarity::Sketch>> =
-            keys.iter().map(|k| Box::new(similarity::Sketch::new(k))).collect();
+        let sketches: Vec<similarity::Sketch> = keys.iter().map(|k| similarity::Sketch::new(k)).collect();
         let census = Census::of(&sketches[..]);
         assert!(census.seen.len() > 1 << 16, "{} elements", census.seen.len());
         assert!(matches!(census.noted, Numbers::Wide(_)));

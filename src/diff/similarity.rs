@@ -94,7 +94,60 @@ fn profile_into(key: &str, out: &mut Vec<u32>, inner: &mut Vec<u32>) {
     out.sort_unstable();
 }
 
-pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
+/// Elements below this are units of the Basic Multilingual Plane (a Han
+/// character, a mark of punctuation): a [`Sketch`] keeps them in two bytes.
+/// Every other element (a unit past the plane, a word, a bigram, a letter
+/// pair) is at or above it, so a sorted profile is its narrow elements
+/// followed by the rest.
+const NARROW: u32 = 0x1_0000;
+
+/// A sorted profile seen as its narrow elements (below [`NARROW`]) and the
+/// rest: two profiles share only narrow elements in their narrow parts and
+/// only the others in the rest, so each part is merged with its kind.
+#[derive(Clone, Copy)]
+pub(crate) struct Profile<'a> {
+    narrow: Narrow<'a>,
+    rest: &'a [u32],
+}
+
+/// The narrow part of a [`Profile`]: two bytes an element in a sketch, four
+/// in a profile made for one comparison.
+#[derive(Clone, Copy)]
+enum Narrow<'a> {
+    Packed(&'a [u16]),
+    Wide(&'a [u32]),
+}
+
+impl<'a> Profile<'a> {
+    /// The parts of profile `sorted` (as [`profile`] makes it).
+    pub(crate) fn of(sorted: &'a [u32]) -> Profile<'a> {
+        let k = sorted.partition_point(|&x| x < NARROW);
+        Profile { narrow: Narrow::Wide(&sorted[..k]), rest: &sorted[k..] }
+    }
+
+    /// How many elements the profile has.
+    pub(crate) fn len(&self) -> usize {
+        let narrow = match self.narrow {
+            Narrow::Packed(a) => a.len(),
+            Narrow::Wide(a) => a.len(),
+        };
+        narrow + self.rest.len()
+    }
+}
+
+/// How many elements two profiles share (as multisets).
+fn intersection(a: Profile, b: Profile) -> usize {
+    let narrow = match (a.narrow, b.narrow) {
+        (Narrow::Packed(x), Narrow::Packed(y)) => shared(x, y),
+        (Narrow::Packed(x), Narrow::Wide(y)) => shared(x, y),
+        (Narrow::Wide(x), Narrow::Packed(y)) => shared(x, y),
+        (Narrow::Wide(x), Narrow::Wide(y)) => shared(x, y),
+    };
+    narrow + shared(a.rest, b.rest)
+}
+
+/// How many elements two sorted lists share (as multisets).
+fn shared<A: Copy + Into<u32>, B: Copy + Into<u32>>(a: &[A], b: &[B]) -> usize {
     // A merge without branches on the comparison (which no predictor
     // guesses: two unrelated profiles interleave at random); a `match` on
     // the ordering made pairing alike rows of unrelated English text
@@ -109,16 +162,16 @@ pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
 /// One step of the merge of two sorted lists that counts what they share
 /// (`i`, `j` in bounds): the outcome of the comparison added, not branched on.
 #[inline(always)]
-fn merge_step(a: &[u32], b: &[u32], i: &mut usize, j: &mut usize, n: &mut usize) {
-    let (x, y) = (a[*i], b[*j]);
+fn merge_step<A: Copy + Into<u32>, B: Copy + Into<u32>>(a: &[A], b: &[B], i: &mut usize, j: &mut usize, n: &mut usize) {
+    let (x, y): (u32, u32) = (a[*i].into(), b[*j].into());
     *n += usize::from(x == y);
     *i += usize::from(x <= y);
     *j += usize::from(y <= x);
 }
 
 /// Dice similarity of two profiles.
-pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
-    if a.is_empty() && b.is_empty() {
+pub(crate) fn dice(a: Profile, b: Profile) -> f32 {
+    if a.len() == 0 && b.len() == 0 {
         return 1.0;
     }
     2.0 * intersection(a, b) as f32 / (a.len() + b.len()) as f32
@@ -127,53 +180,144 @@ pub(crate) fn dice(a: &[u32], b: &[u32]) -> f32 {
 /// A profile with a 256-bit signature of its elements, so that most
 /// pairs that cannot be alike are ruled out without comparing profiles.
 ///
-/// One allocation holds it all, the profile after a head of
-/// [`SKETCH_HEAD`] words (how many of the signature's bits are set, where
-/// the letter pairs begin, the signature): a sketch is 16 bytes, and the
-/// cache of [`crate::diff`], which has a slot for every sentence of both
-/// versions, 24 bytes a slot where a sketch with its fields beside the
-/// profile made it 64.
+/// Its words (see [`write_sketch`]) are a head of [`SKETCH_HEAD`] (how many
+/// of the signature's bits are set, how many narrow elements the profile
+/// has and how many others, where the letter pairs begin among those, the
+/// signature), the narrow elements two to a word, then the others. A
+/// sketch owns them in one allocation; the cache of [`crate::diff`] keeps
+/// a side's sketches back to back in one list and hands out
+/// [`SketchView`]s of it.
 #[derive(Clone)]
 pub(crate) struct Sketch {
     data: Box<[u32]>,
 }
 
-/// Words before a [`Sketch`]'s profile: the signature's set bits, where
-/// the letter pairs begin, the 256-bit signature.
-const SKETCH_HEAD: usize = 2 + 8;
+/// A sketch's words, borrowed (from a [`Sketch`] or a list of them).
+#[derive(Clone, Copy)]
+pub(crate) struct SketchView<'a> {
+    data: &'a [u32],
+}
+
+/// Words before a sketch's elements: the signature's set bits, how many
+/// narrow elements, how many others, where the letter pairs begin among
+/// the others, the 256-bit signature.
+const SKETCH_HEAD: usize = 4 + 8;
+
+/// Words that `narrow` narrow elements and `rest` others take in a sketch.
+fn sketch_words(narrow: usize, rest: usize) -> usize {
+    SKETCH_HEAD + narrow.div_ceil(2) + rest
+}
+
+/// Append the sketch of `key` to `out` (see [`Sketch`]).
+pub(crate) fn write_sketch(key: &str, out: &mut Vec<u32>) {
+    with_profile(key, |profile| {
+        let mut bits = [0u32; 8];
+        for &x in profile {
+            let h = x.wrapping_mul(0x9E37_79B1) >> 24;
+            bits[(h >> 5) as usize & 7] |= 1 << (h & 31);
+        }
+        let ones: u32 = bits.iter().map(|b| b.count_ones()).sum();
+        let (narrow, rest) = profile.split_at(profile.partition_point(|&x| x < NARROW));
+        // Where the letter pairs begin (they sort last): found while the
+        // profile is in cache, so that a move search reads a sketch's
+        // elements without first searching its profile, one cache miss
+        // after another.
+        let letter_pairs_from = rest.partition_point(|&x| !is_letter_pair(x));
+        let count = |n: usize| u32::try_from(n).expect("a profile is shorter than its key");
+        out.reserve(sketch_words(narrow.len(), rest.len()));
+        out.extend([ones, count(narrow.len()), count(rest.len()), count(letter_pairs_from)]);
+        out.extend(bits);
+        let at = out.len();
+        out.resize(at + narrow.len().div_ceil(2), 0);
+        for (slot, &x) in bytemuck::cast_slice_mut::<u32, u16>(&mut out[at..]).iter_mut().zip(narrow) {
+            *slot = x as u16;
+        }
+        out.extend_from_slice(rest);
+    })
+}
 
 impl Sketch {
     pub fn new(key: &str) -> Sketch {
-        with_profile(key, |profile| {
-            let mut data = Vec::with_capacity(SKETCH_HEAD + profile.len());
-            let mut bits = [0u32; 8];
-            for &x in profile {
-                let h = x.wrapping_mul(0x9E37_79B1) >> 24;
-                bits[(h >> 5) as usize & 7] |= 1 << (h & 31);
-            }
-            let ones: u32 = bits.iter().map(|b| b.count_ones()).sum();
-            // Where the letter pairs begin (they sort last): found while
-            // the profile is in cache, so that a move search reads a
-            // sketch's elements without first searching its profile, one
-            // cache miss after another.
-            let letter_pairs_from = profile.partition_point(|&x| !is_letter_pair(x)) as u32;
-            data.extend([ones, letter_pairs_from]);
-            data.extend(bits);
-            data.extend_from_slice(profile);
-            Sketch { data: data.into_boxed_slice() }
-        })
+        let mut data = Vec::new();
+        write_sketch(key, &mut data);
+        Sketch { data: data.into_boxed_slice() }
+    }
+
+    /// The sketch's words, borrowed.
+    #[inline]
+    pub fn view(&self) -> SketchView<'_> {
+        SketchView { data: &self.data }
+    }
+}
+
+/// Something that is or holds a sketch (a [`Sketch`], a view of one, a
+/// reference to either).
+pub(crate) trait AsSketch {
+    /// The sketch, borrowed.
+    fn sketch(&self) -> SketchView<'_>;
+}
+
+impl AsSketch for Sketch {
+    fn sketch(&self) -> SketchView<'_> {
+        self.view()
+    }
+}
+
+impl AsSketch for SketchView<'_> {
+    fn sketch(&self) -> SketchView<'_> {
+        *self
+    }
+}
+
+impl<T: AsSketch + ?Sized> AsSketch for &T {
+    fn sketch(&self) -> SketchView<'_> {
+        (**self).sketch()
+    }
+}
+
+impl<'a> SketchView<'a> {
+    /// The sketch written at word `start` of `words` (by [`write_sketch`]).
+    pub(crate) fn at(words: &'a [u32], start: usize) -> SketchView<'a> {
+        let head = &words[start..start + SKETCH_HEAD];
+        let len = sketch_words(head[1] as usize, head[2] as usize);
+        SketchView { data: &words[start..start + len] }
+    }
+
+    /// The sketch's words.
+    #[cfg(test)]
+    pub(crate) fn words(&self) -> &'a [u32] {
+        self.data
+    }
+
+    /// The narrow elements, in order.
+    #[inline]
+    fn narrow(&self) -> &'a [u16] {
+        let n = self.data[1] as usize;
+        &bytemuck::cast_slice::<u32, u16>(&self.data[SKETCH_HEAD..SKETCH_HEAD + n.div_ceil(2)])[..n]
+    }
+
+    /// The other elements, in order.
+    #[inline]
+    fn rest(&self) -> &'a [u32] {
+        &self.data[self.data.len() - self.data[2] as usize..]
     }
 
     /// The profile ([`profile`]).
     #[inline]
-    pub fn profile(&self) -> &[u32] {
-        &self.data[SKETCH_HEAD..]
+    pub fn profile(&self) -> Profile<'a> {
+        Profile { narrow: Narrow::Packed(self.narrow()), rest: self.rest() }
+    }
+
+    /// How many elements the profile has.
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.data[1] + self.data[2]) as usize
     }
 
     /// The signature's words.
     #[inline]
-    fn bits(&self) -> &[u32] {
-        &self.data[2..SKETCH_HEAD]
+    fn bits(&self) -> &'a [u32] {
+        &self.data[4..SKETCH_HEAD]
     }
 
     /// How many of the signature's bits are set.
@@ -182,16 +326,22 @@ impl Sketch {
         self.data[0]
     }
 
-    /// The profile's elements up to its letter pairs: its units
+    /// The profile's elements up to its letter pairs, in order: its units
     /// (characters, words) and their bigrams.
-    pub fn without_letter_pairs(&self) -> &[u32] {
-        &self.data[SKETCH_HEAD..SKETCH_HEAD + self.data[1] as usize]
+    pub fn without_letter_pairs(&self) -> impl Iterator<Item = u32> + 'a {
+        let rest = &self.rest()[..self.data[3] as usize];
+        self.narrow().iter().map(|&x| u32::from(x)).chain(rest.iter().copied())
+    }
+
+    /// How many elements [`SketchView::without_letter_pairs`] gives.
+    pub fn without_letter_pairs_len(&self) -> usize {
+        (self.data[1] + self.data[3]) as usize
     }
 
     /// Could Dice of the two profiles reach `tau`? The signatures share at
     /// least as many bits as the profiles share elements (up to
     /// collisions), so a low share of common bits rules a pair out.
-    pub fn may_reach(&self, other: &Sketch, tau: f32) -> bool {
+    pub fn may_reach(&self, other: &SketchView, tau: f32) -> bool {
         let common: u32 = self.bits().iter().zip(other.bits()).map(|(a, b)| (a & b).count_ones()).sum();
         // Saturated signatures (long keys) say nothing; short ones are
         // judged on the bits, with room for elements that collide.
@@ -202,25 +352,49 @@ impl Sketch {
     /// as soon as the elements left could no longer bring it there (most
     /// candidates of a move search are not alike), and the value is
     /// otherwise exactly [`dice`]'s.
-    pub fn dice_at_least(&self, other: &Sketch, tau: f32) -> Option<f32> {
-        let (a, b) = (self.profile(), other.profile());
-        let total = (a.len() + b.len()) as f32;
-        if a.is_empty() && b.is_empty() {
+    pub fn dice_at_least(&self, other: &SketchView, tau: f32) -> Option<f32> {
+        let total = (self.len() + other.len()) as f32;
+        if self.len() == 0 && other.len() == 0 {
             return Some(1.0).filter(|&d| d >= tau);
         }
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        let mut steps = 0u32;
-        while i < a.len() && j < b.len() {
-            // Every 32 steps: could the rest still reach tau? (When it
-            // cannot, the answer is None whenever it is asked.)
-            if steps.is_multiple_of(32) && 2.0 * (n + (a.len() - i).min(b.len() - j)) as f32 / total < tau {
-                return None;
-            }
-            steps += 1;
-            merge_step(a, b, &mut i, &mut j, &mut n);
+        let (mut n, mut steps) = (0, 0u32);
+        // The narrow parts, then the rest; every 32 steps: could what is
+        // left still reach tau? (When it cannot, the answer is None
+        // whenever it is asked.)
+        let rest_room = self.rest().len().min(other.rest().len());
+        // (The same comparison as the answer's: a bound at least the
+        // answer's count passes whenever the answer does.)
+        let reaches = |n: usize| 2.0 * n as f32 / total >= tau;
+        if !merge_while_reachable(self.narrow(), other.narrow(), &mut n, &mut steps, |n| reaches(n + rest_room)) {
+            return None;
+        }
+        if !merge_while_reachable(self.rest(), other.rest(), &mut n, &mut steps, reaches) {
+            return None;
         }
         Some(2.0 * n as f32 / total).filter(|&d| d >= tau)
     }
+}
+
+/// The merge of [`shared`], adding to `n`, checked every 32 `steps` with
+/// `reachable` (given what is shared plus what could still be): false as
+/// soon as it says no.
+#[inline(always)]
+fn merge_while_reachable<A: Copy + Into<u32>, B: Copy + Into<u32>>(
+    a: &[A],
+    b: &[B],
+    n: &mut usize,
+    steps: &mut u32,
+    reachable: impl Fn(usize) -> bool,
+) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if steps.is_multiple_of(32) && !reachable(*n + (a.len() - i).min(b.len() - j)) {
+            return false;
+        }
+        *steps += 1;
+        merge_step(a, b, &mut i, &mut j, n);
+    }
+    true
 }
 
 /// Lists whose every pair is compared (old × new items); longer ones are
@@ -240,11 +414,11 @@ const PAIR_WINDOW: usize = 16;
 pub(crate) fn pair_alike(old: &[&str], new: &[&str], threshold: f32) -> Vec<(Option<usize>, Option<usize>)> {
     let po: Vec<Sketch> = old.iter().map(|k| Sketch::new(k)).collect();
     let pn: Vec<Sketch> = new.iter().map(|k| Sketch::new(k)).collect();
-    pair_alike_sketches(&po.iter().collect::<Vec<_>>(), &pn.iter().collect::<Vec<_>>(), threshold)
+    pair_alike_sketches(&po, &pn, threshold)
 }
 
 /// [`pair_alike`] on sketches made already.
-pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch> + Sync>(
+pub(crate) fn pair_alike_sketches<S: AsSketch + Sync>(
     po: &[S],
     pn: &[S],
     threshold: f32,
@@ -253,11 +427,12 @@ pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch> + Sync>(
     let tau = threshold.clamp(0.0, 0.99);
     // Dice can reach the threshold only if the lengths and signatures allow it.
     let alike = |i: usize, j: usize| -> Option<f32> {
-        let (x, y) = (po[i].profile().len(), pn[j].profile().len());
-        if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !po[i].may_reach(&pn[j], tau) {
+        let (a, b) = (po[i].sketch(), pn[j].sketch());
+        let (x, y) = (a.len(), b.len());
+        if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !a.may_reach(&b, tau) {
             return None;
         }
-        po[i].dice_at_least(&pn[j], tau)
+        a.dice_at_least(&b, tau)
     };
     if m.saturating_mul(n) > PAIR_FULL {
         return pair_in_window(m, n, alike);
@@ -290,7 +465,7 @@ pub(crate) fn pair_alike_sketches<S: std::ops::Deref<Target = Sketch> + Sync>(
             }
             if i > 0 && j > 0 {
                 if let Some(d) = alike(i - 1, j - 1) {
-                    let weight = (po[i - 1].profile().len() + pn[j - 1].profile().len()).max(1) as f32;
+                    let weight = (po[i - 1].sketch().len() + pn[j - 1].sketch().len()).max(1) as f32;
                     let gain = weight * (d - tau + 0.01);
                     if score[(i - 1) * w + j - 1] + gain > best.0 {
                         best = (score[(i - 1) * w + j - 1] + gain, 2);
@@ -383,8 +558,70 @@ mod tests {
         assert!(pairs.contains(&(None, Some(100))));
     }
 
+    /// Keys with narrow units (Han characters, marks), units past the
+    /// Basic Multilingual Plane, words and letter pairs, with odd and even
+    /// counts of each.
+    const KEYS: [&str; 9] = [
+        "",
+        "为各国企业在华投资兴业提供服务。",
+        "为各国企业在中国投资兴业提供服务",
+        "𠀀𠀁是𠀂的",
+        "countries should step up communication",
+        "Countries, should start up communications 𠀀中",
+        "a",
+        "中",
+        "中文 English 混合 text 123 𠀁",
+    ];
+
+    #[test]
+    fn a_sketch_keeps_its_profile_in_two_parts() {
+        for key in KEYS {
+            let p = profile(key);
+            let sketch = Sketch::new(key);
+            let v = sketch.view();
+            assert_eq!(v.len(), p.len(), "{key}");
+            let narrow = p.iter().filter(|&&x| x < NARROW).count();
+            assert_eq!((v.narrow().len(), v.rest().len()), (narrow, p.len() - narrow), "{key}");
+            let whole: Vec<u32> = v.narrow().iter().map(|&x| u32::from(x)).chain(v.rest().iter().copied()).collect();
+            assert_eq!(whole, p, "{key}");
+            let units: Vec<u32> = p.iter().copied().filter(|&x| !is_letter_pair(x)).collect();
+            assert_eq!(v.without_letter_pairs().collect::<Vec<_>>(), units, "{key}");
+            assert_eq!(v.without_letter_pairs_len(), units.len(), "{key}");
+            // Written into a list after another, it reads the same.
+            let mut list = Vec::new();
+            write_sketch("前面的句子。", &mut list);
+            let at = list.len();
+            write_sketch(key, &mut list);
+            assert_eq!(SketchView::at(&list, at).words(), v.words(), "{key}");
+        }
+    }
+
+    #[test]
+    fn dice_of_sketches_is_dice_of_profiles() {
+        for a in KEYS {
+            for b in KEYS {
+                let (pa, pb) = (profile(a), profile(b));
+                let d = dice(Profile::of(&pa), Profile::of(&pb));
+                // The plain merge, element by element.
+                let (mut i, mut j, mut n) = (0, 0, 0);
+                while i < pa.len() && j < pb.len() {
+                    merge_step(&pa, &pb, &mut i, &mut j, &mut n);
+                }
+                let plain =
+                    if pa.is_empty() && pb.is_empty() { 1.0 } else { 2.0 * n as f32 / (pa.len() + pb.len()) as f32 };
+                assert_eq!(d, plain, "{a} / {b}");
+                let (sa, sb) = (Sketch::new(a), Sketch::new(b));
+                assert_eq!(dice(sa.view().profile(), sb.view().profile()), d, "{a} / {b}");
+                for tau in [0.0, 0.2, 0.5, 0.7, 0.9, 1.0] {
+                    let expected = Some(d).filter(|&d| d >= tau);
+                    assert_eq!(sa.view().dice_at_least(&sb.view(), tau), expected, "{a} / {b} at {tau}");
+                }
+            }
+        }
+    }
+
     fn sim(a: &str, b: &str) -> f32 {
-        dice(&profile(a), &profile(b))
+        dice(Profile::of(&profile(a)), Profile::of(&profile(b)))
     }
 
     #[test]
