@@ -1779,6 +1779,8 @@ struct MoveIndex<'s, S> {
     items: &'s [S],
     runs: ElementMap<(u32, u32)>,
     postings: Vec<u32>,
+    /// The elements that have a run, as bits of their [`Listed`] hashes.
+    listed: Listed,
 }
 
 impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
@@ -1842,7 +1844,8 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
             rest.noted.each(from..end as usize, |n| post(half + k, carried[n as usize]));
             from = end as usize;
         }
-        MoveIndex { items: index, runs, postings }
+        let listed = Listed::of(runs.keys().copied(), runs.len());
+        MoveIndex { items: index, runs, postings, listed }
     }
 
     /// Pairs (index item, probe item, Dice) at least `tau` alike: each
@@ -1857,7 +1860,7 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
         tau: f32,
         deadline: Instant,
     ) -> Vec<(usize, usize, f32)> {
-        let MoveIndex { items: index, runs, postings } = self;
+        let MoveIndex { items: index, runs, postings, listed } = self;
         // The probes (`probe(n)`, n < count) in chunks, on every core: each
         // chunk counts its votes in its own table; the pairs come back in
         // probe order.
@@ -1888,6 +1891,9 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                         let sk = sk.sketch();
                         let mut len = 0;
                         for x in elements(sk) {
+                            if !listed.may_have(x) {
+                                continue;
+                            }
                             let Some(&(a, b)) = runs.get(&x) else { continue };
                             for &k in &postings[a as usize..b as usize] {
                                 let v = &mut votes[k as usize];
@@ -1926,6 +1932,43 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                 .collect()
         };
         per_chunk.concat()
+    }
+}
+
+/// A set of elements as bits of their hashes, some bits a member (a
+/// Bloom filter with one hash): most elements a probe of
+/// [`MoveIndex::probe`] looks up have no run (two unrelated texts share
+/// few), and a bit in a table of 64 KB answers most of them where the
+/// lookup in the map of runs (a megabyte) took a cache miss and a branch
+/// no predictor guesses. It never says no to a member.
+struct Listed {
+    bits: Vec<u64>,
+    /// How far the hash is shifted down to number a bit.
+    shift: u32,
+}
+
+impl Listed {
+    /// The set of `n` elements `xs`, in about 8 bits an element.
+    fn of(xs: impl Iterator<Item = u32>, n: usize) -> Listed {
+        let bits_log = (n.max(1) * 8).next_power_of_two().trailing_zeros().clamp(6, 31);
+        let mut l = Listed { bits: vec![0; 1 << (bits_log - 6)], shift: 32 - bits_log };
+        for x in xs {
+            let h = l.bit(x);
+            l.bits[h >> 6] |= 1 << (h & 63);
+        }
+        l
+    }
+
+    #[inline]
+    fn bit(&self, x: u32) -> usize {
+        (x.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    /// Could `x` be in the set? (False: it is not.)
+    #[inline]
+    fn may_have(&self, x: u32) -> bool {
+        let h = self.bit(x);
+        self.bits[h >> 6] & (1 << (h & 63)) != 0
     }
 }
 
@@ -2259,6 +2302,28 @@ mod tests {
             }
         }
         assert_eq!(sk.cache[NEW].lists.len(), 2);
+    }
+
+    /// The move index's set of listed elements has every member, and few
+    /// others (a false answer only costs a lookup).
+    #[test]
+    fn the_listed_set_has_its_members_and_few_others() {
+        let mut x = 0x1234_5678u32;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for n in [0, 1, 100, 45_000] {
+            let members: Vec<u32> = (0..n).map(|_| next()).collect();
+            let listed = Listed::of(members.iter().copied(), members.len());
+            assert!(members.iter().all(|&m| listed.may_have(m)), "{n}");
+            let set: std::collections::HashSet<u32> = members.iter().copied().collect();
+            let others: Vec<u32> = (0..10_000).map(|_| next()).filter(|o| !set.contains(o)).collect();
+            let false_yes = others.iter().filter(|&&o| listed.may_have(o)).count();
+            assert!(false_yes * 5 < others.len(), "{n}: {false_yes} of {}", others.len());
+        }
     }
 
     /// The move index lists, for every element shared by at most
