@@ -195,34 +195,170 @@ fn whole_pages(start: usize, bytes: usize) -> Option<(usize, usize)> {
 /// cover it without a gap)? False where that cannot be told.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) fn mapped_from_a_file(data: &[&[u8]]) -> bool {
-    let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return false };
-    // (start, end, read-only and from a file) of every mapping, in order.
-    let mappings: Vec<(usize, usize, bool)> = maps
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split_whitespace();
-            let (range, perms, inode) = (fields.next()?, fields.next()?, fields.nth(2)?);
-            let (a, b) = range.split_once('-')?;
-            let (a, b) = (usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?);
-            Some((a, b, !perms.contains('w') && inode != "0"))
-        })
-        .collect();
-    data.iter().all(|d| {
-        let (mut at, end) = (d.as_ptr() as usize, d.as_ptr() as usize + d.len());
-        if d.is_empty() {
-            return false;
+    let Some(mappings) = mappings() else { return false };
+    data.iter().all(|d| read_only_from_a_file(&mappings, d.as_ptr() as usize, d.as_ptr() as usize + d.len()))
+}
+
+/// `(start, end, read-only and from a file)` of every mapping of the
+/// process, in order (`/proc/self/maps`), if they can be read.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn mappings() -> Option<Vec<(usize, usize, bool)>> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    Some(
+        maps.lines()
+            .filter_map(|line| {
+                let mut fields = line.split_whitespace();
+                let (range, perms, inode) = (fields.next()?, fields.next()?, fields.nth(2)?);
+                let (a, b) = range.split_once('-')?;
+                let (a, b) = (usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?);
+                Some((a, b, !perms.contains('w') && inode != "0"))
+            })
+            .collect(),
+    )
+}
+
+/// Is every byte of addresses `start..end` (not empty) in `mappings` (see
+/// [`mappings`]) that are read-only and from a file?
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn read_only_from_a_file(mappings: &[(usize, usize, bool)], start: usize, end: usize) -> bool {
+    let mut at = start;
+    if start >= end {
+        return false;
+    }
+    // Walk the mappings from the one holding `at` to the one holding the
+    // last byte, each read-only and from a file.
+    while at < end {
+        match mappings.iter().find(|&&(a, b, _)| a <= at && at < b) {
+            Some(&(_, b, true)) => at = b,
+            _ => return false,
         }
-        // Walk the mappings from the one holding `at` to the one holding
-        // the last byte, each read-only and from a file.
-        while at < end {
-            match mappings.iter().find(|&&(a, b, _)| a <= at && at < b) {
-                Some(&(_, b, true)) => at = b,
-                _ => return false,
+    }
+    true
+}
+
+/// Inputs (both versions' text, bytes) from which a comparison lets go of
+/// the code of the steps it has done ([`let_go_of_code`]): below it, the
+/// faults of the pages that are read again would be a larger share of
+/// a run of a few milliseconds.
+pub(crate) const LET_GO_OF_CODE_MIN: usize = 256 << 10;
+
+/// Let the kernel take back the resident pages of the code and read-only
+/// data of the loaded objects: the kernel maps an executable 64 KB around
+/// each page a run touches, so the code of every step done so far
+/// (reading, decoding and segmenting the versions, aligning them) stays in
+/// the resident set under the steps after it, 1.5-2 MB of a 1 MB pair's
+/// peak. Called between steps; the code the next steps run is mapped
+/// again from the page cache as they run it (a fault per 64 KB, as at
+/// the start), as the kernel itself would under memory pressure.
+///
+/// Only pages no one has written are let go of (from a private file
+/// mapping they read back as the file's bytes): the segments that are
+/// neither writable nor made read-only after relocation (`PT_GNU_RELRO`),
+/// of objects without relocations in their text (`DT_TEXTREL`), mapped
+/// read-only from a file (an executable unpacked into anonymous memory is
+/// left alone). When tvdiff's code is in the main program, every loaded
+/// object's (the C library's too); when it is a library loaded by another
+/// program (the Python module), its own object's alone. The vDSO is left
+/// alone. Each object is let go of while the loader lists it, so none can
+/// be unloaded meanwhile.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+pub(crate) fn let_go_of_code() {
+    /// What the callback needs: the mappings, the address of this code,
+    /// whether it is in the main program (the first object listed).
+    struct Walk {
+        mappings: Vec<(usize, usize, bool)>,
+        here: usize,
+        main: Option<bool>,
+        page: usize,
+    }
+    /// The address ranges of object `info`'s loaded segments (`PT_LOAD`),
+    /// with whether each may be let go of.
+    fn segments(info: &libc::dl_phdr_info) -> Vec<(usize, usize, bool)> {
+        let base = info.dlpi_addr as usize;
+        // SAFETY: the loader's program headers of a loaded object.
+        let headers = unsafe { std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum)) };
+        let span = |h: &libc::Elf64_Phdr, size: u64| (base + h.p_vaddr as usize, base + (h.p_vaddr + size) as usize);
+        let relro: Vec<(usize, usize)> =
+            headers.iter().filter(|h| h.p_type == libc::PT_GNU_RELRO).map(|h| span(h, h.p_memsz)).collect();
+        let text_relocated = headers.iter().filter(|h| h.p_type == libc::PT_DYNAMIC).any(|h| {
+            // SAFETY: the object's dynamic section, mapped, ending with a
+            // DT_NULL entry.
+            unsafe {
+                let mut entry = (base + h.p_vaddr as usize) as *const [u64; 2];
+                loop {
+                    match *entry {
+                        [0, _] => break false,
+                        [22, _] => break true,                       // DT_TEXTREL
+                        [30, flags] if flags & 4 != 0 => break true, // DT_FLAGS: DF_TEXTREL
+                        _ => entry = entry.add(1),
+                    }
+                }
+            }
+        });
+        headers
+            .iter()
+            .filter(|h| h.p_type == libc::PT_LOAD)
+            .map(|h| {
+                let (start, end) = span(h, h.p_filesz);
+                let never_written =
+                    h.p_flags & libc::PF_W == 0 && !text_relocated && !relro.iter().any(|&(a, b)| a < end && start < b);
+                (start, end, never_written)
+            })
+            .collect()
+    }
+    unsafe extern "C" fn each(
+        info: *mut libc::dl_phdr_info,
+        _size: libc::size_t,
+        walk: *mut libc::c_void,
+    ) -> libc::c_int {
+        // SAFETY: the loader hands a valid `dl_phdr_info`; `walk` is the
+        // `Walk` below.
+        let (info, walk) = unsafe { (&*info, &mut *walk.cast::<Walk>()) };
+        // SAFETY: an object's name is a C string (empty for the main program).
+        let name = if info.dlpi_name.is_null() {
+            &b""[..]
+        } else {
+            unsafe { std::ffi::CStr::from_ptr(info.dlpi_name) }.to_bytes()
+        };
+        let segments = segments(info);
+        let ours = segments.iter().any(|&(a, b, _)| a <= walk.here && walk.here < b);
+        let first = walk.main.is_none();
+        if first {
+            walk.main = Some(ours);
+        }
+        let whole_process = walk.main == Some(true);
+        if name.windows(4).any(|w| w == b"vdso") || !(ours || whole_process) {
+            return 0;
+        }
+        for (start, end, never_written) in segments {
+            if !never_written || !read_only_from_a_file(&walk.mappings, start, end) {
+                continue;
+            }
+            let (first, end) = (start.next_multiple_of(walk.page), end / walk.page * walk.page);
+            if first < end {
+                // SAFETY: whole pages of a segment of a loaded object
+                // (which cannot be unloaded while the loader lists it),
+                // mapped read-only from a file and never written (checked
+                // above): MADV_DONTNEED only unmaps them, and the next read
+                // maps the file's bytes again, as after the kernel
+                // reclaimed them, which it may do at any time. A failure
+                // changes nothing.
+                unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED) };
             }
         }
-        true
-    })
+        0
+    }
+    // SAFETY: sysconf only reads a system constant.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(0);
+    let Some(mappings) = mappings().filter(|_| page > 0) else { return };
+    let mut walk = Walk { mappings, here: let_go_of_code as *const () as usize, main: None, page };
+    // SAFETY: the callback reads only what the loader describes and
+    // writes only `walk`.
+    unsafe { libc::dl_iterate_phdr(Some(each), (&raw mut walk).cast()) };
 }
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64")))]
+pub(crate) fn let_go_of_code() {}
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub(crate) fn mapped_from_a_file(_data: &[&[u8]]) -> bool {
@@ -253,6 +389,46 @@ mod tests {
         assert_eq!(s, "在华投资兴业");
         s.extend(std::iter::repeat_n('x', 1 << 19));
         assert_eq!(s.len(), 18 + (1 << 19));
+    }
+
+    /// After the code and read-only data are let go of (while another
+    /// thread runs code and reads data of its own), everything reads and
+    /// runs as before; relocated data (a table of strings, a vtable) too.
+    #[test]
+    fn code_let_go_of_runs_the_same() {
+        static DATA: &[u8] = include_bytes!("prefault.rs");
+        static NAMES: [&str; 3] = ["在华", "在中国", "投资兴业"];
+        let work = || {
+            let sum: u64 = DATA.iter().map(|&b| u64::from(b)).sum();
+            let words: Vec<String> = NAMES.iter().map(|s| s.chars().rev().collect()).collect();
+            let shown: Box<dyn std::fmt::Debug> = Box::new(words.clone());
+            (sum, words, format!("{shown:?}"), format!("{:?}", 1.5f64.ln()))
+        };
+        let before = work();
+        std::thread::scope(|s| {
+            let other = s.spawn(|| (0..200).map(|_| work()).all(|w| w == before));
+            for _ in 0..20 {
+                super::let_go_of_code();
+                assert_eq!(work(), before);
+            }
+            assert!(other.join().unwrap());
+        });
+        // The segments let go of are read-only and from a file.
+        #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+        {
+            let mappings = super::mappings().unwrap();
+            assert!(super::read_only_from_a_file(
+                &mappings,
+                DATA.as_ptr() as usize,
+                DATA.as_ptr() as usize + DATA.len()
+            ));
+            let heap = vec![1u8; 1 << 16];
+            assert!(!super::read_only_from_a_file(
+                &mappings,
+                heap.as_ptr() as usize,
+                heap.as_ptr() as usize + heap.len()
+            ));
+        }
     }
 
     /// Data compiled into the executable is mapped from its file; a heap

@@ -704,6 +704,11 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // refinements' own peak is higher, and handing back would only cost
     // the faults of the pages reused after.
     drop(sk);
+    // Nor does the code of the alignment's steps stay resident under them
+    // (on a pair large enough: see `let_go_of_code`).
+    if old.keys.len() + new.keys.len() >= crate::prefault::LET_GO_OF_CODE_MIN {
+        crate::prefault::let_go_of_code();
+    }
     if jobs >= GIVE_BACK_MIN_JOBS {
         crate::prefault::give_back_free_memory();
     }
