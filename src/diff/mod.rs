@@ -1809,18 +1809,24 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
         } else {
             rayon::join(|| Census::of(first), || Census::of(second))
         };
-        // The second half's map is not needed to carry its numbers over
-        // (its list of elements is): it goes at once, not at the index's
-        // peak.
-        drop(rest.number);
+        // Each list goes as soon as nothing needs it, not at the index's
+        // peak (two unrelated 1 MB Chinese texts: 47,000 elements). The
+        // second half's map is not needed to carry its numbers over (its
+        // list of elements is).
+        let Census { number: rest_number, seen: rest_seen, noted: rest_noted, ends: rest_ends } = rest;
+        drop(rest_number);
         // The second half's numbers in the first's numbering.
-        let carried: Vec<u32> = rest.seen.iter().map(|&(x, c)| census.count(x, c)).collect();
+        let carried: Vec<u32> = rest_seen.iter().map(|&(x, c)| census.count(x, c)).collect();
+        drop(rest_seen);
         let Census { number, seen, noted, ends } = census;
         drop(number);
-        // Each element's run of postings (none for the common ones).
+        // Each element's run of postings (none for the common ones), in a
+        // map made at its size (growing, it held its old table and the
+        // new one at once).
         const SKIP: u32 = u32::MAX;
+        let listed = seen.iter().filter(|&&(_, c)| c as usize <= MOVE_POSTING_CAP).count();
         let mut next: Vec<u32> = Vec::with_capacity(seen.len());
-        let mut runs: ElementMap<(u32, u32)> = ElementMap::default();
+        let mut runs: ElementMap<(u32, u32)> = ElementMap::with_capacity_and_hasher(listed, Default::default());
         let mut total = 0u32;
         for &(x, c) in &seen {
             if c as usize <= MOVE_POSTING_CAP {
@@ -1831,6 +1837,7 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                 next.push(SKIP);
             }
         }
+        drop(seen);
         let mut postings = vec![0u32; total as usize];
         let mut post = |k: usize, n: u32| {
             let slot = &mut next[n as usize];
@@ -1845,8 +1852,8 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
             from = end as usize;
         }
         let mut from = 0;
-        for (k, &end) in rest.ends.iter().enumerate() {
-            rest.noted.each(from..end as usize, |n| post(half + k, carried[n as usize]));
+        for (k, &end) in rest_ends.iter().enumerate() {
+            rest_noted.each(from..end as usize, |n| post(half + k, carried[n as usize]));
             from = end as usize;
         }
         let listed = Listed::of(runs.keys().copied(), runs.len());
