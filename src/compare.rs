@@ -185,9 +185,7 @@ fn compare_lazily<'s>(old: &'s Source, new: &'s Source, opts: &Options) -> Resul
     let t_segment = started.elapsed();
     // Reading and segmenting are done: their code need not stay resident
     // under the alignment.
-    if old.text.len() + new.text.len() >= crate::prefault::LET_GO_OF_CODE_MIN {
-        crate::prefault::let_go_of_code();
-    }
+    crate::prefault::let_go_of_code_between_steps(old.text.len() + new.text.len());
     let diff_opts = DiffOptions {
         threshold: opts.threshold,
         detect_moves: opts.detect_moves,

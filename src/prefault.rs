@@ -240,7 +240,15 @@ fn read_only_from_a_file(mappings: &[(usize, usize, bool)], start: usize, end: u
 /// the code of the steps it has done ([`let_go_of_code`]): below it, the
 /// faults of the pages that are read again would be a larger share of
 /// a run of a few milliseconds.
-pub(crate) const LET_GO_OF_CODE_MIN: usize = 256 << 10;
+const LET_GO_OF_CODE_MIN: usize = 256 << 10;
+
+/// [`let_go_of_code`], between two steps of a comparison of `bytes` of
+/// text (both versions), when they are [`LET_GO_OF_CODE_MIN`] or more.
+pub(crate) fn let_go_of_code_between_steps(bytes: usize) {
+    if bytes >= LET_GO_OF_CODE_MIN {
+        let_go_of_code();
+    }
+}
 
 /// Let the kernel take back the resident pages of the code and read-only
 /// data of the loaded objects: the kernel maps an executable 64 KB around
@@ -262,7 +270,7 @@ pub(crate) const LET_GO_OF_CODE_MIN: usize = 256 << 10;
 /// alone. Each object is let go of while the loader lists it, so none can
 /// be unloaded meanwhile.
 #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
-pub(crate) fn let_go_of_code() {
+fn let_go_of_code() {
     /// What the callback needs: the mappings, the address of this code,
     /// whether it is in the main program (the first object listed).
     struct Walk {
@@ -358,7 +366,7 @@ pub(crate) fn let_go_of_code() {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64")))]
-pub(crate) fn let_go_of_code() {}
+fn let_go_of_code() {}
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub(crate) fn mapped_from_a_file(_data: &[&[u8]]) -> bool {

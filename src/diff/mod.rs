@@ -706,9 +706,7 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     drop(sk);
     // Nor does the code of the alignment's steps stay resident under them
     // (on a pair large enough: see `let_go_of_code`).
-    if old.keys.len() + new.keys.len() >= crate::prefault::LET_GO_OF_CODE_MIN {
-        crate::prefault::let_go_of_code();
-    }
+    crate::prefault::let_go_of_code_between_steps(old.keys.len() + new.keys.len());
     if jobs >= GIVE_BACK_MIN_JOBS {
         crate::prefault::give_back_free_memory();
     }
