@@ -949,10 +949,10 @@ impl<'d> Sketches<'d> {
     /// The cached sketch of sentence `s` of side `side` (made now if it
     /// was not).
     fn sentence(&self, side: usize, s: usize) -> similarity::SketchView<'_> {
-        let (doc, cache) = (self.docs[side], &self.cache[side]);
-        if let Some(prepared) = cache.prepared(s) {
-            return prepared;
+        if let Some(cached) = self.cached(side, s) {
+            return cached;
         }
+        let (doc, cache) = (self.docs[side], &self.cache[side]);
         let late = cache.late.get_or_init(|| (0..doc.sentences.len()).map(|_| OnceLock::new()).collect());
         late[s].get_or_init(|| similarity::Sketch::new(doc.key(s))).view()
     }
@@ -2314,16 +2314,24 @@ mod tests {
         assert_eq!(sk.cache[NEW].lists.len(), 2);
     }
 
+    /// A xorshift generator from `seed` (not 0): the same numbers on
+    /// every run.
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+
     /// The move index's set of listed elements has every member, and few
     /// others (a false answer only costs a lookup).
     #[test]
     fn the_listed_set_has_its_members_and_few_others() {
-        let mut x = 0x1234_5678u32;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x
+        let mut next = {
+            let mut random = xorshift(0x1234_5678);
+            move || random() as u32
         };
         for n in [0, 1, 100, 45_000] {
             let members: Vec<u32> = (0..n).map(|_| next()).collect();
@@ -2389,13 +2397,8 @@ mod tests {
     /// are stored in two bytes until then): the index is the same.
     #[test]
     fn the_move_index_numbers_elements_past_two_bytes() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut han = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            char::from_u32(0x4E00 + (x % 20_000) as u32).unwrap()
-        };
+        let mut random = xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut han = || char::from_u32(0x4E00 + (random() % 20_000) as u32).unwrap();
         let keys: Vec<String> = (0..2_500).map(|_| (0..40).map(|_| han()).collect()).collect();
         let sketches: Vec<similarity::Sketch> = keys.iter().map(|k| similarity::Sketch::new(k)).collect();
         let census = Census::of(&sketches[..]);
