@@ -679,10 +679,11 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     lap("moves", &mut laps);
     pair_alike_rows(&sk, rows, opts.threshold);
     lap("pair alike", &mut laps);
+    let mut searched = 0;
     if let Some(t) = opts.move_threshold.filter(|_| opts.detect_moves) {
         // After pairing neighbours: what is left removed here and added
         // there may be one sentence that moved and was reworded.
-        find_similar_moves(&sk, rows, [t, opts.threshold], opts.deadline);
+        searched = find_similar_moves(&sk, rows, [t, opts.threshold], opts.deadline);
     }
     lap("moves by similarity", &mut laps);
     settle_equal(old, new, rows);
@@ -700,14 +701,17 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
     // dictionary (2.2 MB, mapped whole by a few hundred look-ups) come on
     // top of what the refinements left: the memory those freed (the
     // sketches, the splices' lists, mostly in the pool's arenas) is handed
-    // back first. With few (a normal pair, two unrelated texts) the
-    // refinements' own peak is higher, and handing back would only cost
-    // the faults of the pages reused after.
+    // back first. So it is after a move search among many sentences (two
+    // unrelated texts: its census, index and sketches left 20 MB of the
+    // heap resident with 10 in use, under the dictionary and the report).
+    // With few rows and a small search (a normal pair) the refinements'
+    // own peak is higher, and handing back would only cost the faults of
+    // the pages reused after.
     drop(sk);
     // Nor does the code of the alignment's steps stay resident under them
     // (on a pair large enough: see `let_go_of_code`).
     crate::prefault::let_go_of_code_between_steps(old.keys.len() + new.keys.len());
-    if jobs >= GIVE_BACK_MIN_JOBS {
+    if jobs >= GIVE_BACK_MIN_JOBS || searched >= GIVE_BACK_MIN_SEARCHED {
         crate::prefault::give_back_free_memory();
     }
     let t2 = Instant::now();
@@ -787,6 +791,10 @@ fn refine_rows(old: &Document, new: &Document, rows: &mut Vec<Row>, opts: &DiffO
 /// Rows to diff inline from which the heap's free memory is handed back
 /// first (see [`refine_rows`]).
 const GIVE_BACK_MIN_JOBS: usize = 2_048;
+/// Sentences a move search looked among (removed and added) from which
+/// the heap's free memory is handed back after it, and the code of the
+/// steps before it let go of before it (see [`find_similar_moves`]).
+const GIVE_BACK_MIN_SEARCHED: usize = 8_192;
 
 /// Rows whose inline diffs one task of the pool makes, at most.
 const INLINE_CHUNK: usize = 256;
@@ -1643,6 +1651,8 @@ const MOVE_MIN_CHARS: usize = 10;
 /// More removed or added sentences than this (two unrelated books) and
 /// only exact moves are found.
 const MOVE_MAX_ROWS: usize = 50_000;
+// (A move index numbers its items in two bytes: see `MoveIndex::postings`.)
+const _: () = assert!(MOVE_MAX_ROWS <= u16::MAX as usize + 1);
 /// Profile elements shared by more added sentences than this (common
 /// characters and bigrams) do not propose candidates.
 const MOVE_POSTING_CAP: usize = 48;
@@ -1676,7 +1686,10 @@ const MOVE_INDEX_HALVES: usize = 8_192;
 /// as a reworded sentence is (`thresholds[1]`, `--threshold`) — short
 /// sentences too — or both start with a unit label of the same kind
 /// (`第九条`/`第二十九条`: an article's heading moves with it).
-fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) {
+///
+/// Returns how many sentences were searched among (removed and added; 0
+/// when there was no search).
+fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], deadline: Instant) -> usize {
     let [threshold, reworded] = thresholds;
     let [old, new] = sk.docs;
     let long = |doc: &Document, s: &Range<usize>, r: &Range<usize>| {
@@ -1691,7 +1704,15 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
         }
     }
     if removed.is_empty() || added.is_empty() || removed.len().max(added.len()) > MOVE_MAX_ROWS {
-        return;
+        return 0;
+    }
+    let searched = removed.len() + added.len();
+    if searched >= GIVE_BACK_MIN_SEARCHED {
+        // A search among many sentences (two unrelated texts) is the peak
+        // of the refinements' memory: the code of the steps before it
+        // (the alignment's, the other refinements') is not kept resident
+        // under it.
+        crate::prefault::let_go_of_code_between_steps(old.keys.len() + new.keys.len());
     }
     let tau = threshold.clamp(0.0, 1.0);
     let seen: &[Row] = rows;
@@ -1725,7 +1746,7 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     }
     let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
     if pairs.is_empty() {
-        return;
+        return searched;
     }
     // Best pairs first; ties in document order.
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -1762,6 +1783,7 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
             }
         }
     }
+    searched
 }
 
 /// Distinct elements of a profile that propose candidates: characters,
@@ -1777,11 +1799,19 @@ fn elements(s: similarity::SketchView<'_>) -> impl Iterator<Item = u32> + '_ {
 
 /// The inverted index of [`find_similar_moves`] over the sketches
 /// `items`: for each profile element shared by at most
-/// [`MOVE_POSTING_CAP`] items, its run of item numbers in `postings`.
+/// [`MOVE_POSTING_CAP`] items, its run of item numbers in `postings`
+/// (see [`MoveIndex::run`]).
 struct MoveIndex<'s, S> {
     items: &'s [S],
-    runs: ElementMap<(u32, u32)>,
-    postings: Vec<u32>,
+    /// Where each listed element's run starts in `postings`.
+    runs: ElementMap<u32>,
+    /// The runs, back to back, each its length (at most
+    /// [`MOVE_POSTING_CAP`]) and then its item numbers, two bytes each:
+    /// an index holds at most [`MOVE_MAX_ROWS`] items. (Two unrelated 1 MB
+    /// texts list half a million postings; with their ends in the map of
+    /// runs and four bytes an item, the run's list and map were a third
+    /// larger, at the move search's peak of memory.)
+    postings: Vec<u16>,
     /// The elements that have a run, as bits of their [`Listed`] hashes.
     listed: Listed,
 }
@@ -1801,6 +1831,7 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
 
     /// [`MoveIndex::new`] with the items split at `half`.
     fn in_halves(index: &'s [S], half: usize) -> Self {
+        debug_assert!(index.len() <= usize::from(u16::MAX) + 1, "{} items", index.len());
         let (first, second) = index.split_at(half);
         let (mut census, rest) = if second.is_empty() {
             (Census::of(first), Census::default())
@@ -1824,23 +1855,29 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
         const SKIP: u32 = u32::MAX;
         let listed = seen.iter().filter(|&&(_, c)| c as usize <= MOVE_POSTING_CAP).count();
         let mut next: Vec<u32> = Vec::with_capacity(seen.len());
-        let mut runs: ElementMap<(u32, u32)> = ElementMap::with_capacity_and_hasher(listed, Default::default());
+        let mut runs: ElementMap<u32> = ElementMap::with_capacity_and_hasher(listed, Default::default());
         let mut total = 0u32;
         for &(x, c) in &seen {
             if c as usize <= MOVE_POSTING_CAP {
-                runs.insert(x, (total, total + c));
-                next.push(total);
-                total += c;
+                runs.insert(x, total);
+                next.push(total + 1);
+                total += 1 + c;
             } else {
                 next.push(SKIP);
             }
         }
+        let mut postings = vec![0u16; total as usize];
+        for (&(x, c), &at) in seen.iter().zip(&next) {
+            if at != SKIP {
+                debug_assert_eq!(runs.get(&x), Some(&(at - 1)));
+                postings[at as usize - 1] = c as u16;
+            }
+        }
         drop(seen);
-        let mut postings = vec![0u32; total as usize];
         let mut post = |k: usize, n: u32| {
             let slot = &mut next[n as usize];
             if *slot != SKIP {
-                postings[*slot as usize] = k as u32;
+                postings[*slot as usize] = k as u16;
                 *slot += 1;
             }
         };
@@ -1858,6 +1895,14 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
         MoveIndex { items: index, runs, postings, listed }
     }
 
+    /// The item numbers of element `x`'s run, in order, if it has one.
+    #[inline]
+    fn run(&self, x: u32) -> Option<&[u16]> {
+        let at = *self.runs.get(&x)? as usize;
+        let len = usize::from(self.postings[at]);
+        Some(&self.postings[at + 1..at + 1 + len])
+    }
+
     /// Pairs (index item, probe item, Dice) at least `tau` alike: each
     /// probe counts the elements it shares with each indexed item (elements
     /// shared by more than [`MOVE_POSTING_CAP`] items do not count, nor the
@@ -1870,7 +1915,7 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
         tau: f32,
         deadline: Instant,
     ) -> Vec<(usize, usize, f32)> {
-        let MoveIndex { items: index, runs, postings, listed } = self;
+        let MoveIndex { items: index, listed, .. } = self;
         // The probes (`probe(n)`, n < count) in chunks, on every core: each
         // chunk counts its votes in its own table; the pairs come back in
         // probe order.
@@ -1891,7 +1936,7 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                     // more than items: a vote for an item already noted
                     // writes past the list, even when it holds them all).
                     let mut votes = vec![0u16; index.len()];
-                    let mut touched = vec![0u32; index.len() + 1];
+                    let mut touched = vec![0u16; index.len() + 1];
                     let mut best: Vec<(u32, u32)> = Vec::new();
                     for n in c * chunk..(c * chunk + chunk).min(count) {
                         if n % 256 == 0 && Instant::now() > deadline {
@@ -1904,9 +1949,9 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                             if !listed.may_have(x) {
                                 continue;
                             }
-                            let Some(&(a, b)) = runs.get(&x) else { continue };
-                            for &k in &postings[a as usize..b as usize] {
-                                let v = &mut votes[k as usize];
+                            let Some(run) = self.run(x) else { continue };
+                            for &k in run {
+                                let v = &mut votes[usize::from(k)];
                                 touched[len] = k;
                                 len += usize::from(*v == 0);
                                 *v = v.saturating_add(1);
@@ -1915,10 +1960,13 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                         // A candidate shares at least two elements (one is chance).
                         best.clear();
                         best.extend(
-                            touched[..len].iter().map(|&k| (u32::from(votes[k as usize]), k)).filter(|&(v, _)| v >= 2),
+                            touched[..len]
+                                .iter()
+                                .map(|&k| (u32::from(votes[usize::from(k)]), u32::from(k)))
+                                .filter(|&(v, _)| v >= 2),
                         );
                         for &k in &touched[..len] {
-                            votes[k as usize] = 0;
+                            votes[usize::from(k)] = 0;
                         }
                         let keep = MOVE_CANDIDATES.min(best.len());
                         if keep == 0 {
@@ -1988,9 +2036,13 @@ impl Listed {
 struct Census {
     /// Each element's number.
     number: ElementMap<u32>,
-    /// Per element number: the element and how often it occurs.
+    /// Per element number: the element and how often it occurs (or, for
+    /// an element below U+10000 that occurs more than `MOVE_POSTING_CAP`
+    /// times, one more than that: see [`Census::of`]).
     seen: Vec<(u32, u32)>,
-    /// The number of each element of each item, in order.
+    /// The number of each element of each item, in order, up to its
+    /// `MOVE_POSTING_CAP`th occurrence (an element seen more often has no
+    /// run: see [`Census::of`]).
     noted: Numbers,
     /// Where each item's numbers end in `noted`: the postings are filled
     /// from these, without reading the profiles a second time.
@@ -2005,13 +2057,34 @@ impl Census {
             ends: Vec::with_capacity(items.len()),
             ..Census::default()
         };
+        // The elements below U+10000 (Han characters, marks) seen more
+        // than MOVE_POSTING_CAP times, by bit: their later occurrences are
+        // neither looked up nor counted (see below).
+        let mut common = vec![0u64; 1 << 10];
         for s in items {
             for x in elements(s.sketch()) {
+                let narrow = (x as usize) < common.len() * 64;
+                if narrow && common[x as usize >> 6] & 1 << (x & 63) != 0 {
+                    continue;
+                }
                 let k = c.count(x, 1);
-                c.noted.push(k);
+                // Past MOVE_POSTING_CAP occurrences in these items an
+                // element has no run in the index (nor in an index of
+                // more items), whatever its exact count: its later
+                // occurrences are not noted, and a narrow one's not even
+                // counted. (Two unrelated Chinese texts: most of a half's
+                // 470,000 elements are a few thousand common characters.)
+                if c.seen[k as usize].1 as usize <= MOVE_POSTING_CAP {
+                    c.noted.push(k);
+                } else if narrow {
+                    common[x as usize >> 6] |= 1 << (x & 63);
+                }
             }
             c.ends.push(c.noted.len() as u32);
         }
+        // (What was reserved for the occurrences not noted is handed back
+        // to the heap, for the index's lists.)
+        c.noted.shrink_to_fit();
         c
     }
 
@@ -2052,6 +2125,13 @@ impl Numbers {
         match self {
             Numbers::Narrow(v) => v.len(),
             Numbers::Wide(v) => v.len(),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Numbers::Narrow(v) => v.shrink_to_fit(),
+            Numbers::Wide(v) => v.shrink_to_fit(),
         }
     }
 
@@ -2373,6 +2453,7 @@ mod tests {
         index: &MoveIndex<similarity::Sketch>,
     ) -> (usize, usize) {
         let mut reference: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        assert!(sketches.len() <= 1 << 16, "items are numbered in two bytes");
         for (k, s) in sketches.iter().enumerate() {
             for x in elements(s.view()) {
                 reference.entry(x).or_default().push(k as u32);
@@ -2380,10 +2461,10 @@ mod tests {
         }
         let mut listed = 0;
         for (x, items) in &reference {
-            match index.runs.get(x) {
-                Some(&(a, b)) => {
+            match index.run(*x) {
+                Some(run) => {
                     assert!(items.len() <= MOVE_POSTING_CAP);
-                    assert_eq!(&index.postings[a as usize..b as usize], &items[..], "element {x:#x}");
+                    assert!(run.iter().map(|&k| u32::from(k)).eq(items.iter().copied()), "element {x:#x}");
                     listed += 1;
                 }
                 None => assert!(items.len() > MOVE_POSTING_CAP, "element {x:#x} in {} items", items.len()),
