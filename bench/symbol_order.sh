@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Write src/symbol-order.txt: the functions a comparison runs, hottest
-# first, which build.rs asks the linker to lay out first and together (the
-# kernel maps an executable 64 KB around each page a run touches, so code
-# spread over the whole of .text is resident memory on every run).
+# Write src/symbol-order.txt: the functions a comparison runs, which
+# build.rs asks the linker to lay out first and together (the kernel maps
+# an executable 64 KB around each page a run touches, so code spread over
+# the whole of .text is resident memory on every run), grouped by the
+# stretches between the comparison's let-goes of its code that they run in
+# (reading and segmenting; aligning; a move search among many sentences;
+# the inline diffs and the report), the hottest first within each group:
+# after a let-go, a stretch maps again its own code and little else.
 #
 #   bash bench/symbol_order.sh                  # the samples only
 #   HARD_DIR=/tmp/p bash bench/symbol_order.sh  # and the 1 MB hard shapes
@@ -68,7 +72,11 @@ for r in "${runs[@]}"; do
     # (Exit status 1: the versions differ.)
     # shellcheck disable=SC2086
     status=0
-    valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/cg.$n" "$BIN" $r >/dev/null 2>"$WORK/err.$n" || status=$?
+    # A profile part for each stretch between two let-goes of the code
+    # (`prefault::let_go_of_code`), in cg.N.1, cg.N.2, … and the last in
+    # cg.N.
+    valgrind --tool=callgrind --demangle=no --dump-before='_ZN6tvdiff8prefault14let_go_of_code17h*' \
+        --callgrind-out-file="$WORK/cg.$n" "$BIN" $r >/dev/null 2>"$WORK/err.$n" || status=$?
     if [ "$status" -gt 1 ]; then
         echo "symbol_order.sh: tvdiff $r exited with $status:" >&2
         tail -5 "$WORK/err.$n" >&2
@@ -80,7 +88,13 @@ python3 - "$WORK" "$ROOT/src/symbol-order.txt" <<'EOF'
 import collections, glob, re, sys
 work, out = sys.argv[1], sys.argv[2]
 cost = collections.Counter()
-for f in sorted(glob.glob(f"{work}/cg.*")):
+# The stretches between let-goes of the code each function ran in, as bits:
+# reading and segmenting, aligning, a move search among many sentences (two
+# unrelated texts), the inline diffs and the report.
+READ, ALIGN, MOVES, REPORT = 1, 2, 4, 8
+stretches = collections.Counter()
+
+def read(f, stretch):
     names, cur = {}, None
     for line in open(f, errors="replace"):
         m = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
@@ -94,13 +108,39 @@ for f in sorted(glob.glob(f"{work}/cg.*")):
                 # A function only called from here is listed too, even
                 # when it costs nothing itself.
                 cost[names[id_]] += 0
+                stretches[names[id_]] |= stretch
+            if cur:
+                stretches[cur] |= stretch
             continue
         if cur and re.match(r"^[+\-*]?\d", line):
             parts = line.split()
             if len(parts) >= 2 and parts[-1].isdigit():
                 cost[cur] += int(parts[-1])
+
+for last in sorted(glob.glob(f"{work}/cg.*[0-9]")):
+    if re.search(r"cg\.\d+\.\d+$", last):
+        continue
+    parts = sorted(glob.glob(f"{last}.*"), key=lambda f: int(f.rsplit(".", 1)[1])) + [last]
+    if len(parts) == 1:
+        # A small comparison lets go of nothing: its functions count by
+        # their cost alone.
+        read(last, 0)
+        continue
+    middle = [ALIGN] + [MOVES] * (len(parts) - 3)
+    for f, stretch in zip(parts, [READ] + middle + [REPORT]):
+        read(f, stretch)
+# The functions of each stretch together, so that after a let-go a stretch
+# maps again (64 KB around each page it runs) what it runs and little
+# else: functions by the stretches they run in, in an order where those of
+# the move search, and those of the report, are side by side (the two
+# peaks of memory), the hottest first within each.
+order = [READ, READ | ALIGN, ALIGN, ALIGN | MOVES, MOVES, MOVES | REPORT, ALIGN | MOVES | REPORT,
+         READ | ALIGN | MOVES | REPORT, READ | ALIGN | REPORT, ALIGN | REPORT, REPORT, READ | REPORT,
+         READ | MOVES | REPORT, READ | MOVES, READ | ALIGN | MOVES]
+rank = {m: i for i, m in enumerate(order)}
+ranked = sorted(cost.items(), key=lambda nc: (rank.get(stretches[nc[0]], len(order)), -nc[1]))
 # Mangled Rust and C++ names only (the C library's are not in the binary).
-syms = [n for n, _ in cost.most_common() if n.startswith("_ZN") or n.startswith("_R")]
+syms = [n for n, _ in ranked if n.startswith("_ZN") or n.startswith("_R")]
 with open(out, "w") as fh:
     fh.write("\n".join(syms) + "\n")
 print(f"symbol_order.sh: {len(syms)} functions in {out}", file=sys.stderr)
