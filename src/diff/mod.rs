@@ -954,6 +954,24 @@ impl<'d> Sketches<'d> {
         SketchRef::Made(similarity::Sketch::new(key))
     }
 
+    /// [`Sketches::lookup`] for the side a move search indexes: a sketch
+    /// that is not in the cache is made now, or, when `lazy`, when the
+    /// index asks for it (see [`Indexed`]).
+    fn indexed(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>, lazy: bool) -> Indexed<'_> {
+        let doc = self.docs[side];
+        let key = match self.whole_sentence(side, Some(sentences), r) {
+            Some(s) => match self.cached(side, s) {
+                Some(cached) => return Indexed::Cached(cached),
+                None => doc.key(s),
+            },
+            None => key_text_in(doc, sentences, r),
+        };
+        match lazy {
+            true => Indexed::Made(Box::new(MadeItem { key, head: OnceLock::new(), full: OnceLock::new() })),
+            false => Indexed::Kept(similarity::Sketch::new(key)),
+        }
+    }
+
     /// The cached sketch of sentence `s` of side `side` (made now if it
     /// was not).
     fn sentence(&self, side: usize, s: usize) -> similarity::SketchView<'_> {
@@ -1037,6 +1055,117 @@ impl similarity::AsSketch for SketchRef<'_> {
         match self {
             SketchRef::Cached(s) => *s,
             SketchRef::Made(s) => s.view(),
+        }
+    }
+}
+
+/// An item of the side a move search indexes ([`MoveIndex`]): a whole
+/// sentence's sketch from the cache, one made for the search, or, in an
+/// index of [`MOVE_INDEX_HALVES`] items or more, the key of one made for
+/// the census, which keeps its head alone (its counts and signature: what
+/// the prefilter of a candidate reads), and made again, once, when a
+/// probe's candidate passes the prefilter. (Two unrelated English texts
+/// index 9,400 new sentences that the alike step did not sketch: 3.3 MB
+/// of sketches, held beside the census's lists at the move search's peak
+/// of memory. A smaller index keeps them: most are compared again.)
+enum Indexed<'s> {
+    Cached(similarity::SketchView<'s>),
+    Kept(similarity::Sketch),
+    Made(Box<MadeItem<'s>>),
+}
+
+/// [`Indexed::Made`].
+struct MadeItem<'s> {
+    key: &'s str,
+    head: OnceLock<[u32; similarity::SKETCH_HEAD]>,
+    full: OnceLock<similarity::Sketch>,
+}
+
+/// What a [`MoveIndex`] reads of its items: each one's sketch for the
+/// census, a view of its head for the prefilter and the whole sketch for
+/// a comparison.
+trait MoveItem: Sync {
+    /// `f` of the item's sketch (made for the call if it is not kept).
+    fn with_sketch<R>(&self, f: impl FnOnce(similarity::SketchView<'_>) -> R) -> R;
+    /// The sketch, or a view of its head alone ([`similarity::SketchView::of_head`]),
+    /// once [`MoveItem::with_sketch`] has been called.
+    fn head(&self) -> similarity::SketchView<'_>;
+    /// The whole sketch (made now, once, if it was not kept).
+    fn full(&self) -> similarity::SketchView<'_>;
+    /// How many elements the census reads of a kept sketch (0 for one not
+    /// made yet).
+    fn kept_elements(&self) -> usize;
+}
+
+impl<S: similarity::AsSketch + Sync> MoveItem for S {
+    fn with_sketch<R>(&self, f: impl FnOnce(similarity::SketchView<'_>) -> R) -> R {
+        f(self.sketch())
+    }
+    fn head(&self) -> similarity::SketchView<'_> {
+        self.sketch()
+    }
+    fn full(&self) -> similarity::SketchView<'_> {
+        self.sketch()
+    }
+    fn kept_elements(&self) -> usize {
+        self.sketch().without_letter_pairs_len()
+    }
+}
+
+impl MoveItem for Indexed<'_> {
+    fn with_sketch<R>(&self, f: impl FnOnce(similarity::SketchView<'_>) -> R) -> R {
+        match self {
+            Indexed::Cached(s) => f(*s),
+            Indexed::Kept(s) => f(s.view()),
+            Indexed::Made(m) => {
+                if let Some(full) = m.full.get() {
+                    return f(full.view());
+                }
+                thread_local! {
+                    static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+                }
+                // (`write_sketch` and `f`, the census's count, call
+                // nothing that could come back here.)
+                SCRATCH.with_borrow_mut(|words| {
+                    words.clear();
+                    similarity::write_sketch(m.key, words);
+                    let sketch = similarity::SketchView::at(words, 0);
+                    m.head.get_or_init(|| sketch.head());
+                    let r = f(sketch);
+                    if words.capacity() > 1 << 16 {
+                        *words = Vec::new();
+                    }
+                    r
+                })
+            }
+        }
+    }
+
+    fn head(&self) -> similarity::SketchView<'_> {
+        match self {
+            Indexed::Cached(s) => *s,
+            Indexed::Kept(s) => s.view(),
+            Indexed::Made(m) => match m.full.get() {
+                Some(full) => full.view(),
+                None => {
+                    similarity::SketchView::of_head(m.head.get_or_init(|| similarity::Sketch::new(m.key).view().head()))
+                }
+            },
+        }
+    }
+
+    fn full(&self) -> similarity::SketchView<'_> {
+        match self {
+            Indexed::Cached(s) => *s,
+            Indexed::Kept(s) => s.view(),
+            Indexed::Made(m) => m.full.get_or_init(|| similarity::Sketch::new(m.key)).view(),
+        }
+    }
+
+    fn kept_elements(&self) -> usize {
+        match self {
+            Indexed::Made(_) => 0,
+            _ => self.full().without_letter_pairs_len(),
         }
     }
 }
@@ -1723,10 +1852,12 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     let old_sketch = |i: usize| sk.lookup(OLD, &seen[i].old.get(), &seen[i].old_chars.get());
     let new_sketch = |i: usize| sk.lookup(NEW, &seen[i].new.get(), &seen[i].new_chars.get());
     // The smaller side is indexed and the other looks it up, its sketches
-    // made as the probes reach them; both ways when they are as large (the
-    // mirrored comparison finds the same pairs), with both sides' sketches
-    // made once, the index built on one thread while the pool makes the
-    // other side's.
+    // made as the probes reach them (a large index's own, those not
+    // cached, made for its census and again as candidates reach them: see
+    // `Indexed`); both ways when they are as large (the mirrored
+    // comparison finds the same pairs), with both sides' sketches made
+    // once, the index built on one thread while the pool makes the other
+    // side's.
     let mut found: Vec<(usize, usize, f32)> = Vec::new();
     if removed.len() == added.len() {
         let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
@@ -1735,12 +1866,14 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
         drop(index);
         found.extend(MoveIndex::new(&rs).probe(ads.len(), |n| &ads[n], tau, deadline));
     } else if added.len() < removed.len() {
-        let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
+        let lazy = added.len() >= MOVE_INDEX_HALVES;
+        let ads = par_map(&added, PAR_MIN, |&i| sk.indexed(NEW, &seen[i].new.get(), &seen[i].new_chars.get(), lazy));
         let index = MoveIndex::new(&ads);
         let probed = index.probe(removed.len(), |n| old_sketch(removed[n]), tau, deadline);
         found.extend(probed.into_iter().map(|(a, r, d)| (r, a, d)));
     } else {
-        let rs = par_map(&removed, PAR_MIN, |&i| old_sketch(i));
+        let lazy = removed.len() >= MOVE_INDEX_HALVES;
+        let rs = par_map(&removed, PAR_MIN, |&i| sk.indexed(OLD, &seen[i].old.get(), &seen[i].old_chars.get(), lazy));
         let index = MoveIndex::new(&rs);
         found.extend(index.probe(added.len(), |n| new_sketch(added[n]), tau, deadline));
     }
@@ -1816,7 +1949,7 @@ struct MoveIndex<'s, S> {
     listed: Listed,
 }
 
-impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
+impl<'s, S: MoveItem> MoveIndex<'s, S> {
     /// The index of `index`'s elements: each element is numbered at its
     /// first sight (the one lookup an element makes), its occurrences
     /// counted by number, and the postings filled in item order from the
@@ -1974,12 +2107,14 @@ impl<'s, S: similarity::AsSketch + Sync> MoveIndex<'s, S> {
                         }
                         best.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
                         for &(_, k) in &best[..keep] {
-                            let other = index[k as usize].sketch();
+                            let item = &index[k as usize];
+                            let other = item.head();
                             // Dice can reach tau only if the sizes and signatures allow it.
                             let (x, y) = (sk.len(), other.len());
                             if 2.0 * (x.min(y) as f32) < tau * (x + y) as f32 || !sk.may_reach(&other, tau) {
                                 continue;
                             }
+                            let other = item.full();
                             if let Some(d) = sk.dice_at_least(&other, tau) {
                                 out.push((k as usize, n, d));
                             }
@@ -2051,9 +2186,11 @@ struct Census {
 
 impl Census {
     /// The elements of `items`, in order.
-    fn of<S: similarity::AsSketch>(items: &[S]) -> Census {
+    fn of<S: MoveItem>(items: &[S]) -> Census {
+        // (Room for the kept sketches' elements; the list grows past it
+        // for those made as the census reads them.)
         let mut c = Census {
-            noted: Numbers::with_capacity(items.iter().map(|s| s.sketch().without_letter_pairs_len()).sum()),
+            noted: Numbers::with_capacity(items.iter().map(|s| s.kept_elements()).sum()),
             ends: Vec::with_capacity(items.len()),
             ..Census::default()
         };
@@ -2062,28 +2199,31 @@ impl Census {
         // neither looked up nor counted (see below).
         let mut common = vec![0u64; 1 << 10];
         for s in items {
-            for x in elements(s.sketch()) {
-                let narrow = (x as usize) < common.len() * 64;
-                if narrow && common[x as usize >> 6] & 1 << (x & 63) != 0 {
-                    continue;
+            s.with_sketch(|sketch| {
+                for x in elements(sketch) {
+                    let narrow = (x as usize) < common.len() * 64;
+                    if narrow && common[x as usize >> 6] & 1 << (x & 63) != 0 {
+                        continue;
+                    }
+                    let k = c.count(x, 1);
+                    // Past MOVE_POSTING_CAP occurrences in these items an
+                    // element has no run in the index (nor in an index of
+                    // more items), whatever its exact count: its later
+                    // occurrences are not noted, and a narrow one's not
+                    // even counted. (Two unrelated Chinese texts: most of
+                    // a half's 470,000 elements are a few thousand common
+                    // characters.)
+                    if c.seen[k as usize].1 as usize <= MOVE_POSTING_CAP {
+                        c.noted.push(k);
+                    } else if narrow {
+                        common[x as usize >> 6] |= 1 << (x & 63);
+                    }
                 }
-                let k = c.count(x, 1);
-                // Past MOVE_POSTING_CAP occurrences in these items an
-                // element has no run in the index (nor in an index of
-                // more items), whatever its exact count: its later
-                // occurrences are not noted, and a narrow one's not even
-                // counted. (Two unrelated Chinese texts: most of a half's
-                // 470,000 elements are a few thousand common characters.)
-                if c.seen[k as usize].1 as usize <= MOVE_POSTING_CAP {
-                    c.noted.push(k);
-                } else if narrow {
-                    common[x as usize >> 6] |= 1 << (x & 63);
-                }
-            }
+            });
             c.ends.push(c.noted.len() as u32);
         }
-        // (What was reserved for the occurrences not noted is handed back
-        // to the heap, for the index's lists.)
+        // (Its spare room, what was reserved for occurrences not noted, is
+        // handed back to the heap, for the index's lists.)
         c.noted.shrink_to_fit();
         c
     }
@@ -2472,6 +2612,38 @@ mod tests {
         }
         assert_eq!(index.runs.len(), listed);
         (listed, reference.len())
+    }
+
+    /// An index whose items' sketches are cached, kept or made when asked
+    /// for ([`Indexed`]) lists the same runs, and its probes find the
+    /// same pairs, as one over the sketches themselves.
+    #[test]
+    fn an_index_of_sketches_made_when_asked_is_the_same_index() {
+        let keys: Vec<String> = (0..300)
+            .map(|i| format!("这是第{}句的内容，关于{}和{}。", i % 37, ["山", "水", "风", "云", "雨"][i % 5], i % 11))
+            .collect();
+        let sketches: Vec<similarity::Sketch> = keys.iter().map(|k| similarity::Sketch::new(k)).collect();
+        let items: Vec<Indexed> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| match i % 3 {
+                0 => Indexed::Cached(sketches[i].view()),
+                1 => Indexed::Kept(similarity::Sketch::new(k)),
+                _ => Indexed::Made(Box::new(MadeItem { key: k, head: OnceLock::new(), full: OnceLock::new() })),
+            })
+            .collect();
+        let (plain, lazy) = (MoveIndex::new(&sketches[..]), MoveIndex::new(&items[..]));
+        assert_eq!((&plain.runs, &plain.postings), (&lazy.runs, &lazy.postings));
+        // Before the probes, a made item keeps its head alone.
+        assert!(items
+            .iter()
+            .all(|x| !matches!(x, Indexed::Made(m) if m.full.get().is_some() || m.head.get().is_none())));
+        let probes: Vec<similarity::Sketch> =
+            keys.iter().rev().map(|k| similarity::Sketch::new(&format!("{k}另"))).collect();
+        let far = Instant::now() + std::time::Duration::from_secs(3600);
+        let found = plain.probe(probes.len(), |n| &probes[n], 0.5, far);
+        assert!(found.len() > 100, "{} pairs", found.len());
+        assert_eq!(lazy.probe(probes.len(), |n| &probes[n], 0.5, far), found);
     }
 
     /// More distinct elements than two bytes number (a census's numbers
