@@ -943,32 +943,36 @@ impl<'d> Sketches<'d> {
     /// from the cache when it was made before, any other made for the
     /// caller alone (for a step that asks for each once).
     fn lookup(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>) -> SketchRef<'_> {
+        match self.cached_or_key(side, sentences, r) {
+            Ok(cached) => SketchRef::Cached(cached),
+            Err(key) => SketchRef::Made(similarity::Sketch::new(key)),
+        }
+    }
+
+    /// The cached sketch of key characters `r` of sentences `sentences`
+    /// of side `side`, when they are a whole sentence sketched before;
+    /// else their key, to sketch.
+    fn cached_or_key(
+        &self,
+        side: usize,
+        sentences: &Range<usize>,
+        r: &Range<usize>,
+    ) -> Result<similarity::SketchView<'_>, &'d str> {
         let doc = self.docs[side];
-        let key = match self.whole_sentence(side, Some(sentences), r) {
-            Some(s) => match self.cached(side, s) {
-                Some(cached) => return SketchRef::Cached(cached),
-                None => doc.key(s),
-            },
-            None => key_text_in(doc, sentences, r),
-        };
-        SketchRef::Made(similarity::Sketch::new(key))
+        match self.whole_sentence(side, Some(sentences), r) {
+            Some(s) => self.cached(side, s).ok_or_else(|| doc.key(s)),
+            None => Err(key_text_in(doc, sentences, r)),
+        }
     }
 
     /// [`Sketches::lookup`] for the side a move search indexes: a sketch
     /// that is not in the cache is made now, or, when `lazy`, when the
     /// index asks for it (see [`Indexed`]).
     fn indexed(&self, side: usize, sentences: &Range<usize>, r: &Range<usize>, lazy: bool) -> Indexed<'_> {
-        let doc = self.docs[side];
-        let key = match self.whole_sentence(side, Some(sentences), r) {
-            Some(s) => match self.cached(side, s) {
-                Some(cached) => return Indexed::Cached(cached),
-                None => doc.key(s),
-            },
-            None => key_text_in(doc, sentences, r),
-        };
-        match lazy {
-            true => Indexed::Made(Box::new(MadeItem { key, head: OnceLock::new(), full: OnceLock::new() })),
-            false => Indexed::Kept(similarity::Sketch::new(key)),
+        match self.cached_or_key(side, sentences, r) {
+            Ok(cached) => Indexed::Cached(cached),
+            Err(key) if lazy => Indexed::Made(Box::new(MadeItem { key, head: OnceLock::new(), full: OnceLock::new() })),
+            Err(key) => Indexed::Kept(similarity::Sketch::new(key)),
         }
     }
 

@@ -598,7 +598,11 @@ mod tests {
             assert_eq!(whole, p, "{key}");
             let units: Vec<u32> = p.iter().copied().filter(|&x| !is_letter_pair(x)).collect();
             assert_eq!(v.without_letter_pairs().collect::<Vec<_>>(), units, "{key}");
-            assert_eq!(SketchView::of_head(&v.head()).len(), p.len(), "{key}");
+            assert_eq!(v.without_letter_pairs_len(), units.len(), "{key}");
+            // Its head alone has its length and signature.
+            let head = v.head();
+            assert_eq!(SketchView::of_head(&head).len(), p.len(), "{key}");
+            assert!(v.may_reach(&SketchView::of_head(&head), 1.0), "{key}");
             // Written into a list after another, it reads the same.
             let mut list = Vec::new();
             write_sketch("前面的句子。", &mut list);
