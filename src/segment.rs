@@ -117,36 +117,87 @@ impl Sentence {
 }
 
 /// A key character that [`Document`] cannot infer: see there.
+///
+/// Eight bytes a record (a Chinese text has an irregular character in
+/// six or seven, each mark of punctuation): the character's index, and
+/// packed in `meta` its rules, the length of its source and where its
+/// source starts, counted from its *base*: the start of its sentence's
+/// source when it is a sentence's first key character, else the end of
+/// the key character before it (nearly always where it starts itself, or
+/// a dropped mark or line break before it). Its key byte is not kept: a
+/// decoding walks the key text from a sentence's start, whose key byte
+/// the sentence holds. A length or an offset too large for its bits is
+/// kept aside, by index (`Document::long_ends`, `Document::far_starts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Irregular {
     /// Document-wide index of the character.
     index: u32,
-    /// Where it starts in [`Document::keys`] (bytes).
-    key_byte: u32,
-    /// Where its source starts (bytes).
-    start: u32,
-    /// How long its source is (bytes), or [`LONG`]: its end is in
-    /// `Document::long_ends` (16 bytes a record, not 20 with the end: a
-    /// Chinese text has an irregular character in five, each mark of
-    /// punctuation).
-    len: u16,
-    rules: u16,
+    /// Rules (low [`RULE_BITS`]), source length ([`LEN_BITS`]) and start
+    /// counted from the base (the rest).
+    meta: u32,
 }
 
-/// [`Irregular::len`] of a character whose source is `u16::MAX` bytes or
-/// longer, or ends before it starts.
-const LONG: u16 = u16::MAX;
+/// Bits of [`Irregular::meta`] for the rules: every [`Rule`]'s bit.
+const RULE_BITS: u32 = 10;
+/// Bits for the source's length.
+const LEN_BITS: u32 = 8;
+const _: () = assert!(crate::normalize::Rule::ALL.len() as u32 <= RULE_BITS);
+/// The length of a character whose source is this long or longer, or
+/// ends before it starts: its end is in `Document::long_ends`.
+const LONG: u32 = (1 << LEN_BITS) - 1;
+/// The offset from the base of a character whose source starts this far
+/// or farther from it, or before it: its start is in
+/// `Document::far_starts`.
+const FAR: u32 = (1 << (32 - RULE_BITS - LEN_BITS)) - 1;
+
+impl Irregular {
+    fn rules(self) -> u16 {
+        (self.meta & ((1 << RULE_BITS) - 1)) as u16
+    }
+
+    fn len(self) -> u32 {
+        (self.meta >> RULE_BITS) & LONG
+    }
+
+    fn offset(self) -> u32 {
+        self.meta >> (RULE_BITS + LEN_BITS)
+    }
+}
 
 /// Where [`Document`]'s decoding of key characters starts: key character
 /// `index` at key byte `key_byte`, whose source starts at byte `source`
 /// unless it is irregular; `first` is the first irregular character at or
-/// after it (in `Document::irregular`).
+/// after it (in `Document::irregular`), `sentence` the first sentence
+/// that starts at or after it.
 #[derive(Debug, Clone, Copy)]
 struct Start {
     index: u32,
     key_byte: u32,
     source: u32,
     first: usize,
+    sentence: usize,
+}
+
+/// The base an irregular character's start is counted from (see
+/// [`Irregular`]), for characters met in order: its sentence's start if it
+/// starts one, else where the character before it ended.
+struct Bases<'a> {
+    sentences: &'a [Sentence],
+    /// The first sentence that may start at or after the next character.
+    next: usize,
+}
+
+impl Bases<'_> {
+    #[inline]
+    fn base(&mut self, index: u32, prev_end: u32) -> u32 {
+        while self.sentences.get(self.next).is_some_and(|s| s.char_range[0] < index) {
+            self.next += 1;
+        }
+        match self.sentences.get(self.next) {
+            Some(s) if s.char_range[0] == index => s.byte_range[0],
+            _ => prev_end,
+        }
+    }
 }
 
 /// A version cut into sentences.
@@ -186,6 +237,14 @@ pub struct Document {
     /// The ends of the irregular characters whose [`Irregular::len`] is
     /// [`LONG`], by index, in order.
     long_ends: Vec<(u32, u32)>,
+    /// The starts of the irregular characters whose [`Irregular::offset`]
+    /// is [`FAR`], by index, in order.
+    far_starts: Vec<(u32, u32)>,
+    /// While the document is built: where the last key character written
+    /// ends in the source, and the index and source start of the sentence
+    /// being written (the bases of its irregular characters).
+    last_end: u32,
+    sentence_first: (u32, u32),
     /// For each sentence, the index in `irregular` of the first irregular
     /// character at or after its start.
     first_irregular: Vec<u32>,
@@ -252,15 +311,12 @@ impl Document {
 
     /// [`Document::chars`] into `out` (cleared first).
     fn chars_into(&self, range: Range<usize>, out: &mut Vec<NChar>) {
-        // Decode forward from the last irregular character at or before the
-        // start: its source range and key offset are known.
-        let first = self.irregular.partition_point(|x| (x.index as usize) <= range.start).saturating_sub(1);
-        match self.irregular.get(first) {
-            Some(x) => {
-                self.chars_from(Start { index: x.index, key_byte: x.key_byte, source: x.start, first }, range, out)
-            }
-            None => out.clear(),
-        }
+        // Decode forward from the start of the last sentence that starts at
+        // or before the range (or from the document's start).
+        let sentence = self.sentences.partition_point(|s| s.chars().start <= range.start);
+        let start = sentence.checked_sub(1).and_then(|s| self.sentence_start(s));
+        let start = start.unwrap_or(Start { index: 0, key_byte: 0, source: 0, first: 0, sentence: 0 });
+        self.chars_from(start, range, out)
     }
 
     /// [`Document::chars_into`] for a range that starts sentence
@@ -276,7 +332,13 @@ impl Document {
     /// Where sentence `sentence` starts, to decode from.
     fn sentence_start(&self, sentence: usize) -> Option<Start> {
         let (s, &first) = (self.sentences.get(sentence)?, self.first_irregular.get(sentence)?);
-        Some(Start { index: s.char_range[0], key_byte: s.key_range[0], source: s.byte_range[0], first: first as usize })
+        Some(Start {
+            index: s.char_range[0],
+            key_byte: s.key_range[0],
+            source: s.byte_range[0],
+            first: first as usize,
+            sentence,
+        })
     }
 
     /// Key characters `range` into `out` (cleared first), decoded from
@@ -290,13 +352,14 @@ impl Document {
         debug_assert!(start.index as usize <= range.start);
         debug_assert!(self.irregular[..start.first].last().is_none_or(|x| x.index < start.index));
         let mut irregular = self.irregular[start.first..].iter().peekable();
+        let mut bases = Bases { sentences: &self.sentences, next: start.sentence };
         let mut at = start.source;
         for (index, ch) in (start.index as usize..).zip(self.keys[start.key_byte as usize..].chars()) {
             if index >= range.end {
                 break;
             }
             let c = match irregular.next_if(|x| x.index as usize == index) {
-                Some(x) => self.nchar(x, ch),
+                Some(&x) => self.nchar(x, ch, bases.base(x.index, at)),
                 None => NChar { ch, start: at, end: at + ch.len_utf8() as u32, rules: 0 },
             };
             at = c.end;
@@ -377,15 +440,18 @@ impl Document {
         debug_assert_eq!(ia, a.irregular.partition_point(|x| (x.index as usize) < ar.start));
         debug_assert_eq!(ib, b.irregular.partition_point(|x| (x.index as usize) < br.start));
         debug_assert_eq!((xa.index as usize, xb.index as usize), (ar.start, br.start));
-        // Per side, after the last position handled: (key byte, source end);
-        // before the first, the range's own start (a regular first
-        // character starts there).
-        let (mut sa, mut sb) = ((0, xa.source), (0, xb.source));
+        let mut bases_a = Bases { sentences: &a.sentences, next: xa.sentence };
+        let mut bases_b = Bases { sentences: &b.sentences, next: xb.sentence };
+        // After the last position handled: its successor's position and
+        // key byte, and per side where its source ended; before the first,
+        // the range's own start (a regular first character starts there).
+        let (mut next, mut next_byte) = (0, 0);
+        let (mut ea, mut eb) = (xa.source, xb.source);
         loop {
-            let next = |d: &Document, i: usize, r: &Range<usize>| {
+            let pending = |d: &Document, i: usize, r: &Range<usize>| {
                 d.irregular.get(i).filter(|x| (x.index as usize) < r.end).map(|x| x.index as usize - r.start)
             };
-            let p = match (next(a, ia, &ar), next(b, ib, &br)) {
+            let p = match (pending(a, ia, &ar), pending(b, ib, &br)) {
                 (None, None) => break,
                 (x, y) => x.unwrap_or(usize::MAX).min(y.unwrap_or(usize::MAX)),
             };
@@ -393,29 +459,29 @@ impl Document {
                 d.irregular.get(i).filter(|x| x.index as usize == r.start + p).copied()
             };
             let (xa, xb) = (here(a, ia, &ar), here(b, ib, &br));
-            // The key byte of position p, from whichever side stores it.
-            let byte = match (xa, xb) {
-                (Some(x), _) => x.key_byte as usize - ka.start,
-                (None, Some(x)) => x.key_byte as usize - kb.start,
-                (None, None) => unreachable!("p is an irregular position of one side"),
+            // The key character at p: the characters since the last handled
+            // one were regular on both sides.
+            let Some((skipped, ch)) = keys[next_byte..].char_indices().nth(p - next) else {
+                debug_assert!(false, "position {p} is inside the key text");
+                break;
             };
-            let ch = keys[byte..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            let byte = next_byte + skipped;
             let len = ch.len_utf8();
-            // A regular character starts where the previous one ended; the
-            // characters since the last handled one were regular too.
-            let side = |d: &Document, x: Option<Irregular>, (kb, end): (usize, u32)| {
-                let prev_end = end + (byte - kb) as u32;
+            // A regular character starts where the previous one ended (each
+            // regular one is its own text, as long as its key bytes).
+            let side = |d: &Document, x: Option<Irregular>, bases: &mut Bases, end: u32| {
+                let prev_end = end + skipped as u32;
                 let c = match x {
-                    Some(x) => d.nchar(&x, ch),
+                    Some(x) => d.nchar(x, ch, bases.base(x.index, prev_end)),
                     None => NChar { ch, start: prev_end, end: prev_end + len as u32, rules: 0 },
                 };
                 (c, prev_end)
             };
-            let ((ca, pa), (cb, pb)) = (side(a, xa, sa), side(b, xb, sb));
+            let ((ca, pa), (cb, pb)) = (side(a, xa, &mut bases_a, ea), side(b, xb, &mut bases_b, eb));
             // Nothing comes before the range's first character.
             f(&ca, &cb, (p > 0).then_some((pa, pb)));
-            sa = (byte + len, ca.end);
-            sb = (byte + len, cb.end);
+            (next, next_byte) = (p + 1, byte + len);
+            (ea, eb) = (ca.end, cb.end);
             ia += usize::from(xa.is_some());
             ib += usize::from(xb.is_some());
         }
@@ -445,35 +511,49 @@ impl Document {
     /// Append a key character that stands for the break between two
     /// blocks (see `Builder::flush`). It belongs to no sentence.
     fn push_separator(&mut self, c: NChar) {
-        let (index, key_byte) = (self.key_chars as u32, self.keys.len() as u32);
-        self.push_irregular(index, key_byte, &c);
+        self.push_irregular(self.key_chars as u32, &c, self.last_end);
         self.keys.push(c.ch);
         self.key_chars += 1;
+        self.last_end = c.end;
     }
 
-    /// Record key character `index`, at key byte `key_byte`, as irregular:
-    /// its source is `c`'s.
-    fn push_irregular(&mut self, index: u32, key_byte: u32, c: &NChar) {
-        let len = match c.end.checked_sub(c.start).and_then(|l| u16::try_from(l).ok()).filter(|&l| l != LONG) {
+    /// Record key character `index` as irregular: its source is `c`'s; the
+    /// key character before it ended at `prev_end`.
+    fn push_irregular(&mut self, index: u32, c: &NChar, prev_end: u32) {
+        let base = if index == self.sentence_first.0 { self.sentence_first.1 } else { prev_end };
+        let offset = match c.start.checked_sub(base).filter(|&o| o < FAR) {
+            Some(offset) => offset,
+            None => {
+                self.far_starts.push((index, c.start));
+                FAR
+            }
+        };
+        let len = match c.end.checked_sub(c.start).filter(|&l| l < LONG) {
             Some(len) => len,
             None => {
                 self.long_ends.push((index, c.end));
                 LONG
             }
         };
-        self.irregular.push(Irregular { index, key_byte, start: c.start, len, rules: c.rules });
+        debug_assert!(u32::from(c.rules) < 1 << RULE_BITS, "{c:?}");
+        let meta = u32::from(c.rules) | len << RULE_BITS | offset << (RULE_BITS + LEN_BITS);
+        self.irregular.push(Irregular { index, meta });
     }
 
-    /// Irregular character `x`, key character `ch`, with its source range.
+    /// Irregular character `x`, key character `ch`, with its source range;
+    /// `base` as [`Bases`] gives it.
     #[inline]
-    fn nchar(&self, x: &Irregular, ch: char) -> NChar {
-        let end = if x.len == LONG {
-            let i = self.long_ends.partition_point(|&(index, _)| index < x.index);
-            self.long_ends[i].1
-        } else {
-            x.start + u32::from(x.len)
+    fn nchar(&self, x: Irregular, ch: char, base: u32) -> NChar {
+        let aside = |list: &[(u32, u32)]| list[list.partition_point(|&(index, _)| index < x.index)].1;
+        let start = match x.offset() {
+            FAR => aside(&self.far_starts),
+            offset => base + offset,
         };
-        NChar { ch, start: x.start, end, rules: x.rules }
+        let end = match x.len() {
+            LONG => aside(&self.long_ends),
+            len => start + len,
+        };
+        NChar { ch, start, end, rules: x.rules() }
     }
 
     /// Append the key characters of a finished block whose sentences are
@@ -489,7 +569,7 @@ impl Document {
         &mut self,
         text: &str,
         chars: &[NChar],
-        sentences: &[Range<usize>],
+        sentences: &[(Range<usize>, u32)],
         firsts: bool,
         marks: Option<&[u32]>,
     ) -> Vec<Range<usize>> {
@@ -504,9 +584,10 @@ impl Document {
         let mut run = Run { from: u32::MAX, to: u32::MAX };
         let mut k = 0;
         let mut marks = marks.map(|m| m.iter());
-        for r in sentences {
+        for (r, source) in sentences {
             // Text between sentences (spaces trimmed off their ends).
             self.push_chars(text, chars, k..r.start, &mut run, marks.as_mut());
+            self.sentence_first = ((self.key_chars + r.start) as u32, *source);
             let key_start = self.keys.len() + run.pending();
             self.first_irregular.push(self.irregular.len() as u32);
             let mut from = r.start;
@@ -521,6 +602,9 @@ impl Document {
         self.push_chars(text, chars, k..chars.len(), &mut run, marks.as_mut());
         run.flush(text, &mut self.keys);
         self.key_chars += chars.len();
+        if let Some(last) = chars.last() {
+            self.last_end = last.end;
+        }
         keys
     }
 
@@ -601,8 +685,11 @@ impl Document {
     fn push_first(&mut self, text: &str, chars: &[NChar], k: usize, run: &mut Run) {
         let c = &chars[k];
         run.flush(text, &mut self.keys);
-        let (index, key_byte) = ((self.key_chars + k) as u32, self.keys.len() as u32);
-        self.push_irregular(index, key_byte, c);
+        let prev_end = match k.checked_sub(1) {
+            Some(p) => chars[p].end,
+            None => self.last_end,
+        };
+        self.push_irregular((self.key_chars + k) as u32, c, prev_end);
         let own = c.rules == 0 && (c.end.wrapping_sub(c.start)) as usize == c.ch.len_utf8();
         debug_assert!(!own || is_own_text(text, c), "{c:?} is not its own text");
         if own {
@@ -1028,7 +1115,8 @@ impl Builder<'_> {
         } else {
             (block, &|i| i)
         };
-        // The sentences, trimmed of spaces at their ends; a piece with
+        // The sentences, trimmed of spaces at their ends, with where their
+        // sources start (untrimmed); a piece with
         // nothing left to compare (only punctuation) is no sentence.
         let (mut cut, mut trimmed) = (Vec::new(), Vec::new());
         for r in cuts {
@@ -1040,8 +1128,8 @@ impl Builder<'_> {
                 b -= 1;
             }
             if a < b {
+                trimmed.push((a..b, block[r.start].start));
                 cut.push(r);
-                trimmed.push(a..b);
             }
         }
         if trimmed.is_empty() {
@@ -1057,12 +1145,12 @@ impl Builder<'_> {
         // The separator is chosen by the sentences' own ends but stands for
         // the source between the blocks' outermost key characters (a space
         // kept at a block's end is the block's own).
-        let first = &chars[trimmed[0].start..];
+        let first = &chars[trimmed[0].0.start..];
         if let Some(sep) = crate::normalize::line_separator(&self.tail, first, &self.norm) {
             doc.push_separator(NChar { start: self.tail_end, end: chars[0].start, ..sep });
         }
         self.tail_end = chars[chars.len() - 1].end;
-        let last = trimmed[trimmed.len() - 1].end;
+        let last = trimmed[trimmed.len() - 1].0.end;
         self.tail.clear();
         self.tail.extend_from_slice(&chars[last.saturating_sub(8)..last]);
         let base = doc.key_chars;
@@ -1075,8 +1163,7 @@ impl Builder<'_> {
         self.irregular_ahead.vec(&mut doc.irregular, chars.len());
         self.sentences_ahead.vec(&mut doc.sentences, trimmed.len());
         let keys = doc.push_block(text, chars, &trimmed, self.drop_punct, marks);
-        debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
-        for (n, ((r, k), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
+        for (n, ((r, (k, _)), key)) in cut.into_iter().zip(trimmed).zip(keys).enumerate() {
             let text = &doc.keys[key.clone()];
             doc.hashes.push(match crate::structure::mask_label(text) {
                 Some(masked) => {
@@ -1093,6 +1180,7 @@ impl Builder<'_> {
                 n == 0 && self.hard,
             ));
         }
+        debug_assert_eq!(doc.chars(base..base + chars.len()), chars, "the block's key characters are rebuilt exactly");
         self.block.clear();
         self.marks.clear();
         self.hard = false;
@@ -1392,6 +1480,35 @@ mod tests {
         let all = 0..doc.key_chars;
         assert!(Document::walk_irregular_pairs(&doc, all.clone(), &doc, all, |x, y, _| pairs.push((*x, *y))));
         assert!(pairs.iter().any(|(x, _)| x.end - x.start == 70_000));
+        assert!(pairs.iter().all(|(x, y)| x == y));
+    }
+
+    #[test]
+    fn a_character_far_from_its_base_keeps_its_start() {
+        // An irregular record counts its start from the end of the
+        // character before it (or its sentence's start) in a few bits: a
+        // character after 20,000 invisible characters (dropped) keeps its
+        // start aside; the first, after as many blank lines, starts its
+        // sentence, whose start is its own. Decoding from anywhere, from
+        // the sentence, and walking against another version give it whole.
+        let text = format!("{}中文{}再来。好。", "\n".repeat(20_000), "\u{200B}".repeat(20_000));
+        let src = Source::from_text("t", &text);
+        let doc = segment(&src, &LineFilter::default(), &NormalizeOptions::default());
+        assert_eq!(doc.far_starts, [(2, text.find('再').unwrap() as u32)]);
+        let chars = doc.all_chars();
+        let sources: String = chars.iter().map(|c| &text[c.start as usize..c.end as usize]).collect();
+        assert_eq!(sources, "中文再来。好。");
+        for start in 0..chars.len() {
+            assert_eq!(doc.chars(start..chars.len()), chars[start..], "from {start}");
+        }
+        let mut cursor = CharCursor::new(&doc);
+        for (i, s) in doc.sentences.iter().enumerate() {
+            assert_eq!(cursor.get_in(&(i..i + 1), s.chars()), &chars[s.chars()]);
+        }
+        let mut pairs = Vec::new();
+        let all = 0..doc.key_chars;
+        assert!(Document::walk_irregular_pairs(&doc, all.clone(), &doc, all, |x, y, _| pairs.push((*x, *y))));
+        assert!(pairs.iter().any(|(x, _)| x.ch == '再' && x.start as usize == text.find('再').unwrap()));
         assert!(pairs.iter().all(|(x, y)| x == y));
     }
 
