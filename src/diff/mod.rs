@@ -1851,8 +1851,10 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     // freed is handed back before the probes: the census's lists and maps
     // are made on both cores, half in the pool's arena, where the probes'
     // tables and sketches do not reuse them (two unrelated 1 MB Chinese
-    // texts: 1.4 MB of the run's peak).
-    let index_built = || {
+    // texts: 0.9 MB of the run's peak). So is the probes' once they are
+    // done, before the code of the steps after the search is faulted in
+    // again on top of it (two unrelated English texts: 0.3 MB).
+    let give_back = || {
         if searched >= GIVE_BACK_MIN_SEARCHED {
             crate::prefault::give_back_free_memory();
         }
@@ -1876,26 +1878,27 @@ fn find_similar_moves(sk: &Sketches, rows: &mut [Row], thresholds: [f32; 2], dea
     if removed.len() == added.len() {
         let ads = par_map(&added, PAR_MIN, |&i| new_sketch(i));
         let (index, rs) = rayon::join(|| MoveIndex::new(&ads), || par_map(&removed, PAR_MIN, |&i| old_sketch(i)));
-        index_built();
+        give_back();
         found.extend(index.probe(rs.len(), |n| &rs[n], tau, deadline).into_iter().map(|(a, r, d)| (r, a, d)));
         drop(index);
         let index = MoveIndex::new(&rs);
-        index_built();
+        give_back();
         found.extend(index.probe(ads.len(), |n| &ads[n], tau, deadline));
     } else if added.len() < removed.len() {
         let lazy = added.len() >= MOVE_INDEX_HALVES;
         let ads = par_map(&added, PAR_MIN, |&i| sk.indexed(NEW, &seen[i].new.get(), &seen[i].new_chars.get(), lazy));
         let index = MoveIndex::new(&ads);
-        index_built();
+        give_back();
         let probed = index.probe(removed.len(), |n| old_sketch(removed[n]), tau, deadline);
         found.extend(probed.into_iter().map(|(a, r, d)| (r, a, d)));
     } else {
         let lazy = removed.len() >= MOVE_INDEX_HALVES;
         let rs = par_map(&removed, PAR_MIN, |&i| sk.indexed(OLD, &seen[i].old.get(), &seen[i].old_chars.get(), lazy));
         let index = MoveIndex::new(&rs);
-        index_built();
+        give_back();
         found.extend(index.probe(added.len(), |n| new_sketch(added[n]), tau, deadline));
     }
+    give_back();
     let mut pairs: Vec<(f32, usize, usize)> = found.into_iter().map(|(r, a, d)| (d, removed[r], added[a])).collect();
     if pairs.is_empty() {
         return searched;
