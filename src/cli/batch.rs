@@ -239,6 +239,9 @@ pub fn run(args: &BatchArgs) -> Result<i32, Error> {
             })
             .collect()
     };
+    if let Some(n) = args.jobs {
+        crate::allow_arenas(usize::from(n).max(crate::pool_threads()));
+    }
     let rows = match args.jobs {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(usize::from(n).max(1))
