@@ -461,7 +461,9 @@ impl Document {
             let (xa, xb) = (here(a, ia, &ar), here(b, ib, &br));
             // The key character at p: the characters since the last handled
             // one were regular on both sides.
-            let Some((skipped, ch)) = keys[next_byte..].char_indices().nth(p - next) else {
+            let rest = &keys[next_byte..];
+            let skipped = char_offset(rest, p - next);
+            let Some(ch) = rest[skipped..].chars().next() else {
                 debug_assert!(false, "position {p} is inside the key text");
                 break;
             };
@@ -722,6 +724,26 @@ impl Run {
             self.from = self.to;
         }
     }
+}
+
+/// The byte offset of character `n` of `s` (`s.len()` if it has no more):
+/// the characters before it are stepped over by their first bytes'
+/// lengths, not decoded (the noise walk steps over every regular
+/// character between two irregular ones).
+#[inline]
+fn char_offset(s: &str, n: usize) -> usize {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    for _ in 0..n {
+        let Some(&b) = bytes.get(at) else { return s.len() };
+        at += match b {
+            0x00..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+    }
+    at.min(s.len())
 }
 
 /// Is the original text of `c` exactly its key character?
@@ -1481,6 +1503,16 @@ mod tests {
         assert!(Document::walk_irregular_pairs(&doc, all.clone(), &doc, all, |x, y, _| pairs.push((*x, *y))));
         assert!(pairs.iter().any(|(x, _)| x.end - x.start == 70_000));
         assert!(pairs.iter().all(|(x, y)| x == y));
+    }
+
+    #[test]
+    fn characters_are_stepped_over_by_their_lengths() {
+        let s = "a中é𝄞b，";
+        for n in 0..=8 {
+            let expected = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+            assert_eq!(char_offset(s, n), expected, "{n}");
+        }
+        assert_eq!(char_offset("", 3), 0);
     }
 
     #[test]
